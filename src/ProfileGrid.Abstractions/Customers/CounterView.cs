@@ -1,0 +1,11 @@
+namespace ProfileGrid.Customers;
+
+/// <summary>The rolling windows of one event type, as of <see cref="CustomerProfile.AsOf"/>.</summary>
+[GenerateSerializer, Immutable, Alias("pg.CounterView")]
+public sealed record CounterView(
+    [property: Id(0)] string Type,
+    [property: Id(1)] WindowTotal LastHour,
+    [property: Id(2)] WindowTotal LastDay,
+    [property: Id(3)] WindowTotal LastWeek,
+    [property: Id(4)] WindowTotal LastMonth,
+    [property: Id(5)] WindowTotal Total);

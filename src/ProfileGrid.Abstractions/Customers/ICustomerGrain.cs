@@ -1,0 +1,20 @@
+using ProfileGrid.Events;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>One customer: owns the profile and the rolling behavioural counters. Key: the canonical customer id.</summary>
+[Alias("pg.ICustomerGrain")]
+public interface ICustomerGrain : IGrainWithStringKey
+{
+    /// <summary>Applies events once each and stores the result before returning.</summary>
+    [Alias("ApplyEvents")]
+    Task<ApplyEventsResult> ApplyEvents(CustomerEvent[] events);
+
+    /// <summary>The profile as of now, or null when nothing is known of this customer.</summary>
+    [Alias("GetProfile"), Orleans.Concurrency.ReadOnly]
+    Task<CustomerProfile?> GetProfile();
+
+    /// <summary>Merges traits and consent, creating the profile if needed, and stores it before returning.</summary>
+    [Alias("MergeTraits")]
+    Task<CustomerProfile> MergeTraits(TraitPatch patch);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Security;
+using ProfileGrid.Gateway.Views;
+
+namespace ProfileGrid.Gateway.Endpoints;
+
+public static class CustomersApi
+{
+    private const int MaxTraitBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/customers/{id}", GetCustomer).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapPatch("/v1/customers/{id}/traits", PatchTraits).RequireAuthorization(Policies.WriteEvents);
+        routes.MapPost("/v1/identify", Identify).RequireAuthorization(Policies.WriteEvents);
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, IClusterClient cluster)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        var profile = await cluster.GetGrain<ICustomerGrain>(id).GetProfile();
+        return profile is null
+            ? Problem.NotFound($"No customer '{id}' is known.")
+            : TypedResults.Ok(ProfileView.From(profile));
+    }
+
+    /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, IClusterClient cluster)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
+        if (body is null) return problem!;
+        using (body)
+        {
+            if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
+            if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
+            var profile = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
+            return TypedResults.Ok(ProfileView.From(profile));
+        }
+    }
+
+    /// <summary><c>{customerId, anonymousId?, traits?, consent?}</c>: sets traits and consent on the customer.</summary>
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> Identify(HttpRequest request, IClusterClient cluster)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
+        if (body is null) return problem!;
+        using (body)
+        {
+            var root = body.Root;
+            if (root.ValueKind != JsonValueKind.Object) return Problem.BadRequest("The body must be a JSON object.");
+            if (!root.TryGetProperty("customerId", out var customerId) || customerId.ValueKind != JsonValueKind.String
+                || !CustomerKeys.IsValidId(customerId.GetString()))
+                return Problem.BadRequest($"customerId is required: {CustomerKeys.Rule}.", "customerId");
+            if (root.TryGetProperty("anonymousId", out var anonymousId) && anonymousId.ValueKind != JsonValueKind.Null
+                && (anonymousId.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidId(anonymousId.GetString())))
+                return Problem.BadRequest($"anonymousId must be {CustomerKeys.Rule}.", "anonymousId");
+
+            var traits = root.TryGetProperty("traits", out var traitsElement) && traitsElement.ValueKind != JsonValueKind.Null
+                ? traitsElement
+                : EmptyObject;
+            JsonElement? consent = root.TryGetProperty("consent", out var consentElement) ? consentElement : null;
+            if (!TraitReader.TryRead(traits, consent, out var patch, out var error)) return Problem.BadRequest($"{error}.");
+
+            var profile = await cluster.GetGrain<ICustomerGrain>(customerId.GetString()!).MergeTraits(patch);
+            return TypedResults.Ok(ProfileView.From(profile));
+        }
+    }
+
+    private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
+}

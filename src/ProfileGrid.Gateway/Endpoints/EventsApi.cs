@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ProfileGrid.Events;
+using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Security;
+using ProfileGrid.Gateway.Problems;
+
+namespace ProfileGrid.Gateway.Endpoints;
+
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/events", PostEvents).RequireAuthorization(Policies.WriteEvents);
+        return routes;
+    }
+
+    /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
+    internal static async Task<Results<Accepted<EventsResponse>, ProblemHttpResult>> PostEvents(
+        HttpRequest request, EventDispatcher dispatcher, TimeProvider clock)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, EventLimits.MaxBodyBytes);
+        if (body is null) return problem!;
+        using (body)
+        {
+            var receivedAt = clock.GetUtcNow();
+            var root = body.Root;
+            var pending = new List<PendingEvent>();
+            var rejected = new List<EventRejection>();
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("events", out var events))
+            {
+                if (events.ValueKind != JsonValueKind.Array)
+                    return Problem.BadRequest("events must be an array of event objects.", "events");
+                var count = events.GetArrayLength();
+                if (count == 0) return Problem.BadRequest("events must hold at least one event.", "events");
+                if (count > EventLimits.MaxBatchEvents)
+                    return Problem.TooLarge($"events holds {count} events; at most {EventLimits.MaxBatchEvents} are accepted per request.");
+
+                pending.Capacity = count;
+                var index = 0;
+                foreach (var element in events.EnumerateArray())
+                {
+                    if (EventReader.TryRead(element, index, receivedAt, out var valid, out var error)) pending.Add(valid);
+                    else rejected.Add(new EventRejection(index, IdOf(element), error));
+                    index++;
+                }
+            }
+            else if (EventReader.TryRead(root, 0, receivedAt, out var single, out var error))
+            {
+                pending.Add(single);
+            }
+            else
+            {
+                return Problem.BadRequest($"The event is not valid: {error}.");
+            }
+
+            var response = pending.Count == 0
+                ? new EventsResponse(0, 0, rejected)
+                : await dispatcher.DispatchAsync(pending, rejected);
+            return TypedResults.Accepted((string?)null, response);
+        }
+    }
+
+    private static string? IdOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+}

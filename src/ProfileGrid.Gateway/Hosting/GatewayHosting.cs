@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ProfileGrid.Gateway.Endpoints;
+using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Security;
+
+namespace ProfileGrid.Gateway.Hosting;
+
+public static class GatewayHosting
+{
+    /// <summary>The HTTP side: API keys and roles, problem details, JSON, health checks and the ingestion services.</summary>
+    public static WebApplicationBuilder AddProfileGridGateway(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ApiKeysOptions>().BindConfiguration(ApiKeysOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddProfileGridPolicies();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
+        services.AddSingleton<EventDispatcher>();
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    public static WebApplication MapProfileGridGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthApi();
+        app.MapEventsApi();
+        app.MapCustomersApi();
+        return app;
+    }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Views;
+
+namespace ProfileGrid.Gateway.Hosting;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(ProfileView))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;

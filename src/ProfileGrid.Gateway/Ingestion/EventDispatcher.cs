@@ -1,0 +1,61 @@
+using ProfileGrid.Customers;
+using ProfileGrid.Events;
+
+namespace ProfileGrid.Gateway.Ingestion;
+
+/// <summary>
+/// Sends valid events to their customers' grains: one call, and so one state write, per customer, all customers
+/// in parallel. It returns only after every grain has stored its events; if any call fails it throws, and the
+/// producer retries the whole request (events already stored then count as duplicates).
+/// </summary>
+internal sealed class EventDispatcher(IClusterClient cluster)
+{
+    public async Task<EventsResponse> DispatchAsync(List<PendingEvent> events, List<EventRejection> rejected)
+    {
+        var byCustomer = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
+        foreach (var pending in events)
+        {
+            if (!byCustomer.TryGetValue(pending.CustomerKey, out var group))
+            {
+                group = new List<PendingEvent>(1);
+                byCustomer.Add(pending.CustomerKey, group);
+            }
+
+            group.Add(pending);
+        }
+
+        var calls = new Task<ApplyEventsResult>[byCustomer.Count];
+        var groups = new List<PendingEvent>[byCustomer.Count];
+        var next = 0;
+        foreach (var (customerKey, group) in byCustomer)
+        {
+            var batch = new CustomerEvent[group.Count];
+            for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
+            groups[next] = group;
+            calls[next++] = cluster.GetGrain<ICustomerGrain>(customerKey).ApplyEvents(batch);
+        }
+
+        await Task.WhenAll(calls);
+
+        int accepted = 0, duplicates = 0;
+        for (var g = 0; g < calls.Length; g++)
+        {
+            var result = calls[g].Result;
+            for (var i = 0; i < result.Outcomes.Length; i++)
+            {
+                switch (result.Outcomes[i])
+                {
+                    case EventOutcome.Accepted: accepted++; break;
+                    case EventOutcome.Duplicate: duplicates++; break;
+                    default:
+                        var pending = groups[g][i];
+                        rejected.Add(new EventRejection(pending.Index, pending.Event.Id, result.Errors[i] ?? "rejected"));
+                        break;
+                }
+            }
+        }
+
+        rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        return new EventsResponse(accepted, duplicates, rejected);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using ProfileGrid.Events;
+
+namespace ProfileGrid.Gateway.Ingestion;
+
+/// <summary>
+/// Turns one JSON event into a <see cref="PendingEvent"/>, or says which field breaks which rule. Unknown fields
+/// are ignored so that producers can send more than the contract needs.
+/// </summary>
+internal static class EventReader
+{
+    public static bool TryRead(JsonElement element, int index, DateTimeOffset receivedAt, out PendingEvent pending, out string error)
+    {
+        pending = default;
+        if (element.ValueKind != JsonValueKind.Object) return Fail("each event must be a JSON object", out error);
+
+        if (!TryGetString(element, "id", out var id) || id.Length is 0 or > EventLimits.MaxIdLength || HasControl(id))
+            return Fail($"id is required: a string of 1 to {EventLimits.MaxIdLength} characters", out error);
+
+        if (!TryGetString(element, "type", out var type) || !IsValidType(type))
+            return Fail("type is required and must match [a-z0-9_.-]{1,64}", out error);
+
+        string customerKey;
+        var hasCustomer = element.TryGetProperty("customerId", out var customerElement) && customerElement.ValueKind != JsonValueKind.Null;
+        var hasAnonymous = element.TryGetProperty("anonymousId", out var anonymousElement) && anonymousElement.ValueKind != JsonValueKind.Null;
+        if (hasCustomer)
+        {
+            if (customerElement.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidId(customerElement.GetString()))
+                return Fail($"customerId must be {CustomerKeys.Rule}", out error);
+            customerKey = customerElement.GetString()!;
+        }
+        else if (hasAnonymous)
+        {
+            if (anonymousElement.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidId(anonymousElement.GetString()))
+                return Fail($"anonymousId must be {CustomerKeys.Rule}", out error);
+            customerKey = CustomerKeys.ForAnonymous(anonymousElement.GetString()!);
+        }
+        else
+        {
+            return Fail("customerId or anonymousId is required", out error);
+        }
+
+        var timestamp = receivedAt;
+        if (element.TryGetProperty("timestamp", out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
+        {
+            if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp))
+                return Fail("timestamp must be an ISO 8601 date-time, e.g. 2026-11-23T10:15:00Z", out error);
+            if (timestamp > receivedAt + EventLimits.MaxFutureSkew)
+                return Fail("timestamp is more than 5 minutes in the future", out error);
+        }
+
+        decimal? value = null;
+        if (element.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null)
+        {
+            if (valueElement.ValueKind != JsonValueKind.Number || !valueElement.TryGetDecimal(out var number))
+                return Fail("value must be a finite number between -7.9e28 and 7.9e28", out error);
+            value = number;
+        }
+
+        string? channel = null;
+        if (element.TryGetProperty("channel", out var channelElement) && channelElement.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryGetString(element, "channel", out channel) || channel.Length is 0 or > EventLimits.MaxChannelLength || HasControl(channel))
+                return Fail($"channel must be a string of 1 to {EventLimits.MaxChannelLength} characters", out error);
+        }
+
+        string? properties = null;
+        if (element.TryGetProperty("properties", out var propertiesElement) && propertiesElement.ValueKind != JsonValueKind.Null)
+        {
+            if (propertiesElement.ValueKind != JsonValueKind.Object)
+                return Fail("properties must be a JSON object", out error);
+            if (JsonMarshal.GetRawUtf8Value(propertiesElement).Length > EventLimits.MaxPropertiesBytes)
+                return Fail($"properties must be at most {EventLimits.MaxPropertiesBytes} bytes of JSON", out error);
+            properties = propertiesElement.GetRawText();
+        }
+
+        pending = new PendingEvent(index, customerKey, new CustomerEvent(id, type, timestamp, value, channel, properties));
+        error = "";
+        return true;
+    }
+
+    public static bool IsValidType(ReadOnlySpan<char> type)
+    {
+        if (type.IsEmpty || type.Length > EventLimits.MaxTypeLength) return false;
+        foreach (var c in type)
+        {
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-')) return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryGetString(JsonElement element, string name, out string value)
+    {
+        value = "";
+        if (!element.TryGetProperty(name, out var property) || property.ValueKind != JsonValueKind.String) return false;
+        value = property.GetString()!;
+        return true;
+    }
+
+    private static bool HasControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c)) return true;
+        }
+
+        return false;
+    }
+
+    private static bool Fail(string message, out string error)
+    {
+        error = message;
+        return false;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ProfileGrid.Gateway.Problems;
+
+/// <summary>RFC 9457 problem details that say what was wrong and what to do about it.</summary>
+internal static class Problem
+{
+    public static ProblemHttpResult BadRequest(string detail, string? field = null) =>
+        Create(StatusCodes.Status400BadRequest, "Invalid request", detail, field);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Create(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static ProblemHttpResult TooLarge(string detail) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "Payload too large", detail);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail);
+
+    public static ProblemHttpResult Unavailable(string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail);
+
+    private static ProblemHttpResult Create(int status, string title, string detail, string? field = null)
+    {
+        Dictionary<string, object?>? extensions = field is null ? null : new() { ["field"] = field };
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+
+namespace ProfileGrid.Gateway.Problems;
+
+/// <summary>
+/// Answers 503 with Retry-After when the cluster or its storage cannot serve a request, so producers retry
+/// instead of treating it as their fault; anything else falls through to a plain 500 problem without details.
+/// </summary>
+internal sealed partial class UnavailableExceptionHandler(
+    IProblemDetailsService problems,
+    ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            httpContext.Response.StatusCode = badRequest.StatusCode;
+            return await problems.TryWriteAsync(new() { HttpContext = httpContext, Exception = exception,
+                ProblemDetails = { Status = badRequest.StatusCode, Title = "Bad request", Detail = badRequest.Message } });
+        }
+
+        if (!IsTransient(exception)) return false;
+        LogUnavailable(logger, exception, httpContext.Request.Path);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "1";
+        return await problems.TryWriteAsync(new() { HttpContext = httpContext, Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "The profile cluster or its storage is not reachable right now; nothing was changed. Retry shortly.",
+            } });
+    }
+
+    internal static bool IsTransient(Exception exception) => exception is OrleansException or TimeoutException
+        or OperationCanceledException or System.Net.Sockets.SocketException or IOException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed because the cluster is unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string path);
+}

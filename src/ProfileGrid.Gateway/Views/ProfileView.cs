@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using ProfileGrid.Customers;
+using ProfileGrid.Events;
+
+namespace ProfileGrid.Gateway.Views;
+
+/// <summary>The live profile as <c>GET /v1/customers/{id}</c> shows it (and the dashboard receives it).</summary>
+public sealed record ProfileView(
+    string CustomerId,
+    long Seq,
+    DateTimeOffset AsOf,
+    TraitGroups Traits,
+    Dictionary<string, bool> Consent,
+    DateTimeOffset? FirstSeen,
+    DateTimeOffset? LastSeen,
+    string[] Channels,
+    Dictionary<string, CounterWindows> Counters,
+    ActivityView[] RecentActivity)
+{
+    public static ProfileView From(CustomerProfile profile)
+    {
+        var counters = new Dictionary<string, CounterWindows>(profile.Counters.Length, StringComparer.Ordinal);
+        foreach (var counter in profile.Counters)
+        {
+            counters[counter.Type] = new CounterWindows(counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total);
+        }
+
+        var activity = new ActivityView[profile.RecentActivity.Length];
+        for (var i = 0; i < activity.Length; i++) activity[i] = ActivityView.From(profile.RecentActivity[i]);
+
+        return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
+            profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity);
+    }
+}
+
+public sealed record TraitGroups(
+    Dictionary<string, RawJson> Identity,
+    Dictionary<string, RawJson> Descriptive,
+    Dictionary<string, RawJson> Qualitative);
+
+/// <summary>One event type's windows, named as the API contract names them.</summary>
+public sealed record CounterWindows(
+    [property: JsonPropertyName("1h")] WindowTotal LastHour,
+    [property: JsonPropertyName("24h")] WindowTotal LastDay,
+    [property: JsonPropertyName("7d")] WindowTotal LastWeek,
+    [property: JsonPropertyName("30d")] WindowTotal LastMonth,
+    [property: JsonPropertyName("total")] WindowTotal Total);
+
+public sealed record ActivityView(string Id, string Type, DateTimeOffset Timestamp, decimal? Value, string? Channel, RawJson? Properties)
+{
+    public static ActivityView From(CustomerEvent e) =>
+        new(e.Id, e.Type, e.Timestamp, e.Value, e.Channel, e.Properties is null ? null : new RawJson(e.Properties));
+}

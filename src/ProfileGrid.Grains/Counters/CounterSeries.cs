@@ -1,0 +1,131 @@
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Counters;
+
+/// <summary>
+/// Rolling counts and value sums of one event type. Each event is kept once, in the finest slot its age allows:
+/// minutes within the last hour, hours within the last week, days within the last month; older events count in
+/// the lifetime totals only. Slots are sparse (only slots with events exist) and sorted by index; as time moves,
+/// <see cref="Compact"/> folds aged minutes into hours and hours into days.
+/// </summary>
+[GenerateSerializer, Alias("pg.CounterSeries")]
+public sealed class CounterSeries
+{
+    [Id(0)] public long TotalCount { get; set; }
+
+    [Id(1)] public decimal TotalSum { get; set; }
+
+    [Id(2)] public List<Bucket> Minutes { get; set; } = [];
+
+    [Id(3)] public List<Bucket> Hours { get; set; } = [];
+
+    [Id(4)] public List<Bucket> Days { get; set; } = [];
+
+    /// <returns>False when the event is older than the last month and so counts in the lifetime totals only.</returns>
+    internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now)
+    {
+        TotalCount++;
+        TotalSum += value;
+        var at = BucketClock.At(timestamp);
+        var from = Windows.At(now);
+        return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);
+    }
+
+    internal void Compact(BucketClock now)
+    {
+        var from = Windows.At(now);
+        var aged = TakeOlderThan(Minutes, from.HourFromMinute);
+        foreach (var minute in aged)
+        {
+            var hour = BucketClock.HourOfMinute(minute.Index);
+            Place(int.MinValue, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from);
+        }
+
+        foreach (var hour in TakeOlderThan(Hours, from.WeekFromHour))
+        {
+            Place(int.MinValue, int.MinValue, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from);
+        }
+
+        TakeOlderThan(Days, from.MonthFromDay);
+    }
+
+    internal CounterView View(string type, BucketClock now)
+    {
+        var from = Windows.At(now);
+        WindowTotal lastHour = default, lastDay = default, lastWeek = default, lastMonth = default;
+        foreach (var minute in Minutes)
+        {
+            var hour = BucketClock.HourOfMinute(minute.Index);
+            if (minute.Index >= from.HourFromMinute) Add(ref lastHour, minute);
+            if (hour >= from.DayFromHour) Add(ref lastDay, minute);
+            if (hour >= from.WeekFromHour) Add(ref lastWeek, minute);
+            if (BucketClock.DayOfMinute(minute.Index) >= from.MonthFromDay) Add(ref lastMonth, minute);
+        }
+
+        foreach (var hour in Hours)
+        {
+            if (hour.Index >= from.DayFromHour) Add(ref lastDay, hour);
+            if (hour.Index >= from.WeekFromHour) Add(ref lastWeek, hour);
+            if (BucketClock.DayOfHour(hour.Index) >= from.MonthFromDay) Add(ref lastMonth, hour);
+        }
+
+        foreach (var day in Days)
+        {
+            if (day.Index >= from.MonthFromDay) Add(ref lastMonth, day);
+        }
+
+        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum));
+    }
+
+    private bool Place(int minute, int hour, int day, int count, decimal sum, Windows from)
+    {
+        if (minute >= from.HourFromMinute) Increment(Minutes, minute, count, sum);
+        else if (hour >= from.WeekFromHour) Increment(Hours, hour, count, sum);
+        else if (day >= from.MonthFromDay) Increment(Days, day, count, sum);
+        else return false;
+        return true;
+    }
+
+    private static void Add(ref WindowTotal total, Bucket bucket) =>
+        total = new WindowTotal(total.Count + bucket.Count, total.Sum + bucket.Sum);
+
+    private static void Increment(List<Bucket> buckets, int index, int count, decimal sum)
+    {
+        var at = BinarySearch(buckets, index);
+        if (at >= 0)
+        {
+            var bucket = buckets[at];
+            buckets[at] = bucket with { Count = bucket.Count + count, Sum = bucket.Sum + sum };
+        }
+        else
+        {
+            buckets.Insert(~at, new Bucket(index, count, sum));
+        }
+    }
+
+    /// <summary>Removes and returns the leading buckets whose index is below <paramref name="oldestKept"/>.</summary>
+    private static List<Bucket> TakeOlderThan(List<Bucket> buckets, int oldestKept)
+    {
+        var stale = 0;
+        while (stale < buckets.Count && buckets[stale].Index < oldestKept) stale++;
+        if (stale == 0) return [];
+        var taken = buckets.GetRange(0, stale);
+        buckets.RemoveRange(0, stale);
+        return taken;
+    }
+
+    private static int BinarySearch(List<Bucket> buckets, int index)
+    {
+        int low = 0, high = buckets.Count - 1;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            var found = buckets[mid].Index;
+            if (found == index) return mid;
+            if (found < index) low = mid + 1;
+            else high = mid - 1;
+        }
+
+        return ~low;
+    }
+}

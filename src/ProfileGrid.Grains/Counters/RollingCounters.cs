@@ -1,0 +1,39 @@
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Counters;
+
+/// <summary>The rolling counters of one customer, one <see cref="CounterSeries"/> per event type.</summary>
+[GenerateSerializer, Alias("pg.RollingCounters")]
+public sealed class RollingCounters
+{
+    [Id(0)] public Dictionary<string, CounterSeries> Series { get; set; } = new(StringComparer.Ordinal);
+
+    public void Record(string type, DateTimeOffset timestamp, decimal value, DateTimeOffset now)
+    {
+        if (!Series.TryGetValue(type, out var series))
+        {
+            series = new CounterSeries();
+            Series.Add(type, series);
+        }
+
+        series.Record(timestamp, value, BucketClock.At(now));
+    }
+
+    /// <summary>Folds aged slots into coarser ones and drops what left the last month; lifetime totals stay.</summary>
+    public void Compact(DateTimeOffset now)
+    {
+        var clock = BucketClock.At(now);
+        foreach (var series in Series.Values) series.Compact(clock);
+    }
+
+    /// <summary>The windows of every event type as of <paramref name="now"/>, ordered by type.</summary>
+    public CounterView[] View(DateTimeOffset now)
+    {
+        var clock = BucketClock.At(now);
+        var views = new CounterView[Series.Count];
+        var i = 0;
+        foreach (var (type, series) in Series) views[i++] = series.View(type, clock);
+        Array.Sort(views, static (a, b) => string.CompareOrdinal(a.Type, b.Type));
+        return views;
+    }
+}
