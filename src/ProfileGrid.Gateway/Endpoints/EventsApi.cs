@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
-using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Security;
 
 namespace ProfileGrid.Gateway.Endpoints;
 
@@ -17,7 +19,7 @@ public static class EventsApi
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
     internal static async Task<Results<Accepted<EventsResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, EventDispatcher dispatcher, TimeProvider clock)
+        HttpRequest request, EventDispatcher dispatcher, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, EventLimits.MaxBodyBytes);
         if (body is null) return problem!;

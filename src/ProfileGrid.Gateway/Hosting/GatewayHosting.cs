@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
@@ -15,6 +16,7 @@ public static class GatewayHosting
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         services.AddOptions<ApiKeysOptions>().BindConfiguration(ApiKeysOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
         services.AddSingleton<ApiKeyStore>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using ProfileGrid.Events;
@@ -10,7 +11,7 @@ namespace ProfileGrid.Customers;
 /// </summary>
 public sealed partial class CustomerGrain(
     [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
-    TimeProvider clock,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
 {
     private const string FutureError = "timestamp is more than 5 minutes in the future";
@@ -82,6 +83,8 @@ public sealed partial class CustomerGrain(
     {
         if (!_stale) return;
         await state.ReadStateAsync();
+        // Not every provider resets the state when the record is missing; never keep the unsaved changes.
+        if (!state.RecordExists) state.State = new CustomerState();
         _stale = false;
     }
 

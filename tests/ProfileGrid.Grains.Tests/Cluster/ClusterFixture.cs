@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Grains.Tests.Cluster;
+
+/// <summary>One in-process cluster of two silos for the grain tests, with a domain clock the tests move.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.ConfigureServices(services =>
+        {
+            services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
+            services.AddGrainStorage(StorageNames.Customers, (sp, _) => new FaultableGrainStorage(sp.GetRequiredService<Serializer>()));
+        });
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,165 @@
+using ProfileGrid.Counters;
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Grains.Tests.Counters;
+
+public sealed class RollingCountersTests
+{
+    private static readonly DateTimeOffset Event = new(2026, 11, 1, 10, 30, 0, TimeSpan.Zero);
+
+    private static CounterView ViewAt(RollingCounters counters, DateTimeOffset now, string type = "purchase") =>
+        Assert.Single(counters.View(now), view => view.Type == type);
+
+    private static RollingCounters OneEventAt(DateTimeOffset timestamp, decimal value = 10m, DateTimeOffset? receivedAt = null)
+    {
+        var counters = new RollingCounters();
+        counters.Record("purchase", timestamp, value, receivedAt ?? timestamp);
+        return counters;
+    }
+
+    [Fact]
+    public void A_new_event_counts_in_every_window_and_the_total()
+    {
+        var view = ViewAt(OneEventAt(Event, 19.99m), Event);
+
+        var expected = new WindowTotal(1, 19.99m);
+        Assert.Equal(new CounterView("purchase", expected, expected, expected, expected, expected), view);
+    }
+
+    [Theory]
+    [InlineData("2026-11-01T11:29:59Z", 1)] // the event's minute (10:30) is the 60th minute back
+    [InlineData("2026-11-01T11:30:00Z", 0)] // 10:30 has left the hour
+    public void The_hour_window_holds_the_current_minute_and_the_59_before_it(string now, long expected) =>
+        Assert.Equal(expected, ViewAt(OneEventAt(Event), DateTimeOffset.Parse(now)).LastHour.Count);
+
+    [Theory]
+    [InlineData("2026-11-02T09:59:59Z", 1)]
+    [InlineData("2026-11-02T10:00:00Z", 0)]
+    public void The_day_window_holds_the_current_hour_and_the_23_before_it(string now, long expected) =>
+        Assert.Equal(expected, ViewAt(OneEventAt(Event), DateTimeOffset.Parse(now)).LastDay.Count);
+
+    [Theory]
+    [InlineData("2026-11-08T09:59:59Z", 1)]
+    [InlineData("2026-11-08T10:00:00Z", 0)]
+    public void The_week_window_holds_the_current_hour_and_the_167_before_it(string now, long expected) =>
+        Assert.Equal(expected, ViewAt(OneEventAt(Event), DateTimeOffset.Parse(now)).LastWeek.Count);
+
+    [Theory]
+    [InlineData("2026-11-30T23:59:59Z", 1)]
+    [InlineData("2026-12-01T00:00:00Z", 0)]
+    public void The_month_window_holds_the_current_day_and_the_29_before_it(string now, long expected) =>
+        Assert.Equal(expected, ViewAt(OneEventAt(Event), DateTimeOffset.Parse(now)).LastMonth.Count);
+
+    [Fact]
+    public void Windows_roll_forward_as_time_passes_without_new_events()
+    {
+        var counters = OneEventAt(Event, 5m);
+
+        Assert.Equal(new WindowTotal(1, 5m), ViewAt(counters, Event.AddMinutes(30)).LastHour);
+        Assert.Equal(new WindowTotal(0, 0m), ViewAt(counters, Event.AddHours(2)).LastHour);
+        Assert.Equal(new WindowTotal(1, 5m), ViewAt(counters, Event.AddHours(2)).LastDay);
+        Assert.Equal(new WindowTotal(0, 0m), ViewAt(counters, Event.AddDays(3)).LastDay);
+        Assert.Equal(new WindowTotal(1, 5m), ViewAt(counters, Event.AddDays(3)).LastWeek);
+        Assert.Equal(new WindowTotal(0, 0m), ViewAt(counters, Event.AddDays(10)).LastWeek);
+        Assert.Equal(new WindowTotal(1, 5m), ViewAt(counters, Event.AddDays(10)).LastMonth);
+        Assert.Equal(new WindowTotal(0, 0m), ViewAt(counters, Event.AddDays(40)).LastMonth);
+        Assert.Equal(new WindowTotal(1, 5m), ViewAt(counters, Event.AddDays(40)).Total);
+    }
+
+    [Fact]
+    public void Late_events_land_in_the_window_of_their_own_timestamp()
+    {
+        var now = Event;
+        var counters = new RollingCounters();
+        counters.Record("purchase", now.AddHours(-3), 1m, now);
+        counters.Record("purchase", now.AddDays(-2), 2m, now);
+        counters.Record("purchase", now.AddDays(-20), 4m, now);
+        counters.Record("purchase", now.AddMinutes(-5), 8m, now);
+
+        var view = ViewAt(counters, now);
+
+        Assert.Equal(new WindowTotal(1, 8m), view.LastHour);
+        Assert.Equal(new WindowTotal(2, 9m), view.LastDay);
+        Assert.Equal(new WindowTotal(3, 11m), view.LastWeek);
+        Assert.Equal(new WindowTotal(4, 15m), view.LastMonth);
+        Assert.Equal(new WindowTotal(4, 15m), view.Total);
+    }
+
+    [Fact]
+    public void An_event_older_than_30_days_counts_in_the_total_only_and_keeps_no_slot()
+    {
+        var counters = OneEventAt(Event.AddDays(-31), 7m, receivedAt: Event);
+
+        var view = ViewAt(counters, Event);
+
+        Assert.Equal(new WindowTotal(0, 0m), view.LastMonth);
+        Assert.Equal(new WindowTotal(1, 7m), view.Total);
+        var series = counters.Series["purchase"];
+        Assert.Empty(series.Minutes);
+        Assert.Empty(series.Hours);
+        Assert.Empty(series.Days);
+    }
+
+    [Fact]
+    public void An_event_a_few_minutes_ahead_of_the_clock_counts_now()
+    {
+        var view = ViewAt(OneEventAt(Event.AddMinutes(4), receivedAt: Event), Event);
+
+        Assert.Equal(1, view.LastHour.Count);
+    }
+
+    [Fact]
+    public void Compacting_folds_old_slots_without_changing_any_window()
+    {
+        var start = Event;
+        var counters = new RollingCounters();
+        var random = new Random(42);
+        for (var i = 0; i < 500; i++)
+        {
+            var at = start.AddMinutes(i * 97 % (45 * 24 * 60));
+            counters.Record(i % 3 == 0 ? "purchase" : "page_view", at, random.Next(0, 100), at);
+        }
+
+        var end = start.AddDays(45);
+        for (var now = start.AddDays(20); now <= end; now = now.AddMinutes(173))
+        {
+            var before = counters.View(now);
+            counters.Compact(now);
+            Assert.Equal(before, counters.View(now));
+        }
+
+        var series = counters.Series["purchase"];
+        var clock = end;
+        Assert.All(series.Minutes, bucket => Assert.True(bucket.Index >= clock.ToUnixTimeSeconds() / 60 - 59));
+        Assert.True(series.Hours.Count <= 168);
+        Assert.True(series.Days.Count <= 30);
+    }
+
+    [Fact]
+    public void Slots_are_sparse_and_one_per_time_slot()
+    {
+        var counters = new RollingCounters();
+        for (var i = 0; i < 10; i++) counters.Record("page_view", Event.AddSeconds(i), 0m, Event.AddSeconds(i));
+
+        var series = counters.Series["page_view"];
+
+        Assert.Equal(new Bucket((int)(Event.ToUnixTimeSeconds() / 60), 10, 0m), Assert.Single(series.Minutes));
+        Assert.Empty(series.Hours);
+        Assert.Empty(series.Days);
+    }
+
+    [Fact]
+    public void Event_types_are_counted_separately_and_listed_in_order()
+    {
+        var counters = new RollingCounters();
+        counters.Record("purchase", Event, 30m, Event);
+        counters.Record("cart_add", Event, 0m, Event);
+        counters.Record("purchase", Event, 12.5m, Event);
+
+        var views = counters.View(Event);
+
+        Assert.Equal(["cart_add", "purchase"], views.Select(view => view.Type));
+        Assert.Equal(new WindowTotal(2, 42.5m), views[1].Total);
+        Assert.Equal(new WindowTotal(1, 0m), views[0].Total);
+    }
+}
