@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using static ProfileGrid.Gateway.Tests.GatewayFixture;
+
+namespace ProfileGrid.Gateway.Tests;
+
+[Collection(GatewayCollection.Name)]
+public sealed class CustomersApiTests(GatewayFixture gateway)
+{
+    private readonly HttpClient _producer = gateway.As(ProducerKey);
+    private readonly HttpClient _agent = gateway.As(AgentKey);
+
+    [Fact]
+    public async Task An_unknown_customer_is_a_404_problem()
+    {
+        var problem = await ApiAssert.Problem(await _agent.GetAsync($"/v1/customers/{NewCustomerId()}"), HttpStatusCode.NotFound);
+
+        Assert.Equal("Not found", (string?)problem["title"]);
+    }
+
+    [Theory]
+    [InlineData("a:b")]
+    [InlineData("anon:")]
+    [InlineData("has%20space")]
+    public async Task A_malformed_customer_id_is_a_400(string id)
+    {
+        await ApiAssert.Problem(await _agent.GetAsync($"/v1/customers/{id}"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Patching_traits_merges_them_into_groups_and_null_removes_one()
+    {
+        var customer = NewCustomerId();
+        await ApiAssert.Json(await _producer.PatchAsync($"/v1/customers/{customer}/traits",
+            Json("""{"email":"ann@example.com","plan":"gold","rating":5}""")), HttpStatusCode.OK);
+
+        var body = await ApiAssert.Json(await _producer.PatchAsync($"/v1/customers/{customer}/traits",
+            Json("""{"plan":null,"addresses":[{"city":"Oslo"}]}""")), HttpStatusCode.OK);
+
+        Assert.Equal("""{"descriptive":{},"identity":{"addresses":[{"city":"Oslo"}],"email":"ann@example.com"},"qualitative":{"rating":5}}""",
+            Sorted(body["traits"]!));
+        Assert.Equal(2, (long)body["seq"]!);
+        var read = await ApiAssert.Json(await _agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        Assert.Equal(Sorted(body["traits"]!), Sorted(read["traits"]!));
+    }
+
+    [Theory]
+    [InlineData("[1,2]", "traits must be a JSON object.")]
+    [InlineData("{}", "Send at least one trait.")]
+    [InlineData("""{"":"x"}""", "trait names must be 1 to 64 printable characters.")]
+    public async Task A_bad_trait_patch_is_a_400_and_changes_nothing(string json, string detail)
+    {
+        var customer = NewCustomerId();
+
+        var problem = await ApiAssert.Problem(await _producer.PatchAsync($"/v1/customers/{customer}/traits", Json(json)), HttpStatusCode.BadRequest);
+
+        Assert.Equal(detail, (string?)problem["detail"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await _agent.GetAsync($"/v1/customers/{customer}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Identify_sets_traits_and_consent()
+    {
+        var customer = NewCustomerId();
+
+        var body = await ApiAssert.Json(await _producer.PostAsync("/v1/identify", Json($$"""
+            {"customerId":"{{customer}}","traits":{"name":"Ann Lee","career":"nurse"},"consent":{"email":true,"sms":false} }
+            """)), HttpStatusCode.OK);
+
+        Assert.Equal("Ann Lee", (string?)body["traits"]!["identity"]!["name"]);
+        Assert.Equal("nurse", (string?)body["traits"]!["descriptive"]!["career"]);
+        Assert.Equal("""{"email":true,"sms":false}""", Sorted(body["consent"]!));
+    }
+
+    [Theory]
+    [InlineData("""{"traits":{"name":"x"}}""")]
+    [InlineData("""{"customerId":"a/b"}""")]
+    [InlineData("""{"customerId":"ok","consent":{"email":"yes"}}""")]
+    public async Task A_bad_identify_is_a_400(string json)
+    {
+        await ApiAssert.Problem(await _producer.PostAsync("/v1/identify", Json(json)), HttpStatusCode.BadRequest);
+    }
+
+    private static string Sorted(JsonNode node) => node switch
+    {
+        JsonObject obj => "{" + string.Join(',', obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"\"{p.Key}\":{(p.Value is null ? "null" : Sorted(p.Value))}")) + "}",
+        JsonArray array => "[" + string.Join(',', array.Select(item => item is null ? "null" : Sorted(item))) + "]",
+        _ => node.ToJsonString(),
+    };
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ProfileGrid.Gateway.Tests;
+
+/// <summary>The gateway in standalone mode (co-hosted silo on free loopback ports) with one key per role.</summary>
+public sealed class GatewayFixture : WebApplicationFactory<Program>
+{
+    public const string ProducerKey = "test-producer-key-0001";
+    public const string AgentKey = "test-agent-key-0001";
+    public const string AdminKey = "test-admin-key-0001";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ProfileGrid:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string[][] keys = [[ProducerKey, "producer"], [AgentKey, "agent"], [AdminKey, "admin"]];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Key", keys[i][0]);
+            builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Name", $"test {keys[i][1]}");
+            builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Role", keys[i][1]);
+        }
+    }
+
+    public HttpClient As(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static string NewCustomerId() => $"c-{Guid.NewGuid():N}";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
+{
+    public const string Name = "gateway";
+}
