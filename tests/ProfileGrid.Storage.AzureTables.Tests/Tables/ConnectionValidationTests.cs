@@ -1,0 +1,61 @@
+using Azure.Identity;
+using Orleans.Runtime;
+using ProfileGrid.Storage.AzureTables.Clustering;
+using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage.AzureTables.Tables;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Tables;
+
+public sealed class ConnectionValidationTests
+{
+    [Fact]
+    public void Defaults_name_the_profilegrid_tables_and_delete_on_clear()
+    {
+        var storage = new AzureTableGrainStorageOptions();
+
+        Assert.Equal("ProfileGridState", storage.TableName);
+        Assert.True(storage.DeleteStateOnClear);
+        Assert.Equal("ProfileGridMembership", new AzureTableClusteringOptions().TableName);
+    }
+
+    [Fact]
+    public void A_connection_string_or_a_service_uri_is_valid()
+    {
+        Validate(new AzureTableGrainStorageOptions { ConnectionString = "UseDevelopmentStorage=true" });
+        Validate(new AzureTableGrainStorageOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/") });
+        Validate(new AzureTableClusteringOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/"), TokenCredential = new DefaultAzureCredential() });
+    }
+
+    [Theory]
+    [InlineData(null, null, "set exactly one of ConnectionString or ServiceUri")]
+    [InlineData("UseDevelopmentStorage=true", "https://acct.table.core.windows.net/", "set exactly one of ConnectionString or ServiceUri")]
+    public void Neither_or_both_connections_are_rejected_at_start_up(string? connectionString, string? serviceUri, string expected)
+    {
+        var options = new AzureTableGrainStorageOptions
+        {
+            ConnectionString = connectionString,
+            ServiceUri = serviceUri is null ? null : new Uri(serviceUri),
+        };
+
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validate(options));
+
+        Assert.Contains("'profiles'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ab")]
+    [InlineData("1table")]
+    [InlineData("profile-grid")]
+    public void Invalid_table_names_are_rejected_at_start_up(string tableName)
+    {
+        var options = new AzureTableClusteringOptions { ConnectionString = "UseDevelopmentStorage=true", TableName = tableName };
+
+        var error = Assert.Throws<OrleansConfigurationException>(() => Validate(options));
+
+        Assert.Contains($"TableName '{tableName}'", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void Validate(AzureTableConnectionOptions options) =>
+        new AzureTableConnectionValidator(options, "profiles").ValidateConfiguration();
+}

@@ -1,0 +1,42 @@
+using System.Text;
+using ProfileGrid.Storage.AzureTables.Tables;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Tables;
+
+public sealed class TableKeyTests
+{
+    [Theory]
+    [InlineData("customer/42", "customer~2F42")]
+    [InlineData("a\\b#c?d", "a~5Cb~23c~3Fd")]
+    [InlineData("tab\there", "tab~09here")]
+    [InlineData("tilde~", "tilde~7E")]
+    [InlineData("Zoë 山田", "Zoë 山田")]
+    public void Forbidden_characters_are_escaped_and_others_kept(string value, string expected) =>
+        Assert.Equal(expected, TableKey.Sanitize(value));
+
+    [Fact]
+    public void Inputs_that_differ_only_in_forbidden_characters_stay_distinct()
+    {
+        string[] values = ["a/b", "a_b", "a~2Fb", "a#b", "a\u0001b"];
+
+        Assert.Equal(values.Length, values.Select(TableKey.Sanitize).Distinct().Count());
+    }
+
+    [Fact]
+    public void Long_keys_are_shortened_under_one_kibibyte_and_stay_distinct()
+    {
+        var first = new string('山', 2000) + "1";
+        var second = new string('山', 2000) + "2";
+
+        var firstKey = TableKey.Sanitize(first);
+        var secondKey = TableKey.Sanitize(second);
+
+        Assert.NotEqual(firstKey, secondKey);
+        Assert.All(new[] { firstKey, secondKey }, key =>
+        {
+            Assert.True(Encoding.UTF8.GetByteCount(key) < 1024);
+            Assert.True(key.Length * 2 < 1024);
+        });
+        Assert.Equal(firstKey, TableKey.Sanitize(first));
+    }
+}
