@@ -1,11 +1,44 @@
 #!/usr/bin/env bash
-# Runs ProfileGrid on this machine: the gateway with a co-hosted silo (standalone mode).
-# Prints the URL and the development API keys once it is listening. Extra arguments go to the gateway.
+# Runs ProfileGrid on this machine: Azurite (Azure Table Storage emulator, data in .data/azurite) and the gateway
+# with a co-hosted silo (standalone mode). Prints the URL and the development API keys once it is listening.
+#   --memory   keep grain state in memory instead (nothing survives a restart)
+#   --demo     also start the demo producer, so the dashboard comes alive at once
+# Other arguments go to the gateway (e.g. --urls http://127.0.0.1:8080).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
 
 urls="${PROFILEGRID_URLS:-http://127.0.0.1:5080}"
-export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+azurite_port="${AZURITE_TABLE_PORT:-10002}"
+memory=false demo=false args=()
+for arg in "$@"; do
+  case "$arg" in
+    --memory) memory=true ;;
+    --demo) demo=true ;;
+    *) args+=("$arg") ;;
+  esac
+done
 
+pids=()
+stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; stop_azurite; }
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+if [ "$memory" = false ]; then
+  start_azurite "$azurite_port" "$PWD/.data/azurite"
+  export ProfileGrid__Storage__ConnectionString
+  ProfileGrid__Storage__ConnectionString="$(azurite_connection_string "$azurite_port")"
+  echo "Azurite table storage on 127.0.0.1:$azurite_port (data in .data/azurite)"
+fi
+
+if [ -f scripts/build-dashboard.sh ]; then ./scripts/build-dashboard.sh; fi
 dotnet build src/ProfileGrid.Gateway -c Release -v quiet -nologo
-exec dotnet run --project src/ProfileGrid.Gateway -c Release --no-build --no-launch-profile -- --urls "$urls" "$@"
+if [ "$demo" = true ]; then
+  dotnet build src/ProfileGrid.DemoProducer -c Release -v quiet -nologo
+  (sleep 8 && dotnet run --project src/ProfileGrid.DemoProducer -c Release --no-build -- --url "${urls%%;*}") &
+  pids+=("$!")
+fi
+# From its project folder, so that appsettings*.json and the built dashboard (wwwroot) are its content root.
+(cd src/ProfileGrid.Gateway && exec dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$urls" "${args[@]}") &
+pids+=("$!")
+wait "$!"

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with the line "N passed, N failed" read from the test results.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
+
+# Azurite (the storage tests' and cluster tests' emulator) comes from the repository's package.json.
+ensure_npm "$PWD" || exit 1
+if [ -f scripts/build-dashboard.sh ]; then ./scripts/build-dashboard.sh || exit 1; fi
 
 results="TestResults"
 rm -rf "$results"

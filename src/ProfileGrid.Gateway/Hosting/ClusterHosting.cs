@@ -1,17 +1,18 @@
-using ProfileGrid.Customers;
+using ProfileGrid.Hosting;
 
 namespace ProfileGrid.Gateway.Hosting;
 
 public static class ClusterHosting
 {
-    /// <summary>Standalone mode: this process co-hosts one silo on loopback, so one command runs everything.</summary>
+    /// <summary>
+    /// <c>ProfileGrid:Cluster:Mode</c> = <c>Standalone</c> (default): co-host one silo, so one command runs everything;
+    /// <c>Client</c>: join the silos of the cluster as an Orleans client.
+    /// </summary>
     public static WebApplicationBuilder AddProfileGridCluster(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(ProfileGridClusterOptions.Section).Get<ProfileGridClusterOptions>() ?? new();
-        var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
-        builder.UseOrleans(siloBuilder => siloBuilder
-            .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
-            .AddMemoryGrainStorage(StorageNames.Customers));
+        var mode = builder.Configuration.GetValue(ProfileGridClusterOptions.Section + ":Mode", ClusterMode.Standalone);
+        if (mode == ClusterMode.Client) builder.AddProfileGridClient();
+        else builder.AddProfileGridSilo(standalone: true);
         return builder;
     }
 }

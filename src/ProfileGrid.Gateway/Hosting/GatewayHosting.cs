@@ -6,6 +6,7 @@ using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Hosting;
 
 namespace ProfileGrid.Gateway.Hosting;
 
@@ -27,7 +28,6 @@ public static class GatewayHosting
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag]);
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService<StartupBanner>();
         return builder;

@@ -3,7 +3,8 @@ using Azure.Identity;
 
 namespace ProfileGrid.Storage.AzureTables.Tables;
 
-internal static class TableClientFactory
+/// <summary>Creates the table client that options describe: by connection string, or by service URI and credential.</summary>
+public static class TableClientFactory
 {
     public static TableClient Create(AzureTableConnectionOptions options)
     {

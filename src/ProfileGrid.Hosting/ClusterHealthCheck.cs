@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ProfileGrid.Gateway.Hosting;
+namespace ProfileGrid.Hosting;
 
 /// <summary>Ready when the cluster answers and has at least one active silo.</summary>
-internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
+public sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

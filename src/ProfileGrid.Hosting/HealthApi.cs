@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 
-namespace ProfileGrid.Gateway.Endpoints;
+namespace ProfileGrid.Hosting;
 
 public static class HealthApi
 {

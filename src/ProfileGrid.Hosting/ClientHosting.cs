@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using ProfileGrid.Storage.AzureTables.Hosting;
+
+namespace ProfileGrid.Hosting;
+
+public static class ClientHosting
+{
+    /// <summary>
+    /// Joins the cluster as an Orleans client: through the silos' membership table when storage is configured,
+    /// else through the local silo's gateway port. It keeps retrying until a gateway answers, so the gateway can
+    /// start before the silos.
+    /// </summary>
+    public static IHostApplicationBuilder AddProfileGridClient(this IHostApplicationBuilder builder)
+    {
+        var (cluster, storage) = builder.AddProfileGridOptions();
+        var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
+        builder.UseOrleansClient(client =>
+        {
+            if (storage.IsDurable)
+            {
+                client.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                client.UseAzureTableClustering(storage.ApplyTo);
+                client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+            }
+            else
+            {
+                client.UseLocalhostClustering(silo.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+            }
+
+            client.UseConnectionRetryFilter<RetryUntilConnected>();
+        });
+        builder.Services.AddProfileGridHealthChecks();
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+using Azure.Identity;
+using ProfileGrid.Storage.AzureTables.Tables;
+
+namespace ProfileGrid.Hosting;
+
+/// <summary>
+/// The section <c>ProfileGrid:Storage</c>: where grain state and cluster membership live. A connection string
+/// (Azurite's or an account's), or a table service URI reached with <c>DefaultAzureCredential</c> (managed identity,
+/// no keys); with neither, memory storage, which keeps nothing across a restart.
+/// </summary>
+public sealed class ProfileGridStorageOptions
+{
+    public const string Section = "ProfileGrid:Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? ServiceUri { get; set; }
+
+    public bool IsDurable => !string.IsNullOrWhiteSpace(ConnectionString) || ServiceUri is not null;
+
+    /// <summary>True for storage on this machine (Azurite), where silos cluster on loopback too.</summary>
+    public bool IsLocal =>
+        !IsDurable
+        || (ConnectionString is { } connection && (connection.Contains("127.0.0.1", StringComparison.Ordinal)
+            || connection.Contains("localhost", StringComparison.OrdinalIgnoreCase)
+            || connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)))
+        || ServiceUri is { IsLoopback: true };
+
+    public void ApplyTo(AzureTableConnectionOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(ConnectionString)) options.ConfigureTableServiceClient(ConnectionString);
+        else if (ServiceUri is not null) options.ConfigureTableServiceClient(ServiceUri, new DefaultAzureCredential());
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using ProfileGrid.Customers;
+using ProfileGrid.Storage.AzureTables.Hosting;
+
+namespace ProfileGrid.Hosting;
+
+public static class SiloHosting
+{
+    /// <summary>
+    /// Hosts a silo in this process. With durable storage, grain state goes to Azure Tables; a silo process also
+    /// keeps cluster membership there so that silos and gateways find each other. A co-hosted (standalone) silo
+    /// clusters alone on loopback. Without storage, state is in memory and a warning says so at start-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddProfileGridSilo(this IHostApplicationBuilder builder, bool standalone)
+    {
+        var (cluster, storage) = builder.AddProfileGridOptions();
+        var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
+        builder.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
+        if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
+
+        builder.UseOrleans(siloBuilder =>
+        {
+            if (standalone || !storage.IsDurable)
+            {
+                siloBuilder.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            }
+            else
+            {
+                var advertised = silo.ResolveAdvertisedIp(storage.IsLocal);
+                siloBuilder.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                siloBuilder.ConfigureEndpoints(advertised, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                siloBuilder.UseAzureTableClustering(storage.ApplyTo);
+                siloBuilder.Configure<ClusterMembershipOptions>(options => builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options));
+            }
+
+            if (storage.IsDurable) siloBuilder.AddAzureTableGrainStorage(StorageNames.Customers, storage.ApplyTo);
+            else siloBuilder.AddMemoryGrainStorage(StorageNames.Customers);
+        });
+        builder.Services.AddProfileGridHealthChecks();
+        return builder;
+    }
+
+    internal static (ProfileGridClusterOptions Cluster, ProfileGridStorageOptions Storage) AddProfileGridOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProfileGridClusterOptions>().BindConfiguration(ProfileGridClusterOptions.Section);
+        builder.Services.AddOptions<ProfileGridStorageOptions>().BindConfiguration(ProfileGridStorageOptions.Section);
+        return (builder.Configuration.GetSection(ProfileGridClusterOptions.Section).Get<ProfileGridClusterOptions>() ?? new(),
+            builder.Configuration.GetSection(ProfileGridStorageOptions.Section).Get<ProfileGridStorageOptions>() ?? new());
+    }
+
+    internal static void AddProfileGridHealthChecks(this IServiceCollection services) => services.AddHealthChecks()
+        .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag])
+        .AddCheck<StorageHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
+}
