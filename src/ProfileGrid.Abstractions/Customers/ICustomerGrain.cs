@@ -17,4 +17,18 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// <summary>Merges traits and consent, creating the profile if needed, and stores it before returning.</summary>
     [Alias("MergeTraits")]
     Task<CustomerProfile> MergeTraits(TraitPatch patch);
+
+    /// <summary>
+    /// Subscribes a gateway (or renews its subscription, which expires unless renewed) and says which of its agents
+    /// watch; returns the profile as of now, or null when nothing is known yet.
+    /// </summary>
+    [Alias("Watch")]
+    Task<CustomerProfile?> Watch(ICustomerObserver observer, string[] viewers);
+
+    [Alias("Unwatch")]
+    Task Unwatch(ICustomerObserver observer);
+
+    /// <summary>How many gateway subscriptions the customer holds now: for diagnostics.</summary>
+    [Alias("GetSubscriptionCount"), Orleans.Concurrency.ReadOnly]
+    Task<int> GetSubscriptionCount();
 }

@@ -53,10 +53,17 @@ public sealed class CounterSeries
     {
         var from = Windows.At(now);
         WindowTotal lastHour = default, lastDay = default, lastWeek = default, lastMonth = default;
+        var byMinute = new int[Windows.MinutesKept];
         foreach (var minute in Minutes)
         {
             var hour = BucketClock.HourOfMinute(minute.Index);
-            if (minute.Index >= from.HourFromMinute) Add(ref lastHour, minute);
+            if (minute.Index >= from.HourFromMinute)
+            {
+                Add(ref lastHour, minute);
+                // A few minutes ahead of the clock count in the current minute.
+                byMinute[Math.Min(minute.Index - from.HourFromMinute, Windows.MinutesKept - 1)] += minute.Count;
+            }
+
             if (hour >= from.DayFromHour) Add(ref lastDay, minute);
             if (hour >= from.WeekFromHour) Add(ref lastWeek, minute);
             if (BucketClock.DayOfMinute(minute.Index) >= from.MonthFromDay) Add(ref lastMonth, minute);
@@ -74,7 +81,7 @@ public sealed class CounterSeries
             if (day.Index >= from.MonthFromDay) Add(ref lastMonth, day);
         }
 
-        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum));
+        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum), byMinute);
     }
 
     private bool Place(int minute, int hour, int day, int count, decimal sum, Windows from)

@@ -16,6 +16,7 @@ public sealed partial class CustomerGrain(
 {
     private const string FutureError = "timestamp is more than 5 minutes in the future";
 
+    private readonly Watchers _watchers = new(TimeProvider.System);
     private bool _stale;
 
     public async Task<ApplyEventsResult> ApplyEvents(CustomerEvent[] events)
@@ -26,6 +27,7 @@ public sealed partial class CustomerGrain(
         var outcomes = new EventOutcome[events.Length];
         var errors = new string?[events.Length];
         var accepted = 0;
+        List<CustomerEvent>? applied = null;
         for (var i = 0; i < events.Length; i++)
         {
             var customerEvent = events[i];
@@ -42,10 +44,16 @@ public sealed partial class CustomerGrain(
             {
                 profile.Apply(customerEvent, now);
                 accepted++;
+                (applied ??= new List<CustomerEvent>(events.Length)).Add(customerEvent);
             }
         }
 
-        if (accepted > 0) await Save(now);
+        if (accepted > 0)
+        {
+            await Save(now);
+            NotifyChanged(now, [.. applied!]);
+        }
+
         return new ApplyEventsResult(outcomes, errors, profile.Seq);
     }
 
@@ -59,8 +67,41 @@ public sealed partial class CustomerGrain(
     {
         await ReloadIfStale();
         var now = clock.GetUtcNow();
-        if (state.State.Merge(patch) || !state.State.Exists) await Save(now);
+        if (state.State.Merge(patch) || !state.State.Exists)
+        {
+            await Save(now);
+            NotifyChanged(now, []);
+        }
+
         return state.State.ToProfile(this.GetPrimaryKeyString(), now);
+    }
+
+    public async Task<CustomerProfile?> Watch(ICustomerObserver observer, string[] viewers)
+    {
+        if (_watchers.Renew(observer, viewers)) NotifyViewers();
+        return await GetProfile();
+    }
+
+    public Task Unwatch(ICustomerObserver observer)
+    {
+        if (_watchers.Remove(observer)) NotifyViewers();
+        return Task.CompletedTask;
+    }
+
+    public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
+
+    private void NotifyChanged(DateTimeOffset now, CustomerEvent[] applied)
+    {
+        if (_watchers.Count == 0) return;
+        var profile = state.State.ToProfile(this.GetPrimaryKeyString(), now);
+        _watchers.Notify(observer => observer.ProfileChanged(profile, applied));
+    }
+
+    private void NotifyViewers()
+    {
+        var viewers = _watchers.AllViewers();
+        var customerId = this.GetPrimaryKeyString();
+        _watchers.Notify(observer => observer.ViewersChanged(customerId, viewers));
     }
 
     private async Task Save(DateTimeOffset now)

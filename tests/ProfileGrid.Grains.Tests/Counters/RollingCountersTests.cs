@@ -23,7 +23,8 @@ public sealed class RollingCountersTests
         var view = ViewAt(OneEventAt(Event, 19.99m), Event);
 
         var expected = new WindowTotal(1, 19.99m);
-        Assert.Equal(new CounterView("purchase", expected, expected, expected, expected, expected), view);
+        Assert.Equal((expected, expected, expected, expected, expected), (view.LastHour, view.LastDay, view.LastWeek, view.LastMonth, view.Total));
+        Assert.Equal([.. new int[59], 1], view.LastHourByMinute);
     }
 
     [Theory]
@@ -123,9 +124,9 @@ public sealed class RollingCountersTests
         var end = start.AddDays(45);
         for (var now = start.AddDays(20); now <= end; now = now.AddMinutes(173))
         {
-            var before = counters.View(now);
+            var before = Describe(counters.View(now));
             counters.Compact(now);
-            Assert.Equal(before, counters.View(now));
+            Assert.Equal(before, Describe(counters.View(now)));
         }
 
         var series = counters.Series["purchase"];
@@ -134,6 +135,28 @@ public sealed class RollingCountersTests
         Assert.True(series.Hours.Count <= 168);
         Assert.True(series.Days.Count <= 30);
     }
+
+    [Fact]
+    public void The_last_hour_is_also_given_minute_by_minute_oldest_first()
+    {
+        var counters = new RollingCounters();
+        counters.Record("page_view", Event.AddMinutes(-59), 0m, Event);
+        counters.Record("page_view", Event.AddMinutes(-59), 0m, Event);
+        counters.Record("page_view", Event.AddMinutes(-30), 0m, Event);
+        counters.Record("page_view", Event.AddMinutes(-60), 0m, Event);
+        counters.Record("page_view", Event.AddMinutes(3), 0m, Event);
+
+        var byMinute = ViewAt(counters, Event, "page_view").LastHourByMinute;
+
+        Assert.Equal(60, byMinute.Length);
+        Assert.Equal(2, byMinute[0]);
+        Assert.Equal(1, byMinute[29]);
+        Assert.Equal(1, byMinute[59]);
+        Assert.Equal(4, byMinute.Sum());
+    }
+
+    private static string Describe(CounterView[] views) => string.Join(" | ", views.Select(v =>
+        $"{v.Type} {v.LastHour} {v.LastDay} {v.LastWeek} {v.LastMonth} {v.Total} [{string.Join(',', v.LastHourByMinute)}]"));
 
     [Fact]
     public void Slots_are_sparse_and_one_per_time_slot()

@@ -54,7 +54,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 
         var copy = SerializerFixture.RoundTrip(state);
 
-        Assert.Equal(state.Counters.View(Now), copy.Counters.View(Now));
+        Assert.Equal(state.Counters.View(Now).Select(v => (v.Type, v.LastMonth, v.Total)), copy.Counters.View(Now).Select(v => (v.Type, v.LastMonth, v.Total)));
         Assert.Equal(state.Activity.Events, copy.Activity.Events);
         Assert.Equal(state.Channels, copy.Channels);
         Assert.Equal((state.Seq, state.FirstSeen, state.LastSeen), (copy.Seq, copy.FirstSeen, copy.LastSeen));
