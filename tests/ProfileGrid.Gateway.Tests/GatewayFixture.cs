@@ -12,18 +12,28 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     public const string ProducerKey = "test-producer-key-0001";
     public const string AgentKey = "test-agent-key-0001";
     public const string AdminKey = "test-admin-key-0001";
+    public const string SecondAgentKey = "test-agent-key-0002";
+
+    /// <summary>The co-hosted silo's gateway port, which a second gateway in client mode joins through.</summary>
+    public int SiloGatewayPort { get; } = FreePort();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("ProfileGrid:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        string[][] keys = [[ProducerKey, "producer"], [AgentKey, "agent"], [AdminKey, "admin"]];
+        builder.UseSetting("ProfileGrid:Silo:GatewayPort", SiloGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        UseTestKeys(builder);
+    }
+
+    public static void UseTestKeys(IWebHostBuilder builder)
+    {
+        string[][] keys = [[ProducerKey, "producer", "test producer"], [AgentKey, "agent", "test agent"],
+            [AdminKey, "admin", "test admin"], [SecondAgentKey, "agent", "second agent"]];
         for (var i = 0; i < keys.Length; i++)
         {
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Key", keys[i][0]);
-            builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Name", $"test {keys[i][1]}");
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Role", keys[i][1]);
+            builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Name", keys[i][2]);
         }
     }
 
@@ -38,7 +48,7 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
 
     public static string NewCustomerId() => $"c-{Guid.NewGuid():N}";
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

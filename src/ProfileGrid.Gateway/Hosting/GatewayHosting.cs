@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Hosting;
 
@@ -29,6 +31,14 @@ public static class GatewayHosting
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<EventDispatcher>();
+        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
+        services.AddSignalR().AddJsonProtocol(json =>
+        {
+            json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+            json.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddSingleton<CustomerWatchers>();
+        services.AddHostedService<WatchRenewal>();
         services.AddHostedService<StartupBanner>();
         return builder;
     }
@@ -37,11 +47,15 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The dashboard's files need no key; everything they show comes through the API and hub, which do.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
         app.MapEventsApi();
         app.MapCustomersApi();
+        app.MapHub<AgentHub>("/hubs/agents");
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Hosting;
@@ -8,4 +9,6 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EventsResponse))]
 [JsonSerializable(typeof(ProfileView))]
+[JsonSerializable(typeof(ActivityMessage))]
+[JsonSerializable(typeof(ViewersMessage))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -16,6 +16,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
     public const string ScopeClaim = "scope";
+    public const string HubsPath = "/hubs";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -50,10 +51,20 @@ public sealed class ApiKeyAuthenticationHandler(
         await WriteProblem("Forbidden", $"A key with the role '{role}' may not use this route.");
     }
 
+    /// <summary>
+    /// The key from <c>X-Api-Key</c>; else from <c>Authorization: Bearer</c> (what SignalR's accessTokenFactory sends);
+    /// else, on the hubs only, from the <c>access_token</c> query (browsers cannot set headers on WebSockets).
+    /// </summary>
     private string? PresentedKey()
     {
         var header = Request.Headers[HeaderName];
-        return header.Count == 1 && !string.IsNullOrEmpty(header[0]) ? header[0] : null;
+        if (header.Count == 1 && !string.IsNullOrEmpty(header[0])) return header[0];
+        var authorization = Request.Headers.Authorization;
+        if (authorization.Count == 1 && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return value["Bearer ".Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
+        if (Request.Path.StartsWithSegments(HubsPath) && Request.Query["access_token"] is { Count: 1 } token && !string.IsNullOrEmpty(token[0]))
+            return token[0];
+        return null;
     }
 
     private ValueTask WriteProblem(string title, string detail) => problems.WriteAsync(new ProblemDetailsContext

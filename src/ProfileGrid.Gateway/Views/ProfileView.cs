@@ -22,7 +22,8 @@ public sealed record ProfileView(
         var counters = new Dictionary<string, CounterWindows>(profile.Counters.Length, StringComparer.Ordinal);
         foreach (var counter in profile.Counters)
         {
-            counters[counter.Type] = new CounterWindows(counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total);
+            counters[counter.Type] = new CounterWindows(
+                counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total, counter.LastHourByMinute);
         }
 
         var activity = new ActivityView[profile.RecentActivity.Length];
@@ -44,7 +45,8 @@ public sealed record CounterWindows(
     [property: JsonPropertyName("24h")] WindowTotal LastDay,
     [property: JsonPropertyName("7d")] WindowTotal LastWeek,
     [property: JsonPropertyName("30d")] WindowTotal LastMonth,
-    [property: JsonPropertyName("total")] WindowTotal Total);
+    [property: JsonPropertyName("total")] WindowTotal Total,
+    int[] LastHourByMinute);
 
 public sealed record ActivityView(string Id, string Type, DateTimeOffset Timestamp, decimal? Value, string? Channel, RawJson? Properties)
 {

@@ -1,0 +1,9 @@
+using ProfileGrid.Gateway.Views;
+
+namespace ProfileGrid.Gateway.Realtime;
+
+/// <summary>Pushed as <c>activity</c>: an event a watched customer just applied, with the profile's seq after it.</summary>
+public sealed record ActivityMessage(string CustomerId, long Seq, ActivityView Event);
+
+/// <summary>Pushed as <c>viewers</c>: the names of every agent watching the customer, over all gateways.</summary>
+public sealed record ViewersMessage(string CustomerId, string[] Viewers);
