@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace ProfileGrid.Dashboard.Tests;
+
+public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper output) : IClassFixture<Browser>, IAsyncLifetime
+{
+    private readonly DashboardServer _server = new();
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server.StartServer();
+        await Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_context is not null) await _context.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<HttpStatusCode> Post(string json)
+    {
+        using var http = new HttpClient { BaseAddress = _server.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-Api-Key", DashboardServer.ProducerKey);
+        return (await http.PostAsync("/v1/events", new StringContent(json, Encoding.UTF8, "application/json"))).StatusCode;
+    }
+
+    private async Task OpenSignedIn()
+    {
+        _context = await browser.Chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        _page = await _context.NewPageAsync();
+        await _page.GotoAsync(_server.BaseAddress.ToString());
+        await _page.GetByTestId("signin-key").FillAsync(DashboardServer.AgentKey);
+        await _page.GetByTestId("signin-submit").ClickAsync();
+        await Expect(_page.GetByTestId("connection-state")).ToHaveTextAsync("connected", new() { Timeout = 15_000 });
+    }
+
+    [Fact]
+    public async Task An_agent_signs_in_watches_a_customer_and_sees_a_new_event_within_a_second()
+    {
+        await OpenSignedIn();
+        var customer = $"cust-{Guid.NewGuid():N}"[..20];
+
+        await _page.GetByTestId("watch-input").FillAsync(customer);
+        await _page.GetByTestId("watch-input").PressAsync("Enter");
+        await Expect(_page.GetByTestId("watched-list")).ToContainTextAsync(customer);
+
+        var eventId = Guid.NewGuid().ToString();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.Accepted, await Post(
+            $$"""{"id":"{{eventId}}","type":"purchase","customerId":"{{customer}}","value":42.5,"channel":"web","properties":{"sku":"A-1"} }"""));
+
+        var item = _page.GetByTestId("timeline").Locator($"[data-event-id='{eventId}']");
+        await Expect(item).ToBeVisibleAsync(new() { Timeout = 1_000 });
+        await Expect(_page.GetByTestId("counter-purchase-1h")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1"), new() { Timeout = 1_000 });
+        output.WriteLine($"event accepted -> shown in timeline and counters: {clock.ElapsedMilliseconds} ms");
+
+        await Expect(_page.GetByTestId("counter-purchase-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1"));
+        await Expect(_page.GetByTestId("live-feed")).ToContainTextAsync("purchase");
+        Directory.CreateDirectory("TestResults");
+        await _page.ScreenshotAsync(new() { Path = Path.Combine("TestResults", "dashboard.png") });
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_at_sign_in()
+    {
+        _context = await browser.Chromium.NewContextAsync();
+        _page = await _context.NewPageAsync();
+        await _page.GotoAsync(_server.BaseAddress.ToString());
+
+        await _page.GetByTestId("signin-key").FillAsync(DashboardServer.ProducerKey);
+        await _page.GetByTestId("signin-submit").ClickAsync();
+
+        await Expect(_page.GetByTestId("signin-key")).ToBeVisibleAsync();
+        await Expect(_page.GetByTestId("watch-input")).Not.ToBeVisibleAsync();
+    }
+}
