@@ -63,9 +63,9 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         output.WriteLine($"event accepted -> shown in timeline and counters: {clock.ElapsedMilliseconds} ms");
 
         await Expect(_page.GetByTestId("counter-purchase-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1"));
-        await Expect(_page.GetByTestId("live-feed")).ToContainTextAsync("purchase");
         Directory.CreateDirectory("TestResults");
         await _page.ScreenshotAsync(new() { Path = Path.Combine("TestResults", "dashboard.png") });
+        await Expect(_page.GetByTestId("live-feed").Locator($"[data-event-id='{eventId}']")).ToBeVisibleAsync();
     }
 
     [Fact]

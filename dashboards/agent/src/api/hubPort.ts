@@ -1,0 +1,22 @@
+import type { ActivityMessage, ProfileView, ViewersMessage } from './types';
+
+export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
+
+/** What the dashboard needs from the agents hub; the real SignalR client and the demo feed both provide it. */
+export interface HubPort {
+  start(): void;
+  stop(): Promise<void>;
+  watch(customerId: string): Promise<ProfileView | null>;
+  unwatch(customerId: string): Promise<void>;
+}
+
+export interface HubEvents {
+  state(state: ConnectionState): void;
+  /** The connection came back (or started): every watched customer must be watched again. */
+  resync(): void;
+  /** The server refused the key (401/403) while connecting. */
+  rejected(message: string): void;
+  profileChanged(view: ProfileView): void;
+  activity(message: ActivityMessage): void;
+  viewers(message: ViewersMessage): void;
+}

@@ -1,0 +1,56 @@
+// The gateway's contract, as `GET /v1/customers/{id}` and the `/hubs/agents` hub send it (camelCase JSON).
+// Fields whose value is null may be absent.
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export const WINDOWS = ['1h', '24h', '7d', '30d', 'total'] as const;
+export type CounterWindow = (typeof WINDOWS)[number];
+
+export interface WindowTotal {
+  count: number;
+  sum?: number | null;
+}
+
+export type CounterWindows = Partial<Record<CounterWindow, WindowTotal>> & {
+  /** 60 counts, oldest minute first; the last one is the current minute. */
+  lastHourByMinute?: number[] | null;
+};
+
+export interface ActivityEvent {
+  id: string;
+  type: string;
+  timestamp: string;
+  value?: number | null;
+  channel?: string | null;
+  properties?: Record<string, Json> | null;
+}
+
+export interface TraitGroups {
+  identity?: Record<string, Json> | null;
+  descriptive?: Record<string, Json> | null;
+  qualitative?: Record<string, Json> | null;
+}
+
+export interface ProfileView {
+  customerId: string;
+  seq: number;
+  asOf: string;
+  traits?: TraitGroups | null;
+  consent?: Record<string, boolean> | null;
+  firstSeen?: string | null;
+  lastSeen?: string | null;
+  channels?: string[] | null;
+  counters?: Record<string, CounterWindows> | null;
+  recentActivity?: ActivityEvent[] | null;
+}
+
+export interface ActivityMessage {
+  customerId: string;
+  seq: number;
+  event: ActivityEvent;
+}
+
+export interface ViewersMessage {
+  customerId: string;
+  viewers: string[];
+}

@@ -1,0 +1,75 @@
+import type { Json } from '../api/types';
+import type { CustomerState } from '../state/customer';
+import { h } from './dom';
+import { channelLabel } from './eventTypes';
+import { formatDateTime, formatRelative, formatValue, humanize, initials, isScalar } from './format';
+import { displayName, planOf } from './identity';
+
+const SHOWN_IN_HEADER = new Set(['name', 'email']);
+
+/** Who the customer is: identity, the other traits, consent, first/last seen and channels. */
+export function profileCard(customer: CustomerState): HTMLElement {
+  const view = customer.view;
+  const name = displayName(customer);
+  const identity = view?.traits?.identity ?? {};
+  const email = typeof identity.email === 'string' ? identity.email : null;
+  const plan = planOf(customer);
+
+  return h('section', { class: 'card profile-card', 'data-testid': 'profile-card', 'aria-label': 'Profile' },
+    h('div', { class: 'profile-head' },
+      h('span', { class: 'avatar avatar--lg', 'aria-hidden': 'true' }, initials(name)),
+      h('div', { class: 'profile-who' },
+        h('div', { class: 'profile-name' }, name),
+        email !== null ? h('div', { class: 'profile-email' }, email) : null,
+        h('div', { class: 'profile-tags' },
+          plan !== null ? h('span', { class: `badge badge--plan plan-${plan.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` }, humanize(plan)) : null,
+          h('span', { class: 'mono muted' }, customer.id)))),
+    view === null
+      ? h('p', { class: 'empty-note' }, 'Nothing is known about this customer yet. The profile fills in as soon as their first event or trait arrives.')
+      : null,
+    view !== null ? section('Activity', h('dl', { class: 'facts' },
+      fact('First seen', seen(view.firstSeen)),
+      fact('Last seen', seen(view.lastSeen)),
+      fact('Channels', (view.channels ?? []).length === 0 ? '—' : h('span', { class: 'chips' },
+        ...(view.channels ?? []).map((c) => h('span', { class: 'chip' }, channelLabel(c))))))) : null,
+    view !== null ? consentSection(view.consent ?? {}) : null,
+    traitSection('Identity', identity, SHOWN_IN_HEADER),
+    traitSection('Details', view?.traits?.descriptive ?? {}, new Set(['plan'])),
+    traitSection('Feedback & preferences', view?.traits?.qualitative ?? {}, new Set()));
+}
+
+function consentSection(consent: Record<string, boolean>): HTMLElement {
+  const entries = Object.entries(consent);
+  return section('Consent', entries.length === 0
+    ? h('p', { class: 'muted small' }, 'No consent recorded.')
+    : h('ul', { class: 'consent' }, ...entries.map(([purpose, granted]) =>
+      h('li', { class: `consent-item ${granted ? 'is-granted' : 'is-denied'}` },
+        h('span', { class: 'consent-mark', 'aria-hidden': 'true' }, granted ? '✓' : '✕'),
+        h('span', {}, humanize(purpose)),
+        h('span', { class: 'sr-only' }, granted ? ': granted' : ': not granted')))));
+}
+
+function traitSection(title: string, traits: Record<string, Json>, skip: ReadonlySet<string>): HTMLElement | null {
+  const entries = Object.entries(traits).filter(([key]) => !skip.has(key));
+  if (entries.length === 0) return null;
+  return section(title, h('dl', { class: 'facts' }, ...entries.map(([key, value]) => fact(humanize(key), traitValue(value)))));
+}
+
+function traitValue(value: Json): HTMLElement {
+  const text = formatValue(value);
+  const structured = Array.isArray(value) ? !value.every(isScalar) : value !== null && typeof value === 'object' && !Object.values(value).every(isScalar);
+  return h('span', { class: structured ? 'mono value-json' : 'value-text', title: text }, text);
+}
+
+function seen(iso: string | null | undefined): HTMLElement | string {
+  if (iso === null || iso === undefined) return '—';
+  return h('span', {}, h('span', { 'data-rel': iso }, formatRelative(iso)), h('span', { class: 'fact-sub' }, formatDateTime(iso)));
+}
+
+function section(title: string, body: HTMLElement): HTMLElement {
+  return h('div', { class: 'profile-section' }, h('h3', { class: 'subhead' }, title), body);
+}
+
+function fact(label: string, value: HTMLElement | string): HTMLElement {
+  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+}
