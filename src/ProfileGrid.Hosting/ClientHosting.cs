@@ -8,6 +8,8 @@ namespace ProfileGrid.Hosting;
 
 public static class ClientHosting
 {
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Joins the cluster as an Orleans client: through the silos' membership table when storage is configured,
     /// else through the local silo's gateway port. It keeps retrying until a gateway answers, so the gateway can
@@ -30,6 +32,9 @@ public static class ClientHosting
                 client.UseLocalhostClustering(silo.GatewayPort, cluster.ServiceId, cluster.ClusterId);
             }
 
+            // A call caught by a silo's death would otherwise wait out Orleans' 30 s default before the producer
+            // hears 503; producers retry with the same event ids, so failing sooner is safe.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
             client.UseConnectionRetryFilter<RetryUntilConnected>();
         });
         builder.Services.AddProfileGridHealthChecks();

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using ProfileGrid.Testing;
+
+namespace ProfileGrid.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// Azurite with disk persistence, N silo processes and one gateway process in client mode, all on free loopback
+/// ports, under a cluster and service id of their own. Disposing kills every process and deletes the data.
+/// </summary>
+internal sealed class ProfileGridCluster : IAsyncDisposable
+{
+    public const string ApiKey = "cluster-tests-admin-key-0001";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly List<AppProcess> silos = [];
+
+    private ProfileGridCluster(string name)
+    {
+        ClusterId = name + "-" + Guid.NewGuid().ToString("N")[..12];
+        ServiceId = "svc-" + ClusterId;
+        Storage = AzuriteProcess.OnDisk();
+    }
+
+    public string ClusterId { get; }
+
+    public string ServiceId { get; }
+
+    public AzuriteProcess Storage { get; }
+
+    public IReadOnlyList<AppProcess> Silos => silos;
+
+    public AppProcess Gateway { get; private set; } = null!;
+
+    /// <summary>Starts Azurite, then the silos side by side, then the gateway, each waited for until ready.</summary>
+    public static async Task<ProfileGridCluster> StartAsync(string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken)
+    {
+        var cluster = new ProfileGridCluster(name);
+        try
+        {
+            var started = DateTime.UtcNow;
+            await cluster.Storage.StartAsync(cancellationToken);
+            for (var i = 1; i <= siloCount; i++)
+            {
+                cluster.silos.Add(new AppProcess(
+                    string.Create(CultureInfo.InvariantCulture, $"silo-{i}"), RepoPaths.SiloDll, cluster.SiloEnvironment()));
+            }
+
+            await Task.WhenAll(cluster.silos.Select(silo => silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken)));
+            cluster.Gateway = new AppProcess("gateway", RepoPaths.GatewayDll, cluster.GatewayEnvironment());
+            await cluster.Gateway.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cluster {cluster.ClusterId}: azurite :{cluster.Storage.Port} ({cluster.Storage.Location}), "
+                + $"{string.Join(", ", cluster.silos)}, {cluster.Gateway}; ready after {(DateTime.UtcNow - started).TotalSeconds:0.0}s"));
+            return cluster;
+        }
+        catch (Exception exception)
+        {
+            var logs = cluster.Logs(lines: 80);
+            await cluster.DisposeAsync();
+            throw new InvalidOperationException($"The cluster did not start: {exception.Message}{Environment.NewLine}{logs}", exception);
+        }
+    }
+
+    /// <summary>An HTTP client for the gateway with the admin key.</summary>
+    public HttpClient CreateClient(TimeSpan timeout)
+    {
+        var client = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = timeout };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
+    /// <summary>The last lines of every process, for assertion messages.</summary>
+    public string Logs(int lines = 60)
+    {
+        var text = new StringBuilder().AppendLine(
+            $"(full logs: {Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)}/ once the cluster is disposed)");
+        IEnumerable<AppProcess> apps = Gateway is null ? silos : [Gateway, .. silos];
+        foreach (var app in apps)
+        {
+            text.AppendLine(app.Log.Tail(lines));
+        }
+
+        return text.AppendLine(Storage.Log.Tail(lines)).ToString();
+    }
+
+    /// <summary>Kills every process, keeps their logs in <c>TestResults/cluster-logs/&lt;cluster id&gt;/</c> and deletes the data.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Gateway?.Dispose();
+        foreach (var silo in silos)
+        {
+            silo.Dispose();
+        }
+
+        await Storage.DisposeAsync();
+        SaveLogs();
+    }
+
+    private void SaveLogs()
+    {
+        try
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)).FullName;
+            IEnumerable<AppProcess> apps = Gateway is null ? silos : [Gateway, .. silos];
+            foreach (var app in apps)
+            {
+                app.Log.WriteTo(Path.Combine(folder, app.Name + ".log"));
+            }
+
+            Storage.Log.WriteTo(Path.Combine(folder, "azurite.log"));
+        }
+        catch (IOException)
+        {
+            // Logs are a diagnostic aid; failing to keep them must not fail or mask the test.
+        }
+    }
+
+    private Dictionary<string, string> SiloEnvironment() => new(CommonEnvironment())
+    {
+        ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["ProfileGrid__Silo__AdvertisedIp"] = "127.0.0.1",
+    };
+
+    private Dictionary<string, string> GatewayEnvironment() => new(CommonEnvironment())
+    {
+        ["ProfileGrid__Cluster__Mode"] = "Client",
+        ["ProfileGrid__ApiKeys__0__Key"] = ApiKey,
+        ["ProfileGrid__ApiKeys__0__Name"] = "test",
+        ["ProfileGrid__ApiKeys__0__Role"] = "admin",
+    };
+
+    private Dictionary<string, string> CommonEnvironment() => new()
+    {
+        ["ProfileGrid__Storage__ConnectionString"] = Storage.ConnectionString,
+        ["ProfileGrid__Cluster__ClusterId"] = ClusterId,
+        ["ProfileGrid__Cluster__ServiceId"] = ServiceId,
+    };
+}

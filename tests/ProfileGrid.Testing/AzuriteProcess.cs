@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ProfileGrid.Testing;
+
+/// <summary>
+/// A real Azurite table service (<c>node_modules/.bin/azurite-table</c> of the repository) on 127.0.0.1, in memory or
+/// persisted in a folder; it can be stopped and started again on the same port and folder to simulate a storage outage.
+/// </summary>
+public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
+{
+    /// <summary>Azurite's well-known development account key.</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    // Azurite saves its table database to disk every 5 s and on SIGINT; a stop that loses data the emulator had
+    // acknowledged would make every durability test meaningless, so a stop is SIGINT first, SIGKILL only as a fallback.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly DirectoryInfo workspace;
+    private readonly bool ownsWorkspace;
+    private Process? process;
+
+    private AzuriteProcess(int port, bool onDisk, string? location)
+    {
+        Port = port;
+        ownsWorkspace = location is null;
+        workspace = location is null ? Directory.CreateTempSubdirectory("profilegrid-azurite-") : Directory.CreateDirectory(location);
+        Location = onDisk ? workspace.FullName : null;
+        Log = new ProcessLog(string.Create(CultureInfo.InvariantCulture, $"azurite-table :{port}"));
+    }
+
+    /// <summary>The table service port on 127.0.0.1; the same across restarts.</summary>
+    public int Port { get; }
+
+    /// <summary>The folder Azurite persists its tables in, or null when it keeps them in memory (lost on stop).</summary>
+    public string? Location { get; }
+
+    /// <summary>What Azurite wrote, for failure messages.</summary>
+    public ProcessLog Log { get; }
+
+    /// <summary>Whether the process is running.</summary>
+    public bool IsRunning => process is not null && !ChildProcess.HasExited(process);
+
+    /// <summary>The connection string of the development account on this instance.</summary>
+    public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;");
+
+    /// <summary>An instance that keeps its tables in memory (<c>--inMemoryPersistence</c>), on <paramref name="port"/> or a free port.</summary>
+    public static AzuriteProcess InMemory(int? port = null) => new(port ?? FreePort.Next(), onDisk: false, location: null);
+
+    /// <summary>
+    /// An instance that persists its tables (<c>--location</c>) in <paramref name="location"/>, or in a temporary
+    /// folder deleted on dispose, on <paramref name="port"/> or a free port.
+    /// </summary>
+    public static AzuriteProcess OnDisk(string? location = null, int? port = null) =>
+        new(port ?? FreePort.Next(), onDisk: true, location);
+
+    /// <summary>Starts an in-memory instance on a free port and waits until it accepts connections.</summary>
+    public static async Task<AzuriteProcess> StartInMemoryAsync()
+    {
+        var azurite = InMemory();
+        try
+        {
+            await azurite.StartAsync();
+            return azurite;
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts Azurite (again) on <see cref="Port"/> and waits until the port accepts connections.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"Azurite is already running on port {Port}.");
+        }
+
+        var executable = RepoPaths.AzuriteTable;
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException(
+                $"Azurite is not installed ({executable} is missing): run npm ci in the repository root ({RepoPaths.Root}), then run the tests again.");
+        }
+
+        if (await FreePort.IsListeningAsync(Port))
+        {
+            throw new InvalidOperationException($"Cannot start Azurite: something else already listens on port {Port}.");
+        }
+
+        var startInfo = new ProcessStartInfo(executable) { WorkingDirectory = workspace.FullName };
+        foreach (var argument in Arguments())
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        process?.Dispose();
+        process = ChildProcess.Start(startInfo, Log);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = process;
+        if (!await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => !ChildProcess.HasExited(running) && !cancel.IsCancellationRequested))
+        {
+            var state = ChildProcess.HasExited(running)
+                ? string.Create(CultureInfo.InvariantCulture, $"exited with code {running.ExitCode}")
+                : $"did not accept connections within {StartTimeout.TotalSeconds:0}s";
+            ChildProcess.Kill(running, Log);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new InvalidOperationException($"Azurite on port {Port} {state}.{Environment.NewLine}{Log.Tail()}");
+        }
+    }
+
+    /// <summary>
+    /// Stops the process tree: SIGINT, which makes Azurite save its tables and exit, and SIGKILL if it is still
+    /// running after a few seconds. The port and folder stay reserved for <see cref="StartAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (process is not null)
+        {
+            await ChildProcess.SignalAndWaitAsync(process, "INT", StopTimeout, Log);
+            ChildProcess.Kill(process, Log);
+        }
+    }
+
+    /// <summary>SIGKILLs the process tree at once: tables saved less than ~5 s ago may be lost even with disk persistence.</summary>
+    public void Kill()
+    {
+        if (process is not null)
+        {
+            ChildProcess.Kill(process, Log);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Kill();
+        process?.Dispose();
+        process = null;
+        if (ownsWorkspace)
+        {
+            try
+            {
+                workspace.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp folder left behind is not worth failing a test for.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private IEnumerable<string> Arguments()
+    {
+        yield return "--tableHost";
+        yield return "127.0.0.1";
+        yield return "--tablePort";
+        yield return Port.ToString(CultureInfo.InvariantCulture);
+        if (Location is null)
+        {
+            yield return "--inMemoryPersistence";
+        }
+        else
+        {
+            yield return "--location";
+            yield return Location;
+        }
+
+        yield return "--skipApiVersionCheck";
+        yield return "--disableProductStyleUrl";
+        yield return "--disableTelemetry";
+        yield return "--silent";
+    }
+}
