@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Dashboard.Tests;
 
@@ -11,7 +10,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
     public const string AgentKey = "browser-agent-key-0001";
     public const string ProducerKey = "browser-producer-key-0001";
 
-    private readonly int _port = FreePort();
+    private readonly int _port = FreePort.Next();
 
     public DashboardServer() => UseKestrel(_port);
 
@@ -21,8 +20,8 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("urls", BaseAddress.ToString());
-        builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("ProfileGrid:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ProfileGrid:Silo:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ProfileGrid:ApiKeys:0:Key", AgentKey);
         builder.UseSetting("ProfileGrid:ApiKeys:0:Name", "Browser Agent");
         builder.UseSetting("ProfileGrid:ApiKeys:0:Role", "agent");
@@ -31,10 +30,4 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         builder.UseSetting("ProfileGrid:ApiKeys:1:Role", "producer");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Gateway.Tests;
 
@@ -15,12 +14,12 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
     public const string SecondAgentKey = "test-agent-key-0002";
 
     /// <summary>The co-hosted silo's gateway port, which a second gateway in client mode joins through.</summary>
-    public int SiloGatewayPort { get; } = FreePort();
+    public int SiloGatewayPort { get; } = FreePort.Next();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ProfileGrid:Silo:GatewayPort", SiloGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         UseTestKeys(builder);
     }
@@ -48,12 +47,6 @@ public sealed class GatewayFixture : WebApplicationFactory<Program>
 
     public static string NewCustomerId() => $"c-{Guid.NewGuid():N}";
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

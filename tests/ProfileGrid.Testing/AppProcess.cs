@@ -18,9 +18,9 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
     private static readonly string[] InheritedToDrop = ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS",
         "ASPNETCORE_HTTPS_PORTS", "DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT", "DOTNET_gcServer"];
 
-    private readonly Dictionary<string, string> environment;
-    private readonly HttpClient probe;
-    private Process? process;
+    private readonly Dictionary<string, string> _environment;
+    private readonly HttpClient _probe;
+    private Process? _process;
 
     /// <summary>An app process, not started yet.</summary>
     /// <param name="name">A short name for logs and failure messages, e.g. <c>silo-2</c>.</param>
@@ -34,13 +34,13 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
         Dll = dll;
         HttpPort = httpPort ?? FreePort.Next();
         BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{HttpPort}/"));
-        this.environment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
+        _environment = new Dictionary<string, string>(environment, StringComparer.Ordinal)
         {
             ["DOTNET_gcServer"] = "0",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
         Log = new ProcessLog(name);
-        probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        _probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
     }
 
     /// <summary>The name used in logs and failure messages.</summary>
@@ -59,10 +59,10 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
     public ProcessLog Log { get; }
 
     /// <summary>The process id once started.</summary>
-    public int? ProcessId => process?.Id;
+    public int? ProcessId => _process?.Id;
 
     /// <summary>Whether the process was started and has not exited.</summary>
-    public bool IsRunning => process is not null && !ChildProcess.HasExited(process);
+    public bool IsRunning => _process is not null && !ChildProcess.HasExited(_process);
 
     /// <summary>Starts the process and waits until <c>/healthz</c> (and, if <paramref name="waitForReady"/>, <c>/readyz</c>) answer 200.</summary>
     /// <exception cref="InvalidOperationException">It exited or did not become healthy in time; the message holds its output.</exception>
@@ -89,13 +89,13 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
             startInfo.Environment.Remove(name);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in _environment)
         {
             startInfo.Environment[name] = value;
         }
 
-        process?.Dispose();
-        process = ChildProcess.Start(startInfo, Log);
+        _process?.Dispose();
+        _process = ChildProcess.Start(startInfo, Log);
         var deadline = DateTime.UtcNow + (timeout ?? DefaultStartTimeout);
         try
         {
@@ -109,7 +109,7 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
         }
         catch
         {
-            ChildProcess.Kill(process, Log);
+            ChildProcess.Kill(_process, Log);
             throw;
         }
     }
@@ -121,24 +121,24 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
     /// <summary>SIGKILLs the process (a crash: no shutdown code runs) and waits until it is gone.</summary>
     public void Kill()
     {
-        if (process is not null)
+        if (_process is not null)
         {
-            ChildProcess.Kill(process, Log);
+            ChildProcess.Kill(_process, Log);
         }
     }
 
     /// <summary>SIGTERM (a graceful shutdown, as a container platform does) and waits; SIGKILL if it is still running after <paramref name="timeout"/>.</summary>
     /// <returns>Whether it exited by itself in time.</returns>
     public async Task<bool> StopAsync(TimeSpan? timeout = null) =>
-        process is null || await ChildProcess.SignalAndWaitAsync(process, "TERM", timeout ?? DefaultStopTimeout, Log);
+        _process is null || await ChildProcess.SignalAndWaitAsync(_process, "TERM", timeout ?? DefaultStopTimeout, Log);
 
     /// <inheritdoc />
     public void Dispose()
     {
         Kill();
-        process?.Dispose();
-        process = null;
-        probe.Dispose();
+        _process?.Dispose();
+        _process = null;
+        _probe.Dispose();
     }
 
     /// <inheritdoc />
@@ -157,15 +157,15 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
         while (DateTime.UtcNow < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (process is null || ChildProcess.HasExited(process))
+            if (_process is null || ChildProcess.HasExited(_process))
             {
-                var code = process is null ? "never started" : string.Create(CultureInfo.InvariantCulture, $"exited with code {process.ExitCode}");
+                var code = _process is null ? "never started" : string.Create(CultureInfo.InvariantCulture, $"exited with code {_process.ExitCode}");
                 throw new InvalidOperationException($"{Name} {code} before /{path} answered 200.{Environment.NewLine}{Log.Tail()}");
             }
 
             try
             {
-                using var response = await probe.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+                using var response = await _probe.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

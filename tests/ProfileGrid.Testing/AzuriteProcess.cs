@@ -18,16 +18,16 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
     // acknowledged would make every durability test meaningless, so a stop is SIGINT first, SIGKILL only as a fallback.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly DirectoryInfo workspace;
-    private readonly bool ownsWorkspace;
-    private Process? process;
+    private readonly DirectoryInfo _workspace;
+    private readonly bool _ownsWorkspace;
+    private Process? _process;
 
     private AzuriteProcess(int port, bool onDisk, string? location)
     {
         Port = port;
-        ownsWorkspace = location is null;
-        workspace = location is null ? Directory.CreateTempSubdirectory("profilegrid-azurite-") : Directory.CreateDirectory(location);
-        Location = onDisk ? workspace.FullName : null;
+        _ownsWorkspace = location is null;
+        _workspace = location is null ? Directory.CreateTempSubdirectory("profilegrid-azurite-") : Directory.CreateDirectory(location);
+        Location = onDisk ? _workspace.FullName : null;
         Log = new ProcessLog(string.Create(CultureInfo.InvariantCulture, $"azurite-table :{port}"));
     }
 
@@ -41,7 +41,7 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
     public ProcessLog Log { get; }
 
     /// <summary>Whether the process is running.</summary>
-    public bool IsRunning => process is not null && !ChildProcess.HasExited(process);
+    public bool IsRunning => _process is not null && !ChildProcess.HasExited(_process);
 
     /// <summary>The connection string of the development account on this instance.</summary>
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
@@ -93,16 +93,16 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
             throw new InvalidOperationException($"Cannot start Azurite: something else already listens on port {Port}.");
         }
 
-        var startInfo = new ProcessStartInfo(executable) { WorkingDirectory = workspace.FullName };
+        var startInfo = new ProcessStartInfo(executable) { WorkingDirectory = _workspace.FullName };
         foreach (var argument in Arguments())
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        process?.Dispose();
-        process = ChildProcess.Start(startInfo, Log);
+        _process?.Dispose();
+        _process = ChildProcess.Start(startInfo, Log);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = process;
+        var running = _process;
         if (!await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => !ChildProcess.HasExited(running) && !cancel.IsCancellationRequested))
         {
             var state = ChildProcess.HasExited(running)
@@ -120,19 +120,19 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        if (process is not null)
+        if (_process is not null)
         {
-            await ChildProcess.SignalAndWaitAsync(process, "INT", StopTimeout, Log);
-            ChildProcess.Kill(process, Log);
+            await ChildProcess.SignalAndWaitAsync(_process, "INT", StopTimeout, Log);
+            ChildProcess.Kill(_process, Log);
         }
     }
 
     /// <summary>SIGKILLs the process tree at once: tables saved less than ~5 s ago may be lost even with disk persistence.</summary>
     public void Kill()
     {
-        if (process is not null)
+        if (_process is not null)
         {
-            ChildProcess.Kill(process, Log);
+            ChildProcess.Kill(_process, Log);
         }
     }
 
@@ -140,13 +140,13 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         Kill();
-        process?.Dispose();
-        process = null;
-        if (ownsWorkspace)
+        _process?.Dispose();
+        _process = null;
+        if (_ownsWorkspace)
         {
             try
             {
-                workspace.Delete(recursive: true);
+                _workspace.Delete(recursive: true);
             }
             catch (IOException)
             {

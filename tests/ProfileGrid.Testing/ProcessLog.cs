@@ -6,9 +6,9 @@ namespace ProfileGrid.Testing;
 /// <summary>The last lines a child process wrote to stdout and stderr, time-stamped, for failure messages.</summary>
 public sealed class ProcessLog(string name, int capacity = 5000)
 {
-    private readonly Queue<string> lines = new();
-    private readonly Lock gate = new();
-    private long dropped;
+    private readonly Queue<string> _lines = new();
+    private readonly Lock _gate = new();
+    private long _dropped;
 
     /// <summary>Adds one line; the oldest line goes once <c>capacity</c> lines are held.</summary>
     public void Add(string stream, string? line)
@@ -19,13 +19,13 @@ public sealed class ProcessLog(string name, int capacity = 5000)
         }
 
         var entry = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:HH:mm:ss.fff} {stream} {line}");
-        lock (gate)
+        lock (_gate)
         {
-            lines.Enqueue(entry);
-            if (lines.Count > capacity)
+            _lines.Enqueue(entry);
+            if (_lines.Count > capacity)
             {
-                lines.Dequeue();
-                dropped++;
+                _lines.Dequeue();
+                _dropped++;
             }
         }
     }
@@ -33,23 +33,23 @@ public sealed class ProcessLog(string name, int capacity = 5000)
     /// <summary>Whether any held line contains <paramref name="text"/>.</summary>
     public bool Contains(string text)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+            return _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
         }
     }
 
     /// <summary>The held lines (at most the last <paramref name="maxLines"/>), headed by the process name.</summary>
     public string Tail(int maxLines = 200)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var skipped = dropped + Math.Max(0, lines.Count - maxLines);
+            var skipped = _dropped + Math.Max(0, _lines.Count - maxLines);
             var text = new StringBuilder()
-                .Append(CultureInfo.InvariantCulture, $"----- {name}: last {Math.Min(maxLines, lines.Count)} lines")
+                .Append(CultureInfo.InvariantCulture, $"----- {name}: last {Math.Min(maxLines, _lines.Count)} lines")
                 .Append(skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({skipped} earlier lines not shown)") : string.Empty)
                 .AppendLine(" -----");
-            foreach (var line in lines.Skip(Math.Max(0, lines.Count - maxLines)))
+            foreach (var line in _lines.Skip(Math.Max(0, _lines.Count - maxLines)))
             {
                 text.AppendLine(line);
             }
@@ -61,9 +61,9 @@ public sealed class ProcessLog(string name, int capacity = 5000)
     /// <summary>Writes every held line to <paramref name="path"/> (replacing it).</summary>
     public void WriteTo(string path)
     {
-        lock (gate)
+        lock (_gate)
         {
-            File.WriteAllLines(path, lines);
+            File.WriteAllLines(path, _lines);
         }
     }
 

@@ -16,8 +16,8 @@ public sealed class AzureTableGatewayListProvider(
     IOptions<GatewayOptions> gatewayOptions,
     ILogger<AzureTableGatewayListProvider> logger) : IGatewayListProvider
 {
-    private readonly string partitionKey = TableKey.Sanitize(clusterOptions.Value.ClusterId);
-    private TableClient? table;
+    private readonly string _partitionKey = TableKey.Sanitize(clusterOptions.Value.ClusterId);
+    private TableClient? _table;
 
     public TimeSpan MaxStaleness => gatewayOptions.Value.GatewayListRefreshPeriod;
 
@@ -25,16 +25,16 @@ public sealed class AzureTableGatewayListProvider(
 
     public Task InitializeGatewayListProvider()
     {
-        table = TableClientFactory.Create(options.Value);
+        _table = TableClientFactory.Create(options.Value);
         return Task.CompletedTask;
     }
 
     public async Task<IList<Uri>> GetGateways()
     {
-        var client = table ?? throw new InvalidOperationException("The gateway list is used before InitializeGatewayListProvider.");
+        var client = _table ?? throw new InvalidOperationException("The gateway list is used before InitializeGatewayListProvider.");
         try
         {
-            var snapshot = await MembershipSnapshot.ReadAsync(client, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), logger);
+            var snapshot = await MembershipSnapshot.ReadAsync(client, TableClient.CreateQueryFilter($"PartitionKey eq {_partitionKey}"), logger);
             return [.. snapshot.Members
                 .Select(member => member.Item1)
                 .Where(entry => entry.Status == SiloStatus.Active && entry.ProxyPort > 0)

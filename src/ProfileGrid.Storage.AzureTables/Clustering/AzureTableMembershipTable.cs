@@ -19,23 +19,23 @@ public sealed class AzureTableMembershipTable(
     ILogger<AzureTableMembershipTable> logger) : IMembershipTable
 {
     private const int MaxBatchSize = 100;
-    private readonly string partitionKey = TableKey.Sanitize(clusterOptions.Value.ClusterId);
-    private TableClient? table;
+    private readonly string _partitionKey = TableKey.Sanitize(clusterOptions.Value.ClusterId);
+    private TableClient? _table;
 
     private TableClient Table =>
-        table ?? throw new InvalidOperationException("The membership table is used before InitializeMembershipTable.");
+        _table ?? throw new InvalidOperationException("The membership table is used before InitializeMembershipTable.");
 
 #pragma warning disable CS0618 // 10.4.2 marks these members obsolete yet abstract; the *Async defaults call them.
     public async Task InitializeMembershipTable(bool tryInitTableVersion)
     {
         var client = TableClientFactory.Create(options.Value);
         await client.CreateIfNotExistsAsync();
-        table = client;
+        _table = client;
         if (tryInitTableVersion)
         {
             try
             {
-                await client.AddEntityAsync(MembershipRow.Version(partitionKey, 0));
+                await client.AddEntityAsync(MembershipRow.Version(_partitionKey, 0));
             }
             catch (RequestFailedException exception) when (exception.Status == TableErrors.Conflict)
             {
@@ -48,7 +48,7 @@ public sealed class AzureTableMembershipTable(
 
     public async Task DeleteMembershipTableEntries(string clusterId)
     {
-        var client = table ?? TableClientFactory.Create(options.Value);
+        var client = _table ?? TableClientFactory.Create(options.Value);
         var partition = TableKey.Sanitize(clusterId);
         var rows = new List<TableEntity>();
         try
@@ -84,7 +84,7 @@ public sealed class AzureTableMembershipTable(
             try
             {
                 // If-Match: a silo row that changed since the read is not defunct any more.
-                await Table.DeleteEntityAsync(partitionKey, MembershipRow.RowKey(entry.SiloAddress), new ETag(etag));
+                await Table.DeleteEntityAsync(_partitionKey, MembershipRow.RowKey(entry.SiloAddress), new ETag(etag));
                 deleted++;
             }
             catch (RequestFailedException exception) when (exception.IsContention())
@@ -99,33 +99,33 @@ public sealed class AzureTableMembershipTable(
     public Task<MembershipTableData> ReadRow(SiloAddress key) =>
         MembershipSnapshot.ReadAsync(
             Table,
-            TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and (RowKey eq {MembershipRow.RowKey(key)} or RowKey eq {MembershipRow.VersionRowKey})"),
+            TableClient.CreateQueryFilter($"PartitionKey eq {_partitionKey} and (RowKey eq {MembershipRow.RowKey(key)} or RowKey eq {MembershipRow.VersionRowKey})"),
             logger);
 
     public Task<MembershipTableData> ReadAll() =>
-        MembershipSnapshot.ReadAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), logger);
+        MembershipSnapshot.ReadAsync(Table, TableClient.CreateQueryFilter($"PartitionKey eq {_partitionKey}"), logger);
 
     public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) =>
         TrySubmitAsync(
             "insert",
             entry,
             tableVersion,
-            new TableTransactionAction(TableTransactionActionType.Add, MembershipRow.ToEntity(partitionKey, entry)));
+            new TableTransactionAction(TableTransactionActionType.Add, MembershipRow.ToEntity(_partitionKey, entry)));
 
     public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) =>
         TrySubmitAsync(
             "update",
             entry,
             tableVersion,
-            new TableTransactionAction(TableTransactionActionType.UpdateReplace, MembershipRow.ToEntity(partitionKey, entry), new ETag(etag)));
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, MembershipRow.ToEntity(_partitionKey, entry), new ETag(etag)));
 
     public async Task UpdateIAmAlive(MembershipEntry entry) =>
-        await Table.UpdateEntityAsync(MembershipRow.IAmAlive(partitionKey, entry), ETag.All, TableUpdateMode.Merge);
+        await Table.UpdateEntityAsync(MembershipRow.IAmAlive(_partitionKey, entry), ETag.All, TableUpdateMode.Merge);
 #pragma warning restore CS0618
 
     private async Task<bool> TrySubmitAsync(string operation, MembershipEntry entry, TableVersion tableVersion, TableTransactionAction siloChange)
     {
-        var version = MembershipRow.Version(partitionKey, tableVersion.Version);
+        var version = MembershipRow.Version(_partitionKey, tableVersion.Version);
         var versionChange = string.IsNullOrEmpty(tableVersion.VersionEtag)
             ? new TableTransactionAction(TableTransactionActionType.Add, version)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, version, new ETag(tableVersion.VersionEtag));

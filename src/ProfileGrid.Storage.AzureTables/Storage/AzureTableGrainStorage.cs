@@ -21,10 +21,10 @@ public sealed partial class AzureTableGrainStorage(
     IActivatorProvider activatorProvider,
     ILogger<AzureTableGrainStorage> logger) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    private TableClient? table;
+    private TableClient? _table;
 
     private TableClient Table =>
-        table ?? throw new InvalidOperationException($"Grain storage '{name}' was used before the silo initialized it.");
+        _table ?? throw new InvalidOperationException($"Grain storage '{name}' was used before the silo initialized it.");
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe($"{nameof(AzureTableGrainStorage)}-{name}", options.InitStage, InitializeAsync);
@@ -33,7 +33,7 @@ public sealed partial class AzureTableGrainStorage(
     {
         var client = TableClientFactory.Create(options);
         await client.CreateIfNotExistsAsync(cancellationToken);
-        table = client;
+        _table = client;
         LogInitialized(name, options.TableName);
     }
 

@@ -12,35 +12,35 @@ namespace ProfileGrid.Cluster.Tests.Infrastructure;
 internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shape)
 {
     private static readonly string[] Types = ["purchase", "page_view", "cart_add"];
-    private readonly Stopwatch clock = new();
-    private readonly ConcurrentQueue<Attempt> attempts = new();
-    private readonly ConcurrentQueue<(EventBatch Batch, EventsAnswer Answer, int Tries)> acknowledged = new();
-    private readonly ConcurrentQueue<EventBatch> givenUp = new();
+    private readonly Stopwatch _clock = new();
+    private readonly ConcurrentQueue<Attempt> _attempts = new();
+    private readonly ConcurrentQueue<(EventBatch Batch, EventsAnswer Answer, int Tries)> _acknowledged = new();
+    private readonly ConcurrentQueue<EventBatch> _givenUp = new();
 
     public LoadShape Shape => shape;
 
     /// <summary>Time since the load started, on the clock every <see cref="Attempt"/> uses.</summary>
-    public TimeSpan Now => clock.Elapsed;
+    public TimeSpan Now => _clock.Elapsed;
 
-    public IReadOnlyCollection<Attempt> Attempts => attempts;
+    public IReadOnlyCollection<Attempt> Attempts => _attempts;
 
-    public IReadOnlyCollection<(EventBatch Batch, EventsAnswer Answer, int Tries)> Acknowledged => acknowledged;
+    public IReadOnlyCollection<(EventBatch Batch, EventsAnswer Answer, int Tries)> Acknowledged => _acknowledged;
 
-    public IReadOnlyCollection<EventBatch> GivenUp => givenUp;
+    public IReadOnlyCollection<EventBatch> GivenUp => _givenUp;
 
     public IEnumerable<string> CustomerIds => Enumerable.Range(0, shape.Customers).Select(CustomerId);
 
     /// <summary>Runs every producer until each has had all its batches acknowledged or given up.</summary>
     public Task RunAsync(CancellationToken cancellationToken)
     {
-        clock.Start();
+        _clock.Start();
         return Task.WhenAll(Enumerable.Range(0, shape.Producers).Select(p => Task.Run(() => ProduceAsync(p, cancellationToken), CancellationToken.None)));
     }
 
     /// <summary>Waits until <paramref name="batches"/> batches are acknowledged, the load ended, or the token is cancelled.</summary>
     public async Task WaitForAcknowledgedAsync(int batches, Task load, CancellationToken cancellationToken)
     {
-        while (acknowledged.Count < batches && !load.IsCompleted && !cancellationToken.IsCancellationRequested)
+        while (_acknowledged.Count < batches && !load.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(20, CancellationToken.None);
         }
@@ -50,7 +50,7 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
     public Dictionary<string, Dictionary<string, (long Count, decimal Sum)>> ExpectedTotals()
     {
         var totals = CustomerIds.ToDictionary(id => id, _ => new Dictionary<string, (long Count, decimal Sum)>(), StringComparer.Ordinal);
-        foreach (var e in acknowledged.SelectMany(a => a.Batch.Events).DistinctBy(e => e.Id))
+        foreach (var e in _acknowledged.SelectMany(a => a.Batch.Events).DistinctBy(e => e.Id))
         {
             var perType = totals[e.CustomerId];
             var (count, sum) = perType.GetValueOrDefault(e.Type);
@@ -68,7 +68,7 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
             var batch = NextBatch(producer, sequence, random);
             if (!await PostUntilAcknowledgedAsync(batch, cancellationToken))
             {
-                givenUp.Enqueue(batch);
+                _givenUp.Enqueue(batch);
             }
         }
     }
@@ -91,8 +91,8 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
                 if (status == 202)
                 {
                     var answer = EventsAnswer.Parse(body);
-                    attempts.Enqueue(new Attempt(batch, attempt, sent, Now, status, null));
-                    acknowledged.Enqueue((batch, answer, attempt));
+                    _attempts.Enqueue(new Attempt(batch, attempt, sent, Now, status, null));
+                    _acknowledged.Enqueue((batch, answer, attempt));
                     return true;
                 }
 
@@ -104,7 +104,7 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
                 error = exception.GetType().Name + ": " + exception.Message;
             }
 
-            attempts.Enqueue(new Attempt(batch, attempt, sent, Now, status, error));
+            _attempts.Enqueue(new Attempt(batch, attempt, sent, Now, status, error));
             try
             {
                 await Task.Delay(shape.RetryDelay, cancellationToken);

@@ -13,7 +13,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     public const string ApiKey = "cluster-tests-admin-key-0001";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly List<AppProcess> silos = [];
+    private readonly List<AppProcess> _silos = [];
 
     private ProfileGridCluster(string name)
     {
@@ -28,7 +28,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
 
     public AzuriteProcess Storage { get; }
 
-    public IReadOnlyList<AppProcess> Silos => silos;
+    public IReadOnlyList<AppProcess> Silos => _silos;
 
     public AppProcess Gateway { get; private set; } = null!;
 
@@ -42,16 +42,16 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
             await cluster.Storage.StartAsync(cancellationToken);
             for (var i = 1; i <= siloCount; i++)
             {
-                cluster.silos.Add(new AppProcess(
+                cluster._silos.Add(new AppProcess(
                     string.Create(CultureInfo.InvariantCulture, $"silo-{i}"), RepoPaths.SiloDll, cluster.SiloEnvironment()));
             }
 
-            await Task.WhenAll(cluster.silos.Select(silo => silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken)));
+            await Task.WhenAll(cluster._silos.Select(silo => silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken)));
             cluster.Gateway = new AppProcess("gateway", RepoPaths.GatewayDll, cluster.GatewayEnvironment());
             await cluster.Gateway.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cluster {cluster.ClusterId}: azurite :{cluster.Storage.Port} ({cluster.Storage.Location}), "
-                + $"{string.Join(", ", cluster.silos)}, {cluster.Gateway}; ready after {(DateTime.UtcNow - started).TotalSeconds:0.0}s"));
+                + $"{string.Join(", ", cluster._silos)}, {cluster.Gateway}; ready after {(DateTime.UtcNow - started).TotalSeconds:0.0}s"));
             return cluster;
         }
         catch (Exception exception)
@@ -75,7 +75,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     {
         var text = new StringBuilder().AppendLine(
             $"(full logs: {Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)}/ once the cluster is disposed)");
-        IEnumerable<AppProcess> apps = Gateway is null ? silos : [Gateway, .. silos];
+        IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _silos];
         foreach (var app in apps)
         {
             text.AppendLine(app.Log.Tail(lines));
@@ -88,7 +88,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Gateway?.Dispose();
-        foreach (var silo in silos)
+        foreach (var silo in _silos)
         {
             silo.Dispose();
         }
@@ -102,7 +102,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         try
         {
             var folder = Directory.CreateDirectory(Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)).FullName;
-            IEnumerable<AppProcess> apps = Gateway is null ? silos : [Gateway, .. silos];
+            IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _silos];
             foreach (var app in apps)
             {
                 app.Log.WriteTo(Path.Combine(folder, app.Name + ".log"));

@@ -5,13 +5,13 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 [Collection(AzuriteCollection.Name)]
 public sealed class ClusterIsolationTests(AzuriteFixture azurite)
 {
-    private readonly string tableName = TableNames.Fresh("members");
+    private readonly string _tableName = TableNames.Fresh("members");
 
     [Fact]
     public async Task Two_clusters_in_one_table_do_not_see_each_other()
     {
-        var blue = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "blue");
-        var green = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "green");
+        var blue = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "blue");
+        var green = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "green");
         var blueSilo = Membership.NewEntry(SiloStatus.Active);
         var greenSilo = Membership.NewEntry(SiloStatus.Active);
 
@@ -32,8 +32,8 @@ public sealed class ClusterIsolationTests(AzuriteFixture azurite)
     [Fact]
     public async Task Deleting_a_clusters_entries_leaves_other_clusters_alone()
     {
-        var blue = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "blue");
-        var green = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "green");
+        var blue = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "blue");
+        var green = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "green");
         for (var i = 0; i < 3; i++)
         {
             Assert.True(await blue.InsertRowAsync(Membership.NewEntry(), (await blue.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));

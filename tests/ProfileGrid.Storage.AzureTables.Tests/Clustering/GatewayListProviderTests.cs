@@ -5,12 +5,12 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 [Collection(AzuriteCollection.Name)]
 public sealed class GatewayListProviderTests(AzuriteFixture azurite)
 {
-    private readonly string tableName = TableNames.Fresh("members");
+    private readonly string _tableName = TableNames.Fresh("members");
 
     [Fact]
     public async Task Gateways_are_the_active_silos_with_a_proxy_port()
     {
-        var table = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "shop");
+        var table = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "shop");
         var gateway = Membership.NewEntry(SiloStatus.Active, proxyPort: 30001);
         var entries = new[]
         {
@@ -24,9 +24,9 @@ public sealed class GatewayListProviderTests(AzuriteFixture azurite)
             Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
         }
 
-        var other = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "other-shop");
+        var other = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "other-shop");
         Assert.True(await other.InsertRowAsync(Membership.NewEntry(SiloStatus.Active, proxyPort: 30004), (await other.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
-        var provider = await Membership.StartGatewayListAsync(azurite.ConnectionString, tableName, "shop", TimeSpan.FromSeconds(17));
+        var provider = await Membership.StartGatewayListAsync(azurite.ConnectionString, _tableName, "shop", TimeSpan.FromSeconds(17));
 
         var gateways = await provider.GetGatewaysAsync(CancellationToken.None);
 
@@ -38,7 +38,7 @@ public sealed class GatewayListProviderTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_table_no_silo_has_created_yet_has_no_gateways()
     {
-        var provider = await Membership.StartGatewayListAsync(azurite.ConnectionString, tableName, "shop", TimeSpan.FromSeconds(30));
+        var provider = await Membership.StartGatewayListAsync(azurite.ConnectionString, _tableName, "shop", TimeSpan.FromSeconds(30));
 
         Assert.Empty(await provider.GetGatewaysAsync(CancellationToken.None));
     }

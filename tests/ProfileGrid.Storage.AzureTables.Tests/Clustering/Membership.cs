@@ -10,7 +10,7 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 /// <summary>Builds membership tables, gateway lists and entries for the tests.</summary>
 internal static class Membership
 {
-    private static int nextPort = 20000;
+    private static int _nextPort = 20000;
 
     public static async Task<IMembershipTable> StartTableAsync(string connectionString, string tableName, string clusterId)
     {
@@ -35,7 +35,7 @@ internal static class Membership
 
     public static MembershipEntry NewEntry(SiloStatus status = SiloStatus.Joining, int proxyPort = 0, DateTime? iAmAlive = null)
     {
-        var port = Interlocked.Increment(ref nextPort);
+        var port = Interlocked.Increment(ref _nextPort);
         var now = DateTime.UtcNow;
         return new MembershipEntry
         {

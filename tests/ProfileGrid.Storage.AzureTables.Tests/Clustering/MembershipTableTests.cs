@@ -5,17 +5,17 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 [Collection(AzuriteCollection.Name)]
 public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly string tableName = TableNames.Fresh("members");
-    private IMembershipTable table = null!;
+    private readonly string _tableName = TableNames.Fresh("members");
+    private IMembershipTable _table = null!;
 
-    public async Task InitializeAsync() => table = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "cluster-a");
+    public async Task InitializeAsync() => _table = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "cluster-a");
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task An_empty_table_reads_version_zero_with_an_etag()
     {
-        var data = await table.ReadAllAsync(CancellationToken.None);
+        var data = await _table.ReadAllAsync(CancellationToken.None);
 
         Assert.Empty(data.Members);
         Assert.Equal(0, data.Version.Version);
@@ -25,10 +25,10 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Initializing_again_keeps_the_version()
     {
-        var before = await table.ReadAllAsync(CancellationToken.None);
-        Assert.True(await table.InsertRowAsync(Membership.NewEntry(), before.Version.Next(), CancellationToken.None));
+        var before = await _table.ReadAllAsync(CancellationToken.None);
+        Assert.True(await _table.InsertRowAsync(Membership.NewEntry(), before.Version.Next(), CancellationToken.None));
 
-        var again = await Membership.StartTableAsync(azurite.ConnectionString, tableName, "cluster-a");
+        var again = await Membership.StartTableAsync(azurite.ConnectionString, _tableName, "cluster-a");
 
         Assert.Equal(1, (await again.ReadAllAsync(CancellationToken.None)).Version.Version);
     }
@@ -38,17 +38,17 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     {
         var entry = Membership.NewEntry(SiloStatus.Active, proxyPort: 30000);
         entry.SuspectTimes = [Tuple.Create(SiloAddress.New(System.Net.IPAddress.Parse("10.0.0.9"), 11111, 3), DateTime.UtcNow.AddSeconds(-9))];
-        var version = (await table.ReadAllAsync(CancellationToken.None)).Version;
+        var version = (await _table.ReadAllAsync(CancellationToken.None)).Version;
 
-        Assert.True(await table.InsertRowAsync(entry, version.Next(), CancellationToken.None));
+        Assert.True(await _table.InsertRowAsync(entry, version.Next(), CancellationToken.None));
 
-        var all = await table.ReadAllAsync(CancellationToken.None);
+        var all = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(1, all.Version.Version);
         Assert.NotEqual(version.VersionEtag, all.Version.VersionEtag);
         var (stored, etag) = Assert.Single(all.Members);
         Membership.AssertSameEntry(entry, stored);
         Assert.False(string.IsNullOrEmpty(etag));
-        var row = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+        var row = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
         Assert.Equal(all.Version, row.Version);
         Assert.Equal(etag, Assert.Single(row.Members).Item2);
     }
@@ -56,7 +56,7 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Reading_a_missing_row_gives_no_member_and_the_version()
     {
-        var data = await table.ReadRowAsync(Membership.NewEntry().SiloAddress, CancellationToken.None);
+        var data = await _table.ReadRowAsync(Membership.NewEntry().SiloAddress, CancellationToken.None);
 
         Assert.Empty(data.Members);
         Assert.Equal(0, data.Version.Version);
@@ -66,12 +66,12 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task Inserting_the_same_silo_again_returns_false()
     {
         var entry = Membership.NewEntry();
-        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
 
-        var current = (await table.ReadAllAsync(CancellationToken.None)).Version;
-        Assert.False(await table.InsertRowAsync(entry, current.Next(), CancellationToken.None));
+        var current = (await _table.ReadAllAsync(CancellationToken.None)).Version;
+        Assert.False(await _table.InsertRowAsync(entry, current.Next(), CancellationToken.None));
 
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(current, after.Version);
         Assert.Single(after.Members);
     }
@@ -79,13 +79,13 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Inserting_with_an_old_version_returns_false_and_writes_nothing()
     {
-        var old = (await table.ReadAllAsync(CancellationToken.None)).Version;
-        Assert.True(await table.InsertRowAsync(Membership.NewEntry(), old.Next(), CancellationToken.None));
+        var old = (await _table.ReadAllAsync(CancellationToken.None)).Version;
+        Assert.True(await _table.InsertRowAsync(Membership.NewEntry(), old.Next(), CancellationToken.None));
 
         var late = Membership.NewEntry();
-        Assert.False(await table.InsertRowAsync(late, old.Next(), CancellationToken.None));
+        Assert.False(await _table.InsertRowAsync(late, old.Next(), CancellationToken.None));
 
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(1, after.Version.Version);
         Assert.DoesNotContain(after.Members, member => member.Item1.SiloAddress.Equals(late.SiloAddress));
     }
@@ -94,17 +94,17 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task Updating_with_a_stale_row_etag_returns_false()
     {
         var entry = Membership.NewEntry();
-        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
-        var first = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var first = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
         var staleEtag = first.Members[0].Item2;
         entry.Status = SiloStatus.Active;
-        Assert.True(await table.UpdateRowAsync(entry, staleEtag, first.Version.Next(), CancellationToken.None));
+        Assert.True(await _table.UpdateRowAsync(entry, staleEtag, first.Version.Next(), CancellationToken.None));
 
-        var current = (await table.ReadAllAsync(CancellationToken.None)).Version;
+        var current = (await _table.ReadAllAsync(CancellationToken.None)).Version;
         entry.Status = SiloStatus.Dead;
-        Assert.False(await table.UpdateRowAsync(entry, staleEtag, current.Next(), CancellationToken.None));
+        Assert.False(await _table.UpdateRowAsync(entry, staleEtag, current.Next(), CancellationToken.None));
 
-        var after = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+        var after = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
         Assert.Equal(SiloStatus.Active, after.Members[0].Item1.Status);
         Assert.Equal(2, after.Version.Version);
     }
@@ -113,14 +113,14 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task Updating_with_a_stale_version_returns_false()
     {
         var entry = Membership.NewEntry();
-        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
-        var read = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
-        Assert.True(await table.InsertRowAsync(Membership.NewEntry(), read.Version.Next(), CancellationToken.None));
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var read = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+        Assert.True(await _table.InsertRowAsync(Membership.NewEntry(), read.Version.Next(), CancellationToken.None));
 
         entry.Status = SiloStatus.Active;
-        Assert.False(await table.UpdateRowAsync(entry, read.Members[0].Item2, read.Version.Next(), CancellationToken.None));
+        Assert.False(await _table.UpdateRowAsync(entry, read.Members[0].Item2, read.Version.Next(), CancellationToken.None));
 
-        var after = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+        var after = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
         Assert.Equal(SiloStatus.Joining, after.Members[0].Item1.Status);
         Assert.Equal(read.Members[0].Item2, after.Members[0].Item2);
     }
@@ -128,13 +128,13 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task Of_twenty_concurrent_inserts_on_one_version_exactly_one_succeeds()
     {
-        var version = (await table.ReadAllAsync(CancellationToken.None)).Version;
+        var version = (await _table.ReadAllAsync(CancellationToken.None)).Version;
         var entries = Enumerable.Range(0, 20).Select(_ => Membership.NewEntry()).ToList();
 
-        var results = await Task.WhenAll(entries.Select(entry => table.InsertRowAsync(entry, version.Next(), CancellationToken.None)));
+        var results = await Task.WhenAll(entries.Select(entry => _table.InsertRowAsync(entry, version.Next(), CancellationToken.None)));
 
         Assert.Single(results, result => result);
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(1, after.Version.Version);
         var winner = entries[Array.IndexOf(results, true)];
         Assert.Equal(winner.SiloAddress, Assert.Single(after.Members).Item1.SiloAddress);
@@ -144,16 +144,16 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task Nineteen_read_then_update_retry_loops_end_at_version_twenty()
     {
         var entry = Membership.NewEntry();
-        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 19).Select(async writer =>
         {
             for (var attempt = 1; attempt <= 500; attempt++)
             {
-                var read = await table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
+                var read = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
                 var (current, etag) = read.Members[0];
                 current.HostName = $"writer-{writer}";
-                if (await table.UpdateRowAsync(current, etag, read.Version.Next(), CancellationToken.None))
+                if (await _table.UpdateRowAsync(current, etag, read.Version.Next(), CancellationToken.None))
                 {
                     return attempt;
                 }
@@ -162,7 +162,7 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
             throw new InvalidOperationException($"Writer {writer} never won a round.");
         }));
 
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(20, after.Version.Version);
         Assert.Single(after.Members);
         Assert.Contains(attempts, attempt => attempt > 1);
@@ -172,16 +172,16 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
     public async Task IAmAlive_updates_only_the_alive_time_and_leaves_the_version_alone()
     {
         var entry = Membership.NewEntry(SiloStatus.Active);
-        Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
-        var before = await table.ReadAllAsync(CancellationToken.None);
+        Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+        var before = await _table.ReadAllAsync(CancellationToken.None);
 
         var alive = DateTime.UtcNow.AddMinutes(1);
         entry.IAmAliveTime = alive;
         entry.Status = SiloStatus.Dead;
         entry.HostName = "ignored";
-        await table.UpdateIAmAliveAsync(entry, CancellationToken.None);
+        await _table.UpdateIAmAliveAsync(entry, CancellationToken.None);
 
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(before.Version, after.Version);
         var (stored, etag) = Assert.Single(after.Members);
         Assert.Equal(alive, stored.IAmAliveTime);
@@ -200,12 +200,12 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
         var activeOld = Membership.NewEntry(SiloStatus.Active, iAmAlive: cutoff.AddMinutes(-30));
         foreach (var entry in new[] { deadOld, joiningOld, deadRecent, activeOld })
         {
-            Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
+            Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
         }
 
-        await table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(cutoff), CancellationToken.None);
+        await _table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(cutoff), CancellationToken.None);
 
-        var after = await table.ReadAllAsync(CancellationToken.None);
+        var after = await _table.ReadAllAsync(CancellationToken.None);
         Assert.Equal(
             new[] { deadRecent.SiloAddress, activeOld.SiloAddress }.Order(),
             after.Members.Select(member => member.Item1.SiloAddress).Order());

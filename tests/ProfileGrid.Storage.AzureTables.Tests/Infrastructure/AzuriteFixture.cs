@@ -5,17 +5,17 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 /// <summary>Runs a real Azurite table service, installed by the repository's package.json, in memory on a free loopback port.</summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private AzuriteProcess? azurite;
+    private AzuriteProcess? _azurite;
 
-    public string ConnectionString => azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not started.");
+    public string ConnectionString => _azurite?.ConnectionString ?? throw new InvalidOperationException("Azurite is not started.");
 
-    public async Task InitializeAsync() => azurite = await AzuriteProcess.StartInMemoryAsync();
+    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartInMemoryAsync();
 
     public async Task DisposeAsync()
     {
-        if (azurite is not null)
+        if (_azurite is not null)
         {
-            await azurite.DisposeAsync();
+            await _azurite.DisposeAsync();
         }
     }
 }

@@ -6,9 +6,9 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Storage;
 /// <summary>Gives each test a started grain storage on a table of its own.</summary>
 public abstract class StorageTestBase(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private StorageHarness? harness;
+    private StorageHarness? _harness;
 
-    internal StorageHarness Harness => harness ?? throw new InvalidOperationException("The storage is not started.");
+    internal StorageHarness Harness => _harness ?? throw new InvalidOperationException("The storage is not started.");
 
     internal AzureTableGrainStorage Storage => Harness.Storage;
 
@@ -19,7 +19,7 @@ public abstract class StorageTestBase(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     public async Task InitializeAsync() =>
-        harness = await StorageHarness.StartAsync(azurite.ConnectionString, TableNames.Fresh("state"), Configure);
+        _harness = await StorageHarness.StartAsync(azurite.ConnectionString, TableNames.Fresh("state"), Configure);
 
     public Task DisposeAsync() => Harness.Table.DeleteAsync();
 }
