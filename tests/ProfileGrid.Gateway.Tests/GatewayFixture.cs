@@ -6,7 +6,7 @@ using ProfileGrid.Testing;
 namespace ProfileGrid.Gateway.Tests;
 
 /// <summary>The gateway in standalone mode (co-hosted silo on free loopback ports) with one key per role.</summary>
-public sealed class GatewayFixture : WebApplicationFactory<Program>
+public class GatewayFixture : WebApplicationFactory<Program>
 {
     public const string ProducerKey = "test-producer-key-0001";
     public const string AgentKey = "test-agent-key-0001";
