@@ -23,15 +23,6 @@ public sealed partial class CustomerWatchers(IGrainFactory grains, IHubContext<A
 
     public static string Group(string customerId) => "customer:" + customerId;
 
-    /// <summary>The number of customers this gateway holds a subscription for.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock) return _byCustomer.Count;
-        }
-    }
-
     public async Task<ProfileView?> WatchAsync(string connectionId, string agent, string customerId)
     {
         string[] viewers;
