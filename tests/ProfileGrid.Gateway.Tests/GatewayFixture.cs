@@ -12,6 +12,7 @@ public class GatewayFixture : WebApplicationFactory<Program>
     public const string AgentKey = "test-agent-key-0001";
     public const string AdminKey = "test-admin-key-0001";
     public const string SecondAgentKey = "test-agent-key-0002";
+    public const string SecondProducerKey = "test-producer-key-0002";
 
     /// <summary>The co-hosted silo's gateway port, which a second gateway in client mode joins through.</summary>
     public int SiloGatewayPort { get; } = FreePort.Next();
@@ -27,7 +28,7 @@ public class GatewayFixture : WebApplicationFactory<Program>
     public static void UseTestKeys(IWebHostBuilder builder)
     {
         string[][] keys = [[ProducerKey, "producer", "test producer"], [AgentKey, "agent", "test agent"],
-            [AdminKey, "admin", "test admin"], [SecondAgentKey, "agent", "second agent"]];
+            [AdminKey, "admin", "test admin"], [SecondAgentKey, "agent", "second agent"], [SecondProducerKey, "producer", "second producer"]];
         for (var i = 0; i < keys.Length; i++)
         {
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Key", keys[i][0]);

@@ -45,10 +45,28 @@ public sealed class RoleMatrixTests(GatewayFixture gateway)
 
         var response = await gateway.As(apiKey).SendAsync(request);
 
-        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) await ApiAssert.Problem(response, expected);
-        else Assert.Equal(expected, response.StatusCode);
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            var problem = await ApiAssert.Problem(response, expected);
+            Assert.Null(problem["traits"]);
+        }
+        else
+        {
+            var body = (await ApiAssert.Json(response, expected)).AsObject();
+            Assert.Equal(ExpectedFields(method, route), body.Select(field => field.Key).Order(StringComparer.Ordinal));
+            if (method != "GET") Assert.DoesNotContain("plan", body.ToJsonString().Replace("\"traits\":[\"plan\"]", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
         if (expected == HttpStatusCode.Unauthorized) Assert.Equal("ApiKey", response.Headers.WwwAuthenticate.Single().Scheme);
     }
+
+    /// <summary>Writes answer an acknowledgement; only reads carry profile data.</summary>
+    private static string[] ExpectedFields(string method, string route) => (method, route) switch
+    {
+        ("GET", _) => ["asOf", "channels", "consent", "counters", "customerId", "firstSeen", "lastSeen", "recentActivity", "seq", "traits"],
+        (_, "/v1/events") => ["accepted", "duplicates", "rejected"],
+        _ => ["changed", "customerId", "rejected", "seq"],
+    };
 
     [Fact]
     public async Task A_forbidden_write_changes_nothing()

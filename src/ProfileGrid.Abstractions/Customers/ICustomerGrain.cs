@@ -6,17 +6,24 @@ namespace ProfileGrid.Customers;
 [Alias("pg.ICustomerGrain")]
 public interface ICustomerGrain : IGrainWithStringKey
 {
-    /// <summary>Applies events once each and stores the result before returning.</summary>
+    /// <summary>
+    /// Applies events once each and stores the result before returning. An event id is unique within its
+    /// <paramref name="producer"/>: two producers' events with the same id are two events. If anything fails before
+    /// the state is stored, the call throws and nothing of it remains, so a retry applies the events.
+    /// </summary>
     [Alias("ApplyEvents")]
-    Task<ApplyEventsResult> ApplyEvents(CustomerEvent[] events);
+    Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events);
 
     /// <summary>The profile as of now, or null when nothing is known of this customer.</summary>
     [Alias("GetProfile"), Orleans.Concurrency.ReadOnly]
     Task<CustomerProfile?> GetProfile();
 
-    /// <summary>Merges traits and consent, creating the profile if needed, and stores it before returning.</summary>
+    /// <summary>
+    /// Merges traits and consent, creating the profile if anything changes, and stores it before returning what
+    /// changed. Traits and purposes past a bound of <see cref="CustomerLimits"/> are refused one by one.
+    /// </summary>
     [Alias("MergeTraits")]
-    Task<CustomerProfile> MergeTraits(TraitPatch patch);
+    Task<TraitsResult> MergeTraits(TraitPatch patch);
 
     /// <summary>
     /// Subscribes a gateway (or renews its subscription, which expires unless renewed) and says which of its agents

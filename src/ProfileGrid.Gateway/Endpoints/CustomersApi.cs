@@ -30,7 +30,7 @@ public static class CustomersApi
     }
 
     /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
-    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, IClusterClient cluster)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
@@ -39,13 +39,13 @@ public static class CustomersApi
         {
             if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
             if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
-            var profile = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
-            return TypedResults.Ok(ProfileView.From(profile));
+            var result = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
+            return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 
     /// <summary><c>{customerId, anonymousId?, traits?, consent?}</c>: sets traits and consent on the customer.</summary>
-    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> Identify(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, IClusterClient cluster)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
         if (body is null) return problem!;
@@ -66,8 +66,9 @@ public static class CustomersApi
             JsonElement? consent = root.TryGetProperty("consent", out var consentElement) ? consentElement : null;
             if (!TraitReader.TryRead(traits, consent, out var patch, out var error)) return Problem.BadRequest($"{error}.");
 
-            var profile = await cluster.GetGrain<ICustomerGrain>(customerId.GetString()!).MergeTraits(patch);
-            return TypedResults.Ok(ProfileView.From(profile));
+            var id = customerId.GetString()!;
+            var result = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
+            return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 

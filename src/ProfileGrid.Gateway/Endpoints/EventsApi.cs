@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,7 @@ public static class EventsApi
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
     internal static async Task<Results<Accepted<EventsResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, EventDispatcher dispatcher, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+        HttpRequest request, ClaimsPrincipal user, EventDispatcher dispatcher, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, EventLimits.MaxBodyBytes);
         if (body is null) return problem!;
@@ -59,7 +60,7 @@ public static class EventsApi
 
             var response = pending.Count == 0
                 ? new EventsResponse(0, 0, rejected)
-                : await dispatcher.DispatchAsync(pending, rejected);
+                : await dispatcher.DispatchAsync(ApiKeyAuthenticationHandler.ProducerOf(user), pending, rejected);
             return TypedResults.Accepted((string?)null, response);
         }
     }

@@ -29,6 +29,7 @@ public static class GatewayHosting
 
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.AddExceptionHandler<InternalErrorHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<EventDispatcher>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);

@@ -8,6 +8,7 @@ namespace ProfileGrid.Gateway.Hosting;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(TraitsResponse))]
 [JsonSerializable(typeof(ProfileView))]
 [JsonSerializable(typeof(ActivityMessage))]
 [JsonSerializable(typeof(ViewersMessage))]

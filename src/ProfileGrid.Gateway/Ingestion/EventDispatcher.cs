@@ -5,12 +5,13 @@ namespace ProfileGrid.Gateway.Ingestion;
 
 /// <summary>
 /// Sends valid events to their customers' grains: one call, and so one state write, per customer, all customers
-/// in parallel. It returns only after every grain has stored its events; if any call fails it throws, and the
+/// in parallel. Event ids are scoped to the producer (the API key's name), so producers cannot suppress each other's
+/// events. It returns only after every grain has stored its events; if any call fails it throws, and the
 /// producer retries the whole request (events already stored then count as duplicates).
 /// </summary>
 internal sealed class EventDispatcher(IClusterClient cluster)
 {
-    public async Task<EventsResponse> DispatchAsync(List<PendingEvent> events, List<EventRejection> rejected)
+    public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
         var byCustomer = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
         foreach (var pending in events)
@@ -32,7 +33,7 @@ internal sealed class EventDispatcher(IClusterClient cluster)
             var batch = new CustomerEvent[group.Count];
             for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
             groups[next] = group;
-            calls[next++] = cluster.GetGrain<ICustomerGrain>(customerKey).ApplyEvents(batch);
+            calls[next++] = cluster.GetGrain<ICustomerGrain>(customerKey).ApplyEvents(producer, batch);
         }
 
         await Task.WhenAll(calls);

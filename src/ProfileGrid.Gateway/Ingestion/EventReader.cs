@@ -44,18 +44,19 @@ internal static class EventReader
         var timestamp = receivedAt;
         if (element.TryGetProperty("timestamp", out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
         {
-            if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp))
-                return Fail("timestamp must be an ISO 8601 date-time, e.g. 2026-11-23T10:15:00Z", out error);
-            if (timestamp > receivedAt + EventLimits.MaxFutureSkew)
-                return Fail("timestamp is more than 5 minutes in the future", out error);
+            if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp)
+                || timestamp < EventLimits.MinTimestamp)
+                return Fail(EventLimits.TimestampRule, out error);
+            if (timestamp > receivedAt + EventLimits.MaxFutureSkew) return Fail(EventLimits.FutureRule, out error);
         }
 
         decimal? value = null;
         if (element.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null)
         {
-            if (valueElement.ValueKind != JsonValueKind.Number || !valueElement.TryGetDecimal(out var number))
-                return Fail("value must be a finite number between -7.9e28 and 7.9e28", out error);
-            value = number;
+            if (valueElement.ValueKind != JsonValueKind.Number || !valueElement.TryGetDecimal(out var number)
+                || !EventLimits.TryNormalizeValue(number, out var normalized))
+                return Fail(EventLimits.ValueRule, out error);
+            value = normalized;
         }
 
         string? channel = null;

@@ -1,17 +1,21 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using ProfileGrid.Gateway.Problems;
 
 namespace ProfileGrid.Gateway.Ingestion;
 
 /// <summary>
-/// Reads a request body as JSON within a byte limit, answering 415 for another media type, 413 past the limit and
-/// 400 for malformed JSON. The document lives on a pooled buffer: dispose it to return the buffer.
+/// Reads a request body as JSON within a byte limit, answering 415 for another media type or charset, 413 past the
+/// limit and 400 for anything malformed: invalid UTF-8, a lone surrogate escape, a repeated property name, nesting
+/// deeper than 32 levels. Once a body is read, every string in it can be read without failing. The document lives
+/// on a pooled buffer: dispose it to return the buffer.
 /// </summary>
 internal sealed class JsonBody : IDisposable
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     private byte[]? _buffer;
 
@@ -29,6 +33,9 @@ internal sealed class JsonBody : IDisposable
     {
         if (!request.HasJsonContentType())
             return (null, Problem.UnsupportedMediaType("Send the body as application/json."));
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) && mediaType.Charset.HasValue
+            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            return (null, Problem.UnsupportedMediaType($"Send the body as UTF-8 JSON, not {mediaType.Charset}."));
         if (request.ContentLength > maxBytes)
             return (null, Problem.TooLarge($"The body is {request.ContentLength} bytes; at most {maxBytes} bytes are accepted."));
 
@@ -52,19 +59,20 @@ internal sealed class JsonBody : IDisposable
                 filled += read;
             }
 
-            if (filled > maxBytes)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-                return (null, Problem.TooLarge($"The body is larger than {maxBytes} bytes."));
-            }
+            if (filled > maxBytes) return Refuse(buffer, Problem.TooLarge($"The body is larger than {maxBytes} bytes."));
+            var json = buffer.AsMemory(0, filled);
+            if (json.Span.StartsWith("\uFEFF"u8)) json = json[3..];
+            if (!Utf8.IsValid(json.Span)) return Refuse(buffer, Problem.BadRequest("The body is not valid UTF-8."));
 
-            var document = JsonDocument.Parse(buffer.AsMemory(0, filled), DocumentOptions);
-            return (new JsonBody(buffer, document), null);
+            // Before parsing: the parser's check for repeated names decodes every name and throws on a lone surrogate.
+            if (HasLoneSurrogate(json.Span))
+                return Refuse(buffer, Problem.BadRequest("The body holds a \\u escape of a lone surrogate, which is not a Unicode character."));
+
+            return (new JsonBody(buffer, JsonDocument.Parse(json, DocumentOptions)), null);
         }
         catch (JsonException exception)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            return (null, Problem.BadRequest($"The body is not valid JSON: {exception.Message}"));
+            return Refuse(buffer, Problem.BadRequest($"The body is not valid JSON: {exception.Message}"));
         }
         catch
         {
@@ -78,5 +86,36 @@ internal sealed class JsonBody : IDisposable
         Document.Dispose();
         if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
         _buffer = null;
+    }
+
+    private static (JsonBody?, ProblemHttpResult?) Refuse(byte[] buffer, ProblemHttpResult problem)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        return (null, problem);
+    }
+
+    /// <summary>
+    /// Valid UTF-8 holds no surrogate, but a <c>\uD800</c> escape does, and reading it as a string throws. Only
+    /// bodies with a <c>\u</c> escape are read twice, and only their escaped strings are decoded; malformed JSON
+    /// found on the way throws <see cref="JsonException"/> as the parser would.
+    /// </summary>
+    private static bool HasLoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u"u8) < 0) return false;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

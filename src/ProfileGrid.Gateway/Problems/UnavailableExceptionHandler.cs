@@ -5,7 +5,7 @@ namespace ProfileGrid.Gateway.Problems;
 
 /// <summary>
 /// Answers 503 with Retry-After when the cluster or its storage cannot serve a request, so producers retry
-/// instead of treating it as their fault; anything else falls through to a plain 500 problem without details.
+/// instead of treating it as their fault; anything else falls through to <see cref="InternalErrorHandler"/>.
 /// </summary>
 internal sealed partial class UnavailableExceptionHandler(
     IProblemDetailsService problems,

@@ -18,6 +18,13 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ScopeClaim = "scope";
     public const string HubsPath = "/hubs";
 
+    /// <summary>
+    /// The producer a request writes as: its key's name, so that a rotated key (a new key with the same name) keeps
+    /// the producer's event ids.
+    /// </summary>
+    public static string ProducerOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.Name) ?? throw new InvalidOperationException("The request was not authenticated by an API key.");
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey();

@@ -25,7 +25,7 @@ public sealed class CounterSeries
     internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now)
     {
         TotalCount++;
-        TotalSum += value;
+        TotalSum = SaturatingSum.Add(TotalSum, value);
         var at = BucketClock.At(timestamp);
         var from = Windows.At(now);
         return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);
@@ -94,7 +94,7 @@ public sealed class CounterSeries
     }
 
     private static void Add(ref WindowTotal total, Bucket bucket) =>
-        total = new WindowTotal(total.Count + bucket.Count, total.Sum + bucket.Sum);
+        total = new WindowTotal(total.Count + bucket.Count, SaturatingSum.Add(total.Sum, bucket.Sum));
 
     private static void Increment(List<Bucket> buckets, int index, int count, decimal sum)
     {
@@ -102,7 +102,7 @@ public sealed class CounterSeries
         if (at >= 0)
         {
             var bucket = buckets[at];
-            buckets[at] = bucket with { Count = bucket.Count + count, Sum = bucket.Sum + sum };
+            buckets[at] = bucket with { Count = bucket.Count + count, Sum = SaturatingSum.Add(bucket.Sum, sum) };
         }
         else
         {

@@ -8,6 +8,11 @@ public sealed class RollingCounters
 {
     [Id(0)] public Dictionary<string, CounterSeries> Series { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many event types have counters.</summary>
+    public int TypeCount => Series.Count;
+
+    public bool Has(string type) => Series.ContainsKey(type);
+
     public void Record(string type, DateTimeOffset timestamp, decimal value, DateTimeOffset now)
     {
         if (!Series.TryGetValue(type, out var series))

@@ -2,7 +2,10 @@ using ProfileGrid.Events;
 
 namespace ProfileGrid.Customers;
 
-/// <summary>The customer's latest events by timestamp, newest first, at most <see cref="Capacity"/>.</summary>
+/// <summary>
+/// The customer's latest events by timestamp, newest first, at most <see cref="Capacity"/>, each with a bounded
+/// summary of its properties (<see cref="PropertySummary"/>).
+/// </summary>
 [GenerateSerializer, Alias("pg.ActivityLog")]
 public sealed class ActivityLog
 {
@@ -16,7 +19,7 @@ public sealed class ActivityLog
         var at = 0;
         while (at < Events.Count && Events[at].Timestamp > customerEvent.Timestamp) at++;
         if (at >= Capacity) return;
-        Events.Insert(at, customerEvent);
+        Events.Insert(at, customerEvent with { Properties = PropertySummary.Of(customerEvent.Properties) });
         if (Events.Count > Capacity) Events.RemoveAt(Events.Count - 1);
     }
 }

@@ -6,55 +6,26 @@ using ProfileGrid.Events;
 namespace ProfileGrid.Customers;
 
 /// <summary>
-/// Owns one customer's profile and counters. Every change is written to storage before the call returns; if a
-/// write fails, the in-memory state may hold changes that storage does not, so it is re-read before the next call.
+/// Owns one customer's profile and counters. Every change is stored before the call returns. A change that fails
+/// anywhere between its arrival and its storage (a rule, arithmetic, the storage itself) leaves memory ahead of
+/// storage, so the state is re-read before the next call: memory never holds what storage does not, and event ids
+/// count as applied only together with the state that holds their effects.
 /// </summary>
 public sealed partial class CustomerGrain(
     [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
 {
-    private const string FutureError = "timestamp is more than 5 minutes in the future";
-
     private readonly Watchers _watchers = new(TimeProvider.System);
     private bool _stale;
 
-    public async Task<ApplyEventsResult> ApplyEvents(CustomerEvent[] events)
+    public async Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events)
     {
         await ReloadIfStale();
         var now = clock.GetUtcNow();
-        var profile = state.State;
-        var outcomes = new EventOutcome[events.Length];
-        var errors = new string?[events.Length];
-        var accepted = 0;
-        List<CustomerEvent>? applied = null;
-        for (var i = 0; i < events.Length; i++)
-        {
-            var customerEvent = events[i];
-            if (customerEvent.Timestamp > now + EventLimits.MaxFutureSkew)
-            {
-                outcomes[i] = EventOutcome.Rejected;
-                errors[i] = FutureError;
-            }
-            else if (!profile.AppliedEvents.TryAdd(customerEvent.Id, now))
-            {
-                outcomes[i] = EventOutcome.Duplicate;
-            }
-            else
-            {
-                profile.Apply(customerEvent, now);
-                accepted++;
-                (applied ??= new List<CustomerEvent>(events.Length)).Add(customerEvent);
-            }
-        }
-
-        if (accepted > 0)
-        {
-            await Save(now);
-            NotifyChanged(now, [.. applied!]);
-        }
-
-        return new ApplyEventsResult(outcomes, errors, profile.Seq);
+        var result = await Change(now, () => state.State.Apply(producer, events, now), static applied => applied.Applied.Count > 0);
+        if (result.Applied.Count > 0) NotifyChanged(now, [.. result.Applied]);
+        return new ApplyEventsResult(result.Outcomes, result.Errors, state.State.Seq);
     }
 
     public async Task<CustomerProfile?> GetProfile()
@@ -63,17 +34,13 @@ public sealed partial class CustomerGrain(
         return state.State.Exists ? state.State.ToProfile(this.GetPrimaryKeyString(), clock.GetUtcNow()) : null;
     }
 
-    public async Task<CustomerProfile> MergeTraits(TraitPatch patch)
+    public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
         await ReloadIfStale();
         var now = clock.GetUtcNow();
-        if (state.State.Merge(patch) || !state.State.Exists)
-        {
-            await Save(now);
-            NotifyChanged(now, []);
-        }
-
-        return state.State.ToProfile(this.GetPrimaryKeyString(), now);
+        var merged = await Change(now, () => state.State.Merge(patch), static merged => merged.Changed);
+        if (merged.Changed) NotifyChanged(now, []);
+        return new TraitsResult(state.State.Seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
     }
 
     public async Task<CustomerProfile?> Watch(ICustomerObserver observer, string[] viewers)
@@ -90,11 +57,42 @@ public sealed partial class CustomerGrain(
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
 
+    /// <summary>Changes the state in memory and, if it changed, stores it; on any failure the state is re-read.</summary>
+    private async Task<T> Change<T>(DateTimeOffset now, Func<T> change, Func<T, bool> changed)
+    {
+        try
+        {
+            var result = change();
+            if (changed(result))
+            {
+                state.State.Compact(now);
+                state.State.Seq++;
+                await state.WriteStateAsync();
+            }
+
+            return result;
+        }
+        catch (Exception exception)
+        {
+            _stale = true;
+            LogChangeFailed(logger, exception, this.GetPrimaryKeyString());
+            throw;
+        }
+    }
+
     private void NotifyChanged(DateTimeOffset now, CustomerEvent[] applied)
     {
         if (_watchers.Count == 0) return;
-        var profile = state.State.ToProfile(this.GetPrimaryKeyString(), now);
-        _watchers.Notify(observer => observer.ProfileChanged(profile, applied));
+        try
+        {
+            var profile = state.State.ToProfile(this.GetPrimaryKeyString(), now);
+            _watchers.Notify(observer => observer.ProfileChanged(profile, applied));
+        }
+        catch (Exception exception)
+        {
+            // The change is stored and acknowledged; watchers catch up at their next renewal.
+            LogNotifyFailed(logger, exception, this.GetPrimaryKeyString());
+        }
     }
 
     private void NotifyViewers()
@@ -102,22 +100,6 @@ public sealed partial class CustomerGrain(
         var viewers = _watchers.AllViewers();
         var customerId = this.GetPrimaryKeyString();
         _watchers.Notify(observer => observer.ViewersChanged(customerId, viewers));
-    }
-
-    private async Task Save(DateTimeOffset now)
-    {
-        state.State.Compact(now);
-        state.State.Seq++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            _stale = true;
-            LogWriteFailed(logger, exception, this.GetPrimaryKeyString());
-            throw;
-        }
     }
 
     private async ValueTask ReloadIfStale()
@@ -129,6 +111,9 @@ public sealed partial class CustomerGrain(
         _stale = false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing customer {CustomerId} failed; its state will be re-read")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
+    private static partial void LogChangeFailed(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notifying the watchers of customer {CustomerId} failed; they catch up at their next renewal")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception, string customerId);
 }

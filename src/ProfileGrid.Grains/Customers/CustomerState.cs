@@ -1,3 +1,4 @@
+using System.Text;
 using ProfileGrid.Counters;
 using ProfileGrid.Events;
 
@@ -7,8 +8,6 @@ namespace ProfileGrid.Customers;
 [GenerateSerializer, Alias("pg.CustomerState")]
 public sealed class CustomerState
 {
-    public const int MaxChannels = 32;
-
     /// <summary>One more for every change; zero while nothing is known of the customer.</summary>
     [Id(0)] public long Seq { get; set; }
 
@@ -30,38 +29,78 @@ public sealed class CustomerState
 
     public bool Exists => Seq > 0;
 
-    /// <summary>Applies one event; the caller has checked that it is new and not from the future.</summary>
+    /// <summary>
+    /// Applies each event that is new for its producer and within the rules, in order. The caller stores the state
+    /// afterwards, or discards it if anything throws.
+    /// </summary>
+    public EventsApplied Apply(string producer, CustomerEvent[] events, DateTimeOffset now)
+    {
+        var result = new EventsApplied(events.Length);
+        var scope = IdempotencyLog.ScopeOf(producer);
+        for (var i = 0; i < events.Length; i++)
+        {
+            var customerEvent = events[i];
+            if (Refusal(customerEvent, now) is { } error) result.Reject(i, error);
+            else if (!AppliedEvents.TryAdd(scope, customerEvent.Id, now)) result.Outcomes[i] = EventOutcome.Duplicate;
+            else
+            {
+                Apply(customerEvent, now);
+                result.Accept(i, customerEvent);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Applies one event; the caller has checked that it is new and within the rules.</summary>
     public void Apply(CustomerEvent customerEvent, DateTimeOffset now)
     {
-        Counters.Record(customerEvent.Type, customerEvent.Timestamp, customerEvent.Value ?? 0m, now);
+        EventLimits.TryNormalizeValue(customerEvent.Value ?? 0m, out var value);
+        Counters.Record(customerEvent.Type, customerEvent.Timestamp, value, now);
         Activity.Add(customerEvent);
         if (FirstSeen is null || customerEvent.Timestamp < FirstSeen) FirstSeen = customerEvent.Timestamp;
         if (LastSeen is null || customerEvent.Timestamp > LastSeen) LastSeen = customerEvent.Timestamp;
         if (customerEvent.Channel is { } channel) AddChannel(channel);
     }
 
-    /// <returns>True when the patch changed anything.</returns>
-    public bool Merge(TraitPatch patch)
+    /// <summary>Sets and removes traits and consent flags one by one, refusing those past a bound.</summary>
+    public TraitsMerged Merge(TraitPatch patch)
     {
-        var changed = false;
+        var result = new TraitsMerged();
+        var traitBytes = TraitBytes();
         foreach (var (name, value) in patch.Traits)
         {
-            if (value is null) changed |= Traits.Remove(name);
-            else if (!Traits.TryGetValue(name, out var old) || old != value)
+            var old = Traits.GetValueOrDefault(name);
+            if (value == old) continue;
+            var grows = Size(name, value) - Size(name, old);
+            if (value is not null && old is null && Traits.Count >= CustomerLimits.MaxTraits)
+                result.Rejected.Add(new TraitRejection(name, CustomerLimits.TraitsRule));
+            else if (grows > 0 && traitBytes + grows > CustomerLimits.MaxTraitBytes)
+                result.Rejected.Add(new TraitRejection(name, CustomerLimits.TraitBytesRule));
+            else
             {
-                Traits[name] = value;
-                changed = true;
+                if (value is null) Traits.Remove(name);
+                else Traits[name] = value;
+                traitBytes += grows;
+                result.Traits.Add(name);
             }
         }
 
         foreach (var (purpose, granted) in patch.Consent)
         {
-            if (Consent.TryGetValue(purpose, out var old) && old == granted) continue;
+            var known = Consent.TryGetValue(purpose, out var old);
+            if (known && old == granted) continue;
+            if (!known && Consent.Count >= CustomerLimits.MaxConsentPurposes)
+            {
+                result.Rejected.Add(new TraitRejection(purpose, CustomerLimits.ConsentRule));
+                continue;
+            }
+
             Consent[purpose] = granted;
-            changed = true;
+            result.Consent.Add(purpose);
         }
 
-        return changed;
+        return result;
     }
 
     /// <summary>Ages the state before it is stored: rolls counter slots and forgets old event ids.</summary>
@@ -83,10 +122,29 @@ public sealed class CustomerState
         Counters.View(now),
         [.. Activity.Events]);
 
+    private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)
+    {
+        if (customerEvent.Timestamp > now + EventLimits.MaxFutureSkew) return EventLimits.FutureRule;
+        if (customerEvent.Timestamp < EventLimits.MinTimestamp) return EventLimits.TimestampRule;
+        if (customerEvent.Value is { } value && !EventLimits.TryNormalizeValue(value, out _)) return EventLimits.ValueRule;
+        if (Counters.TypeCount >= CustomerLimits.MaxEventTypes && !Counters.Has(customerEvent.Type)) return CustomerLimits.EventTypesRule;
+        return null;
+    }
+
+    private int TraitBytes()
+    {
+        var bytes = 0;
+        foreach (var (name, value) in Traits) bytes += Size(name, value);
+        return bytes;
+    }
+
+    private static int Size(string name, string? value) =>
+        value is null ? 0 : Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+
     private void AddChannel(string channel)
     {
         var at = Channels.BinarySearch(channel, StringComparer.Ordinal);
-        if (at >= 0 || Channels.Count >= MaxChannels) return;
+        if (at >= 0 || Channels.Count >= CustomerLimits.MaxChannels) return;
         Channels.Insert(~at, channel);
     }
 }

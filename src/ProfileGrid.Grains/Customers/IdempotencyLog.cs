@@ -4,16 +4,18 @@ using System.Text;
 namespace ProfileGrid.Customers;
 
 /// <summary>
-/// The ids of the events a customer has applied, so that a retried event is applied once. It keeps at least the
-/// newest <see cref="MinEntries"/> ids, and every id applied within <see cref="MinRetention"/>, whichever is more.
-/// Ids are kept as 64-bit XxHash3 digests (8 bytes instead of up to 128 characters); two distinct ids of one
-/// customer collide with a probability of about n²/2⁶⁵, i.e. below 10⁻¹¹ for 10,000 ids.
+/// The ids of the events a customer has applied, so that a retried event is applied once. An id is unique within
+/// the producer that sent it: the same id from two producers is two events. The log keeps the ids applied within
+/// <see cref="Retention"/>, at most the newest <see cref="MaxEntries"/>: a retry is recognised when it comes within a
+/// day and fewer than 10,000 newer events reached the same customer; a later one is applied again.
+/// Ids are kept as 64-bit XxHash3 digests seeded by the producer (8 bytes instead of up to 128 characters); two
+/// distinct ids of one customer collide with a probability of about n²/2⁶⁵, i.e. below 10⁻¹¹ for 10,000 ids.
 /// </summary>
 [GenerateSerializer, Alias("pg.IdempotencyLog")]
 public sealed class IdempotencyLog
 {
-    public const int MinEntries = 10_000;
-    public static readonly TimeSpan MinRetention = TimeSpan.FromHours(24);
+    public const int MaxEntries = 10_000;
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     [NonSerialized] private HashSet<ulong>? _index;
 
@@ -25,21 +27,25 @@ public sealed class IdempotencyLog
 
     public int Count => Digests.Count;
 
+    /// <summary>The seed that scopes a producer's ids; compute it once per batch.</summary>
+    public static long ScopeOf(string producer) => unchecked((long)Hash(producer, seed: 0));
+
     /// <returns>False when the id was applied before.</returns>
-    public bool TryAdd(string eventId, DateTimeOffset now)
+    public bool TryAdd(long scope, string eventId, DateTimeOffset now)
     {
-        var digest = Digest(eventId);
+        var digest = Hash(eventId, scope);
         if (!Index.Add(digest)) return false;
         Digests.Add(digest);
         AppliedMinutes.Add(MinuteOf(now));
         return true;
     }
 
+    /// <summary>Forgets the ids older than <see cref="Retention"/> and all but the newest <see cref="MaxEntries"/>.</summary>
     public void Trim(DateTimeOffset now)
     {
-        var keepFrom = MinuteOf(now - MinRetention);
-        var drop = 0;
-        while (Digests.Count - drop > MinEntries && AppliedMinutes[drop] < keepFrom) drop++;
+        var keepFrom = MinuteOf(now - Retention);
+        var drop = Math.Max(0, Digests.Count - MaxEntries);
+        while (drop < Digests.Count && AppliedMinutes[drop] < keepFrom) drop++;
         if (drop == 0) return;
         for (var i = 0; i < drop; i++) Index.Remove(Digests[i]);
         Digests.RemoveRange(0, drop);
@@ -50,11 +56,11 @@ public sealed class IdempotencyLog
 
     private static int MinuteOf(DateTimeOffset instant) => (int)(instant.ToUnixTimeSeconds() / 60);
 
-    private static ulong Digest(string eventId)
+    private static ulong Hash(string text, long seed)
     {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(eventId.Length);
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
         Span<byte> utf8 = maxBytes <= 512 ? stackalloc byte[512] : new byte[maxBytes];
-        var length = Encoding.UTF8.GetBytes(eventId, utf8);
-        return XxHash3.HashToUInt64(utf8[..length]);
+        var length = Encoding.UTF8.GetBytes(text, utf8);
+        return XxHash3.HashToUInt64(utf8[..length], seed);
     }
 }

@@ -10,6 +10,9 @@ namespace ProfileGrid.Grains.Tests.Cluster;
 /// <summary>One in-process cluster of two silos for the grain tests, with a domain clock the tests move.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    /// <summary>The producer the tests send events as; event ids are unique within it.</summary>
+    public const string Producer = "webshop";
+
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     public TestCluster Cluster { get; private set; } = null!;

@@ -1,6 +1,8 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 
+using static ProfileGrid.Grains.Tests.Cluster.ClusterFixture;
+
 namespace ProfileGrid.Grains.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
@@ -20,7 +22,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     {
         var customer = NewCustomer();
 
-        var result = await customer.ApplyEvents([
+        var result = await customer.ApplyEvents(Producer, [
             Event("e1", "purchase", 19.99m, Now.AddMinutes(-10), "web"),
             Event("e2", "purchase", 5.01m, Now.AddMinutes(-2), "pos"),
             Event("e3", "page_view", at: Now.AddMinutes(-5), channel: "web"),
@@ -42,9 +44,9 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     public async Task A_retried_event_is_applied_once()
     {
         var customer = NewCustomer();
-        await customer.ApplyEvents([Event("e1", value: 10m)]);
+        await customer.ApplyEvents(Producer, [Event("e1", value: 10m)]);
 
-        var retry = await customer.ApplyEvents([Event("e1", value: 10m), Event("e2", value: 1m), Event("e2", value: 1m)]);
+        var retry = await customer.ApplyEvents(Producer, [Event("e1", value: 10m), Event("e2", value: 1m), Event("e2", value: 1m)]);
 
         Assert.Equal([EventOutcome.Duplicate, EventOutcome.Accepted, EventOutcome.Duplicate], retry.Outcomes);
         var profile = (await customer.GetProfile())!;
@@ -57,7 +59,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     {
         var customer = NewCustomer();
 
-        var result = await customer.ApplyEvents([Event("late", at: Now.AddMinutes(6)), Event("soon", at: Now.AddMinutes(4))]);
+        var result = await customer.ApplyEvents(Producer, [Event("late", at: Now.AddMinutes(6)), Event("soon", at: Now.AddMinutes(4))]);
 
         Assert.Equal([EventOutcome.Rejected, EventOutcome.Accepted], result.Outcomes);
         Assert.Equal("timestamp is more than 5 minutes in the future", result.Errors[0]);
@@ -69,7 +71,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     public async Task Reads_are_as_of_now_and_windows_roll_without_new_events()
     {
         var customer = NewCustomer();
-        await customer.ApplyEvents([Event("e1", value: 3m)]);
+        await customer.ApplyEvents(Producer, [Event("e1", value: 3m)]);
 
         ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(61));
         var profile = (await customer.GetProfile())!;
@@ -83,11 +85,11 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     public async Task State_and_applied_ids_survive_deactivation()
     {
         var customer = NewCustomer();
-        await customer.ApplyEvents([Event("e1", value: 2m), Event("e2", "email_open")]);
+        await customer.ApplyEvents(Producer, [Event("e1", value: 2m), Event("e2", "email_open")]);
         await customer.MergeTraits(new TraitPatch(new() { ["name"] = "\"Ann\"" }, new() { ["email"] = true }));
 
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var retry = await customer.ApplyEvents([Event("e1", value: 2m)]);
+        var retry = await customer.ApplyEvents(Producer, [Event("e1", value: 2m)]);
         var profile = (await customer.GetProfile())!;
 
         Assert.Equal([EventOutcome.Duplicate], retry.Outcomes);
@@ -104,7 +106,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         FaultableGrainStorage.FailWrites = true;
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => customer.ApplyEvents([Event("e1", value: 4m)]));
+            await Assert.ThrowsAnyAsync<Exception>(() => customer.ApplyEvents(Producer, [Event("e1", value: 4m)]));
         }
         finally
         {
@@ -112,7 +114,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         }
 
         Assert.Null(await customer.GetProfile());
-        var retry = await customer.ApplyEvents([Event("e1", value: 4m)]);
+        var retry = await customer.ApplyEvents(Producer, [Event("e1", value: 4m)]);
 
         Assert.Equal([EventOutcome.Accepted], retry.Outcomes);
         Assert.Equal(new WindowTotal(1, 4m), Counter((await customer.GetProfile())!, "purchase").Total);
@@ -125,7 +127,7 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         var events = Enumerable.Range(0, 100).Select(i => Event($"e{i}", at: Now.AddSeconds(-i))).ToArray();
         var before = FaultableGrainStorage.WriteCount;
 
-        await customer.ApplyEvents(events);
+        await customer.ApplyEvents(Producer, events);
 
         Assert.Equal(before + 1, FaultableGrainStorage.WriteCount);
         Assert.Equal(100, Counter((await customer.GetProfile())!, "purchase").LastHour.Count);
@@ -138,8 +140,13 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
         Assert.Null(await customer.GetProfile());
 
         await customer.MergeTraits(new TraitPatch(new() { ["name"] = "\"Ann\"", ["plan"] = "\"gold\"" }, []));
-        var profile = await customer.MergeTraits(new TraitPatch(new() { ["plan"] = null, ["city"] = "\"Oslo\"" }, new() { ["sms"] = false }));
+        var merged = await customer.MergeTraits(new TraitPatch(new() { ["plan"] = null, ["city"] = "\"Oslo\"" }, new() { ["sms"] = false }));
+        var profile = (await customer.GetProfile())!;
 
+        Assert.Equal(2, merged.Seq);
+        Assert.Equal(["plan", "city"], merged.Traits);
+        Assert.Equal(["sms"], merged.Consent);
+        Assert.Empty(merged.Rejected);
         Assert.Equal(new Dictionary<string, string> { ["name"] = "\"Ann\"", ["city"] = "\"Oslo\"" }, profile.Traits);
         Assert.Equal(new Dictionary<string, bool> { ["sms"] = false }, profile.Consent);
         Assert.Equal(2, profile.Seq);

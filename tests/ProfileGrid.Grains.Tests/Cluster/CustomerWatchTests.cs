@@ -1,6 +1,8 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 
+using static ProfileGrid.Grains.Tests.Cluster.ClusterFixture;
+
 namespace ProfileGrid.Grains.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]
@@ -19,8 +21,8 @@ public sealed class CustomerWatchTests(ClusterFixture fixture)
         var observer = new RecordingObserver();
 
         Assert.Null(await customer.Watch(Reference(observer), ["Ann"]));
-        await customer.ApplyEvents([Event("e1"), Event("e2")]);
-        await customer.ApplyEvents([Event("e2")]);
+        await customer.ApplyEvents(Producer, [Event("e1"), Event("e2")]);
+        await customer.ApplyEvents(Producer, [Event("e2")]);
         await customer.MergeTraits(new TraitPatch(new() { ["plan"] = "\"gold\"" }, []));
 
         var first = await RecordingObserver.Next(observer.Changes);
@@ -60,7 +62,7 @@ public sealed class CustomerWatchTests(ClusterFixture fixture)
         Assert.Equal(1, await customer.GetSubscriptionCount());
 
         await customer.Unwatch(reference);
-        await customer.ApplyEvents([Event("e1")]);
+        await customer.ApplyEvents(Producer, [Event("e1")]);
 
         Assert.Equal(0, await customer.GetSubscriptionCount());
         await Task.Delay(200);

@@ -185,4 +185,22 @@ public sealed class RollingCountersTests
         Assert.Equal(new WindowTotal(2, 42.5m), views[1].Total);
         Assert.Equal(new WindowTotal(1, 0m), views[0].Total);
     }
+
+    [Fact]
+    public void Sums_saturate_instead_of_throwing_for_a_state_stored_before_values_were_bounded()
+    {
+        var counters = new RollingCounters();
+        counters.Record("purchase", Event, decimal.MaxValue, Event);
+        counters.Record("purchase", Event, decimal.MaxValue, Event);
+        counters.Record("refund", Event, decimal.MinValue, Event);
+        counters.Record("refund", Event, decimal.MinValue, Event);
+        counters.Compact(Event.AddDays(2));
+
+        var purchase = ViewAt(counters, Event.AddDays(2));
+        var refund = ViewAt(counters, Event.AddDays(2), "refund");
+
+        Assert.Equal(new WindowTotal(2, decimal.MaxValue), purchase.LastWeek);
+        Assert.Equal(new WindowTotal(2, decimal.MaxValue), purchase.Total);
+        Assert.Equal(new WindowTotal(2, decimal.MinValue), refund.LastMonth);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
             var customerEvent = new CustomerEvent(
                 Guid.NewGuid().ToString(), type, timestamp, type == "purchase" ? random.Next(5, 300) + 0.99m : null,
                 channels[random.Next(channels.Length)], type == "page_view" ? $$"""{"path":"/products/{{random.Next(1000)}}"}""" : null);
-            state.AppliedEvents.TryAdd(customerEvent.Id, Now);
+            state.AppliedEvents.TryAdd(IdempotencyLog.ScopeOf("webshop"), customerEvent.Id, Now);
             state.Apply(customerEvent, Now);
         }
 
