@@ -61,4 +61,60 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         Assert.Equal(state.Traits, copy.Traits);
         Assert.Equal(state.Consent, copy.Consent);
     }
+
+    /// <summary>
+    /// A customer at every bound at once: each of the 32 event types with events in every minute of the last hour,
+    /// every hour of the last week and every day of the last month; 100 traits filling 16 KiB; 32 consent purposes;
+    /// 32 channels; 50 activity entries with 512-byte property summaries and 128-character ids; 10,000 idempotency ids.
+    /// </summary>
+    internal static CustomerState LargestCustomer()
+    {
+        var state = new CustomerState();
+        // Distinct strings throughout: the serializer writes a repeated string instance once.
+        state.Merge(new TraitPatch(
+            Enumerable.Range(0, CustomerLimits.MaxTraits).ToDictionary(i => $"trait{i:D3}",
+                i => (string?)$"\"{new string('t', CustomerLimits.MaxTraitBytes / CustomerLimits.MaxTraits - 14)}{i:D3}\""),
+            Enumerable.Range(0, CustomerLimits.MaxConsentPurposes).ToDictionary(i => $"purpose{i}", _ => true)));
+        var slots = Enumerable.Range(0, 60).Select(m => Now.AddMinutes(-m))
+            .Concat(Enumerable.Range(1, 7 * 24).Select(h => Now.AddHours(-h)))
+            .Concat(Enumerable.Range(8, 22).Select(d => Now.AddDays(-d)));
+        var properties = $$"""{"p":"{{new string('p', CustomerLimits.MaxActivityPropertiesBytes)}}","q":"{{new string('q', 480)}}"}""";
+        var n = 0;
+        foreach (var at in slots)
+        {
+            for (var type = 0; type < CustomerLimits.MaxEventTypes; type++)
+            {
+                var id = $"{n++}".PadLeft(128, 'x');
+                state.Apply(new CustomerEvent(id, $"event_type_{type:D2}_{new string('t', 40)}", at, 123_456_789.123456m,
+                    $"channel_{type}", properties), Now);
+                state.AppliedEvents.TryAdd(1, id, Now);
+            }
+        }
+
+        while (state.AppliedEvents.Count < IdempotencyLog.MaxEntries) state.AppliedEvents.TryAdd(1, $"{n++}".PadLeft(128, 'x'), Now);
+        state.Compact(Now);
+        state.Seq = long.MaxValue;
+        return state;
+    }
+
+    [Fact]
+    public void The_largest_customer_the_bounds_allow_stays_far_inside_a_table_row()
+    {
+        var state = LargestCustomer();
+
+        var whole = SerializerFixture.Serialize(state).Length;
+        output.WriteLine($"counters: {SerializerFixture.Serialize(state.Counters).Length} B, idempotency ids: " +
+                         $"{SerializerFixture.Serialize(state.AppliedEvents).Length} B, activity: {SerializerFixture.Serialize(state.Activity).Length} B, " +
+                         $"traits: {SerializerFixture.Serialize(state.Traits).Length} B, whole state: {whole} B");
+
+        Assert.Equal(CustomerLimits.MaxEventTypes, state.Counters.TypeCount);
+        Assert.Equal(CustomerLimits.MaxTraits, state.Traits.Count);
+        Assert.Equal(CustomerLimits.MaxConsentPurposes, state.Consent.Count);
+        Assert.Equal(IdempotencyLog.MaxEntries, state.AppliedEvents.Count);
+        Assert.Equal(ActivityLog.Capacity, state.Activity.Events.Count);
+        Assert.InRange(whole, 1, LargestStateBytes);
+    }
+
+    /// <summary>The documented bound of a customer's stored state: half of what one table row holds (960 KiB).</summary>
+    internal const int LargestStateBytes = 480 * 1024;
 }
