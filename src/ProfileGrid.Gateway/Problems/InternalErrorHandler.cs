@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using ProfileGrid.Storage.AzureTables.Storage;
 
 namespace ProfileGrid.Gateway.Problems;
 
@@ -13,13 +14,16 @@ internal sealed class InternalErrorHandler(IProblemDetailsService problems) : IE
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        var detail = CorruptStateException.IsIn(exception)
+            ? $"The stored state this request needs cannot be read, so nothing was changed; retrying does not help until an operator repairs or erases it (logged under trace id {traceId})."
+            : $"ProfileGrid failed to handle the request and acknowledged nothing of it; the failure is logged under trace id {traceId}.";
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new() { HttpContext = httpContext, Exception = exception,
             ProblemDetails =
             {
                 Status = StatusCodes.Status500InternalServerError,
                 Title = "Internal error",
-                Detail = $"ProfileGrid failed to handle the request and acknowledged nothing of it; the failure is logged under trace id {traceId}.",
+                Detail = detail,
             } });
     }
 }

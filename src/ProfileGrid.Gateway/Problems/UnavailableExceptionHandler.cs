@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using ProfileGrid.Storage.AzureTables.Storage;
 
 namespace ProfileGrid.Gateway.Problems;
 
@@ -33,8 +34,13 @@ internal sealed partial class UnavailableExceptionHandler(
             } });
     }
 
-    internal static bool IsTransient(Exception exception) => exception is OrleansException or TimeoutException
-        or OperationCanceledException or System.Net.Sockets.SocketException or IOException;
+    /// <summary>
+    /// A failure that retrying can cure: the cluster or storage is unreachable or busy. Storage that answers with a
+    /// row no one can read is not one of them, though the runtime reports it as an <see cref="OrleansException"/>.
+    /// </summary>
+    internal static bool IsTransient(Exception exception) =>
+        exception is OrleansException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException
+        && !CorruptStateException.IsIn(exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed because the cluster is unavailable")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string path);

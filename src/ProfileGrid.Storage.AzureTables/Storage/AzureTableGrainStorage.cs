@@ -42,7 +42,7 @@ public sealed partial class AzureTableGrainStorage(
         var (partitionKey, rowKey) = Keys(stateName, grainId);
         var response = await Table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey);
         var payload = response.HasValue ? StatePayload.Read(response.Value!) : null;
-        grainState.State = payload is null ? NewState<T>() : Serializer.Deserialize<T>(new BinaryData(payload));
+        grainState.State = payload is null ? NewState<T>() : Deserialize<T>(payload, partitionKey, rowKey);
         grainState.RecordExists = payload is not null;
         grainState.ETag = response.HasValue ? response.Value!.ETag.ToString() : null;
         LogRead(name, stateName, grainId, grainState.RecordExists, grainState.ETag);
@@ -91,6 +91,21 @@ public sealed partial class AzureTableGrainStorage(
         (TableKey.Sanitize($"{clusterOptions.Value.ServiceId}_{grainId}"), TableKey.Sanitize(stateName));
 
     private T NewState<T>() => activatorProvider.GetActivator<T>().Create();
+
+    private T Deserialize<T>(byte[] payload, string partitionKey, string rowKey)
+    {
+        try
+        {
+            return Serializer.Deserialize<T>(new BinaryData(payload))
+                ?? throw new CorruptStateException($"The row ({partitionKey}, {rowKey}) of table '{options.TableName}' reads as null.");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            throw new CorruptStateException(
+                $"The row ({partitionKey}, {rowKey}) of table '{options.TableName}' holds {payload.Length} bytes that do not read as {typeof(T).Name}; repair or erase it.",
+                exception);
+        }
+    }
 
     private async Task<string> SaveAsync(TableEntity entity, string stateName, GrainId grainId, string? etag)
     {
