@@ -217,6 +217,19 @@ public sealed class HostileInputTests(GatewayFixture gateway)
         await AssertUnknown(customer);
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF8")]
+    [InlineData("application/json")]
+    public async Task UTF_8_by_any_of_its_names_is_accepted(string mediaType)
+    {
+        var customer = NewCustomerId();
+
+        var response = await _producer.PostAsync("/v1/events", Bytes(EventWith(customer, """{"id":"e","type":"page_view","customerId":"C"}"""), mediaType));
+
+        await ApiAssert.Json(response, HttpStatusCode.Accepted);
+    }
+
     [Fact]
     public async Task A_byte_order_mark_is_allowed()
     {

@@ -34,7 +34,7 @@ internal sealed class JsonBody : IDisposable
         if (!request.HasJsonContentType())
             return (null, Problem.UnsupportedMediaType("Send the body as application/json."));
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) && mediaType.Charset.HasValue
-            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return (null, Problem.UnsupportedMediaType($"Send the body as UTF-8 JSON, not {mediaType.Charset}."));
         if (request.ContentLength > maxBytes)
             return (null, Problem.TooLarge($"The body is {request.ContentLength} bytes; at most {maxBytes} bytes are accepted."));
