@@ -25,11 +25,12 @@ public sealed partial class CustomerPushes(
     {
         try
         {
+            // Built before the ledger counts the seq as pushed: a profile that cannot be shown must not hide the next one.
+            var view = ProfileView.From(profile);
+            var activity = Array.ConvertAll(applied, customerEvent => new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
             var connections = subscriptions.Notified(profile.CustomerId, profile.Seq, out var pushProfile);
-            if (connections.Length == 0) return Task.CompletedTask;
-            if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, ProfileView.From(profile));
-            foreach (var customerEvent in applied)
-                outboxes.Post(connections, Pushes.Activity, new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
+            if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, view);
+            foreach (var message in activity) outboxes.Post(connections, Pushes.Activity, message);
         }
         catch (Exception exception)
         {
