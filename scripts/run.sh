@@ -38,6 +38,12 @@ if [ "$demo" = true ]; then
   (sleep 8 && dotnet run --project src/ProfileGrid.DemoProducer -c Release --no-build -- --url "${urls%%;*}") &
   pids+=("$!")
 fi
+if [ "$ASPNETCORE_ENVIRONMENT" = Development ]; then
+  # The gateway never logs a key; the development keys are printed from its development settings instead.
+  echo "Development API keys (src/ProfileGrid.Gateway/appsettings.Development.json), sent as the X-Api-Key header:"
+  node -e 'for (const k of require(process.argv[1]).ProfileGrid.ApiKeys) console.log(`  ${k.Role.padEnd(9)} ${k.Name.padEnd(14)} ${k.Key}`)' \
+    "$PWD/src/ProfileGrid.Gateway/appsettings.Development.json"
+fi
 # From its project folder, so that appsettings*.json and the built dashboard (wwwroot) are its content root.
 (cd src/ProfileGrid.Gateway && exec dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$urls" "${args[@]}") &
 pids+=("$!")

@@ -63,7 +63,12 @@ public static class SiloHosting
             builder.Configuration.GetSection(ProfileGridStorageOptions.Section).Get<ProfileGridStorageOptions>() ?? new());
     }
 
-    internal static void AddProfileGridHealthChecks(this IServiceCollection services) => services.AddHealthChecks()
-        .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag])
-        .AddCheck<StorageHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
+    internal static void AddProfileGridHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthApi.ReadyTag])
+            .AddCheck<StorageHealthCheck>("storage", tags: [HealthApi.ReadyTag]);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReadinessCache>();
+    }
 }

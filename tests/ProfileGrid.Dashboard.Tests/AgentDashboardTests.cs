@@ -12,6 +12,8 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
     private readonly DashboardServer _server = new();
     private IBrowserContext _context = null!;
     private IPage _page = null!;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requestUrls = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _webSocketUrls = new();
 
     public async Task InitializeAsync()
     {
@@ -36,6 +38,8 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
     {
         _context = await browser.Chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         _page = await _context.NewPageAsync();
+        _page.Request += (_, request) => _requestUrls.Enqueue(request.Url);
+        _page.WebSocket += (_, socket) => _webSocketUrls.Enqueue(socket.Url);
         await _page.GotoAsync(_server.BaseAddress.ToString());
         await _page.GetByTestId("signin-key").FillAsync(DashboardServer.AgentKey);
         await _page.GetByTestId("signin-submit").ClickAsync();
@@ -66,6 +70,23 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         Directory.CreateDirectory("TestResults");
         await _page.ScreenshotAsync(new() { Path = Path.Combine("TestResults", "dashboard.png") });
         await Expect(_page.GetByTestId("live-feed").Locator($"[data-event-id='{eventId}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_key_never_appears_in_a_url_the_websocket_carries_a_token_and_the_hub_names_the_agent()
+    {
+        await OpenSignedIn();
+        await _page.GetByTestId("watch-input").FillAsync("cust-url-check");
+        await _page.GetByTestId("watch-input").PressAsync("Enter");
+        await Expect(_page.GetByTestId("agent-name")).ToHaveTextAsync("Browser Agent");
+
+        var socket = Assert.Single(_webSocketUrls);
+        Assert.StartsWith($"ws://127.0.0.1:{_server.BaseAddress.Port}/hubs/agents?id=", socket, StringComparison.Ordinal);
+        var token = System.Web.HttpUtility.ParseQueryString(new Uri(socket).Query)["access_token"];
+        Assert.Equal(3, token?.Split('.').Length);
+        Assert.DoesNotContain(DashboardServer.AgentKey, socket, StringComparison.Ordinal);
+        Assert.Contains(_requestUrls, url => url.EndsWith("/v1/auth/token", StringComparison.Ordinal));
+        Assert.All(_requestUrls, url => Assert.DoesNotContain(DashboardServer.AgentKey, url, StringComparison.Ordinal));
     }
 
     [Fact]

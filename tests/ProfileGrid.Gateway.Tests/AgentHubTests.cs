@@ -77,15 +77,37 @@ public sealed class AgentHubTests(GatewayFixture gateway, ITestOutputHelper outp
 
     [Theory]
     [InlineData(AgentClient.KeyTransport.Bearer)]
-    [InlineData(AgentClient.KeyTransport.Header)]
-    [InlineData(AgentClient.KeyTransport.Query)]
-    public async Task An_agent_key_is_accepted_the_ways_signalr_clients_send_it(AgentClient.KeyTransport transport)
+    [InlineData(AgentClient.KeyTransport.WebSocketQuery)]
+    public async Task A_token_is_accepted_the_ways_signalr_clients_send_it(AgentClient.KeyTransport transport)
     {
-        await using var agent = AgentClient.Create(gateway, AgentKey, transport);
+        await using var agent = AgentClient.Create(gateway, await AgentClient.TokenFor(gateway, AgentKey), transport);
 
         await agent.Connection.StartAsync();
 
         Assert.Null(await agent.Watch(NewCustomerId()));
+    }
+
+    [Fact]
+    public async Task An_agent_key_is_accepted_in_the_x_api_key_header()
+    {
+        await using var agent = AgentClient.Create(gateway, AgentKey, AgentClient.KeyTransport.Header);
+
+        await agent.Connection.StartAsync();
+
+        Assert.Null(await agent.Watch(NewCustomerId()));
+    }
+
+    [Theory]
+    [InlineData(AgentClient.KeyTransport.Bearer)]
+    [InlineData(AgentClient.KeyTransport.Query)]
+    [InlineData(AgentClient.KeyTransport.WebSocketQuery)]
+    public async Task An_api_key_is_refused_anywhere_but_the_x_api_key_header(AgentClient.KeyTransport transport)
+    {
+        await using var agent = AgentClient.Create(gateway, AgentKey, transport);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => agent.Connection.StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Theory]

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace ProfileGrid.Gateway.Tests;
 
 /// <summary>A gateway that renews watches every 200 ms and re-pushes rolling windows every second.</summary>
-public sealed class FastRenewalGatewayFixture : GatewayFixture
+public class FastRenewalGatewayFixture : GatewayFixture
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -13,6 +13,10 @@ public class GatewayFixture : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key-0001";
     public const string SecondAgentKey = "test-agent-key-0002";
     public const string SecondProducerKey = "test-producer-key-0002";
+    public const string ScopedAgentKey = "test-scoped-agent-key-0001";
+
+    /// <summary>The token signing key every test gateway shares, as replicas of one deployment do.</summary>
+    public static readonly byte[] SigningKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     /// <summary>The co-hosted silo's gateway port, which a second gateway in client mode joins through.</summary>
     public int SiloGatewayPort { get; } = FreePort.Next();
@@ -28,13 +32,17 @@ public class GatewayFixture : WebApplicationFactory<Program>
     public static void UseTestKeys(IWebHostBuilder builder)
     {
         string[][] keys = [[ProducerKey, "producer", "test producer"], [AgentKey, "agent", "test agent"],
-            [AdminKey, "admin", "test admin"], [SecondAgentKey, "agent", "second agent"], [SecondProducerKey, "producer", "second producer"]];
+            [AdminKey, "admin", "test admin"], [SecondAgentKey, "agent", "second agent"], [ScopedAgentKey, "agent", "scoped agent", "pii", "export"],
+            [SecondProducerKey, "producer", "second producer"]];
         for (var i = 0; i < keys.Length; i++)
         {
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Key", keys[i][0]);
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Role", keys[i][1]);
             builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Name", keys[i][2]);
+            for (var s = 3; s < keys[i].Length; s++) builder.UseSetting($"ProfileGrid:ApiKeys:{i}:Scopes:{s - 3}", keys[i][s]);
         }
+
+        builder.UseSetting("ProfileGrid:Tokens:SigningKey", Convert.ToBase64String(SigningKey));
     }
 
     public HttpClient As(string? key)
@@ -47,7 +55,6 @@ public class GatewayFixture : WebApplicationFactory<Program>
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     public static string NewCustomerId() => $"c-{Guid.NewGuid():N}";
-
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,5 @@
-// Serves the built dashboard (src/ProfileGrid.Gateway/wwwroot) and fakes `GET /v1/customers/{id}` only,
-// to try the sign-in and the layout without a gateway. The SignalR hub is not faked: use `?demo=1` for live data.
+// Serves the built dashboard (src/ProfileGrid.Gateway/wwwroot) and fakes `POST /v1/auth/token` and
+// `GET /v1/customers/{id}` only, to try the sign-in and the layout without a gateway. The SignalR hub is not faked: use `?demo=1` for live data.
 //   node dev/fake-server.mjs [port]     (default 5174)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -47,8 +47,17 @@ async function file(res, path) {
   }
 }
 
+function token(req, res) {
+  const role = keys[req.headers['x-api-key'] ?? ''];
+  if (role === undefined) return problem(res, 401, 'Unauthorized', 'The API key is not valid.');
+  if (role === 'producer') return problem(res, 403, 'Forbidden', "A key with the role 'producer' may not use this route.");
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify({ token: 'fake-token', expiresAt: new Date(Date.now() + 5 * 60_000).toISOString() }));
+}
+
 createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path === '/v1/auth/token' && req.method === 'POST') return void token(req, res);
   if (path.startsWith('/v1/customers/') && req.method === 'GET') return void api(req, res, path);
   if (path.startsWith('/hubs/') || path.startsWith('/v1/')) return problem(res, 404, 'Not Found', 'Not faked here.');
   return void file(res, path);

@@ -1,8 +1,9 @@
 import '@fontsource-variable/inter/wght.css';
 import './styles.css';
-import { checkAgentKey, forgetKey, storedKey, storeKey } from './api/auth';
+import { checkAgentKey, exchangeKey, forgetKey, storedKey, storeKey } from './api/auth';
 import { AgentHub } from './api/hub';
 import type { HubPort } from './api/hubPort';
+import { TokenSource } from './api/tokens';
 import { Store, forgetWatched } from './state/store';
 import { mountDashboard } from './ui/app';
 import { renderSignIn } from './ui/signin';
@@ -39,7 +40,8 @@ function start(key: string | null, notice: string | null): void {
     forgetWatched();
     start(null, message);
   };
-  hub = new AgentHub(key, store.hubEvents((message) => signOut(message)));
+  // The key stays in this tab (sessionStorage) and travels only in the X-Api-Key header of the token exchange.
+  hub = new AgentHub(new TokenSource(() => exchangeKey(key)), store.hubEvents((message) => signOut(message)));
   store.attach(hub);
   dispose = mountDashboard(root, store, maskKey(key), () => signOut(null));
   hub.start();

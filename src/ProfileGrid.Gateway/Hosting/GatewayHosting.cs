@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
@@ -14,18 +12,14 @@ namespace ProfileGrid.Gateway.Hosting;
 
 public static class GatewayHosting
 {
-    /// <summary>The HTTP side: API keys and roles, problem details, JSON, health checks and the ingestion services.</summary>
+    /// <summary>The HTTP side: API keys, tokens and roles, problem details, JSON, the ingestion services and the hub's.</summary>
     public static WebApplicationBuilder AddProfileGridGateway(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
-        services.AddOptions<ApiKeysOptions>().BindConfiguration(ApiKeysOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
-        services.AddSingleton<ApiKeyStore>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().AddProfileGridPolicies();
+        services.AddProfileGridAuthentication();
+        builder.Logging.AddProfileGridSecretSafety();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
@@ -38,6 +32,11 @@ public static class GatewayHosting
             json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
             json.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
+        services.AddSingleton<RealtimeMetrics>();
+        services.AddSingleton<CustomerSubscriptions>();
+        services.AddSingleton<ConnectionWatches>();
+        services.AddSingleton<ConnectionOutboxes>();
+        services.AddSingleton<CustomerPushes>();
         services.AddSingleton<CustomerWatchers>();
         services.AddHostedService<WatchRenewal>();
         services.AddHostedService<StartupBanner>();
@@ -51,9 +50,11 @@ public static class GatewayHosting
         // The dashboard's files need no key; everything they show comes through the API and hub, which do.
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRequestLog();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
+        app.MapAuthApi();
         app.MapEventsApi();
         app.MapCustomersApi();
         app.MapHub<AgentHub>("/hubs/agents");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Realtime;
+using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Hosting;
@@ -12,4 +13,6 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(ProfileView))]
 [JsonSerializable(typeof(ActivityMessage))]
 [JsonSerializable(typeof(ViewersMessage))]
+[JsonSerializable(typeof(AgentIdentity))]
+[JsonSerializable(typeof(IssuedToken))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

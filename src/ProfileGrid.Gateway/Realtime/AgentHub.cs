@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using ProfileGrid.Gateway.Ingestion;
@@ -9,20 +8,32 @@ namespace ProfileGrid.Gateway.Realtime;
 
 /// <summary>
 /// <c>/hubs/agents</c>: agents watch customers and receive <c>profileChanged</c>, <c>activity</c> and <c>viewers</c>.
-/// The routing lives in <see cref="CustomerWatchers"/>; the hub only checks input and identifies the agent.
+/// The routing lives in <see cref="CustomerWatchers"/> and <see cref="CustomerPushes"/>; the hub checks input,
+/// identifies the agent and opens and closes the connection's outbox.
 /// </summary>
 [Authorize(Policy = Policies.ReadProfiles)]
-public sealed class AgentHub(CustomerWatchers watchers) : Hub
+public sealed class AgentHub(CustomerWatchers watchers, ConnectionOutboxes outboxes) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        outboxes.Open(Context);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Watches a customer; returns its profile with <c>seq</c>, or null while nothing is known of it.</summary>
     public Task<ProfileView?> Watch(string customerId) =>
-        watchers.WatchAsync(Context.ConnectionId, AgentName, Valid(customerId));
+        watchers.WatchAsync(Context.ConnectionId, WhoAmI().Name, Valid(customerId));
 
     public Task Unwatch(string customerId) => watchers.UnwatchAsync(Context.ConnectionId, Valid(customerId));
 
-    public override Task OnDisconnectedAsync(Exception? exception) => watchers.DropConnectionAsync(Context.ConnectionId);
+    /// <summary>The name, role and scopes of the key this connection authenticated with (or of the token exchanged for it).</summary>
+    public AgentIdentity WhoAmI() => AgentIdentity.Of(Context.User);
 
-    private string AgentName => Context.User?.FindFirstValue(ClaimTypes.Name) ?? "agent";
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        outboxes.Close(Context.ConnectionId);
+        return watchers.DisconnectAsync(Context.ConnectionId);
+    }
 
     private static string Valid(string customerId) => CustomerKeys.IsValidKey(customerId)
         ? customerId

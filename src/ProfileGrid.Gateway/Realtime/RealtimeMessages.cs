@@ -2,6 +2,14 @@ using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Realtime;
 
+/// <summary>The names of the hub's server-to-client methods.</summary>
+public static class Pushes
+{
+    public const string ProfileChanged = "profileChanged";
+    public const string Activity = "activity";
+    public const string Viewers = "viewers";
+}
+
 /// <summary>Pushed as <c>activity</c>: an event a watched customer just applied, with the profile's seq after it.</summary>
 public sealed record ActivityMessage(string CustomerId, long Seq, ActivityView Event);
 

@@ -15,64 +15,44 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
-    public const string ScopeClaim = "scope";
-    public const string HubsPath = "/hubs";
 
     /// <summary>
     /// The producer a request writes as: its key's name, so that a rotated key (a new key with the same name) keeps
     /// the producer's event ids.
     /// </summary>
     public static string ProducerOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.Name) ?? throw new InvalidOperationException("The request was not authenticated by an API key.");
+        user.FindFirstValue(AgentClaims.Name) ?? throw new InvalidOperationException("The request carries no authenticated name.");
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = PresentedKey();
+        var presented = PresentedKey(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
         if (keys.Find(presented) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
 
-        var claims = new List<Claim>(2 + key.Scopes.Count)
-        {
-            new(ClaimTypes.Name, key.Name),
-            new(ClaimTypes.Role, key.Role.ToString()),
-        };
-        foreach (var scope in key.Scopes) claims.Add(new Claim(ScopeClaim, scope));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        var identity = AgentClaims.Identity(key.Name, AgentClaims.RoleName(key.Role), key.Scopes, SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new(identity), SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
-        var detail = PresentedKey() is null
-            ? $"Send an API key in the {HeaderName} header."
-            : "The API key is not valid.";
+        var detail = PresentedKey(Request) is not null ? "The API key is not valid."
+            : Request.Path.StartsWithSegments(CredentialSchemes.HubsPath)
+                ? $"Send a token from POST /v1/auth/token as the access_token query or an Authorization: Bearer header, or an API key in the {HeaderName} header."
+                : $"Send an API key in the {HeaderName} header.";
         await WriteProblem("Unauthorized", detail);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        var role = Context.User.FindFirstValue(ClaimTypes.Role);
-        await WriteProblem("Forbidden", $"A key with the role '{role}' may not use this route.");
+        await WriteProblem("Forbidden", CredentialSchemes.ForbiddenDetail(Context.User));
     }
 
-    /// <summary>
-    /// The key from <c>X-Api-Key</c>; else from <c>Authorization: Bearer</c> (what SignalR's accessTokenFactory sends);
-    /// else, on the hubs only, from the <c>access_token</c> query (browsers cannot set headers on WebSockets).
-    /// </summary>
-    private string? PresentedKey()
-    {
-        var header = Request.Headers[HeaderName];
-        if (header.Count == 1 && !string.IsNullOrEmpty(header[0])) return header[0];
-        var authorization = Request.Headers.Authorization;
-        if (authorization.Count == 1 && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return value["Bearer ".Length..].Trim() is { Length: > 0 } bearer ? bearer : null;
-        if (Request.Path.StartsWithSegments(HubsPath) && Request.Query["access_token"] is { Count: 1 } token && !string.IsNullOrEmpty(token[0]))
-            return token[0];
-        return null;
-    }
+    /// <summary>The key from <c>X-Api-Key</c>, the only place a key is taken from (never a URL, never a Bearer header).</summary>
+    internal static string? PresentedKey(HttpRequest request) =>
+        request.Headers[HeaderName] is { Count: 1 } header && !string.IsNullOrEmpty(header[0]) ? header[0] : null;
 
     private ValueTask WriteProblem(string title, string detail) => problems.WriteAsync(new ProblemDetailsContext
     {

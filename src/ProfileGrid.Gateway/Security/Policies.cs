@@ -9,9 +9,17 @@ public static class Policies
     public const string ReadProfiles = "profiles:read";
     public const string Admin = "admin";
 
+    /// <summary>Exchanging a key for a token: agents and admins, with the key itself (a token cannot renew itself).</summary>
+    public const string ExchangeToken = "token:exchange";
+
     public static AuthorizationBuilder AddProfileGridPolicies(this AuthorizationBuilder builder) => builder
-        .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
-        .AddPolicy(WriteEvents, policy => policy.RequireRole(nameof(ApiRole.Producer), nameof(ApiRole.Admin)))
-        .AddPolicy(ReadProfiles, policy => policy.RequireRole(nameof(ApiRole.Agent), nameof(ApiRole.Admin)))
-        .AddPolicy(Admin, policy => policy.RequireRole(nameof(ApiRole.Admin)));
+        .SetFallbackPolicy(new AuthorizationPolicyBuilder(CredentialSchemes.Default).RequireAuthenticatedUser().Build())
+        .AddPolicy(WriteEvents, policy => policy.RequireRole(Roles(ApiRole.Producer, ApiRole.Admin)))
+        .AddPolicy(ReadProfiles, policy => policy.RequireRole(Roles(ApiRole.Agent, ApiRole.Admin)))
+        .AddPolicy(Admin, policy => policy.RequireRole(Roles(ApiRole.Admin)))
+        .AddPolicy(ExchangeToken, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireRole(Roles(ApiRole.Agent, ApiRole.Admin)));
+
+    private static string[] Roles(params ApiRole[] roles) => [.. roles.Select(AgentClaims.RoleName)];
 }

@@ -1,18 +1,23 @@
 import { HttpError, HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { KeyRefused } from './auth';
 import type { HubEvents, HubPort } from './hubPort';
 import { retryDelay } from './retry';
-import type { ActivityMessage, ProfileView, ViewersMessage } from './types';
+import type { TokenSource } from './tokens';
+import type { ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from './types';
 
-/** The `/hubs/agents` SignalR connection: reconnects by itself, and starts over with backoff if it closes for good. */
+/**
+ * The `/hubs/agents` SignalR connection: reconnects by itself, and starts over with backoff if it closes for good.
+ * It authenticates with a short-lived token (the WebSocket carries it in its URL), never with the agent key.
+ */
 export class AgentHub implements HubPort {
   private readonly connection: HubConnection;
   private restartAttempt = 0;
   private restartTimer: number | undefined;
   private stopped = false;
 
-  constructor(key: string, private readonly events: HubEvents) {
+  constructor(tokens: TokenSource, private readonly events: HubEvents) {
     this.connection = new HubConnectionBuilder()
-      .withUrl('/hubs/agents', { accessTokenFactory: () => key })
+      .withUrl('/hubs/agents', { accessTokenFactory: () => tokens.get() })
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
       .configureLogging(LogLevel.Warning)
       .build();
@@ -24,6 +29,7 @@ export class AgentHub implements HubPort {
     this.connection.onreconnected(() => {
       events.state('connected');
       events.resync();
+      void this.identify();
     });
     this.connection.onclose(() => {
       events.state('disconnected');
@@ -57,15 +63,26 @@ export class AgentHub implements HubPort {
       this.restartAttempt = 0;
       this.events.state('connected');
       this.events.resync();
+      void this.identify();
     } catch (error) {
-      if (error instanceof HttpError && (error.statusCode === 401 || error.statusCode === 403)) {
+      const refused = error instanceof KeyRefused ? error.status
+        : error instanceof HttpError && (error.statusCode === 401 || error.statusCode === 403) ? error.statusCode : null;
+      if (refused !== null) {
         this.stopped = true;
         this.events.state('disconnected');
-        this.events.rejected(error.statusCode === 401 ? 'The gateway no longer accepts this key.' : 'This key may not watch customers.');
+        this.events.rejected(refused === 401 ? 'The gateway no longer accepts this key.' : 'This key may not watch customers.');
         return;
       }
       this.events.state('disconnected');
       this.scheduleRestart();
+    }
+  }
+
+  private async identify(): Promise<void> {
+    try {
+      this.events.identity(await this.connection.invoke<AgentIdentity>('WhoAmI'));
+    } catch {
+      // Asked again on the next (re)connect; until then the viewers list just does not single out "you".
     }
   }
 

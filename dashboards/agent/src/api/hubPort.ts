@@ -1,4 +1,4 @@
-import type { ActivityMessage, ProfileView, ViewersMessage } from './types';
+import type { ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from './types';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
 
@@ -16,6 +16,8 @@ export interface HubEvents {
   resync(): void;
   /** The server refused the key (401/403) while connecting. */
   rejected(message: string): void;
+  /** Who this dashboard is signed in as, as the hub says (`WhoAmI`), after every (re)connect. */
+  identity(me: AgentIdentity): void;
   profileChanged(view: ProfileView): void;
   activity(message: ActivityMessage): void;
   viewers(message: ViewersMessage): void;

@@ -54,3 +54,10 @@ export interface ViewersMessage {
   customerId: string;
   viewers: string[];
 }
+
+/** What the hub's `WhoAmI` answers: the name, role and scopes of the key this dashboard signed in with. */
+export interface AgentIdentity {
+  name: string;
+  role: string;
+  scopes: string[];
+}

@@ -39,6 +39,7 @@ class DemoHub implements HubPort {
   start(): void {
     this.events.state('connected');
     this.events.resync();
+    this.events.identity({ name: SELF, role: 'agent', scopes: ['pii'] });
     // A quick burst fills the live feed, then a calmer pace.
     let tick = 0;
     const next = (): void => {

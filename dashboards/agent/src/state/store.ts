@@ -1,7 +1,6 @@
 import type { ConnectionState, HubEvents, HubPort } from '../api/hubPort';
-import type { ActivityEvent, ActivityMessage, ProfileView, ViewersMessage } from '../api/types';
+import type { ActivityEvent, ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from '../api/types';
 import { activityPushed, failed, newestFirst, snapshot, viewPushed, watching, type CustomerState, type Outcome } from './customer';
-import { learnSelf } from './viewers';
 
 const MAX_FEED = 150;
 const WATCHED_ITEM = 'profilegrid.watched';
@@ -23,6 +22,7 @@ export interface AppState {
   readonly unread: ReadonlyMap<string, number>;
   /** When each live event arrived here (by event id), so the views can highlight what is new. */
   readonly arrivals: ReadonlyMap<string, number>;
+  /** This agent's name, as the hub's WhoAmI says; null until it has answered. */
   readonly self: string | null;
 }
 
@@ -94,6 +94,7 @@ export class Store {
       state: (connection) => this.update({ connection }),
       resync: () => this.resync(),
       rejected,
+      identity: (me) => this.identity(me),
       profileChanged: (view) => this.profileChanged(view),
       activity: (message) => this.activity(message),
       viewers: (message) => this.viewers(message),
@@ -121,9 +122,11 @@ export class Store {
   viewers(message: ViewersMessage): void {
     const customer = this.current.customers.get(message.customerId);
     if (customer === undefined) return;
-    const customers = new Map(this.current.customers).set(customer.id, { ...customer, viewers: [...message.viewers] });
-    const self = learnSelf(this.current.self, [...customers.values()].map((c) => c.viewers));
-    this.update({ customers, self });
+    this.update({ customers: new Map(this.current.customers).set(customer.id, { ...customer, viewers: [...message.viewers] }) });
+  }
+
+  identity(me: AgentIdentity): void {
+    if (me.name !== this.current.self) this.update({ self: me.name });
   }
 
   private apply(customerId: string, reduce: (customer: CustomerState) => Outcome): void {

@@ -34,6 +34,7 @@ export function mountDashboard(root: HTMLElement, store: Store, agentHint: strin
   let frame = 0;
   const render = (state: AppState): void => {
     top.setConnection(state.connection);
+    top.setAgent(state.self);
     const offline = state.connection !== 'connected' && state.order.length > 0;
     banner.hidden = !offline;
     banner.textContent = state.connection === 'reconnecting'

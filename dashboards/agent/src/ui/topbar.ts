@@ -6,6 +6,7 @@ import { logo } from './logo';
 export interface TopBar {
   element: HTMLElement;
   setConnection(state: ConnectionState): void;
+  setAgent(name: string | null): void;
 }
 
 const CONNECTION_HINT: Record<ConnectionState, string> = {
@@ -43,11 +44,14 @@ export function topBar(agentHint: string, onWatch: (kind: LookupKind, value: str
   const connection = h('div', { class: 'conn conn--disconnected', role: 'status', 'aria-live': 'polite', title: CONNECTION_HINT.disconnected },
     h('span', { class: 'conn-dot', 'aria-hidden': 'true' }), stateText);
 
+  const agentName = h('span', { class: 'agent-name', 'data-testid': 'agent-name', title: 'Signed in as' });
+
   const element = h('header', { class: 'topbar' },
     h('div', { class: 'brand' }, logo(24), h('span', { class: 'brand-name' }, 'ProfileGrid'), h('span', { class: 'brand-sub' }, 'Agent desk')),
     form,
     h('div', { class: 'topbar-end' },
       connection,
+      agentName,
       h('span', { class: 'agent-key', title: 'The API key you signed in with' }, agentHint),
       h('button', { type: 'button', class: 'button button--ghost', onclick: onSignOut }, 'Sign out')));
 
@@ -58,6 +62,9 @@ export function topBar(agentHint: string, onWatch: (kind: LookupKind, value: str
       stateText.textContent = state;
       connection.className = `conn conn--${state}`;
       connection.title = CONNECTION_HINT[state];
+    },
+    setAgent(name) {
+      if (agentName.textContent !== (name ?? '')) agentName.textContent = name ?? '';
     },
   };
 }

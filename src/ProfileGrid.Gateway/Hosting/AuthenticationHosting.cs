@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using ProfileGrid.Gateway.Security;
+
+namespace ProfileGrid.Gateway.Hosting;
+
+public static class AuthenticationHosting
+{
+    /// <summary>API keys (<c>X-Api-Key</c>), the tokens they are exchanged for, and the role policies that accept both.</summary>
+    public static IServiceCollection AddProfileGridAuthentication(this IServiceCollection services)
+    {
+        services.AddOptions<ApiKeysOptions>().BindConfiguration(ApiKeysOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddOptions<AccessTokenOptions>().BindConfiguration(AccessTokenOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessTokenOptions>, AccessTokenOptionsValidator>();
+        services.AddSingleton<AccessTokenSigningKey>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<AccessTokenEvents>();
+
+        services.AddAuthentication(CredentialSchemes.Default)
+            .AddPolicyScheme(CredentialSchemes.Default, null, options => options.ForwardDefaultSelector = CredentialSchemes.Select)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer(AccessTokens.SchemeName);
+        services.AddOptions<JwtBearerOptions>(AccessTokens.SchemeName).Configure<AccessTokenSigningKey>((options, signingKey) =>
+        {
+            options.MapInboundClaims = false;
+            options.EventsType = typeof(AccessTokenEvents);
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = AccessTokens.Issuer,
+                ValidAudience = AccessTokens.Audience,
+                IssuerSigningKey = signingKey.Key,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                NameClaimType = AgentClaims.Name,
+                RoleClaimType = AgentClaims.Role,
+                ClockSkew = AccessTokens.ClockSkew,
+            };
+        });
+        services.AddAuthorizationBuilder().AddProfileGridPolicies();
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ProfileGrid.Gateway.Realtime;
+
+/// <summary>The <see cref="ConnectionOutbox"/> of every open connection to <see cref="AgentHub"/> on this gateway.</summary>
+public sealed class ConnectionOutboxes(IHubContext<AgentHub> hub, RealtimeMetrics metrics, ILogger<ConnectionOutboxes> logger)
+{
+    private readonly ConcurrentDictionary<string, ConnectionOutbox> _open = new(StringComparer.Ordinal);
+
+    public void Open(HubCallerContext connection) =>
+        _open[connection.ConnectionId] = new ConnectionOutbox(connection, hub, metrics, logger);
+
+    public void Close(string connectionId)
+    {
+        if (_open.TryRemove(connectionId, out var outbox)) outbox.Close();
+    }
+
+    public bool IsOpen(string connectionId) => _open.ContainsKey(connectionId);
+
+    /// <summary>Queues one push for each connection, in the order posted; never waits on a connection.</summary>
+    public void Post(string[] connectionIds, string method, object message)
+    {
+        foreach (var connectionId in connectionIds)
+        {
+            if (_open.TryGetValue(connectionId, out var outbox)) outbox.Post(method, message);
+        }
+    }
+}

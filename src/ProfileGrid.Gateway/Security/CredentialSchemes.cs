@@ -1,0 +1,36 @@
+using System.Security.Claims;
+
+namespace ProfileGrid.Gateway.Security;
+
+/// <summary>
+/// The default scheme: it looks at what the request presents and forwards to the handler for it, so each request
+/// is authenticated, challenged and forbidden by exactly one handler. An <c>X-Api-Key</c> header goes to the
+/// API key handler; a Bearer header, or on the hubs an <c>access_token</c> query, to the token handler; a request
+/// with neither is challenged for an API key.
+/// </summary>
+public static class CredentialSchemes
+{
+    public const string Default = "ApiKeyOrToken";
+    public const string HubsPath = "/hubs";
+    public const string AccessTokenQuery = "access_token";
+
+    public static string Select(HttpContext context)
+    {
+        var request = context.Request;
+        if (ApiKeyAuthenticationHandler.PresentedKey(request) is not null) return ApiKeyAuthenticationHandler.SchemeName;
+        if (request.Headers.Authorization is { Count: 1 } authorization
+            && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AccessTokens.SchemeName;
+        if (HubToken(request) is not null) return AccessTokens.SchemeName;
+        return ApiKeyAuthenticationHandler.SchemeName;
+    }
+
+    /// <summary>The token a browser's WebSocket or server-sent events request carries in the URL (it cannot set headers).</summary>
+    public static string? HubToken(HttpRequest request) =>
+        request.Path.StartsWithSegments(HubsPath) && request.Query[AccessTokenQuery] is { Count: 1 } token && !string.IsNullOrEmpty(token[0])
+            ? token[0]
+            : null;
+
+    public static string ForbiddenDetail(ClaimsPrincipal user) =>
+        $"A key with the role '{user.FindFirstValue(AgentClaims.Role)}' may not use this route.";
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ProfileGrid.Gateway.Tests;
+
+/// <summary>The gateway with every category of every library logging at Trace into <see cref="Logs"/>.</summary>
+public sealed class LogCaptureGatewayFixture : GatewayFixture
+{
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            // A rule for this provider beats the configuration's per-category levels (appsettings.json's Warning).
+            logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
+            logging.SetMinimumLevel(LogLevel.Trace);
+        });
+    }
+}
