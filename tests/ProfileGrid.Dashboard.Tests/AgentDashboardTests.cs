@@ -55,6 +55,8 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         await _page.GetByTestId("watch-input").FillAsync(customer);
         await _page.GetByTestId("watch-input").PressAsync("Enter");
         await Expect(_page.GetByTestId("watched-list")).ToContainTextAsync(customer);
+        // The list shows the customer at once; the watch holds once the hub has answered, which the page says.
+        await Expect(_page.GetByText($"Nothing is known about {customer} yet. You are watching")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
         var eventId = Guid.NewGuid().ToString();
         var clock = Stopwatch.StartNew();
