@@ -88,8 +88,8 @@ internal sealed class BenchmarkPlots(Func<string, RunResult?> load, string folde
         foreach (var (p, label) in new[] { (0.0, "p0"), (90, "p90"), (99, "p99"), (99.9, "p99.9"), (99.99, "p99.99"), (100, "max") }) x.AddMajor(Nines(p), label);
         plot.Axes.Bottom.TickGenerator = x;
         plot.Axes.Left.TickGenerator = Ticks([0.1, 1, 10, 100, 1000, 10_000]);
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(Path.Combine(folder, file), 900, 560);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(Path.Combine(folder, file), 1100, 560);
         return true;
     }
 

@@ -10,6 +10,7 @@ namespace ProfileGrid.Benchmarks.Tools;
 /// </summary>
 internal sealed class BenchmarkReport(ToolArgs args)
 {
+    private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string _results = args.Text("results");
 
     public RunResult? Write()
@@ -82,16 +83,16 @@ internal sealed class BenchmarkReport(ToolArgs args)
         }
 
         md.AppendLine().AppendLine("## Plots").AppendLine();
-        foreach (var (file, caption) in written) md.AppendLine(CultureInfo.InvariantCulture, $"![{caption}]({relative}/{file})").AppendLine();
+        foreach (var (file, caption) in written) md.AppendLine(CultureInfo.InvariantCulture, $"![{caption}]({(relative == "." ? file : relative + "/" + file)})").AppendLine();
         md.AppendLine("## The commands").AppendLine();
         md.AppendLine("`loadgen` is `dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll`, `tools` is");
         md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll`; ports are those of this run.").AppendLine();
         md.AppendLine("```");
-        foreach (var file in Directory.GetFiles(_results, "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(_results, "*.json").OrderBy(File.GetLastWriteTimeUtc))
         {
             var result = RunResult.Read(file);
             var tool = result.Tool.StartsWith("ProfileGrid.LoadGenerator", StringComparison.Ordinal) ? "loadgen" : "tools";
-            md.AppendLine(CultureInfo.InvariantCulture, $"{tool} {string.Join(' ', result.Args.Select(Quote))}");
+            md.AppendLine((tool + " " + string.Join(' ', result.Args.Select(Quote))).Replace(AzuriteKey, "<Azurite's well-known key>", StringComparison.Ordinal));
         }
 
         md.AppendLine("```").AppendLine();
