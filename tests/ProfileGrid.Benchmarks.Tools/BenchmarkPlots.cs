@@ -56,8 +56,8 @@ internal sealed class BenchmarkPlots(Func<string, RunResult?> load, string folde
         plot.YLabel("events per second");
         plot.Axes.Bottom.TickGenerator = Ticks(points.Select(p => p.X));
         plot.Axes.Left.TickGenerator = Ticks(Enumerable.Range(0, 8).Select(e => Math.Pow(10, e)));
-        plot.ShowLegend(Alignment.UpperLeft);
-        plot.SavePng(Path.Combine(folder, file), 800, 500);
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(Path.Combine(folder, file), 1000, 500);
         return true;
     }
 
