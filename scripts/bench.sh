@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The benchmark suite of issue 8: every scenario against its reference, back to back in one run, each target a
+# process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
+# and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
+#   (no option)   the full run (about 15 minutes on 2 cores)
+#   --quick       short durations and a subset (about 3 minutes)
+#   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
+#                 written to docs/benchmarks-micro.md
+#   --history N   events of history for the "hot customer after its history" run (full default 1,000,000)
+#   --out DIR     where to write benchmarks.md and the plots (default docs)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$(repo_root)"
+
+mode=full micro=false history="" docs=docs
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) mode=quick ;;
+    --micro) micro=true ;;
+    --history) history="$2"; shift ;;
+    --out) docs="$2"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "$micro" = true ]; then
+  dotnet run -c Release --project tests/ProfileGrid.Benchmarks -- --filter '*' --job short --exporters github \
+    --artifacts .data/bench-micro
+  { echo "# Micro-benchmarks"; echo
+    echo "BenchmarkDotNet, short job (\`./scripts/bench.sh --micro\`), on $(nproc) cores of a shared machine: $(date -u +%Y-%m-%d)."
+    echo "Allocated is per operation; \`Bytes\` is the serialized size (Orleans' binary serializer, as grain storage uses it)."
+    for report in .data/bench-micro/results/*-report-github.md; do echo; echo "## $(basename "$report" -report-github.md | sed 's/.*\.//')"; echo; sed -n '/^|/,$p' "$report"; done
+  } >"$docs/benchmarks-micro.md"
+  echo "wrote $docs/benchmarks-micro.md"
+  exit 0
+fi
+
+if [ "$mode" = full ]; then
+  duration=15 warmup=5 history="${history:-1000000}"
+  memory_scenarios=(single-1k batch10-1k batch100-1k batch1000-1k batch100-100k batch100-hot single-hot)
+else
+  duration=3 warmup=1 history="${history:-20000}"
+  memory_scenarios=(single-1k batch100-1k single-hot)
+fi
+producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 concurrency=16
+results=".data/bench/$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$results" "$docs"
+logs="$results/logs"
+mkdir -p "$logs"
+
+# --- processes -------------------------------------------------------------------------------------------------
+pids=()
+stop_pid() {
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
+  pids=()
+  stop_azurite
+  AZURITE_PID=""
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+used_ports=" "
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 12000))
+    case "$used_ports" in *" $port "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then used_ports+="$port "; echo "$port"; return 0; fi
+  done
+  echo "no free port" >&2; return 1
+}
+
+wait_healthy() {
+  local name="$1" port="$2" pid="$3"
+  for _ in $(seq 1 450); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited; its log:" >&2; tail -n 30 "$logs/$name.log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "$name did not become healthy on port $port" >&2; tail -n 30 "$logs/$name.log" >&2; return 1
+}
+
+# start_app NAME DIR DLL PORT [VAR=value ...]: runs `dotnet DLL --urls` from DIR (its content root), sets LAST_PID.
+start_app() {
+  local name="$1" dir="$2" dll="$3" port="$4"; shift 4
+  (cd "$dir" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production dotnet "$dll" --urls "http://127.0.0.1:$port") \
+    >"$logs/$name.log" 2>&1 &
+  LAST_PID=$!
+  pids+=("$LAST_PID")
+  wait_healthy "$name" "$port" "$LAST_PID"
+}
+
+start_gateway() {
+  local name="$1" port="$2"; shift 2
+  start_app "$name" src/ProfileGrid.Gateway bin/Release/net10.0/ProfileGrid.Gateway.dll "$port" \
+    ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
+    ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
+    ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" "$@"
+}
+
+loadgen() { dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }
+tools() { dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll "$@"; }
+field() { sed -n "s/^  \"$2\": \([0-9.]*\),*$/\1/p" "$results/$1.json"; }
+
+# run NAME PORT LOADGEN-ARGS...: one measured run of the load generator, its JSON in $results/NAME.json.
+run() {
+  local name="$1" port="$2"; shift 2
+  echo "== $name" >&2
+  loadgen --url "http://127.0.0.1:$port" --key "$producer_key" --concurrency "$concurrency" \
+    --duration "$duration" --warmup "$warmup" --label "$name" --out "$results/$name.json" "$@" >/dev/null
+  echo "   $(field "$name" eventsPerSecond) events/s, p99 $(sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$name.json") ms" >&2
+}
+
+scenario_args() {
+  case "$1" in
+    single-1k) echo "--batch 1 --customers 1000" ;;
+    batch10-1k) echo "--batch 10 --customers 1000" ;;
+    batch100-1k) echo "--batch 100 --customers 1000" ;;
+    batch1000-1k) echo "--batch 1000 --customers 1000" ;;
+    batch100-100k) echo "--batch 100 --customers 100000" ;;
+    batch100-hot) echo "--batch 100 --customers 1" ;;
+    single-hot) echo "--batch 1 --customers 1" ;;
+  esac
+}
+
+# --- build once ---------------------------------------------------------------------------------------------------
+ensure_npm "$PWD"
+started=$(date -u +"%Y-%m-%d %H:%M UTC") load_before=$(cut -d' ' -f1-3 /proc/loadavg) clock=$SECONDS
+for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Noop \
+               tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools; do
+  dotnet build "$project" -c Release -nologo -v quiet
+done
+
+# --- memory storage: the no-op endpoint, the Orleans floor and ProfileGrid side by side -----------------------------
+noop_port=$(free_port) floor_port=$(free_port) memory_port=$(free_port)
+start_app noop tests/ProfileGrid.Benchmarks.Noop/bin/Release/net10.0 ProfileGrid.Benchmarks.Noop.dll "$noop_port"
+start_app floor tests/ProfileGrid.Benchmarks.Floor/bin/Release/net10.0 ProfileGrid.Benchmarks.Floor.dll "$floor_port" \
+  Floor__SiloPort="$(free_port)" Floor__GatewayPort="$(free_port)"
+start_gateway memory "$memory_port"
+for scenario in "${memory_scenarios[@]}"; do
+  read -r -a load <<<"$(scenario_args "$scenario")"
+  run "$scenario.noop" "$noop_port" "${load[@]}" --customer-prefix "$scenario-"
+  run "$scenario.floor" "$floor_port" "${load[@]}" --customer-prefix "$scenario-"
+  run "$scenario.memory" "$memory_port" "${load[@]}" --customer-prefix "$scenario-"
+done
+run history-hot.memory "$memory_port" --batch 1 --customers 1 --customer-prefix history- --preload "$history"
+
+# Live push: at rest, then while ingest (batches of 100 over 1,000 customers) runs open loop at half its maximum.
+push() {
+  echo "== $1" >&2
+  tools push --url "http://127.0.0.1:$memory_port" --agent-key "$agent_key" --producer-key "$producer_key" \
+    --customers 5 --rate 20 --duration "$duration" --warmup "$warmup" --customer-prefix "$1-" --label "$1" --out "$results/$1.json" >/dev/null
+}
+push push-rest
+half_rate=$(awk -v eps="$(field batch100-1k.memory eventsPerSecond)" 'BEGIN { r = eps / 2 / 100; printf "%.1f", (r < 1 ? 1 : r) }')
+echo "== push-load-ingest: $half_rate requests/s of 100 events, open loop" >&2
+loadgen --url "http://127.0.0.1:$memory_port" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 \
+  --customers 1000 --customer-prefix push-load-ingest- --duration $((duration + warmup + 4)) --warmup 0 --quiet \
+  --label push-load-ingest --out "$results/push-load-ingest.json" >/dev/null &
+ingest_pid=$!
+pids+=("$ingest_pid")
+sleep 2
+push push-load
+wait "$ingest_pid" || true
+stop_all
+
+# --- durable: raw Azurite and ProfileGrid on the same, fresh Azurite -------------------------------------------------
+azurite_port=$(free_port)
+start_azurite "$azurite_port" "$results/azurite"
+connection=$(azurite_connection_string "$azurite_port")
+durable_port=$(free_port)
+start_gateway azurite "$durable_port" ProfileGrid__Storage__ConnectionString="$connection"
+for kind in single batch; do
+  echo "== raw-$kind" >&2
+  tools tables --connection-string "$connection" --mode "$kind" --concurrency "$concurrency" --payload 1536 \
+    --duration "$duration" --warmup "$warmup" --label "raw-$kind" --out "$results/raw-$kind.json" >/dev/null
+done
+run batch100-100k.azurite "$durable_port" --batch 100 --customers 100000 --customer-prefix durable-batch-
+run single-hot.azurite "$durable_port" --batch 1 --customers 1 --customer-prefix durable-hot-
+stop_all
+
+# --- the report ---------------------------------------------------------------------------------------------------
+cat >"$results/header.md" <<EOF
+Written by \`./scripts/bench.sh$([ "$mode" = quick ] && echo " --quick")\` (mode \`$mode\`: ${duration} s measured after ${warmup} s of warm-up per run). Do not edit by hand:
+run the script again. \`./scripts/bench.sh --quick\` is a 3-minute subset; \`./scripts/bench.sh --micro\` runs the
+BenchmarkDotNet micro-benchmarks ([benchmarks-micro.md](benchmarks-micro.md)).
+
+Every target is a process of its own on a loopback port, started fresh by the script, and the load comes from the
+solution's own load generator (\`src/ProfileGrid.LoadGenerator\`), also a process of its own, on the same 2 cores:
+
+- **no-op endpoint** (\`tests/ProfileGrid.Benchmarks.Noop\`): reads and parses the same JSON body, answers 202.
+- **Orleans floor** (\`tests/ProfileGrid.Benchmarks.Floor\`): ASP.NET Core with a co-hosted silo, memory grain storage
+  with Orleans' binary serializer (as ProfileGrid's memory mode): parses the body with System.Text.Json, groups the
+  events by customer, makes one grain call per distinct customer carrying its events; the grain writes a one-counter
+  state once per call. The cost of the architecture itself.
+- **ProfileGrid** (\`src/ProfileGrid.Gateway\`, standalone: co-hosted silo) in memory, and on Azurite.
+- **raw Azurite** (\`ProfileGrid.Benchmarks.Tools tables\`): single upserts and 100-entity transactions of entities
+  with one 1,536-byte binary property, against the same Azurite as ProfileGrid's durable runs, in the same run.
+- **push latency** (\`ProfileGrid.Benchmarks.Tools push\`): an agent's SignalR connection (\`X-Api-Key\`) watches 5
+  customers; 20 events/s are posted to them one at a time, and each latency runs from just before the POST until
+  \`profileChanged\` with the new \`seq\` arrives. Under load, the load generator runs open loop at half the measured
+  maximum of "batches of 100 over 1,000 customers" at the same time.
+
+Load: closed loop with $concurrency connections (each posts again as soon as it is answered), customers drawn
+uniformly from the population (\`--zipf\` skews them), the event mix page_view / product_view / email_open / cart_add /
+purchase (with a value) / support_call with small properties, unique event ids, and a customer prefix per scenario so
+that no two runs share customers. **The machine is shared** with other engineers' builds and tests, so absolute
+figures are noisy; the ratios, taken between runs of one invocation back to back, are what the goals are judged by.
+Plots are drawn with ScottPlot 5 (NuGet; it renders PNG through SkiaSharp, whose native Linux library is itself a
+NuGet package, so nothing has to be installed on the machine).
+EOF
+{
+  echo "- started $started, took $(( (SECONDS - clock) / 60 )) min; commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes')"
+  echo "- $(nproc) cores: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+  echo "- memory: $(free -g | awk '/^Mem:/ { print $2 " GiB" }'); OS: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+  echo "- .NET SDK $(dotnet --version), runtime $(dotnet --list-runtimes | sed -n 's/^Microsoft.NETCore.App \([^ ]*\).*/\1/p' | tail -n 1); Azurite $(node_modules/.bin/azurite-table --version 2>/dev/null || echo '?')"
+  echo "- load average (1, 5, 15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- hot customer history: $history events"
+} >"$results/machine.md"
+tools report --results "$results" --out "$docs/benchmarks.md" --images "$docs"
+echo "results in $results; report in $docs/benchmarks.md"

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ProfileGrid.LoadGenerator;
+
+/// <summary>What a run measured, written as JSON on stdout (and to <c>--out</c>); the suite's report reads these.</summary>
+public sealed record RunResult
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string? Label { get; init; }
+
+    public string Tool { get; init; } = "ProfileGrid.LoadGenerator";
+
+    public string[] Args { get; init; } = [];
+
+    public string Target { get; init; } = "";
+
+    /// <summary><c>closed</c> (fixed connections, as fast as answers come) or <c>open</c> (requests on a schedule).</summary>
+    public string Mode { get; init; } = "closed";
+
+    public int Concurrency { get; init; }
+
+    public double? Rate { get; init; }
+
+    public int Batch { get; init; }
+
+    public int Customers { get; init; }
+
+    public double Zipf { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    public double WarmupSeconds { get; init; }
+
+    public long Requests { get; init; }
+
+    /// <summary>Events the target accepted (its answers' <c>accepted</c>), or entities written for raw storage.</summary>
+    public long Events { get; init; }
+
+    public long Duplicates { get; init; }
+
+    public long Rejected { get; init; }
+
+    /// <summary>Failed requests by HTTP status or exception kind.</summary>
+    public Dictionary<string, long> Errors { get; init; } = [];
+
+    public long ErrorCount => Errors.Values.Sum();
+
+    public double EventsPerSecond { get; init; }
+
+    public double RequestsPerSecond { get; init; }
+
+    public LatencySummary LatencyMs { get; init; } = new(0, 0, 0, 0, 0);
+
+    public LatencyPoint[] Percentiles { get; init; } = [];
+
+    public PreloadResult? Preload { get; init; }
+
+    public static RunResult Read(string path) =>
+        JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no result.");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}

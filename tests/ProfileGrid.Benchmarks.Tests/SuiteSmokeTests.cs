@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using ProfileGrid.Testing;
+
+namespace ProfileGrid.Benchmarks.Tests;
+
+/// <summary>
+/// The benchmark suite's machinery, run for two seconds per target: the load generator, as a process, against the
+/// no-op reference app and the real gateway in memory. It checks what a result says, never how fast anything was.
+/// </summary>
+public sealed class SuiteSmokeTests(ITestOutputHelper output)
+{
+    private const string ProducerKey = "smoke-producer-key-0001";
+
+    [Fact]
+    public async Task The_load_generator_measures_the_noop_reference()
+    {
+        var dll = LoadGeneratorProcess.Built(Path.Combine(RepoPaths.Root, "tests", "ProfileGrid.Benchmarks.Noop"), "ProfileGrid.Benchmarks.Noop");
+        await using var noop = new AppProcess("noop", dll, new Dictionary<string, string>());
+        await noop.StartAsync(timeout: TimeSpan.FromSeconds(60));
+
+        var result = await RunAsync(noop, "--batch", "10", "--customers", "50", "--zipf", "1.1");
+
+        Assert.Equal(10, result.GetProperty("batch").GetInt32());
+        Assert.Equal(result.GetProperty("requests").GetInt64() * 10, result.GetProperty("events").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_load_generator_measures_the_gateway_in_memory_after_a_history_preload()
+    {
+        await using var gateway = new AppProcess("gateway", RepoPaths.GatewayDll, new Dictionary<string, string>
+        {
+            ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__ApiKeys__0__Key"] = ProducerKey,
+            ["ProfileGrid__ApiKeys__0__Name"] = "smoke",
+            ["ProfileGrid__ApiKeys__0__Role"] = "producer",
+        });
+        await gateway.StartAsync(timeout: TimeSpan.FromSeconds(60));
+
+        var result = await RunAsync(gateway, "--batch", "1", "--customers", "1", "--preload", "2500");
+
+        var preload = result.GetProperty("preload");
+        Assert.Equal(2500, preload.GetProperty("events").GetInt64());
+        Assert.Equal(0, preload.GetProperty("errors").GetInt64());
+        Assert.Equal(result.GetProperty("requests").GetInt64(), result.GetProperty("events").GetInt64());
+    }
+
+    /// <summary>Runs the load generator for 2 s against <paramref name="target"/> and checks the result is whole and clean.</summary>
+    private async Task<JsonElement> RunAsync(AppProcess target, params string[] load)
+    {
+        var stdout = await LoadGeneratorProcess.RunAsync([
+            "--url", target.BaseAddress.ToString(), "--key", ProducerKey, "--duration", "2", "--warmup", "0",
+            "--concurrency", "2", "--customer-prefix", "smoke-", "--quiet", .. load]);
+        output.WriteLine(stdout);
+
+        var result = JsonDocument.Parse(stdout).RootElement.Clone();
+        Assert.True(result.GetProperty("events").GetInt64() > 0, "no event was accepted");
+        Assert.True(result.GetProperty("requests").GetInt64() > 0, "no request was answered");
+        Assert.Equal(0, result.GetProperty("errorCount").GetInt64());
+        Assert.Empty(result.GetProperty("errors").EnumerateObject());
+        Assert.Equal(0, result.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0, result.GetProperty("rejected").GetInt64());
+        Assert.True(result.GetProperty("eventsPerSecond").GetDouble() > 0);
+        var latency = result.GetProperty("latencyMs");
+        Assert.Equal(result.GetProperty("requests").GetInt64(), latency.GetProperty("count").GetInt64());
+        Assert.All(["p50", "p95", "p99", "max"], name => Assert.True(latency.GetProperty(name).GetDouble() > 0, name));
+        Assert.True(latency.GetProperty("p50").GetDouble() <= latency.GetProperty("max").GetDouble());
+        Assert.Equal(12, result.GetProperty("percentiles").GetArrayLength());
+        return result;
+    }
+}

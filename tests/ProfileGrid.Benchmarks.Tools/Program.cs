@@ -1,0 +1,30 @@
+using ProfileGrid.Benchmarks.Tools;
+using ProfileGrid.LoadGenerator;
+
+const string Usage = """
+    ProfileGrid.Benchmarks.Tools <command> [--name value ...]
+      tables  --connection-string <cs> --mode single|batch [--duration 10] [--warmup 3] [--concurrency 16] [--payload 1536] [--label x] [--out f.json]
+      push    --url <gateway> --agent-key <k> --producer-key <k> [--customers 5] [--rate 20] [--duration 10] [--warmup 3] [--customer-prefix push-] [--label x] [--out f.json]
+      report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+var options = new ToolArgs(args[1..]);
+RunResult? result = args[0] switch
+{
+    "tables" => await new RawTablesProbe(options).RunAsync(),
+    "push" => await new PushLatencyProbe(options).RunAsync(),
+    "report" => new BenchmarkReport(options).Write(),
+    _ => throw new ArgumentException($"Unknown command {args[0]}.{Environment.NewLine}{Usage}"),
+};
+if (result is null) return 0;
+var json = result with { Args = args };
+var text = json.ToJson();
+if (options.Optional("out") is { } file) await File.WriteAllTextAsync(file, text + Environment.NewLine);
+Console.WriteLine(text);
+return 0;
