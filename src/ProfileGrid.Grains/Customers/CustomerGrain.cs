@@ -1,46 +1,75 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using ProfileGrid.Events;
 
 namespace ProfileGrid.Customers;
 
 /// <summary>
-/// Owns one customer's profile and counters. Every change is stored before the call returns. A change that fails
-/// anywhere between its arrival and its storage (a rule, arithmetic, the storage itself) leaves memory ahead of
-/// storage, so the state is re-read before the next call: memory never holds what storage does not, and event ids
-/// count as applied only together with the state that holds their effects.
+/// Owns one customer's profile and counters. Calls interleave: each applies its change in memory at once, and
+/// changes that arrive while a write is in flight are stored together by the next write (<see cref="GroupCommit"/>);
+/// every caller is answered after the write that holds its change, pushes show exactly what a write stored, and a
+/// read waits for the writes in flight when it arrives. A change that fails anywhere between its arrival and its
+/// storage (a rule, arithmetic, the storage itself) leaves memory ahead of storage, so the state is re-read before the
+/// next call: event ids count as applied only together with the state that holds their effects.
 /// </summary>
-public sealed partial class CustomerGrain(
-    [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
-    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
-    ILogger<CustomerGrain> logger) : Grain, ICustomerGrain
+[Reentrant]
+public sealed partial class CustomerGrain : Grain, ICustomerGrain
 {
+    private readonly IPersistentState<CustomerState> _state;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<CustomerGrain> _logger;
     private readonly Watchers _watchers = new(TimeProvider.System);
+    private readonly GroupCommit _commit;
+    private List<CustomerEvent> _unstored = [];
     private bool _stale;
+    private Task? _reloading;
+
+    public CustomerGrain(
+        [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+        ILogger<CustomerGrain> logger)
+    {
+        (_state, _clock, _logger) = (state, clock, logger);
+        _commit = new GroupCommit(WriteAsync);
+    }
 
     public async Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events)
     {
-        await ReloadIfStale();
-        var now = clock.GetUtcNow();
-        var result = await Change(now, () => state.State.Apply(producer, events, now), static applied => applied.Applied.Count > 0);
-        if (result.Applied.Count > 0) NotifyChanged(now, [.. result.Applied]);
-        return new ApplyEventsResult(result.Outcomes, result.Errors, state.State.Seq);
+        await Fresh();
+        var now = _clock.GetUtcNow();
+        var result = Change(() => _state.State.Apply(producer, events, now));
+        if (result.Applied.Count == 0)
+        {
+            // Duplicates of events still being written are answered once those are stored.
+            await _commit.Flushed();
+            return new ApplyEventsResult(result.Outcomes, result.Errors, _state.State.Seq);
+        }
+
+        _unstored.AddRange(result.Applied);
+        return new ApplyEventsResult(result.Outcomes, result.Errors, await _commit.Commit());
     }
 
     public async Task<CustomerProfile?> GetProfile()
     {
-        await ReloadIfStale();
-        return state.State.Exists ? state.State.ToProfile(this.GetPrimaryKeyString(), clock.GetUtcNow()) : null;
+        await Settled();
+        return _state.State.Exists ? _state.State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()) : null;
     }
 
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
-        await ReloadIfStale();
-        var now = clock.GetUtcNow();
-        var merged = await Change(now, () => state.State.Merge(patch), static merged => merged.Changed);
-        if (merged.Changed) NotifyChanged(now, []);
-        return new TraitsResult(state.State.Seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
+        await Fresh();
+        var merged = Change(() => _state.State.Merge(patch));
+        long seq;
+        if (merged.Changed) seq = await _commit.Commit();
+        else
+        {
+            await _commit.Flushed();
+            seq = _state.State.Seq;
+        }
+
+        return new TraitsResult(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
     }
 
     public async Task<CustomerProfile?> Watch(ICustomerObserver observer, string[] viewers)
@@ -57,41 +86,61 @@ public sealed partial class CustomerGrain(
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
 
-    /// <summary>Changes the state in memory and, if it changed, stores it; on any failure the state is re-read.</summary>
-    private async Task<T> Change<T>(DateTimeOffset now, Func<T> change, Func<T, bool> changed)
+    /// <summary>Applies a change in memory; if it throws, nothing unstored is kept and the state is re-read.</summary>
+    private T Change<T>(Func<T> change)
     {
         try
         {
-            var result = change();
-            if (changed(result))
-            {
-                state.State.Compact(now);
-                state.State.Seq++;
-                await state.WriteStateAsync();
-            }
-
-            return result;
+            return change();
         }
         catch (Exception exception)
         {
             _stale = true;
-            LogChangeFailed(logger, exception, this.GetPrimaryKeyString());
+            _unstored = [];
+            _commit.Abandon(exception);
+            LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
             throw;
         }
     }
 
-    private void NotifyChanged(DateTimeOffset now, CustomerEvent[] applied)
+    /// <summary>Stores the state as it is now: every change made since the last write.</summary>
+    private async Task<long> WriteAsync()
     {
-        if (_watchers.Count == 0) return;
+        var now = _clock.GetUtcNow();
+        var applied = _unstored;
+        _unstored = [];
+        _state.State.Compact(now);
+        var seq = ++_state.State.Seq;
+        // Taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
+        var profile = ProfileToPush(now);
         try
         {
-            var profile = state.State.ToProfile(this.GetPrimaryKeyString(), now);
-            _watchers.Notify(observer => observer.ProfileChanged(profile, applied));
+            await _state.WriteStateAsync();
         }
         catch (Exception exception)
         {
-            // The change is stored and acknowledged; watchers catch up at their next renewal.
-            LogNotifyFailed(logger, exception, this.GetPrimaryKeyString());
+            _stale = true;
+            _unstored = [];
+            LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
+            throw;
+        }
+
+        if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. applied]));
+        return seq;
+    }
+
+    private CustomerProfile? ProfileToPush(DateTimeOffset now)
+    {
+        if (_watchers.Count == 0) return null;
+        try
+        {
+            return _state.State.ToProfile(this.GetPrimaryKeyString(), now);
+        }
+        catch (Exception exception)
+        {
+            // The change is stored all the same; watchers catch up at their next renewal.
+            LogNotifyFailed(_logger, exception, this.GetPrimaryKeyString());
+            return null;
         }
     }
 
@@ -102,12 +151,46 @@ public sealed partial class CustomerGrain(
         _watchers.Notify(observer => observer.ViewersChanged(customerId, viewers));
     }
 
-    private async ValueTask ReloadIfStale()
+    /// <summary>Waits for the writes in flight when it is called (whatever their outcome), then for a re-read if one failed.</summary>
+    private async Task Settled()
     {
-        if (!_stale) return;
-        await state.ReadStateAsync();
+        await Stored();
+        await Fresh();
+    }
+
+    /// <summary>
+    /// Returns when the state holds nothing that failed to be stored. Callers change the state in the same turn as
+    /// this returns, with no await between: a write that fails meanwhile would otherwise leave them changing memory
+    /// that is about to be re-read.
+    /// </summary>
+    private async ValueTask Fresh()
+    {
+        while (_stale)
+        {
+            if (_reloading is null || _reloading.IsCompleted) _reloading = Reload();
+            await _reloading;
+        }
+    }
+
+    private async Task Stored()
+    {
+        try
+        {
+            await _commit.Flushed();
+        }
+        catch (Exception)
+        {
+            // Waiting on a write does not fail with it: the caller then finds the state stale and re-read.
+        }
+    }
+
+    private async Task Reload()
+    {
+        // A write still in flight would set the ETag after the read and so overwrite its own changes next time.
+        while (_commit.Busy) await Stored();
+        await _state.ReadStateAsync();
         // Not every provider resets the state when the record is missing; never keep the unsaved changes.
-        if (!state.RecordExists) state.State = new CustomerState();
+        if (!_state.RecordExists) _state.State = new CustomerState();
         _stale = false;
     }
 

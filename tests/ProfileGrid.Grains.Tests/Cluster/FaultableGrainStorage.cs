@@ -6,7 +6,8 @@ namespace ProfileGrid.Grains.Tests.Cluster;
 
 /// <summary>
 /// Grain storage shared by every silo of the test cluster, holding serialized copies (so a grain's in-memory state
-/// never aliases what is stored), with ETags, and a switch that makes writes fail as an unreachable store would.
+/// never aliases what is stored), with ETags, a switch that makes writes fail as an unreachable store would, and a
+/// gate that holds writes back until the test opens it, so that calls pile up behind a write in flight.
 /// </summary>
 public sealed class FaultableGrainStorage(Serializer serializer) : IGrainStorage
 {
@@ -14,6 +15,8 @@ public sealed class FaultableGrainStorage(Serializer serializer) : IGrainStorage
     private static int _version;
     private static int _writeCount;
     private static volatile bool _failWrites;
+    private static TaskCompletionSource? _gate;
+    private static int _atGate;
 
     public static bool FailWrites
     {
@@ -22,6 +25,14 @@ public sealed class FaultableGrainStorage(Serializer serializer) : IGrainStorage
     }
 
     public static int WriteCount => Volatile.Read(ref _writeCount);
+
+    /// <summary>How many writes the closed gate holds back now.</summary>
+    public static int WritesAtGate => Volatile.Read(ref _atGate);
+
+    /// <summary>Holds every write back until <see cref="OpenGate"/>.</summary>
+    public static void CloseGate() => Volatile.Write(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public static void OpenGate() => Interlocked.Exchange(ref _gate, null)?.SetResult();
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -41,12 +52,20 @@ public sealed class FaultableGrainStorage(Serializer serializer) : IGrainStorage
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Serialized first, as real providers do: what is written is the state when the write was asked for.
+        var data = serializer.SerializeToArray(grainState.State);
+        if (Volatile.Read(ref _gate) is { } gate)
+        {
+            Interlocked.Increment(ref _atGate);
+            await gate.Task;
+            Interlocked.Decrement(ref _atGate);
+        }
+
         if (FailWrites) throw new IOException("storage is unreachable (test switch)");
         var key = Key(stateName, grainId);
         var etag = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var data = serializer.SerializeToArray(grainState.State);
         var stored = grainState.ETag is null
             ? Rows.TryAdd(key, (data, etag))
             : Rows.TryGetValue(key, out var old) && old.ETag == grainState.ETag && Rows.TryUpdate(key, (data, etag), old);
@@ -54,7 +73,6 @@ public sealed class FaultableGrainStorage(Serializer serializer) : IGrainStorage
         Interlocked.Increment(ref _writeCount);
         grainState.ETag = etag;
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
