@@ -24,7 +24,7 @@ public sealed class LoadRun(LoadOptions options, string[] args)
         var stats = new RunStats();
         var elapsed = await PhaseAsync("measure", sender, bodies, options.Duration, stats);
 
-        return new RunResult
+        return RunResult.Measured(stats, elapsed) with
         {
             Label = options.Label,
             Args = args,
@@ -35,17 +35,7 @@ public sealed class LoadRun(LoadOptions options, string[] args)
             Batch = options.Batch,
             Customers = options.Customers,
             Zipf = options.Zipf,
-            DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
             WarmupSeconds = options.Warmup.TotalSeconds,
-            Requests = stats.Requests,
-            Events = stats.Events,
-            Duplicates = stats.Duplicates,
-            Rejected = stats.Rejected,
-            Errors = stats.Errors,
-            EventsPerSecond = Math.Round(stats.Events / elapsed.TotalSeconds, 1),
-            RequestsPerSecond = Math.Round(stats.Requests / elapsed.TotalSeconds, 1),
-            LatencyMs = stats.Latency.Summary(),
-            Percentiles = stats.Latency.Distribution(),
             Preload = preload,
         };
     }

@@ -61,6 +61,21 @@ public sealed record RunResult
 
     public PreloadResult? Preload { get; init; }
 
+    /// <summary>What <paramref name="stats"/> counted over <paramref name="elapsed"/>; the caller adds what was run.</summary>
+    public static RunResult Measured(RunStats stats, TimeSpan elapsed) => new()
+    {
+        DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
+        Requests = stats.Requests,
+        Events = stats.Events,
+        Duplicates = stats.Duplicates,
+        Rejected = stats.Rejected,
+        Errors = stats.Errors,
+        EventsPerSecond = Math.Round(stats.Events / elapsed.TotalSeconds, 1),
+        RequestsPerSecond = Math.Round(stats.Requests / elapsed.TotalSeconds, 1),
+        LatencyMs = stats.Latency.Summary(),
+        Percentiles = stats.Latency.Distribution(),
+    };
+
     public static RunResult Read(string path) =>
         JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no result.");
 

@@ -57,7 +57,7 @@ internal sealed class PushLatencyProbe(ToolArgs args)
             }
         }
 
-        return new RunResult
+        return RunResult.Measured(stats, elapsed) with
         {
             Label = args.Optional("label"),
             Tool = "ProfileGrid.Benchmarks.Tools push",
@@ -66,15 +66,7 @@ internal sealed class PushLatencyProbe(ToolArgs args)
             Rate = rate,
             Batch = 1,
             Customers = customers.Length,
-            DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
             WarmupSeconds = args.Number("warmup", 3),
-            Requests = stats.Requests,
-            Events = stats.Events,
-            Errors = stats.Errors,
-            EventsPerSecond = Math.Round(stats.Events / elapsed.TotalSeconds, 1),
-            RequestsPerSecond = Math.Round(stats.Requests / elapsed.TotalSeconds, 1),
-            LatencyMs = stats.Latency.Summary(),
-            Percentiles = stats.Latency.Distribution(),
         };
     }
 

@@ -36,22 +36,14 @@ internal sealed class RawTablesProbe(ToolArgs args)
         var elapsed = await PhaseAsync(table, batch, concurrency, payload, args.Seconds("duration", 10), stats, "measure");
         await table.DeleteAsync();
 
-        return new RunResult
+        return RunResult.Measured(stats, elapsed) with
         {
             Label = args.Optional("label"),
             Tool = "ProfileGrid.Benchmarks.Tools tables",
             Target = table.Uri.GetLeftPart(UriPartial.Authority) + " (" + (batch ? "100-entity transactions" : "single upserts") + ")",
             Concurrency = concurrency,
             Batch = batch ? TransactionSize : 1,
-            DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
             WarmupSeconds = args.Number("warmup", 3),
-            Requests = stats.Requests,
-            Events = stats.Events,
-            Errors = stats.Errors,
-            EventsPerSecond = Math.Round(stats.Events / elapsed.TotalSeconds, 1),
-            RequestsPerSecond = Math.Round(stats.Requests / elapsed.TotalSeconds, 1),
-            LatencyMs = stats.Latency.Summary(),
-            Percentiles = stats.Latency.Distribution(),
         };
     }
 
