@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
-using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage;
 
 namespace ProfileGrid.Gateway.Problems;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
-using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage;
 
 namespace ProfileGrid.Gateway.Problems;
 

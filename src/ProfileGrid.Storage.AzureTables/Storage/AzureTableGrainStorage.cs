@@ -1,3 +1,4 @@
+using ProfileGrid.Storage;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
-namespace ProfileGrid.Storage.AzureTables.Storage;
+namespace ProfileGrid.Storage;
 
 /// <summary>
 /// A stored state that cannot be read back (a torn or foreign write, or a type the serializer no longer knows).
 /// Unlike an unreachable table, retrying does not help: the row must be repaired or erased, so callers answer it as
-/// a permanent failure. It is serializable so that it reaches a gateway in another process intact.
+/// a permanent failure. Stores and the grains that decode their payloads throw it. It is serializable so that it reaches a gateway in another process intact.
 /// </summary>
 [GenerateSerializer, Alias("pg.CorruptStateException")]
 public sealed class CorruptStateException : Exception

@@ -1,0 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ProfileGrid.Storage;
+
+public static class JournalStorageServices
+{
+    /// <summary>Adds journal storage named <paramref name="name"/> in this process's memory.</summary>
+    public static IServiceCollection AddMemoryJournalStorage(this IServiceCollection services, string name) =>
+        services.AddKeyedSingleton<IJournalStorage, MemoryJournalStorage>(name);
+}
