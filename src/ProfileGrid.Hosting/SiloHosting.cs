@@ -4,9 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 using ProfileGrid.Customers;
+using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
 
 namespace ProfileGrid.Hosting;
@@ -40,16 +39,9 @@ public static class SiloHosting
                 siloBuilder.Configure<ClusterMembershipOptions>(options => builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options));
             }
 
-            if (storage.IsDurable) siloBuilder.AddAzureTableGrainStorage(StorageNames.Customers, storage.ApplyTo);
-            else siloBuilder.AddMemoryGrainStorage(StorageNames.Customers);
+            if (storage.IsDurable) siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, storage.ApplyTo);
+            else siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
         });
-        if (!storage.IsDurable)
-        {
-            // The same compact binary serializer as the Azure Table provider, instead of memory storage's default
-            // Newtonsoft JSON, which cost more CPU than the grain's own work in the ingest benchmark.
-            builder.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Customers).PostConfigure<Serializer>(
-                (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-        }
 
         builder.Services.AddProfileGridHealthChecks();
         return builder;

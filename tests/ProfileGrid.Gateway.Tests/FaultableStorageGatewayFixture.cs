@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
 using ProfileGrid.Customers;
+using ProfileGrid.Storage;
 
 namespace ProfileGrid.Gateway.Tests;
 
@@ -20,20 +20,16 @@ public sealed class FaultableStorageGatewayFixture : GatewayFixture
     {
         base.ConfigureWebHost(builder);
         // Registered after the host's own, so the grains resolve this one for their storage name.
-        builder.ConfigureServices(services => services.AddKeyedSingleton<IGrainStorage>(StorageNames.Customers,
-            (provider, name) => new Switchable(MemoryGrainStorageFactory.Create(provider, (string)name!), this)));
+        builder.ConfigureServices(services => services.AddKeyedSingleton<IJournalStorage>(StorageNames.Customers,
+            (_, _) => new Switchable(new MemoryJournalStorage(), this)));
     }
 
-    private sealed class Switchable(IGrainStorage inner, FaultableStorageGatewayFixture fixture) : IGrainStorage
+    private sealed class Switchable(IJournalStorage inner, FaultableStorageGatewayFixture fixture) : IJournalStorage
     {
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            inner.ReadStateAsync(stateName, grainId, grainState);
+        public Task<JournalRead> ReadAsync(string key) => inner.ReadAsync(key);
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => fixture.FailWrites
+        public Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write) => fixture.FailWrites
             ? throw new IOException("storage is unreachable (test switch)")
-            : inner.WriteStateAsync(stateName, grainId, grainState);
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            inner.ClearStateAsync(stateName, grainId, grainState);
+            : inner.WriteAsync(key, expected, write);
     }
 }

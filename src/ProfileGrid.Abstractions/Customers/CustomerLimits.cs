@@ -18,6 +18,12 @@ public static class CustomerLimits
     /// <summary>An activity entry keeps at most this many bytes of the event's properties (a summary past that).</summary>
     public const int MaxActivityPropertiesBytes = 512;
 
+    /// <summary>
+    /// The activity ring keeps the newest events (at most 50) whose text (id, type, channel, property summary, plus
+    /// 16 bytes each) fits in this many bytes: about 25 typical events; the newest event always stays.
+    /// </summary>
+    public const int MaxActivityBytes = 2048;
+
     public static readonly string EventTypesRule =
         $"the customer already has {MaxEventTypes} event types; events of a new type are refused";
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
-using Orleans.Runtime;
+using Orleans.Serialization;
 using ProfileGrid.Events;
+using ProfileGrid.Storage;
 
 namespace ProfileGrid.Customers;
 
@@ -12,61 +13,72 @@ namespace ProfileGrid.Customers;
 /// every caller is answered after the write that holds its change, pushes show exactly what a write stored, and a
 /// read waits for the writes in flight when it arrives. A change that fails anywhere between its arrival and its
 /// storage (a rule, arithmetic, the storage itself) leaves memory ahead of storage, so the state is re-read before the
-/// next call: event ids count as applied only together with the state that holds their effects.
+/// next call: event ids count as applied only together with the state that holds their effects. Storage is a journal
+/// (<see cref="CustomerJournal"/>): a write carries the changes since the previous one, not the customer's history.
 /// </summary>
 [Reentrant]
 public sealed partial class CustomerGrain : Grain, ICustomerGrain
 {
-    private readonly IPersistentState<CustomerState> _state;
+    private readonly CustomerJournal _journal;
     private readonly TimeProvider _clock;
     private readonly ILogger<CustomerGrain> _logger;
     private readonly Watchers _watchers = new(TimeProvider.System);
     private readonly GroupCommit _commit;
-    private List<CustomerEvent> _unstored = [];
+    private CustomerState _state = new();
+    private List<CustomerChange> _unstored = [];
     private bool _stale;
     private Task? _reloading;
 
     public CustomerGrain(
-        [PersistentState("customer", StorageNames.Customers)] IPersistentState<CustomerState> state,
+        [FromKeyedServices(StorageNames.Customers)] IJournalStorage storage,
+        Serializer serializer,
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
         ILogger<CustomerGrain> logger)
     {
-        (_state, _clock, _logger) = (state, clock, logger);
+        (_clock, _logger) = (clock, logger);
+        _journal = new CustomerJournal(storage, new CustomerCodec(serializer), this.GetPrimaryKeyString());
         _commit = new GroupCommit(WriteAsync);
     }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _state = await _journal.ReadAsync();
 
     public async Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events)
     {
         await Fresh();
         var now = _clock.GetUtcNow();
-        var result = Change(() => _state.State.Apply(producer, events, now));
+        var result = Change(() => _state.Apply(producer, events, now));
         if (result.Applied.Count == 0)
         {
             // Duplicates of events still being written are answered once those are stored.
             await _commit.Flushed();
-            return new ApplyEventsResult(result.Outcomes, result.Errors, _state.State.Seq);
+            return new ApplyEventsResult(result.Outcomes, result.Errors, _state.Seq);
         }
 
-        _unstored.AddRange(result.Applied);
+        _unstored.Add(new EventsChange(producer, [.. result.Applied], now));
         return new ApplyEventsResult(result.Outcomes, result.Errors, await _commit.Commit());
     }
 
     public async Task<CustomerProfile?> GetProfile()
     {
         await Settled();
-        return _state.State.Exists ? _state.State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()) : null;
+        return _state.Exists ? _state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()) : null;
     }
 
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
         await Fresh();
-        var merged = Change(() => _state.State.Merge(patch));
+        var now = _clock.GetUtcNow();
+        var merged = Change(() => _state.Merge(patch));
         long seq;
-        if (merged.Changed) seq = await _commit.Commit();
+        if (merged.Changed)
+        {
+            _unstored.Add(new TraitsChange(patch, now));
+            seq = await _commit.Commit();
+        }
         else
         {
             await _commit.Flushed();
-            seq = _state.State.Seq;
+            seq = _state.Seq;
         }
 
         return new TraitsResult(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
@@ -107,15 +119,16 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     private async Task<long> WriteAsync()
     {
         var now = _clock.GetUtcNow();
-        var applied = _unstored;
+        var changes = _unstored;
         _unstored = [];
-        _state.State.Compact(now);
-        var seq = ++_state.State.Seq;
-        // Taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
+        _state.Compact(now);
+        var seq = ++_state.Seq;
+        // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
+        var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
         var profile = ProfileToPush(now);
         try
         {
-            await _state.WriteStateAsync();
+            await _journal.WriteAsync(write);
         }
         catch (Exception exception)
         {
@@ -125,7 +138,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
             throw;
         }
 
-        if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. applied]));
+        if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
     }
 
@@ -134,7 +147,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         if (_watchers.Count == 0) return null;
         try
         {
-            return _state.State.ToProfile(this.GetPrimaryKeyString(), now);
+            return _state.ToProfile(this.GetPrimaryKeyString(), now);
         }
         catch (Exception exception)
         {
@@ -188,11 +201,12 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     {
         // A write still in flight would set the ETag after the read and so overwrite its own changes next time.
         while (_commit.Busy) await Stored();
-        await _state.ReadStateAsync();
-        // Not every provider resets the state when the record is missing; never keep the unsaved changes.
-        if (!_state.RecordExists) _state.State = new CustomerState();
+        _state = await _journal.ReadAsync();
         _stale = false;
     }
+
+    private static IEnumerable<CustomerEvent> EventsOf(List<CustomerChange> changes) =>
+        changes.OfType<EventsChange>().SelectMany(change => change.Events);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
     private static partial void LogChangeFailed(ILogger logger, Exception exception, string customerId);

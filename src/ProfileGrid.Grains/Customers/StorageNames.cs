@@ -1,6 +1,6 @@
 namespace ProfileGrid.Customers;
 
-/// <summary>The grain storage providers the grains use; hosts register providers under these names.</summary>
+/// <summary>The journal storages (<see cref="ProfileGrid.Storage.IJournalStorage"/>) the grains use; hosts register them under these names.</summary>
 public static class StorageNames
 {
     public const string Customers = "customers";

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
+using ProfileGrid.Storage;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
 
@@ -34,7 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder.ConfigureServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
-            services.AddGrainStorage(StorageNames.Customers, (sp, _) => new FaultableGrainStorage(sp.GetRequiredService<Serializer>()));
+            services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
         });
     }
 }

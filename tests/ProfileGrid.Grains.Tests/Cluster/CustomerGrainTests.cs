@@ -103,14 +103,14 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     public async Task A_failed_write_acknowledges_nothing_and_a_retry_applies_the_event()
     {
         var customer = NewCustomer();
-        FaultableGrainStorage.FailWrites = true;
+        FaultableJournalStorage.FailWrites = true;
         try
         {
             await Assert.ThrowsAnyAsync<Exception>(() => customer.ApplyEvents(Producer, [Event("e1", value: 4m)]));
         }
         finally
         {
-            FaultableGrainStorage.FailWrites = false;
+            FaultableJournalStorage.FailWrites = false;
         }
 
         Assert.Null(await customer.GetProfile());
@@ -125,11 +125,11 @@ public sealed class CustomerGrainTests(ClusterFixture fixture)
     {
         var customer = NewCustomer();
         var events = Enumerable.Range(0, 100).Select(i => Event($"e{i}", at: Now.AddSeconds(-i))).ToArray();
-        var before = FaultableGrainStorage.WriteCount;
+        var before = FaultableJournalStorage.WriteCount;
 
         await customer.ApplyEvents(Producer, events);
 
-        Assert.Equal(before + 1, FaultableGrainStorage.WriteCount);
+        Assert.Equal(before + 1, FaultableJournalStorage.WriteCount);
         Assert.Equal(100, Counter((await customer.GetProfile())!, "purchase").LastHour.Count);
     }
 

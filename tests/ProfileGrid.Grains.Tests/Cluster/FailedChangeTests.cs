@@ -16,14 +16,14 @@ public sealed class FailedChangeTests(ClusterFixture fixture)
 
     private static async Task WhileWritesFail(Func<Task> action)
     {
-        FaultableGrainStorage.FailWrites = true;
+        FaultableJournalStorage.FailWrites = true;
         try
         {
             await action();
         }
         finally
         {
-            FaultableGrainStorage.FailWrites = false;
+            FaultableJournalStorage.FailWrites = false;
         }
     }
 
@@ -113,13 +113,13 @@ public sealed class FailedChangeTests(ClusterFixture fixture)
     public async Task A_merge_that_changes_nothing_creates_no_profile()
     {
         var customer = NewCustomer();
-        var writes = FaultableGrainStorage.WriteCount;
+        var writes = FaultableJournalStorage.WriteCount;
 
         var result = await customer.MergeTraits(new TraitPatch([], []));
 
         Assert.Equal(0, result.Seq);
         Assert.Empty(result.Traits);
         Assert.Null(await customer.GetProfile());
-        Assert.Equal(writes, FaultableGrainStorage.WriteCount);
+        Assert.Equal(writes, FaultableJournalStorage.WriteCount);
     }
 }

@@ -22,11 +22,11 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
     /// <summary>Holds the first write at the gate, sends the other calls while it waits, then lets the writes go.</summary>
     private static async Task<Task<T>[]> BehindAWriteInFlight<T>(Func<int, Task<T>> call, int count)
     {
-        FaultableGrainStorage.CloseGate();
+        FaultableJournalStorage.CloseGate();
         try
         {
             var first = call(0);
-            await WaitUntil(() => FaultableGrainStorage.WritesAtGate == 1);
+            await WaitUntil(() => FaultableJournalStorage.WritesAtGate == 1);
             var rest = Enumerable.Range(1, count - 1).Select(call).ToArray();
             // The calls are in flight to the grain; give them a moment to arrive (their count is asserted, not the time).
             await Task.Delay(300);
@@ -34,7 +34,7 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
         }
         finally
         {
-            FaultableGrainStorage.OpenGate();
+            FaultableJournalStorage.OpenGate();
         }
     }
 
@@ -48,11 +48,11 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
     public async Task Forty_concurrent_calls_are_stored_by_a_few_writes_and_each_is_answered_with_its_writes_seq()
     {
         var customer = NewCustomer();
-        var before = FaultableGrainStorage.WriteCount;
+        var before = FaultableJournalStorage.WriteCount;
 
         var calls = await BehindAWriteInFlight(i => customer.ApplyEvents(Producer, [Purchase($"e{i}")]), Callers);
         var results = await Task.WhenAll(calls);
-        var writes = FaultableGrainStorage.WriteCount - before;
+        var writes = FaultableJournalStorage.WriteCount - before;
         var profile = (await customer.GetProfile())!;
 
         Assert.All(results, result => Assert.Equal([EventOutcome.Accepted], result.Outcomes));
@@ -67,7 +67,7 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
     public async Task A_failed_group_write_fails_every_caller_in_it_and_their_retries_apply_once()
     {
         var customer = NewCustomer();
-        FaultableGrainStorage.FailWrites = true;
+        FaultableJournalStorage.FailWrites = true;
         Task<ApplyEventsResult>[] calls;
         try
         {
@@ -76,7 +76,7 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
         }
         finally
         {
-            FaultableGrainStorage.FailWrites = false;
+            FaultableJournalStorage.FailWrites = false;
         }
 
         var unknown = await customer.GetProfile();
@@ -91,7 +91,7 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
     public async Task A_retry_that_arrives_while_its_event_is_being_written_is_answered_duplicate_only_once_it_is_stored()
     {
         var customer = NewCustomer();
-        FaultableGrainStorage.FailWrites = true;
+        FaultableJournalStorage.FailWrites = true;
         Task<ApplyEventsResult>[] calls;
         try
         {
@@ -101,7 +101,7 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
         }
         finally
         {
-            FaultableGrainStorage.FailWrites = false;
+            FaultableJournalStorage.FailWrites = false;
         }
 
         var retry = await customer.ApplyEvents(Producer, [Purchase("e1", 3m)]);
@@ -118,20 +118,20 @@ public sealed class GroupCommitClusterTests(ClusterFixture fixture)
         var customer = NewCustomer();
         await customer.ApplyEvents(Producer, [Purchase("e0")]);
 
-        FaultableGrainStorage.CloseGate();
+        FaultableJournalStorage.CloseGate();
         Task<CustomerProfile?> read;
         Task<ApplyEventsResult> write;
         try
         {
             write = customer.ApplyEvents(Producer, [Purchase("e1")]);
-            await WaitUntil(() => FaultableGrainStorage.WritesAtGate == 1);
+            await WaitUntil(() => FaultableJournalStorage.WritesAtGate == 1);
             read = customer.GetProfile();
             await Task.Delay(200);
             Assert.False(read.IsCompleted);
         }
         finally
         {
-            FaultableGrainStorage.OpenGate();
+            FaultableJournalStorage.OpenGate();
         }
 
         Assert.Equal(2, (await write).Seq);

@@ -21,6 +21,20 @@ public sealed class ActivityLogTests
     }
 
     [Fact]
+    public void It_keeps_the_newest_events_whose_text_fits_in_2_KiB()
+    {
+        var log = new ActivityLog();
+        var properties = $$"""{"path":"{{new string('p', 90)}}"}""";
+        for (var minute = 10; minute < 60; minute++) log.Add(At(minute) with { Properties = properties });
+
+        // Each entry counts 16 + 6 (id) + 9 (type) + 101 (properties) = 132 bytes: 15 fit in 2,048, 16 do not.
+        Assert.Equal(15, log.Events.Count);
+        Assert.Equal("evt-59", log.Events[0].Id);
+        Assert.Equal("evt-45", log.Events[^1].Id);
+        Assert.Equal(15 * 132, log.Bytes);
+    }
+
+    [Fact]
     public void A_late_event_takes_its_place_by_timestamp()
     {
         var log = new ActivityLog();

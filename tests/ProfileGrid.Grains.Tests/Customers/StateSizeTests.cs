@@ -9,6 +9,10 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// 50 events of 5 types over the last 30 days, each applied when it happened (so the ids of all but the last
+    /// day's events have left the idempotency log), three traits and one consent flag.
+    /// </summary>
     internal static CustomerState TypicalCustomer(int events = 50)
     {
         string[] types = ["page_view", "page_view", "page_view", "email_open", "cart_add", "purchase", "support_call"];
@@ -18,15 +22,16 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         state.Merge(new TraitPatch(
             new() { ["name"] = "\"Ann Lee\"", ["email"] = "\"ann@example.com\"", ["plan"] = "\"gold\"" },
             new() { ["email"] = true }));
-        for (var i = 0; i < events; i++)
+        var timestamps = Enumerable.Range(0, events).Select(_ => Now.AddMinutes(-random.Next(0, 30 * 24 * 60))).Order().ToList();
+        foreach (var timestamp in timestamps)
         {
-            var timestamp = Now.AddMinutes(-random.Next(0, 30 * 24 * 60));
             var type = types[random.Next(types.Length)];
             var customerEvent = new CustomerEvent(
                 Guid.NewGuid().ToString(), type, timestamp, type == "purchase" ? random.Next(5, 300) + 0.99m : null,
                 channels[random.Next(channels.Length)], type == "page_view" ? $$"""{"path":"/products/{{random.Next(1000)}}"}""" : null);
-            state.AppliedEvents.TryAdd(IdempotencyLog.ScopeOf("webshop"), customerEvent.Id, Now);
-            state.Apply(customerEvent, Now);
+            var applied = state.Apply("webshop", [customerEvent], timestamp);
+            Assert.Single(applied.Applied);
+            state.Compact(timestamp);
         }
 
         state.Compact(Now);
@@ -45,6 +50,17 @@ public sealed class StateSizeTests(ITestOutputHelper output)
                          $"activity: {SerializerFixture.Serialize(state.Activity).Length} B, whole state: {whole} B");
 
         Assert.InRange(counters, 1, 2048);
+    }
+
+    [Fact]
+    public void A_typical_customer_is_stored_in_at_most_2_KiB()
+    {
+        var state = TypicalCustomer();
+
+        var stored = SerializerFixture.Codec.Encode(state, compress: true).Length;
+        output.WriteLine($"snapshot as stored: {stored} B (serialized: {SerializerFixture.Serialize(state).Length} B)");
+
+        Assert.InRange(stored, 1, 2048);
     }
 
     [Fact]
@@ -111,7 +127,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         Assert.Equal(CustomerLimits.MaxTraits, state.Traits.Count);
         Assert.Equal(CustomerLimits.MaxConsentPurposes, state.Consent.Count);
         Assert.Equal(IdempotencyLog.MaxEntries, state.AppliedEvents.Count);
-        Assert.Equal(ActivityLog.Capacity, state.Activity.Events.Count);
+        Assert.InRange(state.Activity.Bytes, 1, CustomerLimits.MaxActivityBytes);
         Assert.InRange(whole, 1, LargestStateBytes);
     }
 

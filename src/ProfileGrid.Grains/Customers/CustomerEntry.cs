@@ -1,0 +1,20 @@
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// One write of a customer as a journal entry: the changes it stored, in the order they were applied, and the
+/// instant the state was aged at before it was stored (<see cref="CustomerState.Compact"/>).
+/// </summary>
+[GenerateSerializer, Alias("pg.CustomerEntry")]
+public sealed record CustomerEntry(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] CustomerChange[] Changes)
+{
+    /// <summary>Brings a state read up to the write before this one to the state this write stored.</summary>
+    public void Replay(CustomerState state)
+    {
+        foreach (var change in Changes) change.ApplyTo(state);
+        state.Compact(At);
+        state.Seq = Seq;
+    }
+}

@@ -1,0 +1,57 @@
+using ProfileGrid.Storage;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// One customer's state in its journal (<see cref="IJournalStorage"/>): a snapshot and the writes since, each entry
+/// holding only that write's changes. A write appends its entry while the entries stay small next to the snapshot
+/// and otherwise stores a new snapshot, so a write costs about its change (with snapshots amortized over the
+/// entries before them), whatever the customer's history, and what is stored stays within 1.2 snapshots.
+/// Single-threaded like the grain that owns it.
+/// </summary>
+internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec codec, string key)
+{
+    /// <summary>The entries after a snapshot take at most this part of its size (and at most <see cref="JournalVersion.MaxEntries"/>).</summary>
+    private const int SnapshotToEntries = 5;
+
+    private JournalVersion _version = JournalVersion.None;
+    private int _snapshotBytes;
+    private int _entryBytes;
+
+    /// <summary>Bytes stored now: the snapshot and the entries after it.</summary>
+    public int StoredBytes => _snapshotBytes + _entryBytes;
+
+    /// <summary>Reads the snapshot and replays the entries after it.</summary>
+    /// <exception cref="CorruptStateException">A payload does not read back.</exception>
+    public async Task<CustomerState> ReadAsync()
+    {
+        var read = await storage.ReadAsync(key);
+        var state = read.Snapshot is null ? new CustomerState() : codec.Decode<CustomerState>(read.Snapshot, key);
+        foreach (var entry in read.Entries) codec.Decode<CustomerEntry>(entry, key).Replay(state);
+        (_version, _snapshotBytes, _entryBytes) = (read.Version, read.Snapshot?.Length ?? 0, read.StoredBytes - (read.Snapshot?.Length ?? 0));
+        return state;
+    }
+
+    /// <summary>
+    /// Encodes a write now (the state goes on changing while it is stored): <paramref name="entry"/>, or a snapshot
+    /// of <paramref name="state"/>, which already holds the entry's changes.
+    /// </summary>
+    public JournalWrite Prepare(CustomerState state, CustomerEntry entry)
+    {
+        if (_version.Exists && !_version.IsFull)
+        {
+            var encoded = codec.Encode(entry, compress: false);
+            if (_entryBytes + encoded.Length <= _snapshotBytes / SnapshotToEntries) return JournalWrite.Append(encoded);
+        }
+
+        return JournalWrite.Snapshot(codec.Encode(state, compress: true));
+    }
+
+    /// <summary>Stores a prepared write; after a failure, read again before the next one.</summary>
+    public async Task WriteAsync(JournalWrite write)
+    {
+        _version = await storage.WriteAsync(key, _version, write);
+        if (write.Kind == JournalWriteKind.Snapshot) (_snapshotBytes, _entryBytes) = (write.Payload.Length, 0);
+        else _entryBytes += write.Payload.Length;
+    }
+}

@@ -1,0 +1,53 @@
+using ProfileGrid.Storage;
+
+namespace ProfileGrid.Grains.Tests.Cluster;
+
+/// <summary>
+/// Journal storage shared by every silo of the test cluster (memory, copying what it stores), with a switch that
+/// makes writes fail as an unreachable store would, and a gate that holds writes back until the test opens it, so
+/// that calls pile up behind a write in flight.
+/// </summary>
+public sealed class FaultableJournalStorage : IJournalStorage
+{
+    private static readonly MemoryJournalStorage Inner = new();
+    private static int _writeCount;
+    private static volatile bool _failWrites;
+    private static TaskCompletionSource? _gate;
+    private static int _atGate;
+
+    public static bool FailWrites
+    {
+        get => _failWrites;
+        set => _failWrites = value;
+    }
+
+    public static int WriteCount => Volatile.Read(ref _writeCount);
+
+    /// <summary>How many writes the closed gate holds back now.</summary>
+    public static int WritesAtGate => Volatile.Read(ref _atGate);
+
+    /// <summary>Holds every write back until <see cref="OpenGate"/>.</summary>
+    public static void CloseGate() => Volatile.Write(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public static void OpenGate() => Interlocked.Exchange(ref _gate, null)?.SetResult();
+
+    /// <summary>What is stored for a customer now, as its grain would read it.</summary>
+    public static Task<JournalRead> StoredAsync(string customerId) => Inner.ReadAsync(customerId);
+
+    public Task<JournalRead> ReadAsync(string key) => Inner.ReadAsync(key);
+
+    public async Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
+    {
+        if (Volatile.Read(ref _gate) is { } gate)
+        {
+            Interlocked.Increment(ref _atGate);
+            await gate.Task;
+            Interlocked.Decrement(ref _atGate);
+        }
+
+        if (FailWrites) throw new IOException("storage is unreachable (test switch)");
+        var version = await Inner.WriteAsync(key, expected, write);
+        Interlocked.Increment(ref _writeCount);
+        return version;
+    }
+}
