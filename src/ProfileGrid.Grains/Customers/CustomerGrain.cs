@@ -40,22 +40,36 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         _commit = new GroupCommit(WriteAsync);
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _state = await _journal.ReadAsync();
-
+    /// <summary>
+    /// Applies the events that are new for their producer. An activation does not read its state until it needs
+    /// to: events go onto an empty state and the first write assumes a new customer, so a new customer costs no
+    /// read. If the customer was stored after all, nothing was written, the state is read, and the events are
+    /// applied again (their outcomes may then differ: duplicates of stored events).
+    /// </summary>
     public async Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events)
     {
-        await Fresh();
-        var now = _clock.GetUtcNow();
-        var result = Change(() => _state.Apply(producer, events, now));
-        if (result.Applied.Count == 0)
+        while (true)
         {
-            // Duplicates of events still being written are answered once those are stored.
-            await _commit.Flushed();
-            return new ApplyEventsResult(result.Outcomes, result.Errors, _state.Seq);
-        }
+            await Fresh();
+            var now = _clock.GetUtcNow();
+            var result = Change(() => _state.Apply(producer, events, now));
+            try
+            {
+                if (result.Applied.Count == 0)
+                {
+                    // Duplicates of events still being written are answered once those are stored.
+                    await _commit.Flushed();
+                    return new ApplyEventsResult(result.Outcomes, result.Errors, _state.Seq);
+                }
 
-        _unstored.Add(new EventsChange(producer, [.. result.Applied], now));
-        return new ApplyEventsResult(result.Outcomes, result.Errors, await _commit.Commit());
+                _unstored.Add(new EventsChange(producer, [.. result.Applied], now));
+                return new ApplyEventsResult(result.Outcomes, result.Errors, await _commit.Commit());
+            }
+            catch (AlreadyStoredException)
+            {
+                // The state is marked stale and re-read by Fresh: apply again onto what is stored.
+            }
+        }
     }
 
     public async Task<CustomerProfile?> GetProfile()
@@ -66,7 +80,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
 
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
-        await Fresh();
+        await Known();
         var now = _clock.GetUtcNow();
         var merged = Change(() => _state.Merge(patch));
         long seq;
@@ -164,10 +178,23 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         _watchers.Notify(observer => observer.ViewersChanged(customerId, viewers));
     }
 
-    /// <summary>Waits for the writes in flight when it is called (whatever their outcome), then for a re-read if one failed.</summary>
+    /// <summary>Waits for the writes in flight when it is called (whatever their outcome), then for a re-read if one failed or nothing was read yet.</summary>
     private async Task Settled()
     {
         await Stored();
+        await Known();
+    }
+
+    /// <summary>As <see cref="Fresh"/>, and reads the state first if this activation has not read or written it yet.</summary>
+    private async ValueTask Known()
+    {
+        if (!_journal.Known)
+        {
+            // A write in flight either stores the state (which is then known) or fails (and it is re-read).
+            await Stored();
+            if (!_journal.Known) _stale = true;
+        }
+
         await Fresh();
     }
 

@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Customers;
@@ -18,6 +19,13 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     private int _snapshotBytes;
     private int _entryBytes;
 
+    /// <summary>
+    /// Whether this journal knows what is stored: it read it, or stored a write. Until then a write assumes that
+    /// nothing is stored (so a new customer costs no read) and fails with <see cref="AlreadyStoredException"/> if
+    /// something was.
+    /// </summary>
+    public bool Known { get; private set; }
+
     /// <summary>Bytes stored now: the snapshot and the entries after it.</summary>
     public int StoredBytes => _snapshotBytes + _entryBytes;
 
@@ -29,6 +37,7 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
         var state = read.Snapshot is null ? new CustomerState() : codec.Decode<CustomerState>(read.Snapshot, key);
         foreach (var entry in read.Entries) codec.Decode<CustomerEntry>(entry, key).Replay(state);
         (_version, _snapshotBytes, _entryBytes) = (read.Version, read.Snapshot?.Length ?? 0, read.StoredBytes - (read.Snapshot?.Length ?? 0));
+        Known = true;
         return state;
     }
 
@@ -48,9 +57,19 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     }
 
     /// <summary>Stores a prepared write; after a failure, read again before the next one.</summary>
+    /// <exception cref="AlreadyStoredException">The journal was not read, and turned out not to be empty.</exception>
     public async Task WriteAsync(JournalWrite write)
     {
-        _version = await storage.WriteAsync(key, _version, write);
+        try
+        {
+            _version = await storage.WriteAsync(key, _version, write);
+        }
+        catch (InconsistentStateException exception) when (!Known)
+        {
+            throw new AlreadyStoredException(key, exception);
+        }
+
+        Known = true;
         if (write.Kind == JournalWriteKind.Snapshot) (_snapshotBytes, _entryBytes) = (write.Payload.Length, 0);
         else _entryBytes += write.Payload.Length;
     }

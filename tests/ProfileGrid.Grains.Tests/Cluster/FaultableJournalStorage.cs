@@ -11,6 +11,7 @@ public sealed class FaultableJournalStorage : IJournalStorage
 {
     private static readonly MemoryJournalStorage Inner = new();
     private static int _writeCount;
+    private static int _readCount;
     private static volatile bool _failWrites;
     private static TaskCompletionSource? _gate;
     private static int _atGate;
@@ -23,6 +24,11 @@ public sealed class FaultableJournalStorage : IJournalStorage
 
     public static int WriteCount => Volatile.Read(ref _writeCount);
 
+    public static int ReadCount => Volatile.Read(ref _readCount);
+
+    /// <summary>The storage behind the switch and the gate, to store a customer as an earlier activation would have.</summary>
+    public static IJournalStorage Shared => Inner;
+
     /// <summary>How many writes the closed gate holds back now.</summary>
     public static int WritesAtGate => Volatile.Read(ref _atGate);
 
@@ -34,7 +40,11 @@ public sealed class FaultableJournalStorage : IJournalStorage
     /// <summary>What is stored for a customer now, as its grain would read it.</summary>
     public static Task<JournalRead> StoredAsync(string customerId) => Inner.ReadAsync(customerId);
 
-    public Task<JournalRead> ReadAsync(string key) => Inner.ReadAsync(key);
+    public Task<JournalRead> ReadAsync(string key)
+    {
+        Interlocked.Increment(ref _readCount);
+        return Inner.ReadAsync(key);
+    }
 
     public async Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
     {
