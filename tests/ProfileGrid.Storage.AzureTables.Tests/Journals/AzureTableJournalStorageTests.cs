@@ -66,10 +66,11 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         Assert.Equal(version, (await harness.Storage.ReadAsync("ann")).Version);
     }
 
-    [Fact]
-    public async Task Concurrent_writes_to_many_journals_share_one_transaction_per_partition_and_round()
+    [Theory]
+    [InlineData(200, 4)]
+    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount)]
+    public async Task Concurrent_writes_to_many_journals_share_one_transaction_per_partition_and_round(int journals, int partitionCount)
     {
-        const int journals = 200, partitionCount = 4;
         var harness = await StartAsync(partitionCount);
         var keys = Enumerable.Range(0, journals).Select(i => $"customer:{i}").ToList();
         var perPartition = keys.GroupBy(key => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % partitionCount).Select(group => group.Count()).ToList();
@@ -89,7 +90,8 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         clock.Stop();
         var appendTransactions = harness.Storage.Metrics.Transactions - snapshotTransactions;
         output.WriteLine($"{journals} snapshots in {snapshotTransactions} transactions, {journals} appends in {appendTransactions} transactions; "
-            + $"{harness.Storage.Metrics.Operations} operations in {clock.ElapsedMilliseconds} ms over {perPartition.Count} partitions");
+            + $"{harness.Storage.Metrics.Operations} operations in {clock.ElapsedMilliseconds} ms over {perPartition.Count} partitions "
+            + $"({perPartition.Min()} to {perPartition.Max()} journals each)");
 
         // Per partition: the first write alone, then everything queued behind it, 100 operations at a time
         // (a new journal's snapshot is one operation, an append two).

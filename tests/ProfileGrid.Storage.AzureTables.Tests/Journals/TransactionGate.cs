@@ -9,11 +9,11 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
 /// </summary>
 internal sealed class TransactionGate : HttpPipelinePolicy
 {
-    private TaskCompletionSource _open = NewOpen();
+    private TaskCompletionSource _open = NewGate();
 
     public TransactionGate() => Open();
 
-    public void Close() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void Close() => _open = NewGate();
 
     public void Open() => _open.TrySetResult();
 
@@ -30,5 +30,5 @@ internal sealed class TransactionGate : HttpPipelinePolicy
         await ProcessNextAsync(message, pipeline);
     }
 
-    private static TaskCompletionSource NewOpen() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
