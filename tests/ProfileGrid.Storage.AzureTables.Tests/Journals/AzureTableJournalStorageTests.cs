@@ -143,6 +143,25 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         }
     }
 
+    [Fact]
+    public async Task Large_writes_split_over_transactions_by_payload_size()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var storage = harness.Storage;
+        var payload = new byte[900 * 1024];
+
+        _gate.Close();
+        var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+        var writes = new[] { "ann", "bob", "cat" }.Select(key => storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(payload))).ToList();
+        _gate.Open();
+        await opener;
+        await Task.WhenAll(writes);
+
+        // eve alone; ann and bob (1.8 MiB) fit the 2 MiB payload budget of one transaction; cat goes in the next.
+        Assert.Equal(3, storage.Metrics.Transactions);
+        Assert.Equal(payload.Length, (await storage.ReadAsync("cat")).Snapshot!.Length);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
