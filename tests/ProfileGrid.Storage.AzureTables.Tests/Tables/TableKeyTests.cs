@@ -39,4 +39,23 @@ public sealed class TableKeyTests
         });
         Assert.Equal(firstKey, TableKey.Sanitize(first));
     }
+
+    [Theory]
+    [InlineData("a!b", "a~21b")]
+    [InlineData("100%", "100~25")]
+    [InlineData("customer:ann", "customer:ann")]
+    public void A_prefix_key_also_escapes_the_separator_and_percent(string value, string expected)
+    {
+        Assert.Equal(expected, TableKey.SanitizePrefix(value, suffixChars: 2));
+        Assert.DoesNotContain(TableKey.Separator, TableKey.SanitizePrefix(value, suffixChars: 2));
+    }
+
+    [Fact]
+    public void A_long_prefix_key_leaves_room_for_the_separator_and_its_suffix()
+    {
+        var key = TableKey.SanitizePrefix(new string('山', 2000), suffixChars: 2) + TableKey.Separator + "64";
+
+        Assert.True(Encoding.UTF8.GetByteCount(key) < 1024);
+        Assert.True(key.Length * 2 < 1024);
+    }
 }

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+using Azure.Core;
+using Azure.Data.Tables;
+using Orleans.Storage;
+using ProfileGrid.Storage.AzureTables.Journals;
+using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
+
+/// <summary>What the Azure journal storage adds to the contract: its rows, and writes batched per partition.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly TransactionGate _gate = new();
+    private readonly List<JournalHarness> _harnesses = [];
+
+    [Fact]
+    public async Task A_journal_is_a_head_row_and_one_row_per_entry_in_a_partition_chosen_by_hash()
+    {
+        var harness = await StartAsync(partitionCount: 8);
+        const string key = "customer:ann/1!%";
+        var version = await harness.Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+        version = await harness.Storage.WriteAsync(key, version, JournalWrite.Append(new byte[] { 2 }));
+        await harness.Storage.WriteAsync(key, version, JournalWrite.Append(new byte[] { 3 }));
+
+        var rows = await harness.RowsAsync();
+
+        var bucket = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % 8;
+        Assert.All(rows, row => Assert.Equal($"{JournalHarness.ServiceId}!000{bucket}", row.PartitionKey));
+        Assert.Equal(["customer:ann~2F1~21~25", "customer:ann~2F1~21~25!01", "customer:ann~2F1~21~25!02"], rows.Select(row => row.RowKey));
+        Assert.Equal(2, rows[0].GetInt32("Entries"));
+        Assert.Equal([[1], [2], [3]], rows.Select(row => row.GetBinary("Data")));
+    }
+
+    [Fact]
+    public async Task A_snapshot_deletes_the_entry_rows_it_replaces()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var version = await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+        version = await harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[] { 2 }));
+        version = await harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[] { 3 }));
+
+        await harness.Storage.WriteAsync("ann", version, JournalWrite.Snapshot(new byte[] { 4 }));
+
+        var row = Assert.Single(await harness.RowsAsync());
+        Assert.Equal("ann", row.RowKey);
+        Assert.Equal(0, row.GetInt32("Entries"));
+    }
+
+    [Fact]
+    public async Task A_payload_larger_than_a_row_is_refused_before_anything_is_sent()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var version = await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+        var transactions = harness.Storage.Metrics.Transactions;
+
+        var error = await Assert.ThrowsAsync<StateTooLargeException>(
+            () => harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[StatePayload.MaxSize + 1])));
+
+        Assert.Equal(StatePayload.MaxSize + 1, error.Size);
+        Assert.Equal(transactions, harness.Storage.Metrics.Transactions);
+        Assert.Equal(version, (await harness.Storage.ReadAsync("ann")).Version);
+    }
+
+    [Theory]
+    [InlineData(200, 4)]
+    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount)]
+    public async Task Concurrent_writes_to_many_journals_share_one_transaction_per_partition_and_round(int journals, int partitionCount)
+    {
+        var harness = await StartAsync(partitionCount);
+        var keys = Enumerable.Range(0, journals).Select(i => $"customer:{i}").ToList();
+        var perPartition = keys.GroupBy(key => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % partitionCount).Select(group => group.Count()).ToList();
+
+        // Hold the first transaction of every partition until every write is queued behind it.
+        var clock = Stopwatch.StartNew();
+        _gate.Close();
+        var snapshots = keys.Select(key => harness.Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Encoding.UTF8.GetBytes(key)))).ToList();
+        _gate.Open();
+        var versions = await Task.WhenAll(snapshots);
+        var snapshotTransactions = harness.Storage.Metrics.Transactions;
+
+        _gate.Close();
+        var appends = keys.Select((key, i) => harness.Storage.WriteAsync(key, versions[i], JournalWrite.Append(Encoding.UTF8.GetBytes($"entry of {key}")))).ToList();
+        _gate.Open();
+        await Task.WhenAll(appends);
+        clock.Stop();
+        var appendTransactions = harness.Storage.Metrics.Transactions - snapshotTransactions;
+        output.WriteLine($"{journals} snapshots in {snapshotTransactions} transactions, {journals} appends in {appendTransactions} transactions; "
+            + $"{harness.Storage.Metrics.Operations} operations in {clock.ElapsedMilliseconds} ms over {perPartition.Count} partitions "
+            + $"({perPartition.Min()} to {perPartition.Max()} journals each)");
+
+        // Per partition: the first write alone, then everything queued behind it, 100 operations at a time
+        // (a new journal's snapshot is one operation, an append two).
+        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), snapshotTransactions);
+        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 50)), appendTransactions);
+        Assert.True(snapshotTransactions + appendTransactions < 2 * journals / 4);
+        Assert.Equal(2 * journals, harness.Storage.Metrics.Writes);
+        var reads = await Task.WhenAll(keys.Select(key => harness.Storage.ReadAsync(key)));
+        Assert.All(keys.Zip(reads), pair => Assert.Equal($"entry of {pair.First}", Encoding.UTF8.GetString(Assert.Single(pair.Second.Entries))));
+    }
+
+    [Fact]
+    public async Task A_stale_write_fails_alone_and_the_others_in_its_transaction_commit()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var storage = harness.Storage;
+        string[] keys = ["ann", "bob", "cat", "dan"];
+        var versions = new Dictionary<string, JournalVersion>();
+        foreach (var key in keys)
+        {
+            versions[key] = await storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Encoding.UTF8.GetBytes(key)));
+        }
+
+        var moved = await storage.WriteAsync("bob", versions["bob"], JournalWrite.Append("moved"u8.ToArray()));
+        var transactions = storage.Metrics.Transactions;
+        var operations = storage.Metrics.Operations;
+
+        // One write in flight; the four behind it go in the next transaction, bob's (second) from a stale version.
+        _gate.Close();
+        var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot("eve"u8.ToArray()));
+        var writes = keys.ToDictionary(key => key, key => storage.WriteAsync(key, versions[key], JournalWrite.Append("second"u8.ToArray())));
+        _gate.Open();
+
+        await opener;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => writes["bob"]);
+        await Task.WhenAll(writes["ann"], writes["cat"], writes["dan"]);
+
+        // eve alone (1 operation); ann, bob, cat, dan refused at bob's (8); ann, cat, dan again (6).
+        Assert.Equal(3, storage.Metrics.Transactions - transactions);
+        Assert.Equal(1 + 8 + 6, storage.Metrics.Operations - operations);
+        var bob = await storage.ReadAsync("bob");
+        Assert.Equal(moved, bob.Version);
+        Assert.Equal(["moved"], bob.Entries.Select(Encoding.UTF8.GetString));
+        foreach (var key in new[] { "ann", "cat", "dan" })
+        {
+            var read = await storage.ReadAsync(key);
+            Assert.Equal(await writes[key], read.Version);
+            Assert.Equal(["second"], read.Entries.Select(Encoding.UTF8.GetString));
+        }
+    }
+
+    [Fact]
+    public async Task Large_writes_split_over_transactions_by_payload_size()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var storage = harness.Storage;
+        var payload = new byte[900 * 1024];
+
+        _gate.Close();
+        var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+        var writes = new[] { "ann", "bob", "cat" }.Select(key => storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(payload))).ToList();
+        _gate.Open();
+        await opener;
+        await Task.WhenAll(writes);
+
+        // eve alone; ann and bob (1.8 MiB) fit the 2 MiB payload budget of one transaction; cat goes in the next.
+        Assert.Equal(3, storage.Metrics.Transactions);
+        Assert.Equal(payload.Length, (await storage.ReadAsync("cat")).Snapshot!.Length);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var harness in _harnesses)
+        {
+            await harness.Table.DeleteAsync();
+        }
+    }
+
+    private static int Rounds(int operations, int perRound) => (operations + perRound - 1) / perRound;
+
+    private async Task<JournalHarness> StartAsync(int partitionCount)
+    {
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(_gate, HttpPipelinePosition.PerCall);
+        var harness = await JournalHarness.StartAsync(azurite.ConnectionString, TableNames.Fresh("journal"), options =>
+        {
+            options.PartitionCount = partitionCount;
+            options.ClientOptions = clientOptions;
+        });
+        _harnesses.Add(harness);
+        return harness;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text;
+using Orleans.Storage;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
+
+/// <summary>What every <see cref="IJournalStorage"/> must do; each store runs it through a subclass.</summary>
+public abstract class JournalStorageContract
+{
+    protected abstract IJournalStorage Storage { get; }
+
+    [Fact]
+    public async Task Reading_a_missing_journal_gives_the_empty_journal()
+    {
+        var read = await Storage.ReadAsync(NewKey());
+
+        Assert.Equal(JournalVersion.None, read.Version);
+        Assert.False(read.Version.Exists);
+        Assert.Null(read.Snapshot);
+        Assert.Empty(read.Entries);
+    }
+
+    [Fact]
+    public async Task A_snapshot_and_the_entries_appended_after_it_read_back_in_order()
+    {
+        var key = NewKey();
+        var snapshot = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        var first = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("one")));
+        var second = await Storage.WriteAsync(key, first, JournalWrite.Append(Bytes("two")));
+        var third = await Storage.WriteAsync(key, second, JournalWrite.Append(Bytes("three")));
+
+        var read = await Storage.ReadAsync(key);
+
+        Assert.Equal(new[] { 0, 1, 2, 3 }, new[] { snapshot, first, second, third }.Select(version => version.Entries));
+        Assert.Equal(4, new[] { snapshot, first, second, third }.Select(version => version.Tag).Distinct().Count());
+        Assert.Equal(third, read.Version);
+        Assert.Equal("snapshot", Text(read.Snapshot));
+        Assert.Equal(["one", "two", "three"], read.Entries.Select(Text));
+    }
+
+    [Fact]
+    public async Task An_append_to_a_stale_version_is_refused_and_changes_nothing()
+    {
+        var key = NewKey();
+        var snapshot = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        var current = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("one")));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("stale"))));
+
+        var read = await Storage.ReadAsync(key);
+        Assert.Equal(current, read.Version);
+        Assert.Equal("snapshot", Text(read.Snapshot));
+        Assert.Equal(["one"], read.Entries.Select(Text));
+    }
+
+    [Fact]
+    public async Task A_snapshot_over_a_stale_version_is_refused_and_changes_nothing()
+    {
+        var key = NewKey();
+        var snapshot = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        var current = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("one")));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(key, snapshot, JournalWrite.Snapshot(Bytes("stale"))));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("new"))));
+
+        var read = await Storage.ReadAsync(key);
+        Assert.Equal(current, read.Version);
+        Assert.Equal("snapshot", Text(read.Snapshot));
+        Assert.Equal(["one"], read.Entries.Select(Text));
+    }
+
+    [Fact]
+    public async Task An_append_to_an_empty_journal_is_an_argument_error()
+    {
+        var key = NewKey();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Append(Bytes("one"))));
+
+        Assert.False((await Storage.ReadAsync(key)).Version.Exists);
+    }
+
+    [Fact]
+    public async Task An_append_past_the_maximum_entries_is_an_argument_error()
+    {
+        var key = NewKey();
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        for (var i = 1; i <= JournalVersion.MaxEntries; i++)
+        {
+            version = await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes($"entry {i}")));
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.WriteAsync(key, version, JournalWrite.Append(Bytes("one too many"))));
+
+        var read = await Storage.ReadAsync(key);
+        Assert.Equal(version, read.Version);
+        Assert.Equal(Enumerable.Range(1, JournalVersion.MaxEntries).Select(i => $"entry {i}"), read.Entries.Select(Text));
+    }
+
+    [Fact]
+    public async Task A_snapshot_drops_the_entries_before_it()
+    {
+        var key = NewKey();
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("first")));
+        foreach (var entry in new[] { "one", "two", "three" })
+        {
+            version = await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes(entry)));
+        }
+
+        var snapshot = await Storage.WriteAsync(key, version, JournalWrite.Snapshot(Bytes("second")));
+        var afterSnapshot = await Storage.ReadAsync(key);
+        var appended = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("four")));
+        var afterAppend = await Storage.ReadAsync(key);
+
+        Assert.Equal(0, snapshot.Entries);
+        Assert.Equal(snapshot, afterSnapshot.Version);
+        Assert.Equal("second", Text(afterSnapshot.Snapshot));
+        Assert.Empty(afterSnapshot.Entries);
+        Assert.Equal(appended, afterAppend.Version);
+        Assert.Equal(["four"], afterAppend.Entries.Select(Text));
+    }
+
+    [Fact]
+    public async Task Payloads_of_several_hundred_kilobytes_round_trip()
+    {
+        var key = NewKey();
+        var snapshot = Random(700 * 1024, seed: 1);
+        var first = Random(300 * 1024, seed: 2);
+        var second = Random(500 * 1024, seed: 3);
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(snapshot));
+        version = await Storage.WriteAsync(key, version, JournalWrite.Append(first));
+        version = await Storage.WriteAsync(key, version, JournalWrite.Append(second));
+
+        var read = await Storage.ReadAsync(key);
+
+        Assert.Equal(version, read.Version);
+        Assert.Equal(snapshot, read.Snapshot);
+        Assert.Equal([first, second], read.Entries);
+        Assert.Equal(snapshot.Length + first.Length + second.Length, read.StoredBytes);
+    }
+
+    [Fact]
+    public async Task An_empty_payload_round_trips_as_empty()
+    {
+        var key = NewKey();
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(ReadOnlyMemory<byte>.Empty));
+        version = await Storage.WriteAsync(key, version, JournalWrite.Append(ReadOnlyMemory<byte>.Empty));
+
+        var read = await Storage.ReadAsync(key);
+
+        Assert.Equal(version, read.Version);
+        Assert.Empty(Assert.IsType<byte[]>(read.Snapshot));
+        Assert.Empty(Assert.Single(read.Entries));
+    }
+
+    [Fact]
+    public async Task Keys_that_share_prefixes_or_hold_separators_and_escapes_never_see_each_others_rows()
+    {
+        var root = NewKey();
+        string[] suffixes = ["", " ", "a", ":", ":a", "!", "!01", "!02", "%", "%01", "~", "~21", "~25", "~7E", "/", "~2F", "'", "\""];
+        var keys = suffixes.Select(suffix => root + suffix).ToList();
+        foreach (var key in keys)
+        {
+            var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes($"snapshot of {key}")));
+            version = await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes($"entry 1 of {key}")));
+            await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes($"entry 2 of {key}")));
+        }
+
+        foreach (var key in keys)
+        {
+            var read = await Storage.ReadAsync(key);
+            Assert.Equal(2, read.Version.Entries);
+            Assert.Equal($"snapshot of {key}", Text(read.Snapshot));
+            Assert.Equal([$"entry 1 of {key}", $"entry 2 of {key}"], read.Entries.Select(Text));
+        }
+    }
+
+    protected static string NewKey() => $"customer:{Guid.NewGuid():N}";
+
+    protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    protected static string Text(byte[]? bytes) => Encoding.UTF8.GetString(bytes ?? throw new InvalidOperationException("No payload."));
+
+    protected static byte[] Random(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,34 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
+
+/// <summary>
+/// A client pipeline policy that holds entity-group transactions (<c>$batch</c> requests) while closed, so a test
+/// can queue writes behind a transaction in flight and know exactly what the next transaction carries.
+/// </summary>
+internal sealed class TransactionGate : HttpPipelinePolicy
+{
+    private TaskCompletionSource _open = NewGate();
+
+    public TransactionGate() => Open();
+
+    public void Close() => _open = NewGate();
+
+    public void Open() => _open.TrySetResult();
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        throw new NotSupportedException("The journal storage only sends asynchronously.");
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
+        {
+            await _open.Task;
+        }
+
+        await ProcessNextAsync(message, pipeline);
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
