@@ -2,8 +2,8 @@
 # The benchmark suite of issue 8: every scenario against its reference, back to back in one run, each target a
 # process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
-#   (no option)   the full run (about 15 minutes on 2 cores)
-#   --quick       short durations and a subset (about 3 minutes)
+#   (no option)   the full run (about 20 minutes on 2 cores)
+#   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
 #   --history N   events of history for the "hot customer after its history" run (full default 1,000,000)
@@ -41,9 +41,11 @@ fi
 if [ "$mode" = full ]; then
   duration=15 warmup=5 history="${history:-1000000}"
   memory_scenarios=(single-1k batch10-1k batch100-1k batch1000-1k batch100-100k batch100-hot single-hot)
+  memory_activations=100000
 else
   duration=3 warmup=1 history="${history:-20000}"
   memory_scenarios=(single-1k batch100-1k single-hot)
+  memory_activations=20000
 fi
 producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 concurrency=16
 results=".data/bench/$(date -u +%Y%m%d-%H%M%S)"
@@ -137,8 +139,17 @@ scenario_args() {
 ensure_npm "$PWD"
 started=$(date -u +"%Y-%m-%d %H:%M UTC") load_before=$(cut -d' ' -f1-3 /proc/loadavg) clock=$SECONDS
 for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Noop \
-               tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools; do
+               tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools tests/ProfileGrid.Benchmarks.Memory; do
   dotnet build "$project" -c Release -nologo -v quiet
+done
+
+# --- memory per activation: ProfileGrid's customer and Orleans' empty reference grain, each in a silo of its own ----
+for grain in customer empty; do
+  echo "== memory-$grain: $memory_activations activations" >&2
+  dotnet tests/ProfileGrid.Benchmarks.Memory/bin/Release/net10.0/ProfileGrid.Benchmarks.Memory.dll --grain "$grain" \
+    --activations "$memory_activations" --dumps "$results" --label "memory-$grain" --out "$results/memory-$grain.json" \
+    >/dev/null 2>"$logs/memory-$grain.log"
+  echo "   $(field "memory-$grain" bytesPerActivation) bytes per activation" >&2
 done
 
 # --- memory storage: the no-op endpoint, the Orleans floor and ProfileGrid side by side -----------------------------
@@ -206,6 +217,10 @@ solution's own load generator (\`src/ProfileGrid.LoadGenerator\`), also a proces
 - **ProfileGrid** (\`src/ProfileGrid.Gateway\`, standalone: co-hosted silo) in memory, and on Azurite.
 - **raw Azurite** (\`ProfileGrid.Benchmarks.Tools tables\`): single upserts and 100-entity transactions of entities
   with one 1,536-byte binary property, against the same Azurite as ProfileGrid's durable runs, in the same run.
+- **memory per activation** (\`tests/ProfileGrid.Benchmarks.Memory\`): one silo in the probe's own process, memory
+  journal storage; the managed heap after full blocking, compacting collections, before and with $memory_activations
+  customers alive (one page view each), against the same for a grain with no state (Orleans' own cost per
+  activation); a heap census by type says where the bytes go.
 - **push latency** (\`ProfileGrid.Benchmarks.Tools push\`): an agent's SignalR connection (\`X-Api-Key\`) watches 5
   customers; 20 events/s are posted to them one at a time, and each latency runs from just before the POST until
   \`profileChanged\` with the new \`seq\` arrives. Under load, the load generator runs open loop at half the measured

@@ -34,6 +34,8 @@ internal sealed class BenchmarkReport(ToolArgs args)
         md.AppendLine("|---|---|---|---|---|---|");
         var misses = new List<string>();
         foreach (var goal in Scenarios.Goals) GoalRow(md, goal, misses);
+        var memory = MemoryFigures.Load(_results);
+        memory.GoalRow(md, misses);
         md.AppendLine();
         if (misses.Count > 0)
         {
@@ -76,6 +78,7 @@ internal sealed class BenchmarkReport(ToolArgs args)
             if (Load(name) is { } result) md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {what} | {Figures(result)} |");
         }
 
+        memory.Section(md);
         if (Load("history-hot.memory")?.Preload is { } preload)
         {
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture,
@@ -86,12 +89,18 @@ internal sealed class BenchmarkReport(ToolArgs args)
         foreach (var (file, caption) in written) md.AppendLine(CultureInfo.InvariantCulture, $"![{caption}]({(relative == "." ? file : relative + "/" + file)})").AppendLine();
         md.AppendLine("## The commands").AppendLine();
         md.AppendLine("`loadgen` is `dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll`, `tools` is");
-        md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll`; ports are those of this run.").AppendLine();
+        md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll`, `memory` is");
+        md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Memory/bin/Release/net10.0/ProfileGrid.Benchmarks.Memory.dll`; ports are those of this run.").AppendLine();
         md.AppendLine("```");
         foreach (var file in Directory.GetFiles(_results, "*.json").OrderBy(File.GetLastWriteTimeUtc))
         {
             var result = RunResult.Read(file);
-            var tool = result.Tool.StartsWith("ProfileGrid.LoadGenerator", StringComparison.Ordinal) ? "loadgen" : "tools";
+            var tool = result.Tool switch
+            {
+                _ when result.Tool.StartsWith("ProfileGrid.LoadGenerator", StringComparison.Ordinal) => "loadgen",
+                "ProfileGrid.Benchmarks.Memory" => "memory",
+                _ => "tools",
+            };
             md.AppendLine((tool + " " + string.Join(' ', result.Args.Select(Quote))).Replace(AzuriteKey, "<Azurite's well-known key>", StringComparison.Ordinal));
         }
 
