@@ -124,14 +124,14 @@ public sealed class PoisonedCustomerTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Overwrites the customer's stored state with bytes no serializer reads, as a torn or foreign write would leave it.</summary>
+    /// <summary>Overwrites the snapshot in the customer's journal head row with bytes no codec reads, as a torn or foreign write would leave it.</summary>
     private static async Task Corrupt(AzuriteProcess storage, string customerId)
     {
-        var table = new TableClient(storage.ConnectionString, "ProfileGridState");
+        var table = new TableClient(storage.ConnectionString, "ProfileGridJournals");
         var corrupted = 0;
         await foreach (var row in table.QueryAsync<TableEntity>())
         {
-            if (!row.PartitionKey.EndsWith(customerId, StringComparison.Ordinal)) continue;
+            if (row.RowKey != customerId) continue;
             row["Data"] = Enumerable.Range(0, 64).Select(i => (byte)(0xFF - i)).ToArray();
             await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
             corrupted++;

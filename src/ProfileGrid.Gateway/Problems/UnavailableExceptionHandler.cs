@@ -39,7 +39,8 @@ internal sealed partial class UnavailableExceptionHandler(
     /// row no one can read is not one of them, though the runtime reports it as an <see cref="OrleansException"/>.
     /// </summary>
     internal static bool IsTransient(Exception exception) =>
-        exception is OrleansException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException
+        exception is OrleansException or StorageUnavailableException or TimeoutException or OperationCanceledException
+            or System.Net.Sockets.SocketException or IOException
         && !CorruptStateException.IsIn(exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed because the cluster is unavailable")]

@@ -49,16 +49,23 @@ public sealed class AzureTableJournalStorage(
         var rows = _keys.For(key);
         TableEntity? head = null;
         var entries = new byte[JournalVersion.MaxEntries][];
-        await foreach (var row in Table.QueryAsync<TableEntity>(rows.Filter))
+        try
         {
-            if (row.RowKey == rows.HeadRowKey)
+            await foreach (var row in Table.QueryAsync<TableEntity>(rows.Filter))
             {
-                head = row;
+                if (row.RowKey == rows.HeadRowKey)
+                {
+                    head = row;
+                }
+                else if (rows.EntryNumber(row.RowKey) is { } number)
+                {
+                    entries[number - 1] = StatePayload.Read(row) ?? [];
+                }
             }
-            else if (rows.EntryNumber(row.RowKey) is { } number)
-            {
-                entries[number - 1] = StatePayload.Read(row) ?? [];
-            }
+        }
+        catch (Exception exception) when (TableErrors.IsUnavailable(exception))
+        {
+            throw new StorageUnavailableException($"Table '{options.TableName}' did not answer a read of journal '{key}'.", exception);
         }
 
         if (head is null)

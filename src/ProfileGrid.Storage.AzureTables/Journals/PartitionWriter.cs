@@ -139,9 +139,12 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
         {
             // Nothing says which write is at fault, or whether any was applied: every grain reads its journal again.
             JournalLog.TransactionFailed(logger, exception, partitionKey, batch.Count, actions.Count);
+            var failure = TableErrors.IsUnavailable(exception)
+                ? new StorageUnavailableException($"Table '{table.Name}' did not answer a transaction of {batch.Count} journal writes; whether it took effect is unknown.", exception)
+                : exception;
             foreach (var unit in batch)
             {
-                unit.Fail(exception);
+                unit.Fail(failure);
             }
 
             return [];

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 using ProfileGrid.Testing;
 
@@ -31,13 +32,15 @@ public sealed class JournalOutageTests : IAsyncLifetime
         var snapshot = storage.WriteAsync("bob", JournalVersion.None, JournalWrite.Snapshot("bob"u8.ToArray()));
         var replace = storage.WriteAsync("ann", version, JournalWrite.Snapshot("replaced"u8.ToArray()));
 
-        // The table client's own error, after its retries: the grain sees an outage, not a conflict.
+        // An outage, not a conflict, carrying the table client's own error after its retries.
         foreach (var write in new[] { append, snapshot, replace })
         {
-            var error = await Assert.ThrowsAsync<AggregateException>(() => write);
-            Assert.All(error.InnerExceptions, inner => Assert.Equal(0, Assert.IsType<RequestFailedException>(inner).Status));
+            var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => write);
+            var inner = Assert.IsType<AggregateException>(error.InnerException);
+            Assert.All(inner.InnerExceptions, failed => Assert.Equal(0, Assert.IsType<RequestFailedException>(failed).Status));
         }
 
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync("ann"));
         await _azurite.StartAsync();
 
         var read = await storage.ReadAsync("ann");
