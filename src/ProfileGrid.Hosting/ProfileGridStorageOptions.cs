@@ -1,4 +1,5 @@
 using Azure.Identity;
+using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Hosting;
@@ -16,6 +17,12 @@ public sealed class ProfileGridStorageOptions
 
     public Uri? ServiceUri { get; set; }
 
+    /// <summary>
+    /// Partitions the customer journals spread over (<see cref="AzureTableJournalStorageOptions.PartitionCount"/>);
+    /// the provider's default when not set. Fixed for a deployment: changing it moves every customer's row.
+    /// </summary>
+    public int? PartitionCount { get; set; }
+
     public bool IsDurable => !string.IsNullOrWhiteSpace(ConnectionString) || ServiceUri is not null;
 
     /// <summary>True for storage on this machine (Azurite), where silos cluster on loopback too.</summary>
@@ -30,5 +37,11 @@ public sealed class ProfileGridStorageOptions
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString)) options.ConfigureTableServiceClient(ConnectionString);
         else if (ServiceUri is not null) options.ConfigureTableServiceClient(ServiceUri, new DefaultAzureCredential());
+    }
+
+    public void ApplyTo(AzureTableJournalStorageOptions options)
+    {
+        ApplyTo((AzureTableConnectionOptions)options);
+        if (PartitionCount is { } partitions) options.PartitionCount = partitions;
     }
 }

@@ -39,7 +39,7 @@ public static class SiloHosting
                 siloBuilder.Configure<ClusterMembershipOptions>(options => builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options));
             }
 
-            if (storage.IsDurable) siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, storage.ApplyTo);
+            if (storage.IsDurable) siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
             else siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
         });
 

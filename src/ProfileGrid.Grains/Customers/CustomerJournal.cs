@@ -12,12 +12,11 @@ namespace ProfileGrid.Customers;
 /// </summary>
 internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec codec, string key)
 {
-    /// <summary>The entries after a snapshot take at most this part of its size (and at most <see cref="JournalVersion.MaxEntries"/>).</summary>
+    /// <summary>The entries after a snapshot take at most this part of its size (and the journal's own bounds, <see cref="JournalVersion"/>).</summary>
     private const int SnapshotToEntries = 5;
 
     private JournalVersion _version = JournalVersion.None;
     private int _snapshotBytes;
-    private int _entryBytes;
 
     /// <summary>
     /// Whether this journal knows what is stored: it read it, or stored a write. Until then a write assumes that
@@ -27,7 +26,7 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     public bool Known { get; private set; }
 
     /// <summary>Bytes stored now: the snapshot and the entries after it.</summary>
-    public int StoredBytes => _snapshotBytes + _entryBytes;
+    public int StoredBytes => _snapshotBytes + _version.EntryBytes;
 
     /// <summary>Reads the snapshot and replays the entries after it.</summary>
     /// <exception cref="CorruptStateException">A payload does not read back.</exception>
@@ -36,7 +35,7 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
         var read = await storage.ReadAsync(key);
         var state = read.Snapshot is null ? new CustomerState() : codec.Decode<CustomerState>(read.Snapshot, key);
         foreach (var entry in read.Entries) codec.Decode<CustomerEntry>(entry, key).Replay(state);
-        (_version, _snapshotBytes, _entryBytes) = (read.Version, read.Snapshot?.Length ?? 0, read.StoredBytes - (read.Snapshot?.Length ?? 0));
+        (_version, _snapshotBytes) = (read.Version, read.Snapshot?.Length ?? 0);
         Known = true;
         return state;
     }
@@ -47,10 +46,13 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     /// </summary>
     public JournalWrite Prepare(CustomerState state, CustomerEntry entry)
     {
-        if (_version.Exists && !_version.IsFull)
+        if (_version.CanAppend(0))
         {
             var encoded = codec.Encode(entry, compress: false);
-            if (_entryBytes + encoded.Length <= _snapshotBytes / SnapshotToEntries) return JournalWrite.Append(encoded);
+            if (_version.CanAppend(encoded.Length) && _version.EntryBytes + encoded.Length <= _snapshotBytes / SnapshotToEntries)
+            {
+                return JournalWrite.Append(encoded);
+            }
         }
 
         return JournalWrite.Snapshot(codec.Encode(state, compress: true));
@@ -70,7 +72,6 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
         }
 
         Known = true;
-        if (write.Kind == JournalWriteKind.Snapshot) (_snapshotBytes, _entryBytes) = (write.Payload.Length, 0);
-        else _entryBytes += write.Payload.Length;
+        if (write.Kind == JournalWriteKind.Snapshot) _snapshotBytes = write.Payload.Length;
     }
 }

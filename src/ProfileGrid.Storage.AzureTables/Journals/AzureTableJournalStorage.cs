@@ -12,9 +12,9 @@ using ProfileGrid.Storage.AzureTables.Tables;
 namespace ProfileGrid.Storage.AzureTables.Journals;
 
 /// <summary>
-/// Journals on one Azure table. A journal is a head row (the snapshot and the number of entries after it) and one
-/// row per entry; every write changes the head row under its ETag, so a write that does not extend the version it
-/// names fails whole. Writes to one partition share entity-group transactions (<see cref="PartitionWriter"/>).
+/// Journals on one Azure table, a row each (<see cref="JournalRow"/>): every write is one operation on that row under
+/// its ETag, so a write that does not extend the version it names fails, and a read is one point read. Writes to
+/// one partition share entity-group transactions (<see cref="PartitionWriter"/>); a lone write goes as a plain request.
 /// </summary>
 public sealed class AzureTableJournalStorage(
     string name,
@@ -22,8 +22,6 @@ public sealed class AzureTableJournalStorage(
     IOptions<ClusterOptions> clusterOptions,
     ILogger<AzureTableJournalStorage> logger) : IJournalStorage, ILifecycleParticipant<ISiloLifecycle>
 {
-    private const string EntriesProperty = "Entries";
-
     private readonly JournalKeys _keys = new(clusterOptions.Value.ServiceId, options.PartitionCount);
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
     private TableClient? _table;
@@ -46,85 +44,65 @@ public sealed class AzureTableJournalStorage(
 
     public async Task<JournalRead> ReadAsync(string key)
     {
-        var rows = _keys.For(key);
-        TableEntity? head = null;
-        var entries = new byte[JournalVersion.MaxEntries][];
+        var row = _keys.For(key);
+        NullableResponse<TableEntity> response;
         try
         {
-            await foreach (var row in Table.QueryAsync<TableEntity>(rows.Filter))
-            {
-                if (row.RowKey == rows.HeadRowKey)
-                {
-                    head = row;
-                }
-                else if (rows.EntryNumber(row.RowKey) is { } number)
-                {
-                    entries[number - 1] = StatePayload.Read(row) ?? [];
-                }
-            }
+            response = await Table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey);
         }
         catch (Exception exception) when (TableErrors.IsUnavailable(exception))
         {
             throw new StorageUnavailableException($"Table '{options.TableName}' did not answer a read of journal '{key}'.", exception);
         }
 
-        if (head is null)
+        if (!response.HasValue) return JournalRead.Empty;
+        var entity = response.Value!;
+        var count = entity.GetInt32(JournalRow.EntriesProperty) ?? 0;
+        var entries = new byte[Math.Clamp(count, 0, JournalVersion.MaxEntries)][];
+        for (var number = 1; number <= entries.Length; number++)
         {
-            return JournalRead.Empty;
+            entries[number - 1] = StatePayload.Read(entity, JournalRow.EntryProperty(number))!;
         }
 
-        var count = head.GetInt32(EntriesProperty) ?? 0;
-        if (count is < 0 or > JournalVersion.MaxEntries || entries.Take(count).Any(entry => entry is null))
+        if (count is < 0 or > JournalVersion.MaxEntries || entries.Any(entry => entry is null))
         {
             throw new CorruptStateException(
-                $"Journal '{key}' in table '{options.TableName}' ({rows.PartitionKey}, {rows.HeadRowKey}) counts {count} entries but not all of them are stored; repair or erase it.");
+                $"Journal '{key}' in table '{options.TableName}' ({row.PartitionKey}, {row.RowKey}) counts {count} entries but not all of them are stored; repair or erase it.");
         }
 
-        // Rows past the count cannot outlive the write that dropped them (it deletes them in the same transaction).
-        return new JournalRead(new JournalVersion(count, head.ETag.ToString()), StatePayload.Read(head) ?? [], entries[..count]);
+        var version = new JournalVersion(count, entries.Sum(entry => entry.Length), entity.ETag.ToString());
+        return new JournalRead(version, StatePayload.Read(entity) ?? [], entries);
     }
 
     public async Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
     {
         var next = expected.After(write, "pending");
-        var rows = _keys.For(key);
-        var unit = new TransactionUnit(key, expected, Actions(rows, expected, write), write.Payload.Length);
-        var etag = await _writers.GetOrAdd(rows.PartitionKey, NewWriter).WriteAsync(unit);
+        var row = _keys.For(key);
+        var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length);
+        var etag = await _writers.GetOrAdd(row.PartitionKey, NewWriter).WriteAsync(unit);
         return next with { Tag = etag.ToString() };
     }
 
-    private static List<TableTransactionAction> Actions(JournalRows rows, JournalVersion expected, JournalWrite write)
+    /// <summary>
+    /// One operation on the journal's row: an append merges the new entry and count into it (the rest of the row
+    /// stays as it is), a snapshot replaces the whole row (dropping the entries), a first snapshot adds it.
+    /// </summary>
+    private static TableTransactionAction Action(JournalRow row, JournalVersion expected, JournalWrite write)
     {
+        var entity = new TableEntity(row.PartitionKey, row.RowKey);
         if (write.Kind == JournalWriteKind.Append)
         {
             var number = expected.Entries + 1;
-            var head = new TableEntity(rows.PartitionKey, rows.HeadRowKey) { [EntriesProperty] = number };
-            return
-            [
-                new(TableTransactionActionType.UpdateMerge, head, new ETag(expected.Tag!)),
-                new(TableTransactionActionType.Add, Payload(new TableEntity(rows.PartitionKey, rows.EntryRowKey(number)), write.Payload)),
-            ];
+            entity[JournalRow.EntriesProperty] = number;
+            StatePayload.Write(entity, write.Payload, JournalRow.EntryProperty(number));
+            return new(TableTransactionActionType.UpdateMerge, entity, new ETag(expected.Tag!));
         }
 
-        var snapshot = Payload(new TableEntity(rows.PartitionKey, rows.HeadRowKey) { [EntriesProperty] = 0 }, write.Payload);
-        if (!expected.Exists)
-        {
-            return [new(TableTransactionActionType.Add, snapshot)];
-        }
-
-        List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, snapshot, new ETag(expected.Tag!))];
-        for (var number = 1; number <= expected.Entries; number++)
-        {
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(rows.PartitionKey, rows.EntryRowKey(number)), ETag.All));
-        }
-
-        return actions;
-    }
-
-    private static TableEntity Payload(TableEntity entity, ReadOnlyMemory<byte> payload)
-    {
-        StatePayload.Write(entity, payload);
-        return entity;
+        entity[JournalRow.EntriesProperty] = 0;
+        StatePayload.Write(entity, write.Payload);
+        return expected.Exists
+            ? new(TableTransactionActionType.UpdateReplace, entity, new ETag(expected.Tag!))
+            : new(TableTransactionActionType.Add, entity);
     }
 
     private PartitionWriter NewWriter(string partitionKey) => new(Table, partitionKey, Metrics, logger);

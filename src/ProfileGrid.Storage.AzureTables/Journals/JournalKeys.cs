@@ -6,7 +6,7 @@ using ProfileGrid.Storage.AzureTables.Tables;
 namespace ProfileGrid.Storage.AzureTables.Journals;
 
 /// <summary>
-/// Maps a journal key to its rows. The partition is the service plus a bucket, a stable hash of the key modulo the
+/// Maps a journal key to its row. The partition is the service plus a bucket, a stable hash of the key modulo the
 /// partition count: a service's load spreads over that many partitions, and each partition holds many journals, so
 /// their writes can share one entity-group transaction.
 /// </summary>
@@ -28,9 +28,9 @@ internal sealed class JournalKeys
 
     public string PartitionKey(int bucket) => string.Create(CultureInfo.InvariantCulture, $"{_servicePrefix}{bucket:D4}");
 
-    public JournalRows For(string key)
+    public JournalRow For(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return new JournalRows(PartitionKey(Bucket(key)), TableKey.SanitizePrefix(key, JournalRows.EntryDigits));
+        return new JournalRow(PartitionKey(Bucket(key)), TableKey.SanitizePrefix(key, suffixChars: 0));
     }
 }

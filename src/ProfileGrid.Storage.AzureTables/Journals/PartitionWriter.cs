@@ -6,9 +6,10 @@ using ProfileGrid.Storage.AzureTables.Tables;
 namespace ProfileGrid.Storage.AzureTables.Journals;
 
 /// <summary>
-/// Group commit for one partition: writes queue here, and whenever no transaction is in flight, everything queued
-/// (within the transaction limits) goes in one entity-group transaction. Writes that arrive meanwhile go in the
-/// next one, so the batch grows with the load and an idle partition answers a lone write at once, without timers.
+/// Group commit for one partition: writes queue here, and whenever no request is in flight, everything queued
+/// (within the transaction limits) goes in one entity-group transaction, or as a plain single-row request when it
+/// is one write. Writes that arrive meanwhile go in the next request, so batches grow with the load and an idle
+/// partition answers a lone write at once, without timers.
 /// </summary>
 internal sealed class PartitionWriter(TableClient table, string partitionKey, JournalMetrics metrics, ILogger logger)
 {
@@ -18,7 +19,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
     /// <summary>
     /// Payload bytes per transaction: base64 makes 3 MiB of them 4 MiB on the wire, Azure's limit for a
     /// transaction, so 2 MiB leaves room for the encoding, the headers and the other properties. A single
-    /// write, at most one row of payload (960 KiB), always fits on its own.
+    /// write, at most one row of payload, always fits on its own.
     /// </summary>
     public const int MaxPayloadBytes = 2 * 1024 * 1024;
 
@@ -26,7 +27,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
     private List<TransactionUnit> _queue = [];
     private bool _submitting;
 
-    /// <summary>Queues <paramref name="unit"/>; the task ends with the head row's new ETag once it commits.</summary>
+    /// <summary>Queues <paramref name="unit"/>; the task ends with the row's new ETag once it commits.</summary>
     public Task<ETag> WriteAsync(TransactionUnit unit)
     {
         lock (_gate)
@@ -40,7 +41,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
             _submitting = true;
         }
 
-        // Starts the transaction right here, so a lone write pays no hand-off; the loop continues off this caller's
+        // Starts the request right here, so a lone write pays no hand-off; the loop continues off this caller's
         // scheduler (ConfigureAwait(false)), since it serves every grain of the partition.
         _ = SubmitQueuedAsync();
         return unit.Completion;
@@ -50,7 +51,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
     {
         while (TakeBatch() is { Count: > 0 } batch)
         {
-            var retry = await SubmitAsync(batch).ConfigureAwait(false);
+            var retry = batch.Count == 1 ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
             if (retry.Count > 0)
             {
                 lock (_gate)
@@ -68,16 +69,14 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
         {
             var batch = new List<TransactionUnit>();
             var rest = new List<TransactionUnit>();
-            var heads = new HashSet<string>(StringComparer.Ordinal);
-            int operations = 0, payloadBytes = 0;
+            var rows = new HashSet<string>(StringComparer.Ordinal);
+            var payloadBytes = 0;
             foreach (var unit in _queue)
             {
-                var fits = batch.Count == 0
-                    || (operations + unit.Actions.Count <= MaxOperations && payloadBytes + unit.PayloadBytes <= MaxPayloadBytes);
-                if (fits && heads.Add(unit.HeadRowKey))
+                var fits = batch.Count == 0 || (batch.Count < MaxOperations && payloadBytes + unit.PayloadBytes <= MaxPayloadBytes);
+                if (fits && rows.Add(unit.RowKey))
                 {
                     batch.Add(unit);
-                    operations += unit.Actions.Count;
                     payloadBytes += unit.PayloadBytes;
                 }
                 else
@@ -92,56 +91,68 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
         }
     }
 
-    /// <summary>Submits <paramref name="batch"/> and settles its units; returns the units to submit again.</summary>
-    private async Task<List<TransactionUnit>> SubmitAsync(List<TransactionUnit> batch)
+    /// <summary>Sends one write as a plain request: cheaper for the table than a transaction of one.</summary>
+    private async Task<List<TransactionUnit>> SubmitAloneAsync(TransactionUnit unit)
     {
-        var actions = batch.SelectMany(unit => unit.Actions).ToList();
-        metrics.Submitted(actions.Count);
+        metrics.Submitted(operations: 1);
         try
         {
-            var responses = (await table.SubmitTransactionAsync(actions).ConfigureAwait(false)).Value;
-            var index = 0;
-            foreach (var unit in batch)
-            {
-                if (responses[index].Headers.ETag is { } etag)
-                {
-                    unit.Commit(etag);
-                }
-                else
-                {
-                    unit.Fail(new InvalidOperationException($"Table '{table.Name}' committed a journal write but returned no ETag for its head row; read the journal again."));
-                }
+            var action = unit.Action;
+            var response = action.ActionType == TableTransactionActionType.Add
+                ? await table.AddEntityAsync(action.Entity).ConfigureAwait(false)
+                : await table.UpdateEntityAsync(action.Entity, action.ETag,
+                    action.ActionType == TableTransactionActionType.UpdateMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace).ConfigureAwait(false);
+            Settle(unit, response.Headers.ETag);
+            metrics.Committed(1);
+        }
+        catch (RequestFailedException exception) when (exception.IsContention())
+        {
+            JournalLog.Stale(logger, partitionKey, unit.RowKey, exception.Status, exception.ErrorCode);
+            unit.FailAsStale(exception);
+        }
+        catch (Exception exception)
+        {
+            JournalLog.TransactionFailed(logger, exception, partitionKey, 1, 1);
+            unit.Fail(Unavailable(exception, 1));
+        }
 
-                index += unit.Actions.Count;
-            }
+        return [];
+    }
 
+    /// <summary>Submits <paramref name="batch"/> as a transaction and settles its units; returns the units to submit again.</summary>
+    private async Task<List<TransactionUnit>> SubmitAsync(List<TransactionUnit> batch)
+    {
+        metrics.Submitted(batch.Count);
+        try
+        {
+            var responses = (await table.SubmitTransactionAsync(batch.Select(unit => unit.Action)).ConfigureAwait(false)).Value;
+            for (var index = 0; index < batch.Count; index++) Settle(batch[index], responses[index].Headers.ETag);
             metrics.Committed(batch.Count);
             return [];
         }
-        catch (TableTransactionFailedException exception) when (UnitAt(batch, exception.FailedTransactionActionIndex) is { } failed)
+        catch (TableTransactionFailedException exception) when (exception.FailedTransactionActionIndex is { } index && index >= 0 && index < batch.Count)
         {
-            // Azure applied nothing and named the operation it refused: only that operation's write fails.
+            // Azure applied nothing and named the operation it refused: only that write fails, the others go again.
+            var failed = batch[index];
             if (exception.IsContention())
             {
-                JournalLog.Stale(logger, partitionKey, failed.HeadRowKey, exception.Status, exception.ErrorCode);
+                JournalLog.Stale(logger, partitionKey, failed.RowKey, exception.Status, exception.ErrorCode);
                 failed.FailAsStale(exception);
             }
             else
             {
-                JournalLog.WriteRefused(logger, exception, partitionKey, failed.HeadRowKey, exception.Status);
+                JournalLog.WriteRefused(logger, exception, partitionKey, failed.RowKey, exception.Status);
                 failed.Fail(exception);
             }
 
-            batch.Remove(failed);
+            batch.RemoveAt(index);
             return batch;
         }
         catch (Exception exception)
         {
             // Nothing says which write is at fault, or whether any was applied: every grain reads its journal again.
-            JournalLog.TransactionFailed(logger, exception, partitionKey, batch.Count, actions.Count);
-            var failure = TableErrors.IsUnavailable(exception)
-                ? new StorageUnavailableException($"Table '{table.Name}' did not answer a transaction of {batch.Count} journal writes; whether it took effect is unknown.", exception)
-                : exception;
+            JournalLog.TransactionFailed(logger, exception, partitionKey, batch.Count, batch.Count);
+            var failure = Unavailable(exception, batch.Count);
             foreach (var unit in batch)
             {
                 unit.Fail(failure);
@@ -151,23 +162,13 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
         }
     }
 
-    private static TransactionUnit? UnitAt(List<TransactionUnit> batch, int? actionIndex)
+    private void Settle(TransactionUnit unit, ETag? etag)
     {
-        if (actionIndex is not { } index || index < 0)
-        {
-            return null;
-        }
-
-        foreach (var unit in batch)
-        {
-            if (index < unit.Actions.Count)
-            {
-                return unit;
-            }
-
-            index -= unit.Actions.Count;
-        }
-
-        return null;
+        if (etag is { } committed) unit.Commit(committed);
+        else unit.Fail(new InvalidOperationException($"Table '{table.Name}' committed a journal write but returned no ETag for its row; read the journal again."));
     }
+
+    private Exception Unavailable(Exception exception, int writes) => TableErrors.IsUnavailable(exception)
+        ? new StorageUnavailableException($"Table '{table.Name}' did not answer a request of {writes} journal writes; whether it took effect is unknown.", exception)
+        : exception;
 }

@@ -2,7 +2,10 @@ using Azure.Data.Tables;
 
 namespace ProfileGrid.Storage.AzureTables.Storage;
 
-/// <summary>Spreads a serialized state over binary properties <c>Data</c>, <c>Data1</c>, … and joins it back.</summary>
+/// <summary>
+/// Spreads a payload over binary properties <c>Data</c>, <c>Data1</c>, … (or another base name) and joins it back:
+/// a binary property holds at most 64 KiB.
+/// </summary>
 internal static class StatePayload
 {
     public const int ChunkSize = 64 * 1024;
@@ -10,7 +13,7 @@ internal static class StatePayload
     public const int MaxSize = ChunkSize * MaxChunks;
     private const string BaseName = "Data";
 
-    public static void Write(TableEntity entity, ReadOnlyMemory<byte> payload)
+    public static void Write(TableEntity entity, ReadOnlyMemory<byte> payload, string baseName = BaseName)
     {
         if (payload.Length > MaxSize)
         {
@@ -21,20 +24,20 @@ internal static class StatePayload
         {
             var start = index * ChunkSize;
             var chunk = payload.Slice(start, Math.Min(ChunkSize, payload.Length - start));
-            entity[PropertyName(index)] = chunk.ToArray();
+            entity[PropertyName(baseName, index)] = chunk.ToArray();
         }
     }
 
     /// <summary>The stored payload, or null for an empty (cleared) record.</summary>
-    public static byte[]? Read(TableEntity entity)
+    public static byte[]? Read(TableEntity entity, string baseName = BaseName)
     {
-        if (entity.GetBinary(BaseName) is not { } first)
+        if (entity.GetBinary(baseName) is not { } first)
         {
             return null;
         }
 
         var chunks = new List<byte[]> { first };
-        for (var index = 1; index < MaxChunks && entity.GetBinary(PropertyName(index)) is { } chunk; index++)
+        for (var index = 1; index < MaxChunks && entity.GetBinary(PropertyName(baseName, index)) is { } chunk; index++)
         {
             chunks.Add(chunk);
         }
@@ -50,5 +53,5 @@ internal static class StatePayload
         return payload;
     }
 
-    private static string PropertyName(int index) => index == 0 ? BaseName : $"{BaseName}{index}";
+    private static string PropertyName(string baseName, int index) => index == 0 ? baseName : $"{baseName}{index}";
 }

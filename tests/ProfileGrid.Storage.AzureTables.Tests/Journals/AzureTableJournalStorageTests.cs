@@ -19,7 +19,7 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
     private readonly List<JournalHarness> _harnesses = [];
 
     [Fact]
-    public async Task A_journal_is_a_head_row_and_one_row_per_entry_in_a_partition_chosen_by_hash()
+    public async Task A_journal_is_one_row_holding_the_snapshot_and_the_entries_in_a_partition_chosen_by_hash()
     {
         var harness = await StartAsync(partitionCount: 8);
         const string key = "customer:ann/1!%";
@@ -31,13 +31,14 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
 
         var bucket = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % 8;
         Assert.All(rows, row => Assert.Equal($"{JournalHarness.ServiceId}!000{bucket}", row.PartitionKey));
-        Assert.Equal(["customer:ann~2F1~21~25", "customer:ann~2F1~21~25!01", "customer:ann~2F1~21~25!02"], rows.Select(row => row.RowKey));
-        Assert.Equal(2, rows[0].GetInt32("Entries"));
-        Assert.Equal([[1], [2], [3]], rows.Select(row => row.GetBinary("Data")));
+        var row = Assert.Single(rows);
+        Assert.Equal("customer:ann~2F1~21~25", row.RowKey);
+        Assert.Equal(2, row.GetInt32("Entries"));
+        Assert.Equal([[1], [2], [3]], new[] { "Data", "E01", "E02" }.Select(row.GetBinary));
     }
 
     [Fact]
-    public async Task A_snapshot_deletes_the_entry_rows_it_replaces()
+    public async Task A_snapshot_replaces_the_row_and_drops_the_entries()
     {
         var harness = await StartAsync(partitionCount: 1);
         var version = await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
@@ -49,27 +50,44 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         var row = Assert.Single(await harness.RowsAsync());
         Assert.Equal("ann", row.RowKey);
         Assert.Equal(0, row.GetInt32("Entries"));
+        Assert.Equal([4], row.GetBinary("Data"));
+        Assert.DoesNotContain(row.Keys, name => name.StartsWith('E') && name != "Entries");
     }
 
     [Fact]
-    public async Task A_payload_larger_than_a_row_is_refused_before_anything_is_sent()
+    public async Task Payloads_past_the_journal_bounds_are_refused_before_anything_is_sent()
     {
         var harness = await StartAsync(partitionCount: 1);
         var version = await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
-        var transactions = harness.Storage.Metrics.Transactions;
+        version = await harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[JournalVersion.MaxEntryBytes - 10]));
+        var requests = harness.Storage.Metrics.Requests;
 
-        var error = await Assert.ThrowsAsync<StateTooLargeException>(
-            () => harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[StatePayload.MaxSize + 1])));
+        await Assert.ThrowsAsync<ArgumentException>(() => harness.Storage.WriteAsync("ann", version, JournalWrite.Append(new byte[11])));
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => harness.Storage.WriteAsync("ann", version, JournalWrite.Snapshot(new byte[JournalVersion.MaxSnapshotBytes + 1])));
 
-        Assert.Equal(StatePayload.MaxSize + 1, error.Size);
-        Assert.Equal(transactions, harness.Storage.Metrics.Transactions);
+        Assert.Equal(requests, harness.Storage.Metrics.Requests);
         Assert.Equal(version, (await harness.Storage.ReadAsync("ann")).Version);
+    }
+
+    [Fact]
+    public async Task A_journal_at_its_bounds_fits_in_one_row()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var version = await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[JournalVersion.MaxSnapshotBytes]));
+        var entry = new byte[JournalVersion.MaxEntryBytes / JournalVersion.MaxEntries];
+        for (var i = 0; i < JournalVersion.MaxEntries; i++) version = await harness.Storage.WriteAsync("ann", version, JournalWrite.Append(entry));
+
+        var read = await harness.Storage.ReadAsync("ann");
+
+        Assert.Equal((JournalVersion.MaxEntries, JournalVersion.MaxEntryBytes), (read.Version.Entries, read.Version.EntryBytes));
+        Assert.Equal(JournalVersion.MaxSnapshotBytes + JournalVersion.MaxEntryBytes, read.StoredBytes);
     }
 
     [Theory]
     [InlineData(200, 4)]
     [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount)]
-    public async Task Concurrent_writes_to_many_journals_share_one_transaction_per_partition_and_round(int journals, int partitionCount)
+    public async Task Concurrent_writes_to_many_journals_share_one_request_per_partition_and_round(int journals, int partitionCount)
     {
         var harness = await StartAsync(partitionCount);
         var keys = Enumerable.Range(0, journals).Select(i => $"customer:{i}").ToList();
@@ -81,23 +99,22 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         var snapshots = keys.Select(key => harness.Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Encoding.UTF8.GetBytes(key)))).ToList();
         _gate.Open();
         var versions = await Task.WhenAll(snapshots);
-        var snapshotTransactions = harness.Storage.Metrics.Transactions;
+        var snapshotRequests = harness.Storage.Metrics.Requests;
 
         _gate.Close();
         var appends = keys.Select((key, i) => harness.Storage.WriteAsync(key, versions[i], JournalWrite.Append(Encoding.UTF8.GetBytes($"entry of {key}")))).ToList();
         _gate.Open();
         await Task.WhenAll(appends);
         clock.Stop();
-        var appendTransactions = harness.Storage.Metrics.Transactions - snapshotTransactions;
-        output.WriteLine($"{journals} snapshots in {snapshotTransactions} transactions, {journals} appends in {appendTransactions} transactions; "
+        var appendRequests = harness.Storage.Metrics.Requests - snapshotRequests;
+        output.WriteLine($"{journals} snapshots in {snapshotRequests} requests, {journals} appends in {appendRequests} requests; "
             + $"{harness.Storage.Metrics.Operations} operations in {clock.ElapsedMilliseconds} ms over {perPartition.Count} partitions "
             + $"({perPartition.Min()} to {perPartition.Max()} journals each)");
 
-        // Per partition: the first write alone, then everything queued behind it, 100 operations at a time
-        // (a new journal's snapshot is one operation, an append two).
-        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), snapshotTransactions);
-        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 50)), appendTransactions);
-        Assert.True(snapshotTransactions + appendTransactions < 2 * journals / 4);
+        // Per partition: the first write alone, then everything queued behind it, 100 writes (operations) at a time.
+        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), snapshotRequests);
+        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), appendRequests);
+        Assert.True(snapshotRequests + appendRequests < 2 * journals / 4);
         Assert.Equal(2 * journals, harness.Storage.Metrics.Writes);
         var reads = await Task.WhenAll(keys.Select(key => harness.Storage.ReadAsync(key)));
         Assert.All(keys.Zip(reads), pair => Assert.Equal($"entry of {pair.First}", Encoding.UTF8.GetString(Assert.Single(pair.Second.Entries))));
@@ -116,10 +133,10 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         }
 
         var moved = await storage.WriteAsync("bob", versions["bob"], JournalWrite.Append("moved"u8.ToArray()));
-        var transactions = storage.Metrics.Transactions;
+        var requests = storage.Metrics.Requests;
         var operations = storage.Metrics.Operations;
 
-        // One write in flight; the four behind it go in the next transaction, bob's (second) from a stale version.
+        // One write in flight; the four behind it go in the next request, a transaction, bob's (second) from a stale version.
         _gate.Close();
         var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot("eve"u8.ToArray()));
         var writes = keys.ToDictionary(key => key, key => storage.WriteAsync(key, versions[key], JournalWrite.Append("second"u8.ToArray())));
@@ -129,9 +146,9 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         await Assert.ThrowsAsync<InconsistentStateException>(() => writes["bob"]);
         await Task.WhenAll(writes["ann"], writes["cat"], writes["dan"]);
 
-        // eve alone (1 operation); ann, bob, cat, dan refused at bob's (8); ann, cat, dan again (6).
-        Assert.Equal(3, storage.Metrics.Transactions - transactions);
-        Assert.Equal(1 + 8 + 6, storage.Metrics.Operations - operations);
+        // eve alone (1 operation); ann, bob, cat, dan refused at bob's (4); ann, cat, dan again (3).
+        Assert.Equal(3, storage.Metrics.Requests - requests);
+        Assert.Equal(1 + 4 + 3, storage.Metrics.Operations - operations);
         var bob = await storage.ReadAsync("bob");
         Assert.Equal(moved, bob.Version);
         Assert.Equal(["moved"], bob.Entries.Select(Encoding.UTF8.GetString));
@@ -148,7 +165,7 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
     {
         var harness = await StartAsync(partitionCount: 1);
         var storage = harness.Storage;
-        var payload = new byte[900 * 1024];
+        var payload = new byte[700 * 1024];
 
         _gate.Close();
         var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
@@ -157,8 +174,8 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         await opener;
         await Task.WhenAll(writes);
 
-        // eve alone; ann and bob (1.8 MiB) fit the 2 MiB payload budget of one transaction; cat goes in the next.
-        Assert.Equal(3, storage.Metrics.Transactions);
+        // eve alone; ann and bob (1.4 MiB) fit the 2 MiB payload budget of one transaction; cat goes in the next.
+        Assert.Equal(3, storage.Metrics.Requests);
         Assert.Equal(payload.Length, (await storage.ReadAsync("cat")).Snapshot!.Length);
     }
 

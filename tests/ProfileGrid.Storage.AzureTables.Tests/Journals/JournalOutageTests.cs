@@ -48,7 +48,7 @@ public sealed class JournalOutageTests : IAsyncLifetime
         Assert.Equal("snapshot", System.Text.Encoding.UTF8.GetString(read.Snapshot!));
         Assert.Equal(["one", "two"], read.Entries.Select(entry => System.Text.Encoding.UTF8.GetString(entry)));
         Assert.False((await storage.ReadAsync("bob")).Version.Exists);
-        Assert.Equal(["ann", "ann!01", "ann!02"], (await harness.RowsAsync()).Select(row => row.RowKey));
+        Assert.Equal(["ann"], (await harness.RowsAsync()).Select(row => row.RowKey));
 
         // The journal did not move: the version read before the outage still extends it.
         Assert.Equal(3, (await storage.WriteAsync("ann", version, JournalWrite.Append("three"u8.ToArray()))).Entries);

@@ -119,12 +119,12 @@ public abstract class JournalStorageContract
     }
 
     [Fact]
-    public async Task Payloads_of_several_hundred_kilobytes_round_trip()
+    public async Task Payloads_of_hundreds_of_kilobytes_round_trip()
     {
         var key = NewKey();
         var snapshot = Random(700 * 1024, seed: 1);
-        var first = Random(300 * 1024, seed: 2);
-        var second = Random(500 * 1024, seed: 3);
+        var first = Random(100 * 1024, seed: 2);
+        var second = Random(90 * 1024, seed: 3);
         var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(snapshot));
         version = await Storage.WriteAsync(key, version, JournalWrite.Append(first));
         version = await Storage.WriteAsync(key, version, JournalWrite.Append(second));

@@ -4,8 +4,8 @@ using Azure.Core.Pipeline;
 namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
 
 /// <summary>
-/// A client pipeline policy that holds entity-group transactions (<c>$batch</c> requests) while closed, so a test
-/// can queue writes behind a transaction in flight and know exactly what the next transaction carries.
+/// A client pipeline policy that holds writes (entity-group transactions and single-row writes; reads pass) while
+/// closed, so a test can queue writes behind a request in flight and know exactly what the next request carries.
 /// </summary>
 internal sealed class TransactionGate : HttpPipelinePolicy
 {
@@ -22,7 +22,7 @@ internal sealed class TransactionGate : HttpPipelinePolicy
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
+        if (message.Request.Method != RequestMethod.Get)
         {
             await _open.Task;
         }
