@@ -10,14 +10,15 @@ internal sealed class Watchers(TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<ICustomerObserver, (string[] Viewers, DateTimeOffset ExpiresAt)> _subscriptions = [];
+    // Created by the first watch: most customers are never watched, and an activation should cost little.
+    private Dictionary<ICustomerObserver, (string[] Viewers, DateTimeOffset ExpiresAt)>? _subscriptions;
 
     public int Count
     {
         get
         {
             RemoveExpired();
-            return _subscriptions.Count;
+            return _subscriptions?.Count ?? 0;
         }
     }
 
@@ -25,7 +26,7 @@ internal sealed class Watchers(TimeProvider clock)
     public bool Renew(ICustomerObserver observer, string[] viewers)
     {
         var before = AllViewers();
-        _subscriptions[observer] = (viewers, clock.GetUtcNow() + Lifetime);
+        (_subscriptions ??= [])[observer] = (viewers, clock.GetUtcNow() + Lifetime);
         return !before.AsSpan().SequenceEqual(AllViewers());
     }
 
@@ -33,12 +34,13 @@ internal sealed class Watchers(TimeProvider clock)
     public bool Remove(ICustomerObserver observer)
     {
         var before = AllViewers();
-        return _subscriptions.Remove(observer) && !before.AsSpan().SequenceEqual(AllViewers());
+        return _subscriptions is not null && _subscriptions.Remove(observer) && !before.AsSpan().SequenceEqual(AllViewers());
     }
 
     /// <summary>Every viewer's name once, in order.</summary>
     public string[] AllViewers()
     {
+        if (_subscriptions is null) return [];
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (viewers, _) in _subscriptions.Values) names.UnionWith(viewers);
         return [.. names];
@@ -48,6 +50,7 @@ internal sealed class Watchers(TimeProvider clock)
     public void Notify(Func<ICustomerObserver, Task> notification)
     {
         RemoveExpired();
+        if (_subscriptions is null) return;
         foreach (var observer in _subscriptions.Keys)
         {
             try
@@ -63,6 +66,7 @@ internal sealed class Watchers(TimeProvider clock)
 
     private void RemoveExpired()
     {
+        if (_subscriptions is null) return;
         var now = clock.GetUtcNow();
         List<ICustomerObserver>? expired = null;
         foreach (var (observer, (_, expiresAt)) in _subscriptions)
