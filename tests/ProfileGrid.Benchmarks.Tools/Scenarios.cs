@@ -16,23 +16,23 @@ internal static class Scenarios
     public static readonly Scenario[] Goals =
     [
         new("single events over 1,000 customers (memory)", "single-1k.memory", "single-1k.floor", "the Orleans floor", 0.5, false,
-            "Every event is its own grain call and its own write of the customer's whole state (counters, activity ring, idempotency ids), where the floor writes one counter."),
+            "Every event is its own grain call and its own write, where the floor writes one counter: the write appends the event to the customer's journal (about 150 B) or, every few writes, stores a compressed snapshot of the state (see the next row)."),
         new("batches of 100 over 1,000 customers (memory)", "batch100-1k.memory", "batch100-1k.floor", "the Orleans floor", 0.5, false,
-            "One grain call per customer of a batch, as the floor makes, but each call applies the events and serializes the customer's whole state for the write (6 KB for a typical customer, about 150 KB once 10,000 recent ids are kept: see benchmarks-micro.md), where the floor writes one counter."),
+            "One grain call per customer of a batch, as the floor makes. Each customer gets about 150 events in the run, and its journal stores a new snapshot (a 3 to 5 KB state, serialized and Brotli-compressed) every 4 to 5 writes, because entries may take only a fifth of the snapshot (that keeps a quiet customer under 2 KiB stored). A thread-time profile of this scenario (dotnet-trace, while snapshots still used Brotli quality 2) put encoding (CustomerCodec.Encode) at about 45% of the grain calls' time; the floor writes one counter."),
         new("batches of 100 over 100,000 customers (memory)", "batch100-100k.memory", "batch100-100k.floor", "the Orleans floor", 0.5, false,
-            "As above, plus an activation (and a storage read) for almost every customer of every batch: with 100,000 customers few are active yet."),
+            "As above, plus an activation for almost every customer of every batch (a new customer costs no storage read)."),
         new("one hot customer, single events (memory)", "single-hot.memory", "single-hot.floor", "the Orleans floor", 1.0, false,
-            "Concurrent calls to the customer share writes (group commit), but every write still serializes the customer's whole state (about 150 KB and 0.65 ms to serialize alone once it holds 10,000 recent ids), where the floor writes one counter per call. The goal needs a write that carries the change, not the history."),
+            "Concurrent calls share writes (group commit) and a write appends only its events, but all calls run one after another in the customer's one activation (apply, answer), and its snapshot (about 100 KB once it holds 10,000 idempotency ids, some 0.6 ms to serialize: benchmarks-micro.md) is rewritten whenever the entries reach a fifth of it: with 16 events of about 150 B per write, every 9th write or so. The floor's grain makes one tiny write per call."),
         new("the hot customer after its history (memory)", "history-hot.memory", "single-hot.memory", "its fresh rate", 0.9, false,
-            "The state written per event grows with history until its bounds (10,000 idempotency ids) are reached, then stays: the cost of history is bounded now but not nil. Note that the 'fresh' run itself sends about 10,000 events in its 20 s, so its own rate already includes most of that growth."),
+            "A write carries its events, not the history; the snapshot, rewritten every few writes, grows with history up to its bounds (10,000 idempotency ids), then stays. The 'fresh' run itself sends over 10,000 events in its 20 s, so it reaches those bounds too."),
         new("batches of 100 over 100,000 customers (Azurite)", "batch100-100k.azurite", "raw-batch", "raw 100-entity transactions (entities/s)", 0.5, false,
-            "Each customer of a batch is its own table request (a read on first activation, then a write of the whole state); raw transactions write 100 entities per request."),
+            "A new customer is one insert and no read, and the writes of a table partition share a transaction; but with 64 partitions (the default, for Azure's per-partition limits) and 16 requests of 100 events in flight, a transaction carries at most about 25 writes (1,600 over 64 partitions), where the raw probe writes 100 entities per transaction. On a single-process emulator fewer partitions (ProfileGrid:Storage:PartitionCount) would batch more; see docs/storage.md."),
         new("one hot customer, single events (Azurite)", "single-hot.azurite", "raw-single", "raw single upserts/s", 2.0, false,
-            "Concurrent events share a table write (group commit), which already puts the rate above the raw single-upsert rate; but each write carries the whole state (about 150 KB for a busy customer, against the probe's 1.5 KB entities), so a write takes longer than a raw upsert. 2× needs writes that carry the change."),
+            "Concurrent events share a table write (group commit), and a write merges only its entry into the customer's row."),
         new("live push at rest", "push-rest", "", "", 20, true,
             "The push goes event → grain → observer → hub → client; see the latency distribution."),
         new("live push while ingest runs at half its measured maximum", "push-load", "", "", 20, true,
-            "The ingest's half rate comes from a closed-loop maximum; open loop at that rate on a shared 2-core machine already queues (ingest p50 in the table below), and pushes wait behind ingest work in the same process. The probe posts the next event to a customer only after its push arrived, so n falls below the 300 scheduled when pushes lag."),
+            "GC pauses of the gateway make most of the tail (docs/realtime.md: with collections put off, p99 under ingest equalled p99 at rest), and by this run the memory gateway holds every customer of the earlier runs (over 100,000 activations and their stored journals). Open loop at half the closed-loop maximum also queues on a shared 2-core machine (ingest p50 in the table below). The probe posts the next event to a customer only after its push arrived, so n falls below the 300 scheduled when pushes lag."),
     ];
 
     /// <summary>The memory probe's runs (<c>tests/ProfileGrid.Benchmarks.Memory</c>): customers, and the empty reference grain.</summary>
@@ -40,6 +40,6 @@ internal static class Scenarios
         "The heap census of the probe says where the bytes are (table below): about 1,900 B of every activation are Orleans' own (an empty grain's: " +
         "ActivationData, its message loop and work item group, locks, the running-requests dictionary, the directory entries), and the customer " +
         "adds about 2,000 B, a few dozen objects of at most 200 B each: the state's collections, allocated at activation whether they hold " +
-        "anything or not (the counters' dictionary, bucket arrays and lists; traits, consent, watchers; the idempotency set), the grain's own " +
+        "anything or not (the counters' dictionary, bucket arrays and lists; traits, consent; the idempotency set; watchers until this run's commit, allocated on first watch since), the grain's own " +
         "objects (CustomerGrain, CustomerState, CustomerJournal, GroupCommit and its delegate), the event kept by the activity ring, and two strings.");
 }
