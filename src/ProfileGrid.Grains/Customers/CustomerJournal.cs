@@ -7,13 +7,14 @@ namespace ProfileGrid.Customers;
 /// One customer's state in its journal (<see cref="IJournalStorage"/>): a snapshot and the writes since, each entry
 /// holding only that write's changes. A write appends its entry while the entries stay small next to the snapshot
 /// and otherwise stores a new snapshot, so a write costs about its change (with snapshots amortized over the
-/// entries before them), whatever the customer's history, and what is stored stays within 1.2 snapshots.
-/// Single-threaded like the grain that owns it.
+/// entries before them), whatever the customer's history. Entries may take a fifth of a small snapshot, so that a
+/// quiet customer stays within 1.2 snapshots (2 KiB), and half of a larger one, where writes matter more than bytes
+/// stored (1.5 snapshots). Single-threaded like the grain that owns it.
 /// </summary>
 internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec codec, string key)
 {
-    /// <summary>The entries after a snapshot take at most this part of its size (and the journal's own bounds, <see cref="JournalVersion"/>).</summary>
-    private const int SnapshotToEntries = 5;
+    /// <summary>Snapshots smaller than this are small: their entries take at most a fifth of them, others' half.</summary>
+    private const int SmallSnapshotBytes = 2048;
 
     private JournalVersion _version = JournalVersion.None;
     private int _snapshotBytes;
@@ -49,7 +50,7 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
         if (_version.CanAppend(0))
         {
             var encoded = codec.Encode(entry, compress: false);
-            if (_version.CanAppend(encoded.Length) && _version.EntryBytes + encoded.Length <= _snapshotBytes / SnapshotToEntries)
+            if (_version.CanAppend(encoded.Length) && _version.EntryBytes + encoded.Length <= EntryBudget)
             {
                 return JournalWrite.Append(encoded);
             }
@@ -57,6 +58,8 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
 
         return JournalWrite.Snapshot(codec.Encode(state, compress: true));
     }
+
+    private int EntryBudget => _snapshotBytes < SmallSnapshotBytes ? _snapshotBytes / 5 : _snapshotBytes / 2;
 
     /// <summary>Stores a prepared write; after a failure, read again before the next one.</summary>
     /// <exception cref="AlreadyStoredException">The journal was not read, and turned out not to be empty.</exception>

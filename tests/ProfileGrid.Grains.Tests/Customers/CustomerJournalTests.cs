@@ -83,14 +83,20 @@ public sealed class CustomerJournalTests(ITestOutputHelper output)
         var snapshot = journal.StoredBytes;
         long written = 0;
         var snapshots = 0;
+        var lastSnapshot = snapshot;
+        var largest = 0;
         for (var n = 0; n < 1_000; n++)
         {
             var write = await Write(journal, state, Now, new EventsChange("webshop", [Event(1_000_000 + n, Now)], Now));
             written += write.Payload.Length;
-            if (write.Kind == JournalWriteKind.Snapshot) snapshots++;
+            if (write.Kind == JournalWriteKind.Snapshot) (snapshots, lastSnapshot) = (snapshots + 1, write.Payload.Length);
+            largest = Math.Max(largest, journal.StoredBytes);
+            // Past 2 KiB, the entries after a snapshot take at most half of it.
+            Assert.InRange(journal.StoredBytes, 1, lastSnapshot * 3 / 2);
         }
 
-        output.WriteLine($"history: 10,000 ids, {snapshot} B stored; 1,000 one-event writes: {written / 1_000} B each on average, {snapshots} snapshots");
+        output.WriteLine($"history: 10,000 ids, {snapshot} B stored; 1,000 one-event writes: {written / 1_000} B each on average, " +
+                         $"{snapshots} snapshots, at most {largest} B stored");
         // A whole-state write would carry the 10,000 ids every time; the journal carries about one event, with a
         // snapshot amortized over the entries before it (at most 64).
         Assert.InRange(written / 1_000, 1, snapshot / 20);
