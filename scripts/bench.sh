@@ -31,7 +31,7 @@ if [ "$micro" = true ]; then
     --artifacts .data/bench-micro
   { echo "# Micro-benchmarks"; echo
     echo "BenchmarkDotNet, short job (\`./scripts/bench.sh --micro\`), on $(nproc) cores of a shared machine: $(date -u +%Y-%m-%d)."
-    echo "Allocated is per operation; \`Bytes\` is the serialized size (Orleans' binary serializer, as grain storage uses it)."
+    echo "Allocated is per operation; \`Bytes\` is the customer state's serialized size (Orleans' binary serializer) in StateSerializationBenchmarks and the encoded payload as the journal stores it in JournalWriteBenchmarks."
     for report in .data/bench-micro/results/*-report-github.md; do echo; echo "## $(basename "$report" -report-github.md | sed 's/.*\.//')"; echo; sed -n '/^|/,$p' "$report"; done
   } >"$docs/benchmarks-micro.md"
   echo "wrote $docs/benchmarks-micro.md"

@@ -4,7 +4,8 @@ using ProfileGrid.Events;
 namespace ProfileGrid.Benchmarks;
 
 /// <summary>
-/// Customer states to measure: <c>typical</c> (50 events over 30 days, as <c>StateSizeTests.TypicalCustomer</c>) and
+/// Customer states to measure: <c>typical</c> (50 events over 30 days, each applied when it happened, as
+/// <c>StateSizeTests.TypicalCustomer</c>) and
 /// <c>hot</c> (a customer with a day of heavy traffic: the idempotency log full at 10,000 ids, every minute of the
 /// last hour and hour of the last day counted, a full activity ring), the state a busy customer writes per event.
 /// </summary>
@@ -32,14 +33,16 @@ public static class SampleCustomers
         state.Merge(new TraitPatch(
             new() { ["name"] = "\"Ann Lee\"", ["email"] = "\"ann@example.com\"", ["plan"] = "\"gold\"" },
             new() { ["email"] = true }));
-        for (var i = 0; i < 50; i++)
+        // Each event applied when it happened, so the ids of all but the last day's events have left the log.
+        var timestamps = Enumerable.Range(0, 50).Select(_ => Now.AddMinutes(-random.Next(0, 30 * 24 * 60))).Order().ToList();
+        foreach (var timestamp in timestamps)
         {
             var type = types[random.Next(types.Length)];
             var customerEvent = new CustomerEvent(
-                Guid.NewGuid().ToString(), type, Now.AddMinutes(-random.Next(0, 30 * 24 * 60)), type == "purchase" ? random.Next(5, 300) + 0.99m : null,
+                Guid.NewGuid().ToString(), type, timestamp, type == "purchase" ? random.Next(5, 300) + 0.99m : null,
                 channels[random.Next(channels.Length)], type == "page_view" ? $$"""{"path":"/products/{{random.Next(1000)}}"}""" : null);
-            state.AppliedEvents.TryAdd(IdempotencyLog.ScopeOf("webshop"), customerEvent.Id, Now);
-            state.Apply(customerEvent, Now);
+            state.Apply("webshop", [customerEvent], timestamp);
+            state.Compact(timestamp);
         }
 
         state.Compact(Now);
