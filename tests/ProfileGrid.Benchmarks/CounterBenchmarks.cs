@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ProfileGrid.Counters;
 using ProfileGrid.Customers;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ProfileGrid.Customers;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks;
 

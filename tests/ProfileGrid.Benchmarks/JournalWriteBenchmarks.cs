@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks;
 

@@ -1,3 +1,3 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(ProfileGrid.Benchmarks.SampleCustomers).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(ProfileGrid.Benchmarks.JournalWriteBenchmarks).Assembly).Run(args);

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using ProfileGrid.Customers;
+using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks;
 

@@ -1,5 +1,6 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
+using ProfileGrid.Testing;
 using Xunit.Abstractions;
 
 namespace ProfileGrid.Grains.Tests.Customers;
@@ -9,35 +10,8 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>
-    /// 50 events of 5 types over the last 30 days, each applied when it happened (so the ids of all but the last
-    /// day's events have left the idempotency log), three traits and one consent flag.
-    /// </summary>
-    internal static CustomerState TypicalCustomer(int events = 50)
-    {
-        string[] types = ["page_view", "page_view", "page_view", "email_open", "cart_add", "purchase", "support_call"];
-        string[] channels = ["web", "web", "email", "pos", "call_centre"];
-        var random = new Random(7);
-        var state = new CustomerState();
-        state.Merge(new TraitPatch(
-            new() { ["name"] = "\"Ann Lee\"", ["email"] = "\"ann@example.com\"", ["plan"] = "\"gold\"" },
-            new() { ["email"] = true }));
-        var timestamps = Enumerable.Range(0, events).Select(_ => Now.AddMinutes(-random.Next(0, 30 * 24 * 60))).Order().ToList();
-        foreach (var timestamp in timestamps)
-        {
-            var type = types[random.Next(types.Length)];
-            var customerEvent = new CustomerEvent(
-                Guid.NewGuid().ToString(), type, timestamp, type == "purchase" ? random.Next(5, 300) + 0.99m : null,
-                channels[random.Next(channels.Length)], type == "page_view" ? $$"""{"path":"/products/{{random.Next(1000)}}"}""" : null);
-            var applied = state.Apply("webshop", [customerEvent], timestamp);
-            Assert.Single(applied.Applied);
-            state.Compact(timestamp);
-        }
-
-        state.Compact(Now);
-        state.Seq = events;
-        return state;
-    }
+    /// <summary>50 events of 5 types over the last 30 days, each applied when it happened; three traits and one consent flag.</summary>
+    internal static CustomerState TypicalCustomer() => SampleCustomers.Build("typical");
 
     [Fact]
     public void A_typical_customers_counters_take_at_most_2_KiB()
@@ -58,6 +32,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         var state = TypicalCustomer();
 
         var stored = SerializerFixture.Codec.Encode(state, compress: true).Length;
+        Assert.Equal(50, state.Counters.View(Now).Sum(view => view.Total.Count));
         output.WriteLine($"snapshot as stored: {stored} B (serialized: {SerializerFixture.Serialize(state).Length} B)");
 
         Assert.InRange(stored, 1, 2048);

@@ -1,11 +1,12 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 
-namespace ProfileGrid.Benchmarks;
+namespace ProfileGrid.Testing;
 
 /// <summary>
-/// Customer states to measure: <c>typical</c> (50 events over 30 days, each applied when it happened, as
-/// <c>StateSizeTests.TypicalCustomer</c>) and
+/// Customer states the size tests and the micro-benchmarks measure: <c>typical</c> (50 events of 5 types over the
+/// last 30 days, each applied when it happened, so the ids of all but the last day's events have left the
+/// idempotency log; three traits and one consent flag) and
 /// <c>hot</c> (a customer with a day of heavy traffic: the idempotency log full at 10,000 ids, every minute of the
 /// last hour and hour of the last day counted, a full activity ring), the state a busy customer writes per event.
 /// </summary>
@@ -33,7 +34,6 @@ public static class SampleCustomers
         state.Merge(new TraitPatch(
             new() { ["name"] = "\"Ann Lee\"", ["email"] = "\"ann@example.com\"", ["plan"] = "\"gold\"" },
             new() { ["email"] = true }));
-        // Each event applied when it happened, so the ids of all but the last day's events have left the log.
         var timestamps = Enumerable.Range(0, 50).Select(_ => Now.AddMinutes(-random.Next(0, 30 * 24 * 60))).Order().ToList();
         foreach (var timestamp in timestamps)
         {
