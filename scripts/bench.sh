@@ -39,11 +39,11 @@ if [ "$micro" = true ]; then
 fi
 
 if [ "$mode" = full ]; then
-  duration=15 warmup=5 history="${history:-1000000}"
+  duration=15 warmup=5 history="${history:-1000000}" jit_warmup=20
   memory_scenarios=(single-1k batch10-1k batch100-1k batch1000-1k batch100-100k batch100-hot single-hot)
   memory_activations=100000
 else
-  duration=3 warmup=1 history="${history:-20000}"
+  duration=3 warmup=1 history="${history:-20000}" jit_warmup=6
   memory_scenarios=(single-1k batch100-1k single-hot)
   memory_activations=20000
 fi
@@ -114,6 +114,18 @@ loadgen() { dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid
 tools() { dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll "$@"; }
 field() { sed -n "s/^  \"$2\": \([0-9.]*\),*$/\1/p" "$results/$1.json"; }
 
+# warm NAME PORT: a fresh process runs unoptimized code until the runtime has recompiled its hot methods (tiered
+# compilation), which takes 10-15 s of load on these 2 cores; each target gets that much single events and batches of
+# 100 (unmeasured, customers of their own) before its first measured run, so the first scenario is not the target's JIT warm-up.
+warm() {
+  local name="$1" port="$2" batch
+  echo "== $name: ${jit_warmup} s of warm-up load" >&2
+  for batch in 1 100; do
+    loadgen --url "http://127.0.0.1:$port" --key "$producer_key" --concurrency "$concurrency" --duration "$((jit_warmup / 2))" \
+      --warmup 0 --quiet --batch "$batch" --customers 1000 --customer-prefix "warm-$batch-" --label "warm-$name" >/dev/null
+  done
+}
+
 # run NAME PORT LOADGEN-ARGS...: one measured run of the load generator, its JSON in $results/NAME.json.
 run() {
   local name="$1" port="$2"; shift 2
@@ -158,6 +170,7 @@ start_app noop tests/ProfileGrid.Benchmarks.Noop/bin/Release/net10.0 ProfileGrid
 start_app floor tests/ProfileGrid.Benchmarks.Floor/bin/Release/net10.0 ProfileGrid.Benchmarks.Floor.dll "$floor_port" \
   Floor__SiloPort="$(free_port)" Floor__GatewayPort="$(free_port)"
 start_gateway memory "$memory_port"
+warm noop "$noop_port"; warm floor "$floor_port"; warm memory "$memory_port"
 for scenario in "${memory_scenarios[@]}"; do
   read -r -a load <<<"$(scenario_args "$scenario")"
   run "$scenario.noop" "$noop_port" "${load[@]}" --customer-prefix "$scenario-"
@@ -191,6 +204,7 @@ start_azurite "$azurite_port" "$results/azurite"
 connection=$(azurite_connection_string "$azurite_port")
 durable_port=$(free_port)
 start_gateway azurite "$durable_port" ProfileGrid__Storage__ConnectionString="$connection"
+warm azurite "$durable_port"
 for kind in single batch; do
   echo "== raw-$kind" >&2
   tools tables --connection-string "$connection" --mode "$kind" --concurrency "$concurrency" --payload 1536 \
@@ -225,6 +239,10 @@ solution's own load generator (\`src/ProfileGrid.LoadGenerator\`), also a proces
   customers; 20 events/s are posted to them one at a time, and each latency runs from just before the POST until
   \`profileChanged\` with the new \`seq\` arrives. Under load, the load generator runs open loop at half the measured
   maximum of "batches of 100 over 1,000 customers" at the same time.
+
+Each target process first gets ${jit_warmup} s of unmeasured load (single events, then batches of 100, over customers of
+their own), so that the runtime has recompiled its hot code before the first measured run; every run then has its own
+${warmup} s of warm-up before the ${duration} s it measures.
 
 Load: closed loop with $concurrency connections (each posts again as soon as it is answered), customers drawn
 uniformly from the population (\`--zipf\` skews them), the event mix page_view / product_view / email_open / cart_add /

@@ -4,6 +4,8 @@ using Orleans.Storage;
 using ProfileGrid.Benchmarks.Floor;
 
 var builder = WebApplication.CreateBuilder(args);
+// As ProfileGrid logs in production (appsettings.json): nothing per request.
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var siloPort = builder.Configuration.GetValue("Floor:SiloPort", 11211);
 var gatewayPort = builder.Configuration.GetValue("Floor:GatewayPort", 30200);
 builder.UseOrleans(silo => silo

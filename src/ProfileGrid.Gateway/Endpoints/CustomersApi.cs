@@ -20,17 +20,17 @@ public static class CustomersApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, IClusterClient cluster)
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
-        var profile = await cluster.GetGrain<ICustomerGrain>(id).GetProfile();
+        var profile = await customers.Get(id).GetProfile();
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
             : TypedResults.Ok(ProfileView.From(profile));
     }
 
     /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
@@ -39,13 +39,13 @@ public static class CustomersApi
         {
             if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
             if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
-            var result = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
+            var result = await customers.Get(id).MergeTraits(patch);
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 
     /// <summary><c>{customerId, anonymousId?, traits?, consent?}</c>: sets traits and consent on the customer.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, IClusterClient cluster)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, CustomerGrains customers)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
         if (body is null) return problem!;
@@ -67,7 +67,7 @@ public static class CustomersApi
             if (!TraitReader.TryRead(traits, consent, out var patch, out var error)) return Problem.BadRequest($"{error}.");
 
             var id = customerId.GetString()!;
-            var result = await cluster.GetGrain<ICustomerGrain>(id).MergeTraits(patch);
+            var result = await customers.Get(id).MergeTraits(patch);
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }

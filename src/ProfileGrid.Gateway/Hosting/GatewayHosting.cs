@@ -25,6 +25,7 @@ public static class GatewayHosting
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddExceptionHandler<InternalErrorHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddSingleton<CustomerGrains>();
         services.AddSingleton<EventDispatcher>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
         services.AddSignalR().AddJsonProtocol(json =>

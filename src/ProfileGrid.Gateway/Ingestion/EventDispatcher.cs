@@ -9,7 +9,7 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// events. It returns only after every grain has stored its events; if any call fails it throws, and the
 /// producer retries the whole request (events already stored then count as duplicates).
 /// </summary>
-internal sealed class EventDispatcher(IClusterClient cluster)
+internal sealed class EventDispatcher(CustomerGrains customers)
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
@@ -33,7 +33,7 @@ internal sealed class EventDispatcher(IClusterClient cluster)
             var batch = new CustomerEvent[group.Count];
             for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
             groups[next] = group;
-            calls[next++] = cluster.GetGrain<ICustomerGrain>(customerKey).ApplyEvents(producer, batch);
+            calls[next++] = customers.Get(customerKey).ApplyEvents(producer, batch);
         }
 
         await Task.WhenAll(calls);

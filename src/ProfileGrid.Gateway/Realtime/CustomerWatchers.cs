@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Views;
 
@@ -11,7 +12,7 @@ namespace ProfileGrid.Gateway.Realtime;
 /// customer starts the subscription and the last one's leaving ends it.
 /// </summary>
 public sealed partial class CustomerWatchers(
-    IGrainFactory grains,
+    CustomerGrains customers,
     CustomerPushes pushes,
     CustomerSubscriptions subscriptions,
     ConnectionWatches connections,
@@ -75,7 +76,7 @@ public sealed partial class CustomerWatchers(
         foreach (var customerId in connections.RemoveConnection(connectionId)) await UnwatchAsync(connectionId, customerId);
     }
 
-    private ICustomerGrain Grain(string customerId) => grains.GetGrain<ICustomerGrain>(customerId);
+    private ICustomerGrain Grain(string customerId) => customers.Get(customerId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Watching {CustomerId} failed; the watch is kept and renewed")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception, string customerId);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 
 namespace ProfileGrid.Gateway.Realtime;
@@ -10,7 +11,7 @@ namespace ProfileGrid.Gateway.Realtime;
 /// is too. Nothing here ends the loop but the host stopping.
 /// </summary>
 internal sealed partial class WatchRenewal(
-    IGrainFactory grains,
+    CustomerGrains customers,
     CustomerSubscriptions subscriptions,
     CustomerPushes pushes,
     IOptions<RealtimeOptions> options,
@@ -42,7 +43,7 @@ internal sealed partial class WatchRenewal(
     {
         try
         {
-            var profile = await grains.GetGrain<ICustomerGrain>(customerId).Watch(pushes.Reference, viewers);
+            var profile = await customers.Get(customerId).Watch(pushes.Reference, viewers);
             if (profile is not null) pushes.Renewed(profile, options.Value.RolloverPeriod);
         }
         catch (Exception exception) when (UnavailableExceptionHandler.IsTransient(exception))
