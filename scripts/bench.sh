@@ -170,6 +170,7 @@ start_app noop tests/ProfileGrid.Benchmarks.Noop/bin/Release/net10.0 ProfileGrid
 start_app floor tests/ProfileGrid.Benchmarks.Floor/bin/Release/net10.0 ProfileGrid.Benchmarks.Floor.dll "$floor_port" \
   Floor__SiloPort="$(free_port)" Floor__GatewayPort="$(free_port)"
 start_gateway memory "$memory_port"
+memory_pid=$LAST_PID
 warm noop "$noop_port"; warm floor "$floor_port"; warm memory "$memory_port"
 for scenario in "${memory_scenarios[@]}"; do
   read -r -a load <<<"$(scenario_args "$scenario")"
@@ -179,16 +180,22 @@ for scenario in "${memory_scenarios[@]}"; do
 done
 run history-hot.memory "$memory_port" --batch 1 --customers 1 --customer-prefix history- --preload "$history"
 
-# Live push: at rest, then while ingest (batches of 100 over 1,000 customers) runs open loop at half its maximum.
+# Live push: at rest, then while ingest (batches of 100 over 1,000 customers) runs open loop at half its maximum, on a
+# gateway of its own: the one above now holds every customer of the runs before (over 100,000 activations, and memory
+# storage's in-process copy of what they stored), a heap no production gateway has, whose collections would be measured.
+stop_pid "$memory_pid"
+push_port=$(free_port)
+start_gateway push "$push_port"
+warm push "$push_port"
 push() {
   echo "== $1" >&2
-  tools push --url "http://127.0.0.1:$memory_port" --agent-key "$agent_key" --producer-key "$producer_key" \
+  tools push --url "http://127.0.0.1:$push_port" --agent-key "$agent_key" --producer-key "$producer_key" \
     --customers 5 --rate 20 --duration "$duration" --warmup "$warmup" --customer-prefix "$1-" --label "$1" --out "$results/$1.json" >/dev/null
 }
 push push-rest
 half_rate=$(awk -v eps="$(field batch100-1k.memory eventsPerSecond)" 'BEGIN { r = eps / 2 / 100; printf "%.1f", (r < 1 ? 1 : r) }')
 echo "== push-load-ingest: $half_rate requests/s of 100 events, open loop" >&2
-loadgen --url "http://127.0.0.1:$memory_port" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 \
+loadgen --url "http://127.0.0.1:$push_port" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 \
   --customers 1000 --customer-prefix push-load-ingest- --duration $((duration + warmup + 4)) --warmup 0 --quiet \
   --label push-load-ingest --out "$results/push-load-ingest.json" >/dev/null &
 ingest_pid=$!
@@ -238,7 +245,9 @@ solution's own load generator (\`src/ProfileGrid.LoadGenerator\`), also a proces
 - **push latency** (\`ProfileGrid.Benchmarks.Tools push\`): an agent's SignalR connection (\`X-Api-Key\`) watches 5
   customers; 20 events/s are posted to them one at a time, and each latency runs from just before the POST until
   \`profileChanged\` with the new \`seq\` arrives. Under load, the load generator runs open loop at half the measured
-  maximum of "batches of 100 over 1,000 customers" at the same time.
+  maximum of "batches of 100 over 1,000 customers" at the same time. Push runs against a gateway of its own (memory
+  storage, warmed up like the others), not the one that took the throughput runs and now holds their 100,000+
+  customers and memory storage's in-process copy of everything they stored.
 
 Each target process first gets ${jit_warmup} s of unmeasured load (single events, then batches of 100, over customers of
 their own), so that the runtime has recompiled its hot code before the first measured run; every run then has its own

@@ -10,9 +10,10 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// Applies events once each and stores the result before returning. An event id is unique within its
     /// <paramref name="producer"/>: two producers' events with the same id are two events. If anything fails before
     /// the state is stored, the call throws and nothing of it remains, so a retry applies the events.
+    /// The array is not copied for a call within a silo: neither side changes it once the call is made.
     /// </summary>
     [Alias("ApplyEvents")]
-    Task<ApplyEventsResult> ApplyEvents(string producer, CustomerEvent[] events);
+    Task<ApplyEventsResult> ApplyEvents(string producer, [Immutable] CustomerEvent[] events);
 
     /// <summary>The profile as of now, or null when nothing is known of this customer.</summary>
     [Alias("GetProfile"), Orleans.Concurrency.ReadOnly]
