@@ -193,14 +193,17 @@ push() {
     --customers 5 --rate 20 --duration "$duration" --warmup "$warmup" --customer-prefix "$1-" --label "$1" --out "$results/$1.json" >/dev/null
 }
 push push-rest
+ingest_warmup=$([ "$mode" = full ] && echo 10 || echo 3)
 half_rate=$(awk -v eps="$(field batch100-1k.memory eventsPerSecond)" 'BEGIN { r = eps / 2 / 100; printf "%.1f", (r < 1 ? 1 : r) }')
 echo "== push-load-ingest: $half_rate requests/s of 100 events, open loop" >&2
 loadgen --url "http://127.0.0.1:$push_port" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 \
-  --customers 1000 --customer-prefix push-load-ingest- --duration $((duration + warmup + 4)) --warmup 0 --quiet \
+  --customers 1000 --customer-prefix push-load-ingest- --duration $((duration + warmup + 4)) --warmup "$ingest_warmup" --quiet \
   --label push-load-ingest --out "$results/push-load-ingest.json" >/dev/null &
 ingest_pid=$!
 pids+=("$ingest_pid")
-sleep 2
+# The ingest's own warm-up (a fresh load generator falls behind its schedule for its first seconds and then works off
+# the backlog, which measured the backlog, not the steady load); the probe starts after it.
+sleep $((ingest_warmup + 2))
 push push-load
 wait "$ingest_pid" || true
 stop_all
