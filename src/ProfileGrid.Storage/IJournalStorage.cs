@@ -16,6 +16,6 @@ public interface IJournalStorage
     /// <summary>Appends an entry or replaces the whole journal by a snapshot, if the journal is still at <paramref name="expected"/>.</summary>
     /// <returns>The version the journal is at after the write.</returns>
     /// <exception cref="InconsistentStateException">The journal is no longer at <paramref name="expected"/>.</exception>
-    /// <exception cref="ArgumentException">An append past <see cref="JournalVersion.MaxEntries"/>, or an append to an empty journal.</exception>
+    /// <exception cref="ArgumentException">A write past the journal's bounds (<see cref="JournalVersion.MaxEntries"/>, <see cref="JournalVersion.MaxEntryBytes"/>, <see cref="JournalVersion.MaxSnapshotBytes"/>), or an append to an empty journal.</exception>
     Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write);
 }

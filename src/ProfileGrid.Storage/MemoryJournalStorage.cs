@@ -6,7 +6,8 @@ namespace ProfileGrid.Storage;
 
 /// <summary>
 /// Journals in this process's memory, for development and tests: nothing survives a restart. Each write copies its
-/// payload, as a store would, so what a grain keeps in memory never aliases what is stored.
+/// payload, as a store would, so a writer that reuses its buffer cannot change what is stored; a read hands out the
+/// stored arrays themselves, which readers only decode.
 /// </summary>
 public sealed class MemoryJournalStorage : IJournalStorage
 {

@@ -19,6 +19,9 @@ internal sealed class CustomerCodec(Serializer serializer)
     // where quality 2 gives 1,631 bytes in about 80 µs; snapshots are written often, so speed wins.
     private const int BrotliQuality = 1;
     private const int BrotliWindow = 16;
+    // Far above the largest state the customer limits allow (about 320 KB serialized, StateSizeTests): a damaged
+    // length header is refused before it is allocated.
+    private const int MaxRawBytes = 16 * 1024 * 1024;
 
     public byte[] Encode<T>(T value, bool compress)
     {
@@ -71,7 +74,9 @@ internal sealed class CustomerCodec(Serializer serializer)
 
     private static byte[] Decompress(byte[] payload)
     {
-        var raw = new byte[BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1))];
+        var length = BinaryPrimitives.ReadInt32LittleEndian(payload.AsSpan(1));
+        if (length is < 0 or > MaxRawBytes) throw new InvalidDataException($"The payload claims {length} bytes uncompressed.");
+        var raw = new byte[length];
         if (!BrotliDecoder.TryDecompress(payload.AsSpan(5), raw, out var written) || written != raw.Length)
         {
             throw new InvalidDataException("The compressed payload is damaged.");

@@ -57,6 +57,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
             {
                 if (result.Applied.Count == 0)
                 {
+                    if (!_journal.Known)
+                    {
+                        // Nothing changed, so nothing will be written to learn the stored state from: read it, then answer
+                        // the events against it (with its seq, not the empty state's).
+                        await Known();
+                        continue;
+                    }
+
                     // Duplicates of events still being written are answered once those are stored.
                     await _commit.Flushed();
                     return new ApplyEventsResult(result.Outcomes, result.Errors, _state.Seq);
@@ -121,12 +129,19 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         }
         catch (Exception exception)
         {
-            _stale = true;
-            _unstored = [];
+            Discard(exception);
             _commit.Abandon(exception);
-            LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
             throw;
         }
+    }
+
+    /// <summary>Forgets every change not stored yet and marks the state to be re-read before the next call.</summary>
+    private void Discard(Exception exception)
+    {
+        _stale = true;
+        _unstored = [];
+        // A customer stored after all is the expected way an unread activation learns of its history, not a failure.
+        if (exception is not AlreadyStoredException) LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
     }
 
     /// <summary>Stores the state as it is now: every change made since the last write.</summary>
@@ -135,20 +150,20 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         var now = _clock.GetUtcNow();
         var changes = _unstored;
         _unstored = [];
-        _state.Compact(now);
-        var seq = ++_state.Seq;
-        // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
-        var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
-        var profile = ProfileToPush(now);
+        long seq;
+        CustomerProfile? profile;
         try
         {
+            _state.Compact(now);
+            seq = ++_state.Seq;
+            // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
+            var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
+            profile = ProfileToPush(now);
             await _journal.WriteAsync(write);
         }
         catch (Exception exception)
         {
-            _stale = true;
-            _unstored = [];
-            LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
+            Discard(exception);
             throw;
         }
 

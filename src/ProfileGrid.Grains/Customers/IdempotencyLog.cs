@@ -33,8 +33,11 @@ public sealed class IdempotencyLog
 
     public int Count => _digests.Count - _forgotten;
 
+    // Ids 0 and 1 held the digests and minutes as lists before this form: a snapshot written then reads as an empty
+    // log (its ids are forgotten once, when the customer's grain is first activated by this version).
+
     /// <summary>The stored form of the digests: 8 bytes each, little-endian, oldest first.</summary>
-    [Id(0)]
+    [Id(2)]
     public byte[] Digests
     {
         get
@@ -57,7 +60,7 @@ public sealed class IdempotencyLog
     /// The stored form of when the digests were applied: per minute, oldest first, how many of them. Read after
     /// <see cref="Digests"/> (fields are read in the order of their ids), so it is checked against them.
     /// </summary>
-    [Id(1)]
+    [Id(3)]
     public MinuteRun[] Minutes
     {
         get => [.. _minutes];
@@ -112,7 +115,7 @@ public sealed class IdempotencyLog
     private void Forget(int count)
     {
         if (count == 0) return;
-        for (var i = _forgotten; i < _forgotten + count; i++) Index.Remove(_digests[i]);
+        for (var i = _forgotten; i < _forgotten + count; i++) _index?.Remove(_digests[i]);
         _forgotten += count;
         if (_forgotten >= Math.Min(CompactAfter, Count))
         {

@@ -4,7 +4,7 @@ namespace ProfileGrid.Storage.AzureTables.Journals;
 
 /// <summary>
 /// Counts what a journal storage sends to its table, on the meter <see cref="MeterName"/> (for dotnet-counters and
-/// OpenTelemetry, tagged with the provider name) and in totals of its own (for tests and benchmarks).
+/// OpenTelemetry, tagged with the provider name) and in totals of its own (read by the tests).
 /// Writes per request is the batching factor.
 /// </summary>
 internal sealed class JournalMetrics(string providerName)

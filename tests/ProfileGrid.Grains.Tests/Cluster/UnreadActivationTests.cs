@@ -55,6 +55,18 @@ public sealed class UnreadActivationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_call_that_changes_nothing_is_answered_with_the_stored_customers_seq()
+    {
+        var customerId = await StoredCustomer("e1");
+        var customer = fixture.Grains.GetGrain<ICustomerGrain>(customerId);
+
+        var result = await customer.ApplyEvents(Producer, []);
+
+        Assert.Equal(1, result.Seq);
+        Assert.Equal(1, (await customer.GetProfile())!.Counters.Single().Total.Count);
+    }
+
+    [Fact]
     public async Task Calls_that_piled_up_behind_the_first_write_are_all_applied_again_onto_the_stored_customer()
     {
         var customerId = await StoredCustomer("e0");

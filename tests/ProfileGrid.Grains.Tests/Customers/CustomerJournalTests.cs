@@ -121,10 +121,13 @@ public sealed class CustomerJournalTests(ITestOutputHelper output)
         Assert.InRange(largest, 1, 2048);
     }
 
-    [Fact]
-    public async Task A_payload_that_does_not_read_back_is_corrupt_state()
+    [Theory]
+    [InlineData(new byte[] { 1, 200, 0, 0, 0, 7, 7, 7 })]
+    [InlineData(new byte[] { 1, 0xFF, 0xFF, 0xFF, 0x7F, 7, 7, 7 })] // claims 2 GiB uncompressed
+    [InlineData(new byte[] { 1, 0xFF, 0xFF, 0xFF, 0xFF, 7, 7, 7 })] // a negative length
+    public async Task A_payload_that_does_not_read_back_is_corrupt_state(byte[] snapshot)
     {
-        await _storage.WriteAsync(Key, JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1, 200, 0, 0, 0, 7, 7, 7 }));
+        await _storage.WriteAsync(Key, JournalVersion.None, JournalWrite.Snapshot(snapshot));
 
         var exception = await Assert.ThrowsAsync<CorruptStateException>(() => NewJournal().ReadAsync());
 
