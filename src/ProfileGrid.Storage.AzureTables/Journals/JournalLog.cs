@@ -13,6 +13,6 @@ internal static partial class JournalLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal write to {PartitionKey}/{RowKey} was refused: HTTP {Status}")]
     public static partial void WriteRefused(ILogger logger, Exception exception, string partitionKey, string rowKey, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal transaction on partition {PartitionKey} failed; its {Writes} writes ({Operations} operations) fail")]
-    public static partial void TransactionFailed(ILogger logger, Exception exception, string partitionKey, int writes, int operations);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal request on partition {PartitionKey} failed; its {Writes} writes fail")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string partitionKey, int writes);
 }

@@ -110,9 +110,15 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
             JournalLog.Stale(logger, partitionKey, unit.RowKey, exception.Status, exception.ErrorCode);
             unit.FailAsStale(exception);
         }
+        catch (RequestFailedException exception) when (!TableErrors.IsUnavailable(exception))
+        {
+            // The table answered and refused this write (as it refuses one inside a transaction).
+            JournalLog.WriteRefused(logger, exception, partitionKey, unit.RowKey, exception.Status);
+            unit.Fail(exception);
+        }
         catch (Exception exception)
         {
-            JournalLog.TransactionFailed(logger, exception, partitionKey, 1, 1);
+            JournalLog.RequestFailed(logger, exception, partitionKey, 1);
             unit.Fail(Unavailable(exception, 1));
         }
 
@@ -151,7 +157,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
         catch (Exception exception)
         {
             // Nothing says which write is at fault, or whether any was applied: every grain reads its journal again.
-            JournalLog.TransactionFailed(logger, exception, partitionKey, batch.Count, batch.Count);
+            JournalLog.RequestFailed(logger, exception, partitionKey, batch.Count);
             var failure = Unavailable(exception, batch.Count);
             foreach (var unit in batch)
             {
