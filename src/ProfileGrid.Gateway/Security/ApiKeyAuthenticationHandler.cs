@@ -28,9 +28,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var presented = PresentedKey(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
         if (keys.Find(presented) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
-
-        var identity = AgentClaims.Identity(key.Name, AgentClaims.RoleName(key.Role), key.Scopes, SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new(identity), SchemeName)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(key.Principal, SchemeName)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -34,19 +34,24 @@ public sealed class CounterSeries
     internal void Compact(BucketClock now)
     {
         var from = Windows.At(now);
-        var aged = TakeOlderThan(Minutes, from.HourFromMinute);
-        foreach (var minute in aged)
+        var agedMinutes = CountOlderThan(Minutes, from.HourFromMinute);
+        for (var i = 0; i < agedMinutes; i++)
         {
+            var minute = Minutes[i];
             var hour = BucketClock.HourOfMinute(minute.Index);
             Place(int.MinValue, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from);
         }
 
-        foreach (var hour in TakeOlderThan(Hours, from.WeekFromHour))
+        Minutes.RemoveRange(0, agedMinutes);
+        var agedHours = CountOlderThan(Hours, from.WeekFromHour);
+        for (var i = 0; i < agedHours; i++)
         {
+            var hour = Hours[i];
             Place(int.MinValue, int.MinValue, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from);
         }
 
-        TakeOlderThan(Days, from.MonthFromDay);
+        Hours.RemoveRange(0, agedHours);
+        Days.RemoveRange(0, CountOlderThan(Days, from.MonthFromDay));
     }
 
     internal CounterView View(string type, BucketClock now)
@@ -110,15 +115,12 @@ public sealed class CounterSeries
         }
     }
 
-    /// <summary>Removes and returns the leading buckets whose index is below <paramref name="oldestKept"/>.</summary>
-    private static List<Bucket> TakeOlderThan(List<Bucket> buckets, int oldestKept)
+    /// <summary>How many leading buckets have an index below <paramref name="oldestKept"/>.</summary>
+    private static int CountOlderThan(List<Bucket> buckets, int oldestKept)
     {
         var stale = 0;
         while (stale < buckets.Count && buckets[stale].Index < oldestKept) stale++;
-        if (stale == 0) return [];
-        var taken = buckets.GetRange(0, stale);
-        buckets.RemoveRange(0, stale);
-        return taken;
+        return stale;
     }
 
     private static int BinarySearch(List<Bucket> buckets, int index)

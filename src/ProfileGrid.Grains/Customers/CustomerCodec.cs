@@ -9,7 +9,8 @@ namespace ProfileGrid.Customers;
 /// <summary>
 /// Turns journal payloads into bytes and back: Orleans' binary serializer, and for snapshots Brotli on top (the
 /// activity ring's repeated names and JSON compress well; idempotency digests do not). A leading format byte keeps
-/// the choice readable: payloads that do not shrink are stored plain.
+/// the choice readable: payloads that do not shrink are stored plain. Values are serialized into a buffer the
+/// thread keeps, so the only array an encode allocates is the payload it returns.
 /// </summary>
 internal sealed class CustomerCodec(Serializer serializer)
 {
@@ -19,18 +20,37 @@ internal sealed class CustomerCodec(Serializer serializer)
     // where quality 2 gives 1,631 bytes in about 80 µs; snapshots are written often, so speed wins.
     private const int BrotliQuality = 1;
     private const int BrotliWindow = 16;
+    // A state this large is mostly idempotency digests (a hot customer's 10,000 take 80 KB), which no quality
+    // compresses; quality 0 spends a fraction of quality 1's time on them (benchmarks-micro.md, JournalWriteBenchmarks).
+    private const int LargeRawBytes = 16 * 1024;
+    private const int LargeBrotliQuality = 0;
+    // The per-thread buffer is kept up to this size; a larger one (a customer near its limits) is let go after use.
+    private const int KeptBufferBytes = 512 * 1024;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
     // Far above the largest state the customer limits allow (about 320 KB serialized, StateSizeTests): a damaged
     // length header is refused before it is allocated.
     private const int MaxRawBytes = 16 * 1024 * 1024;
 
     public byte[] Encode<T>(T value, bool compress)
     {
-        var raw = serializer.SerializeToArray(value);
-        if (compress && TryCompress(raw) is { } compressed) return compressed;
-        var payload = new byte[raw.Length + 1];
-        payload[0] = Plain;
-        raw.CopyTo(payload, 1);
-        return payload;
+        var buffer = _buffer ?? new ArrayBufferWriter<byte>(4096);
+        _buffer = null;
+        try
+        {
+            serializer.Serialize(value, buffer);
+            var raw = buffer.WrittenSpan;
+            if (compress && TryCompress(raw) is { } compressed) return compressed;
+            var payload = new byte[raw.Length + 1];
+            payload[0] = Plain;
+            raw.CopyTo(payload.AsSpan(1));
+            return payload;
+        }
+        finally
+        {
+            buffer.ResetWrittenCount();
+            if (buffer.Capacity <= KeptBufferBytes) _buffer = buffer;
+        }
     }
 
     /// <exception cref="CorruptStateException">The payload does not read as <typeparamref name="T"/>.</exception>
@@ -52,12 +72,13 @@ internal sealed class CustomerCodec(Serializer serializer)
         }
     }
 
-    private static byte[]? TryCompress(byte[] raw)
+    private static byte[]? TryCompress(ReadOnlySpan<byte> raw)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(raw.Length) + 5);
         try
         {
-            if (!BrotliEncoder.TryCompress(raw, buffer.AsSpan(5), out var written, BrotliQuality, BrotliWindow) || written + 5 >= raw.Length + 1)
+            var quality = raw.Length > LargeRawBytes ? LargeBrotliQuality : BrotliQuality;
+            if (!BrotliEncoder.TryCompress(raw, buffer.AsSpan(5), out var written, quality, BrotliWindow) || written + 5 >= raw.Length + 1)
             {
                 return null;
             }
