@@ -1,0 +1,46 @@
+// The account whose tables hold customer journals, grain state and cluster membership. Shared-key access is off:
+// only Entra identities with a data role reach the tables (the apps' managed identity has Storage Table Data
+// Contributor).
+param location string
+param tags object
+@minLength(13)
+@maxLength(13)
+@description('uniqueString() of the subscription, environment and location: names the resources.')
+param token string
+
+@description('The identity that reads and writes the tables.')
+param dataPrincipalId string
+
+var tableDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource dataAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account.id, dataPrincipalId, tableDataContributorRole)
+  scope: account
+  properties: {
+    roleDefinitionId: tableDataContributorRole
+    principalId: dataPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+output tableServiceUri string = account.properties.primaryEndpoints.table
