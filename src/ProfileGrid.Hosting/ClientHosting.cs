@@ -36,8 +36,10 @@ public static class ClientHosting
             // hears 503; producers retry with the same event ids, so failing sooner is safe.
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
             client.UseConnectionRetryFilter<RetryUntilConnected>();
+            if (TelemetryHosting.IsEnabled(builder.Configuration)) client.AddActivityPropagation();
         });
         builder.Services.AddProfileGridHealthChecks();
+        builder.AddProfileGridTelemetry("profilegrid-gateway");
         return builder;
     }
 }

@@ -39,11 +39,14 @@ public static class SiloHosting
                 siloBuilder.Configure<ClusterMembershipOptions>(options => builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options));
             }
 
+            // Grain calls carry the caller's trace, so a request's spans and its grains' spans are one trace.
+            if (TelemetryHosting.IsEnabled(builder.Configuration)) siloBuilder.AddActivityPropagation();
             if (storage.IsDurable) siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
             else siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
         });
 
         builder.Services.AddProfileGridHealthChecks();
+        builder.AddProfileGridTelemetry(standalone ? "profilegrid-gateway" : "profilegrid-silo");
         return builder;
     }
 

@@ -20,7 +20,7 @@ public static class EventsApi
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
     internal static async Task<Results<Accepted<EventsResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, ClaimsPrincipal user, EventDispatcher dispatcher, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+        HttpRequest request, ClaimsPrincipal user, EventDispatcher dispatcher, IngestionMetrics metrics, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, EventLimits.MaxBodyBytes);
         if (body is null) return problem!;
@@ -40,6 +40,7 @@ public static class EventsApi
                 if (count > EventLimits.MaxBatchEvents)
                     return Problem.TooLarge($"events holds {count} events; at most {EventLimits.MaxBatchEvents} are accepted per request.");
 
+                metrics.Received(count);
                 pending.Capacity = count;
                 var index = 0;
                 foreach (var element in events.EnumerateArray())
@@ -51,16 +52,20 @@ public static class EventsApi
             }
             else if (EventReader.TryRead(root, 0, receivedAt, out var single, out var error))
             {
+                metrics.Received(1);
                 pending.Add(single);
             }
             else
             {
+                metrics.Received(1);
+                metrics.Answered(0, 0, 1);
                 return Problem.BadRequest($"The event is not valid: {error}.");
             }
 
             var response = pending.Count == 0
                 ? new EventsResponse(0, 0, rejected)
                 : await dispatcher.DispatchAsync(ApiKeyAuthenticationHandler.ProducerOf(user), pending, rejected);
+            metrics.Answered(response.Accepted, response.Duplicates, response.Rejected.Count);
             return TypedResults.Accepted((string?)null, response);
         }
     }

@@ -27,6 +27,7 @@ public static class GatewayHosting
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<CustomerGrains>();
         services.AddSingleton<EventDispatcher>();
+        services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
         services.AddSignalR().AddJsonProtocol(json =>
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 
@@ -9,7 +10,7 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// events. It returns only after every grain has stored its events; if any call fails it throws, and the
 /// producer retries the whole request (events already stored then count as duplicates).
 /// </summary>
-internal sealed class EventDispatcher(CustomerGrains customers)
+internal sealed class EventDispatcher(CustomerGrains customers, IngestionMetrics metrics)
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
@@ -25,6 +26,7 @@ internal sealed class EventDispatcher(CustomerGrains customers)
             group.Add(pending);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var calls = new Task<ApplyEventsResult>[byCustomer.Count];
         var groups = new List<PendingEvent>[byCustomer.Count];
         var next = 0;
@@ -37,6 +39,7 @@ internal sealed class EventDispatcher(CustomerGrains customers)
         }
 
         await Task.WhenAll(calls);
+        metrics.Applied(started);
 
         int accepted = 0, duplicates = 0;
         for (var g = 0; g < calls.Length; g++)

@@ -4,12 +4,21 @@ using Microsoft.AspNetCore.SignalR;
 namespace ProfileGrid.Gateway.Realtime;
 
 /// <summary>The <see cref="ConnectionOutbox"/> of every open connection to <see cref="AgentHub"/> on this gateway.</summary>
-public sealed class ConnectionOutboxes(IHubContext<AgentHub> hub, RealtimeMetrics metrics, ILogger<ConnectionOutboxes> logger)
+public sealed class ConnectionOutboxes
 {
     private readonly ConcurrentDictionary<string, ConnectionOutbox> _open = new(StringComparer.Ordinal);
+    private readonly IHubContext<AgentHub> _hub;
+    private readonly RealtimeMetrics _metrics;
+    private readonly ILogger<ConnectionOutboxes> _logger;
+
+    public ConnectionOutboxes(IHubContext<AgentHub> hub, RealtimeMetrics metrics, ILogger<ConnectionOutboxes> logger)
+    {
+        (_hub, _metrics, _logger) = (hub, metrics, logger);
+        metrics.ObserveConnections(() => _open.Count);
+    }
 
     public void Open(HubCallerContext connection) =>
-        _open[connection.ConnectionId] = new ConnectionOutbox(connection, hub, metrics, logger);
+        _open[connection.ConnectionId] = new ConnectionOutbox(connection, _hub, _metrics, _logger);
 
     public void Close(string connectionId)
     {

@@ -23,12 +23,16 @@ public sealed partial class CustomerPushes(
 
     public Task ProfileChanged(CustomerProfile profile, CustomerEvent[] applied)
     {
+        using var span = RealtimeMetrics.Source.StartActivity("push profile");
+        span?.SetTag("profilegrid.customer_id", profile.CustomerId);
+        span?.SetTag("profilegrid.seq", profile.Seq);
         try
         {
             // Built before the ledger counts the seq as pushed: a profile that cannot be shown must not hide the next one.
             var view = ProfileView.From(profile);
             var activity = Array.ConvertAll(applied, customerEvent => new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
             var connections = subscriptions.Notified(profile.CustomerId, profile.Seq, out var pushProfile);
+            span?.SetTag("profilegrid.connections", connections.Length);
             if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, view);
             foreach (var message in activity) outboxes.Post(connections, Pushes.Activity, message);
         }

@@ -4,10 +4,20 @@ namespace ProfileGrid.Gateway.Realtime;
 /// The customers this gateway process watches: for each, the connections watching it with their agents' names,
 /// and its <see cref="PushLedger"/>. One entry is one grain subscription, however many connections share it.
 /// </summary>
-public sealed class CustomerSubscriptions(TimeProvider clock)
+public sealed class CustomerSubscriptions
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Subscription> _byCustomer = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+
+    public CustomerSubscriptions(TimeProvider clock, RealtimeMetrics metrics)
+    {
+        _clock = clock;
+        metrics.ObserveWatchedCustomers(() =>
+        {
+            lock (_lock) return _byCustomer.Count;
+        });
+    }
 
     /// <summary>Adds a connection's watch. <see cref="Joined.StartedLedger"/> is set when it starts the subscription.</summary>
     internal Joined Join(string customerId, string connectionId, string agent)
@@ -15,7 +25,7 @@ public sealed class CustomerSubscriptions(TimeProvider clock)
         lock (_lock)
         {
             var first = !_byCustomer.TryGetValue(customerId, out var subscription);
-            if (first) _byCustomer[customerId] = subscription = new Subscription(new PushLedger(clock.GetUtcNow()));
+            if (first) _byCustomer[customerId] = subscription = new Subscription(new PushLedger(_clock.GetUtcNow()));
             subscription!.Agents[connectionId] = agent;
             return new Joined(subscription.Viewers(), first ? subscription.Ledger : null);
         }
@@ -60,7 +70,7 @@ public sealed class CustomerSubscriptions(TimeProvider clock)
         {
             pushProfile = false;
             if (!_byCustomer.TryGetValue(customerId, out var subscription)) return [];
-            pushProfile = subscription.Ledger.Notified(seq, clock.GetUtcNow());
+            pushProfile = subscription.Ledger.Notified(seq, _clock.GetUtcNow());
             return [.. subscription.Agents.Keys];
         }
     }
@@ -72,7 +82,7 @@ public sealed class CustomerSubscriptions(TimeProvider clock)
         {
             push = RenewalPush.None;
             if (!_byCustomer.TryGetValue(customerId, out var subscription)) return [];
-            push = subscription.Ledger.Renewed(seq, hasRecentEvents, clock.GetUtcNow(), rolloverPeriod);
+            push = subscription.Ledger.Renewed(seq, hasRecentEvents, _clock.GetUtcNow(), rolloverPeriod);
             return push == RenewalPush.None ? [] : [.. subscription.Agents.Keys];
         }
     }

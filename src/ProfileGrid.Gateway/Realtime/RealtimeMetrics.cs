@@ -1,16 +1,23 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace ProfileGrid.Gateway.Realtime;
 
 /// <summary>
 /// The meter <c>ProfileGrid.Gateway.Realtime</c>: failures the realtime work contained (tagged with the operation
-/// that failed) and connections dropped for falling behind.
+/// that failed), connections dropped for falling behind, open hub connections and watched customers; and the
+/// activity source of pushes (a push joins the trace of the write that caused it).
 /// </summary>
 public sealed class RealtimeMetrics
 {
     public const string MeterName = "ProfileGrid.Gateway.Realtime";
     public const string FailuresInstrument = "profilegrid.realtime.failures";
     public const string DroppedInstrument = "profilegrid.realtime.connections.dropped";
+    public const string ConnectionsInstrument = "profilegrid.hub.connections";
+    public const string WatchedInstrument = "profilegrid.hub.watched_customers";
+
+    /// <summary>Spans of pushes: <c>push profile</c>, from a grain's notification to the connections' outboxes.</summary>
+    public static readonly ActivitySource Source = new(MeterName);
     public const string OperationTag = "operation";
 
     public const string Watch = "watch";
@@ -23,10 +30,11 @@ public sealed class RealtimeMetrics
 
     private readonly Counter<long> _failures;
     private readonly Counter<long> _dropped;
+    private readonly Meter _meter;
 
     public RealtimeMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         _failures = meter.CreateCounter<long>(FailuresInstrument, "{failure}",
             "Failures of one customer's or one connection's realtime work, contained and retried later.");
         _dropped = meter.CreateCounter<long>(DroppedInstrument, "{connection}",
@@ -36,4 +44,12 @@ public sealed class RealtimeMetrics
     public void Failed(string operation) => _failures.Add(1, new KeyValuePair<string, object?>(OperationTag, operation));
 
     public void Dropped() => _dropped.Add(1);
+
+    /// <summary>Reports the open hub connections as <see cref="ConnectionsInstrument"/>, read when collected.</summary>
+    internal void ObserveConnections(Func<int> count) =>
+        _meter.CreateObservableGauge(ConnectionsInstrument, count, "{connection}", "Open SignalR connections to the agent hub on this gateway.");
+
+    /// <summary>Reports the watched customers as <see cref="WatchedInstrument"/>, read when collected.</summary>
+    internal void ObserveWatchedCustomers(Func<int> count) =>
+        _meter.CreateObservableGauge(WatchedInstrument, count, "{customer}", "Customers watched through this gateway (one grain subscription each).");
 }

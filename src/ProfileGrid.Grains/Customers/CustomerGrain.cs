@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -150,6 +151,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         var now = _clock.GetUtcNow();
         var changes = _unstored;
         _unstored = [];
+        var events = EventCount(changes);
+        using var activity = CustomerTelemetry.StartWrite(this.GetPrimaryKeyString(), events);
         long seq;
         CustomerProfile? profile;
         try
@@ -159,10 +162,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
             // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
             var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
             profile = ProfileToPush(now);
+            var started = Stopwatch.GetTimestamp();
             await _journal.WriteAsync(write);
+            CustomerTelemetry.Written(write.Kind, events, started);
         }
         catch (Exception exception)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             Discard(exception);
             throw;
         }
@@ -249,6 +255,17 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
 
     private static IEnumerable<CustomerEvent> EventsOf(List<CustomerChange> changes) =>
         changes.OfType<EventsChange>().SelectMany(change => change.Events);
+
+    private static int EventCount(List<CustomerChange> changes)
+    {
+        var count = 0;
+        foreach (var change in changes)
+        {
+            if (change is EventsChange applied) count += applied.Events.Length;
+        }
+
+        return count;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
     private static partial void LogChangeFailed(ILogger logger, Exception exception, string customerId);
