@@ -23,7 +23,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         await using var cluster = await ProfileGridCluster.StartAsync("storage-outage", siloCount: 2, output, startup.Token);
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2.5));
         var processes = cluster.Silos.Append(cluster.Gateway).ToDictionary(app => app.Name, app => app.ProcessId);
-        var shape = new LoadShape();
+        // A producer more patient than the gateway: with the same 10 s timeout on both sides, a write queued behind a
+        // failing table request (two rounds of the SDK's retries, about 11 s) raced the gateway's own 10 s timeout,
+        // and the producer gave up in the same instant the gateway answered 503, so the 503 went unseen.
+        var shape = new LoadShape { RequestTimeout = TimeSpan.FromSeconds(30) };
         using var client = cluster.CreateClient(TimeSpan.FromMinutes(1));
         var load = new EventLoad(client, cluster.ClusterId, shape);
 
