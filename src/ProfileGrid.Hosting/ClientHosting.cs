@@ -36,6 +36,7 @@ public static class ClientHosting
             // hears 503; producers retry with the same event ids, so failing sooner is safe.
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
             client.UseConnectionRetryFilter<RetryUntilConnected>();
+            client.AddOutgoingGrainCallFilter<RefusedCallRetry>();
             if (TelemetryHosting.IsEnabled(builder.Configuration)) client.AddActivityPropagation();
         });
         builder.Services.AddProfileGridHealthChecks();

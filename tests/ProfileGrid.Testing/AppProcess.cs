@@ -61,6 +61,9 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
     /// <summary>The process id once started.</summary>
     public int? ProcessId => _process?.Id;
 
+    /// <summary>The exit code once the process has exited, else null.</summary>
+    public int? ExitCode => _process is not null && ChildProcess.HasExited(_process) ? _process.ExitCode : null;
+
     /// <summary>Whether the process was started and has not exited.</summary>
     public bool IsRunning => _process is not null && !ChildProcess.HasExited(_process);
 

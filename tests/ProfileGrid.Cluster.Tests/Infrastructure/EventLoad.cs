@@ -30,11 +30,15 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
 
     public IEnumerable<string> CustomerIds => Enumerable.Range(0, shape.Customers).Select(CustomerId);
 
-    /// <summary>Runs every producer until each has had all its batches acknowledged or given up.</summary>
-    public Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs every producer until each has had all its batches acknowledged or given up, or, once
+    /// <paramref name="stopProducing"/> is cancelled, until the batch it is posting is acknowledged or given up.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken, CancellationToken stopProducing = default)
     {
         _clock.Start();
-        return Task.WhenAll(Enumerable.Range(0, shape.Producers).Select(p => Task.Run(() => ProduceAsync(p, cancellationToken), CancellationToken.None)));
+        return Task.WhenAll(Enumerable.Range(0, shape.Producers)
+            .Select(p => Task.Run(() => ProduceAsync(p, stopProducing, cancellationToken), CancellationToken.None)));
     }
 
     /// <summary>Waits until <paramref name="batches"/> batches are acknowledged, the load ended, or the token is cancelled.</summary>
@@ -60,15 +64,20 @@ internal sealed class EventLoad(HttpClient gateway, string runId, LoadShape shap
         return totals;
     }
 
-    private async Task ProduceAsync(int producer, CancellationToken cancellationToken)
+    private async Task ProduceAsync(int producer, CancellationToken stopProducing, CancellationToken cancellationToken)
     {
         var random = new Random(producer * 7919 + 17);
-        for (var sequence = 0; sequence < shape.BatchesPerProducer; sequence++)
+        for (var sequence = 0; sequence < shape.BatchesPerProducer && !stopProducing.IsCancellationRequested; sequence++)
         {
             var batch = NextBatch(producer, sequence, random);
             if (!await PostUntilAcknowledgedAsync(batch, cancellationToken))
             {
                 _givenUp.Enqueue(batch);
+            }
+
+            if (shape.PauseBetweenBatches > TimeSpan.Zero)
+            {
+                await Task.Delay(shape.PauseBetweenBatches, CancellationToken.None);
             }
         }
     }

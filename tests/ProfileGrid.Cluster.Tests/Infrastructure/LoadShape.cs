@@ -11,6 +11,9 @@ internal sealed record LoadShape
 
     public int Customers { get; init; } = 50;
 
+    /// <summary>The pause after a batch is acknowledged before the next (zero: as fast as the gateway answers).</summary>
+    public TimeSpan PauseBetweenBatches { get; init; } = TimeSpan.Zero;
+
     /// <summary>The pause before posting a failed batch again (a producer that retries promptly).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Azure.Data.Tables;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Cluster.Tests.Infrastructure;
@@ -14,6 +15,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly List<AppProcess> _silos = [];
+    private readonly Dictionary<AppProcess, int> _siloPorts = [];
 
     private ProfileGridCluster(string name)
     {
@@ -40,13 +42,8 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         {
             var started = DateTime.UtcNow;
             await cluster.Storage.StartAsync(cancellationToken);
-            for (var i = 1; i <= siloCount; i++)
-            {
-                cluster._silos.Add(new AppProcess(
-                    string.Create(CultureInfo.InvariantCulture, $"silo-{i}"), RepoPaths.SiloDll, cluster.SiloEnvironment()));
-            }
-
-            await Task.WhenAll(cluster._silos.Select(silo => silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken)));
+            var silos = Enumerable.Range(0, siloCount).Select(_ => cluster.NewSilo()).ToList();
+            await Task.WhenAll(silos.Select(silo => silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken)));
             cluster.Gateway = new AppProcess("gateway", RepoPaths.GatewayDll, cluster.GatewayEnvironment());
             await cluster.Gateway.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -60,6 +57,28 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw new InvalidOperationException($"The cluster did not start: {exception.Message}{Environment.NewLine}{logs}", exception);
         }
+    }
+
+    /// <summary>Starts one more silo (<c>silo-N</c>, numbered on from the last) and waits until it is ready.</summary>
+    public async Task<AppProcess> AddSiloAsync(CancellationToken cancellationToken)
+    {
+        var silo = NewSilo();
+        await silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
+        return silo;
+    }
+
+    /// <summary>The membership table's row of a silo of this cluster (every generation it ran as), newest first.</summary>
+    public async Task<IReadOnlyList<TableEntity>> MembershipRowsAsync(AppProcess silo, CancellationToken cancellationToken)
+    {
+        var table = new TableClient(Storage.ConnectionString, "ProfileGridMembership");
+        var port = _siloPorts[silo];
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(r => r.PartitionKey == ClusterId, cancellationToken: cancellationToken))
+        {
+            if (row.GetInt32("Port") == port) rows.Add(row);
+        }
+
+        return rows.OrderByDescending(r => r.GetInt32("Generation")).ToList();
     }
 
     /// <summary>An HTTP client for the gateway with the admin key.</summary>
@@ -116,9 +135,18 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string> SiloEnvironment() => new(CommonEnvironment())
+    private AppProcess NewSilo()
     {
-        ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        var port = FreePort.Next();
+        var silo = new AppProcess(string.Create(CultureInfo.InvariantCulture, $"silo-{_silos.Count + 1}"), RepoPaths.SiloDll, SiloEnvironment(port));
+        _silos.Add(silo);
+        _siloPorts.Add(silo, port);
+        return silo;
+    }
+
+    private Dictionary<string, string> SiloEnvironment(int siloPort) => new(CommonEnvironment())
+    {
+        ["ProfileGrid__Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         ["ProfileGrid__Silo__AdvertisedIp"] = "127.0.0.1",
     };
