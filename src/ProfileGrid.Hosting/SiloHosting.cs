@@ -36,7 +36,11 @@ public static class SiloHosting
                 siloBuilder.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 siloBuilder.ConfigureEndpoints(advertised, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
                 siloBuilder.UseAzureTableClustering(storage.ApplyTo);
-                siloBuilder.Configure<ClusterMembershipOptions>(options => builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options));
+                siloBuilder.Configure<ClusterMembershipOptions>(options =>
+                {
+                    FailureDetection.Apply(options);
+                    builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options);
+                });
             }
 
             // Grain calls carry the caller's trace, so a request's spans and its grains' spans are one trace.

@@ -20,7 +20,11 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         using var client = cluster.CreateClient(TimeSpan.FromMinutes(1));
         var load = new EventLoad(client, cluster.ClusterId, shape);
 
+        using var stopProbing = new CancellationTokenSource();
+        var probe = new FailoverProbe(client, cluster.ClusterId, () => load.Now);
+
         var run = load.RunAsync(deadline.Token);
+        var probing = probe.RunAsync(stopProbing.Token);
         await load.WaitForAcknowledgedAsync(shape.TotalBatches / 3, run, deadline.Token);
         var acknowledgedBeforeKill = load.Acknowledged.Count;
         var victim = cluster.Silos[1];
@@ -28,11 +32,13 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         victim.Kill();
         await run;
         var loadEnded = load.Now;
+        await stopProbing.CancelAsync();
+        await probing;
 
         var timeline = new FaultTimeline(load.Attempts, killedAt);
         using var reading = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var differences = await ProfileReader.CompareAsync(client, load.ExpectedTotals(), reading.Token);
-        Report(load, timeline, victim.Name, loadEnded, differences.Count);
+        Report(load, timeline, probe, victim.Name, loadEnded, differences.Count);
 
         Assert.True(acknowledgedBeforeKill < shape.TotalBatches,
             $"The load was over before the kill ({acknowledgedBeforeKill} of {shape.TotalBatches} batches acknowledged): nothing was tested.");
@@ -48,7 +54,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
             + string.Join(Environment.NewLine, differences.Take(30)) + Environment.NewLine + cluster.Logs());
     }
 
-    private void Report(EventLoad load, FaultTimeline timeline, string victim, TimeSpan loadEnded, int differences)
+    private void Report(EventLoad load, FaultTimeline timeline, FailoverProbe probe, string victim, TimeSpan loadEnded, int differences)
     {
         output.WriteLine($"errors after the kill ({timeline.ErrorsAfterFault.Count}):");
         foreach (var line in timeline.Describe())
@@ -57,7 +63,8 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
         }
 
         ResultFile.Append(output, "silo-crash", string.Create(CultureInfo.InvariantCulture,
-            $"3 silos, SIGKILL {victim} at {Format(timeline.FaultAt)}; first 202 after the kill +{Format(timeline.FirstAcknowledgement - timeline.FaultAt)}, "
+            $"3 silos, SIGKILL {victim} at {Format(timeline.FaultAt)}; every probe customer served again after "
+            + $"{Format(probe.ServedAgainAfter(timeline.FaultAt))} ({probe.Requests} probe requests, {probe.Failures} not 202); first 202 after the kill +{Format(timeline.FirstAcknowledgement - timeline.FaultAt)}, "
             + $"longest time without any 202 {Format(timeline.LongestSilence)}, slowest answer {Format(timeline.SlowestAnswer)}; "
             + $"errors after the kill from +{Format(timeline.FirstError - timeline.FaultAt)} to +{Format(timeline.LastError - timeline.FaultAt)} "
             + $"(window {Format(timeline.ErrorWindow)}: {timeline.ErrorSummary()}); errors before the kill {timeline.ErrorsBeforeFault}; "
