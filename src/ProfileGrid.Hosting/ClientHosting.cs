@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using ProfileGrid.Storage.AzureTables.Hosting;
 
 namespace ProfileGrid.Hosting;
@@ -37,6 +38,7 @@ public static class ClientHosting
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout);
             client.UseConnectionRetryFilter<RetryUntilConnected>();
             client.AddOutgoingGrainCallFilter<RefusedCallRetry>();
+            client.AddDashboard();
             if (TelemetryHosting.IsEnabled(builder.Configuration)) client.AddActivityPropagation();
         });
         builder.Services.AddProfileGridHealthChecks();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
@@ -42,6 +43,9 @@ public static class SiloHosting
                     builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options);
                 });
             }
+
+            // Orleans' dashboard: every silo reports to it; a gateway serves it (see ClientHosting).
+            siloBuilder.AddDashboard();
 
             // Grain calls carry the caller's trace, so a request's spans and its grains' spans are one trace.
             if (TelemetryHosting.IsEnabled(builder.Configuration)) siloBuilder.AddActivityPropagation();

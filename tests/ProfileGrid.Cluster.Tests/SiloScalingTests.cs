@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ProfileGrid.Cluster.Tests.Infrastructure;
 using ProfileGrid.Testing;
 using static ProfileGrid.Cluster.Tests.Infrastructure.Seconds;
@@ -66,6 +67,7 @@ public sealed class SiloScalingTests(ITestOutputHelper output)
         var failures = load.Attempts.Where(a => !a.Acknowledged).OrderBy(a => a.Answered).ToList();
         using var reading = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var differences = await ProfileReader.CompareAsync(client, load.ExpectedTotals(), reading.Token);
+        var (activeInDashboard, dashboardHosts) = await ActiveSilosInDashboardAsync(client, cluster.Silos.Count(s => s.IsRunning), reading.Token);
         var membership = new List<string>();
         foreach (var (silo, _, _) in stopped)
         {
@@ -89,11 +91,28 @@ public sealed class SiloScalingTests(ITestOutputHelper output)
         Assert.All(stopped, s => Assert.True(s.Silo.Log.Contains("Silo shutdown completed (graceful)"),
             $"{s.Silo.Name} did not shut down gracefully:{Environment.NewLine}{s.Silo.Log.Tail(80)}"));
         Assert.All(membership, line => Assert.Contains(": Dead,", line, StringComparison.Ordinal));
+        Assert.True(cluster.Silos.Count(s => s.IsRunning) == activeInDashboard, "The Orleans dashboard shows " + dashboardHosts);
         Assert.True(cluster.Gateway.IsRunning, $"The gateway exited during the test.{Environment.NewLine}{cluster.Gateway.Log.Tail(100)}");
         AcknowledgementsAssert.EveryEventAccountedFor(load);
         Assert.True(differences.Count == 0,
             $"{differences.Count} customer counters differ from the acknowledged events:{Environment.NewLine}"
             + string.Join(Environment.NewLine, differences.Take(30)) + Environment.NewLine + cluster.Logs());
+    }
+
+    /// <summary>
+    /// The silos the gateway's Orleans dashboard (admin keys) shows as active, once it shows <paramref name="expected"/>
+    /// or after 20 s: its counters refresh every second from a grain that a rolling restart may just have moved.
+    /// </summary>
+    private static async Task<(int Active, string Hosts)> ActiveSilosInDashboardAsync(HttpClient client, int expected, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var hosts = JsonNode.Parse(await client.GetStringAsync(new Uri("orleans/DashboardCounters", UriKind.Relative), cancellationToken))!["hosts"]!.AsArray();
+            var active = hosts.Count(h => h!["status"]!.GetValue<string>() == "Active");
+            if (active == expected || DateTime.UtcNow > deadline) return (active, hosts.ToJsonString());
+            await Task.Delay(500, cancellationToken);
+        }
     }
 
     private static async Task<(AppProcess Silo, bool Exited, TimeSpan Took)> StopAsync(AppProcess silo)

@@ -23,6 +23,7 @@ public static class AuthenticationHosting
         services.AddAuthentication(CredentialSchemes.Default)
             .AddPolicyScheme(CredentialSchemes.Default, null, options => options.ForwardDefaultSelector = CredentialSchemes.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, BasicKeyAuthenticationHandler>(BasicKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(AccessTokens.SchemeName);
         services.AddOptions<JwtBearerOptions>(AccessTokens.SchemeName).Configure<AccessTokenSigningKey>((options, signingKey) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
@@ -60,6 +61,8 @@ public static class GatewayHosting
         app.MapEventsApi();
         app.MapCustomersApi();
         app.MapHub<AgentHub>("/hubs/agents");
+        // Orleans' own dashboard (silos, activations, grain calls), for operators: admin keys only.
+        app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin);
         return app;
     }
 }

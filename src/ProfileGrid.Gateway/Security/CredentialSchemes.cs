@@ -6,18 +6,21 @@ namespace ProfileGrid.Gateway.Security;
 /// The default scheme: it looks at what the request presents and forwards to the handler for it, so each request
 /// is authenticated, challenged and forbidden by exactly one handler. An <c>X-Api-Key</c> header goes to the
 /// API key handler; a Bearer header, or on the hubs an <c>access_token</c> query, to the token handler; a request
-/// with neither is challenged for an API key.
+/// with neither is challenged for an API key. On the Orleans dashboard's routes, a request without a key header is
+/// a browser's: HTTP Basic authenticates and challenges it, so the browser asks for the key.
 /// </summary>
 public static class CredentialSchemes
 {
     public const string Default = "ApiKeyOrToken";
     public const string HubsPath = "/hubs";
     public const string AccessTokenQuery = "access_token";
+    public const string OrleansDashboardPath = "/orleans";
 
     public static string Select(HttpContext context)
     {
         var request = context.Request;
         if (ApiKeyAuthenticationHandler.PresentedKey(request) is not null) return ApiKeyAuthenticationHandler.SchemeName;
+        if (request.Path.StartsWithSegments(OrleansDashboardPath)) return BasicKeyAuthenticationHandler.SchemeName;
         if (request.Headers.Authorization is { Count: 1 } authorization
             && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AccessTokens.SchemeName;
