@@ -35,7 +35,7 @@ public sealed class LivePushFailoverTests(ITestOutputHelper output)
         var seqAtKill = new Dictionary<string, long>();
 
         await using var agent = new HubConnectionBuilder()
-            .WithUrl(new Uri(cluster.Gateway.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => Token(http))
+            .WithUrl(new Uri(cluster.Gateway.BaseAddress, "/hubs/agents"), options => options.AccessTokenProvider = () => HubTokens.FetchAsync(http))
             .WithAutomaticReconnect()
             .Build();
         agent.On<JsonElement>("profileChanged", view =>
@@ -112,13 +112,5 @@ public sealed class LivePushFailoverTests(ITestOutputHelper output)
             if (clock.Elapsed > timeout) throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0}s waiting for {what}.");
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>A fresh hub token for every (re)connect: the key (the client's X-Api-Key header) exchanged at the gateway.</summary>
-    private static async Task<string?> Token(HttpClient http)
-    {
-        using var response = await http.PostAsync("/v1/auth/token", null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
     }
 }

@@ -16,6 +16,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
 
     private readonly List<AppProcess> _silos = [];
     private readonly Dictionary<AppProcess, int> _siloPorts = [];
+    private readonly List<AppProcess> _gateways = [];
 
     private ProfileGridCluster(string name)
     {
@@ -67,6 +68,15 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Starts one more gateway (<c>gateway-2</c>, …), another replica behind the same load balancer, and waits until it is ready.</summary>
+    public async Task<AppProcess> AddGatewayAsync(CancellationToken cancellationToken)
+    {
+        var gateway = new AppProcess(string.Create(CultureInfo.InvariantCulture, $"gateway-{_gateways.Count + 2}"), RepoPaths.GatewayDll, GatewayEnvironment());
+        _gateways.Add(gateway);
+        await gateway.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
+        return gateway;
+    }
+
     /// <summary>The membership table's row of a silo of this cluster (every generation it ran as), newest first.</summary>
     public async Task<IReadOnlyList<TableEntity>> MembershipRowsAsync(AppProcess silo, CancellationToken cancellationToken)
     {
@@ -81,10 +91,10 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         return rows.OrderByDescending(r => r.GetInt32("Generation")).ToList();
     }
 
-    /// <summary>An HTTP client for the gateway with the admin key.</summary>
-    public HttpClient CreateClient(TimeSpan timeout)
+    /// <summary>An HTTP client for the (first) gateway, or the one given, with the admin key.</summary>
+    public HttpClient CreateClient(TimeSpan timeout, AppProcess? gateway = null)
     {
-        var client = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = timeout };
+        var client = new HttpClient { BaseAddress = (gateway ?? Gateway).BaseAddress, Timeout = timeout };
         client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
         return client;
     }
@@ -94,7 +104,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     {
         var text = new StringBuilder().AppendLine(
             $"(full logs: {Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)}/ once the cluster is disposed)");
-        IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _silos];
+        IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _gateways, .. _silos];
         foreach (var app in apps)
         {
             text.AppendLine(app.Log.Tail(lines));
@@ -107,6 +117,10 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Gateway?.Dispose();
+        foreach (var gateway in _gateways)
+        {
+            gateway.Dispose();
+        }
         foreach (var silo in _silos)
         {
             silo.Dispose();
@@ -121,7 +135,7 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         try
         {
             var folder = Directory.CreateDirectory(Path.Combine(RepoPaths.TestResults, "cluster-logs", ClusterId)).FullName;
-            IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _silos];
+            IEnumerable<AppProcess> apps = Gateway is null ? _silos : [Gateway, .. _gateways, .. _silos];
             foreach (var app in apps)
             {
                 app.Log.WriteTo(Path.Combine(folder, app.Name + ".log"));
