@@ -79,6 +79,10 @@ public sealed class TelemetryTests(TelemetryGatewayFixture gateway) : IClassFixt
         var batch = $$"""{"events":[{{Event("m1", customer)}},{{Event("m2", customer)}},{{Event("m3", customer)}},{"id":"m4","type":"Not A Type","customerId":"{{customer}}"}]}""";
         Assert.Equal(HttpStatusCode.Accepted, (await _producer.PostAsync("/v1/events", Json(batch))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _producer.PostAsync("/v1/events", Json("""{"id":"m5"}"""))).StatusCode);
+        // Two writes, two pushes; each push's latency is recorded once written to the connection, just after it is sent.
+        await AgentClient.Next(agent.ProfileChanged);
+        await AgentClient.Next(agent.ProfileChanged);
+        for (var wait = 0; wait < 100 && Pushes() < 2; wait++) await Task.Delay(50);
         listener.RecordObservableInstruments();
 
         double Sum(string instrument, string? outcome = null) =>
@@ -91,6 +95,13 @@ public sealed class TelemetryTests(TelemetryGatewayFixture gateway) : IClassFixt
         Assert.Equal(2, measurements.Count(m => m.Instrument == IngestionMetrics.ApplyDurationInstrument && m.Value > 0));
         Assert.Equal(1, measurements.Last(m => m.Instrument == RealtimeMetrics.ConnectionsInstrument).Value);
         Assert.Equal(1, measurements.Last(m => m.Instrument == RealtimeMetrics.WatchedInstrument).Value);
+        Assert.Equal(2, Pushes());
+        Assert.All(measurements.Where(m => m.Instrument == RealtimeMetrics.PushLatencyInstrument), m => Assert.InRange(m.Value, 0, 10));
+
+        int Pushes()
+        {
+            lock (measurements) return measurements.Count(m => m.Instrument == RealtimeMetrics.PushLatencyInstrument);
+        }
     }
 
     private static IEnumerable<Activity> Ancestors(List<Activity> spans, Activity span)

@@ -1,3 +1,4 @@
+using ProfileGrid.Telemetry;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -32,9 +33,9 @@ public sealed class IngestionMetrics
         _received = meter.CreateCounter<long>(ReceivedInstrument, "{event}", "Events in requests whose body was read, valid or not.");
         _outcomes = meter.CreateCounter<long>(OutcomesInstrument, "{event}", "Events answered, by outcome: accepted (stored), duplicate (stored before), rejected (invalid).");
         _batchSize = meter.CreateHistogram<int>(BatchSizeInstrument, "{event}", "Events per request.",
-            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.Events });
         _applyDuration = meter.CreateHistogram<double>(ApplyDurationInstrument, "s", "From a request's first grain call to its last answer: the events applied and stored.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
     }
 
     public void Received(int events)

@@ -16,7 +16,7 @@ internal sealed partial class ConnectionOutbox
     /// </summary>
     public const int Capacity = 512;
 
-    private readonly Channel<(string Method, object Message)> _queue = Channel.CreateBounded<(string, object)>(
+    private readonly Channel<(string Method, object Message, DateTimeOffset? ChangedAt)> _queue = Channel.CreateBounded<(string, object, DateTimeOffset?)>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly HubCallerContext _connection;
     private readonly IHubContext<AgentHub> _hub;
@@ -32,9 +32,9 @@ internal sealed partial class ConnectionOutbox
 
     public string ConnectionId => _connection.ConnectionId;
 
-    public void Post(string method, object message)
+    public void Post(string method, object message, DateTimeOffset? changedAt)
     {
-        if (_queue.Writer.TryWrite((method, message)) || !TryClose()) return;
+        if (_queue.Writer.TryWrite((method, message, changedAt)) || !TryClose()) return;
         LogDropped(_logger, ConnectionId, _connection.User?.Identity?.Name, Capacity);
         _metrics.Dropped();
         _connection.Abort();
@@ -55,11 +55,12 @@ internal sealed partial class ConnectionOutbox
         var aborted = _connection.ConnectionAborted;
         try
         {
-            await foreach (var (method, message) in _queue.Reader.ReadAllAsync(aborted))
+            await foreach (var (method, message, changedAt) in _queue.Reader.ReadAllAsync(aborted))
             {
                 try
                 {
                     await _hub.Clients.Client(ConnectionId).SendAsync(method, message, aborted);
+                    if (changedAt is { } made) _metrics.Pushed(made);
                 }
                 catch (Exception exception) when (!aborted.IsCancellationRequested)
                 {

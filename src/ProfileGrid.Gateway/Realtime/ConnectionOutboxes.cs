@@ -27,12 +27,15 @@ public sealed class ConnectionOutboxes
 
     public bool IsOpen(string connectionId) => _open.ContainsKey(connectionId);
 
-    /// <summary>Queues one push for each connection, in the order posted; never waits on a connection.</summary>
-    public void Post(string[] connectionIds, string method, object message)
+    /// <summary>
+    /// Queues one push for each connection, in the order posted; never waits on a connection. A push of a change
+    /// carries when it was made (<paramref name="changedAt"/>), to measure how long it took to reach the agents.
+    /// </summary>
+    public void Post(string[] connectionIds, string method, object message, DateTimeOffset? changedAt = null)
     {
         foreach (var connectionId in connectionIds)
         {
-            if (_open.TryGetValue(connectionId, out var outbox)) outbox.Post(method, message);
+            if (_open.TryGetValue(connectionId, out var outbox)) outbox.Post(method, message, changedAt);
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class CustomerPushes(
             var activity = Array.ConvertAll(applied, customerEvent => new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
             var connections = subscriptions.Notified(profile.CustomerId, profile.Seq, out var pushProfile);
             span?.SetTag("profilegrid.connections", connections.Length);
-            if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, view);
+            if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, view, profile.AsOf);
             foreach (var message in activity) outboxes.Post(connections, Pushes.Activity, message);
         }
         catch (Exception exception)

@@ -1,3 +1,4 @@
+using ProfileGrid.Telemetry;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ProfileGrid.Storage;
@@ -21,11 +22,11 @@ internal static class CustomerTelemetry
 
     private static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(WriteDurationInstrument, "s",
         "One customer journal write, from the grain handing it to storage to storage's answer; tagged with the write's kind (append, snapshot).",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
 
     private static readonly Histogram<int> WriteEvents = Meter.CreateHistogram<int>(WriteEventsInstrument, "{event}",
         "Events one customer journal write stores: more than one when concurrent calls share it (group commit).",
-        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.Events });
 
     public static Activity? StartWrite(string customerId, int events)
     {
