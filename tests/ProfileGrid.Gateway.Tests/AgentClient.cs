@@ -22,6 +22,7 @@ public sealed class AgentClient : IAsyncDisposable
         connection.On<JsonElement>("profileChanged", view => ProfileChanged.Writer.TryWrite((view, DateTimeOffset.UtcNow)));
         connection.On<JsonElement>("activity", message => Activity.Writer.TryWrite(message));
         connection.On<JsonElement>("viewers", message => Viewers.Writer.TryWrite(message));
+        connection.On<JsonElement>("profileErased", message => Erased.Writer.TryWrite(message));
     }
 
     public HubConnection Connection { get; }
@@ -31,6 +32,8 @@ public sealed class AgentClient : IAsyncDisposable
     public Channel<JsonElement> Activity { get; } = Channel.CreateUnbounded<JsonElement>();
 
     public Channel<JsonElement> Viewers { get; } = Channel.CreateUnbounded<JsonElement>();
+
+    public Channel<JsonElement> Erased { get; } = Channel.CreateUnbounded<JsonElement>();
 
     /// <summary>A connection, not started, sending <paramref name="credential"/> (a key or a token) as <paramref name="transport"/> says.</summary>
     public static AgentClient Create<T>(WebApplicationFactory<T> server, string? credential, KeyTransport transport = KeyTransport.Header) where T : class

@@ -32,4 +32,7 @@ public static class CustomerLimits
     public static readonly string TraitBytesRule = $"a customer's traits hold at most {MaxTraitBytes} bytes of JSON";
 
     public static readonly string ConsentRule = $"a customer holds at most {MaxConsentPurposes} consent purposes";
+
+    /// <summary>Why an erased customer's events and traits are refused.</summary>
+    public const string ErasedRule = "the customer was erased: nothing more is kept about it";
 }

@@ -36,6 +36,19 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("Unwatch")]
     Task Unwatch(ICustomerObserver observer);
 
+    /// <summary>Everything stored about the customer (GDPR access), or null when nothing is (or after erasure).</summary>
+    [Alias("Export"), Orleans.Concurrency.ReadOnly]
+    Task<CustomerExport?> Export();
+
+    /// <summary>
+    /// Erases the customer (GDPR erasure): its stored row is replaced by a tombstone that keeps only the sequence
+    /// number and the time of erasure, and every later event or trait for the customer is refused, so that a late
+    /// retry cannot bring the data back. Watchers are told. Erasing again, or a customer never seen, also leaves a
+    /// tombstone.
+    /// </summary>
+    [Alias("EraseProfile")]
+    Task EraseProfile();
+
     /// <summary>How many gateway subscriptions the customer holds now: for diagnostics.</summary>
     [Alias("GetSubscriptionCount"), Orleans.Concurrency.ReadOnly]
     Task<int> GetSubscriptionCount();

@@ -14,6 +14,10 @@ public interface ICustomerObserver : IGrainObserver
     [OneWay, Alias("ProfileChanged")]
     Task ProfileChanged(CustomerProfile profile, CustomerEvent[] applied);
 
+    /// <summary>The customer was erased: nothing of it is kept, and nothing more will be.</summary>
+    [OneWay, Alias("ProfileErased")]
+    Task ProfileErased(string customerId, long seq);
+
     /// <summary>The names of every agent watching the customer, over all gateways.</summary>
     [OneWay, Alias("ViewersChanged")]
     Task ViewersChanged(string customerId, string[] viewers);

@@ -17,6 +17,8 @@ public static class CustomersApi
         routes.MapGet("/v1/customers/{id}", GetCustomer).RequireAuthorization(Policies.ReadProfiles);
         routes.MapPatch("/v1/customers/{id}/traits", PatchTraits).RequireAuthorization(Policies.WriteEvents);
         routes.MapPost("/v1/identify", Identify).RequireAuthorization(Policies.WriteEvents);
+        routes.MapGet("/v1/customers/{id}/export", ExportCustomer).RequireAuthorization(Policies.Admin);
+        routes.MapDelete("/v1/customers/{id}", EraseCustomer).RequireAuthorization(Policies.Admin);
         return routes;
     }
 
@@ -27,6 +29,24 @@ public static class CustomersApi
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
             : TypedResults.Ok(ProfileView.From(profile));
+    }
+
+    /// <summary>Everything stored about the customer (GDPR access), unmasked: admin keys only.</summary>
+    internal static async Task<Results<Ok<CustomerExportView>, ProblemHttpResult>> ExportCustomer(string id, CustomerGrains customers, TimeProvider clock)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        var export = await customers.Get(id).Export();
+        return export is null
+            ? Problem.NotFound($"No customer '{id}' is known.")
+            : TypedResults.Ok(CustomerExportView.From(export, clock.GetUtcNow()));
+    }
+
+    /// <summary>Erases the customer everywhere, leaving a tombstone that refuses its later events: admin keys only.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        await customers.Get(id).EraseProfile();
+        return TypedResults.NoContent();
     }
 
     /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>

@@ -13,6 +13,8 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(ProfileView))]
 [JsonSerializable(typeof(ActivityMessage))]
 [JsonSerializable(typeof(ViewersMessage))]
+[JsonSerializable(typeof(ErasedMessage))]
+[JsonSerializable(typeof(CustomerExportView))]
 [JsonSerializable(typeof(AgentIdentity))]
 [JsonSerializable(typeof(IssuedToken))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -45,6 +45,21 @@ public sealed partial class CustomerPushes(
         return Task.CompletedTask;
     }
 
+    public Task ProfileErased(string customerId, long seq)
+    {
+        try
+        {
+            outboxes.Post(subscriptions.Connections(customerId), Pushes.Erased, new ErasedMessage(customerId, seq));
+        }
+        catch (Exception exception)
+        {
+            LogErasedFailed(logger, exception, customerId);
+            metrics.Failed(RealtimeMetrics.ProfileErased);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task ViewersChanged(string customerId, string[] viewers)
     {
         try
@@ -85,6 +100,9 @@ public sealed partial class CustomerPushes(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Pushing the viewers of {CustomerId} failed; they are pushed again when they change")]
     private static partial void LogViewersFailed(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing the erasure of {CustomerId} failed; its watchers see nothing of it from the next renewal")]
+    private static partial void LogErasedFailed(ILogger logger, Exception exception, string customerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The change of {CustomerId} to seq {Seq} was not notified; pushed it from the renewal")]
     private static partial void LogMissed(ILogger logger, string customerId, long seq);

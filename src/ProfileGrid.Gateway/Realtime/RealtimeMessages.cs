@@ -8,6 +8,7 @@ public static class Pushes
     public const string ProfileChanged = "profileChanged";
     public const string Activity = "activity";
     public const string Viewers = "viewers";
+    public const string Erased = "profileErased";
 }
 
 /// <summary>Pushed as <c>activity</c>: an event a watched customer just applied, with the profile's seq after it.</summary>
@@ -15,3 +16,6 @@ public sealed record ActivityMessage(string CustomerId, long Seq, ActivityView E
 
 /// <summary>Pushed as <c>viewers</c>: the names of every agent watching the customer, over all gateways.</summary>
 public sealed record ViewersMessage(string CustomerId, string[] Viewers);
+
+/// <summary>Pushed as <c>profileErased</c>: the customer was erased (GDPR); nothing of it is kept or shown any more.</summary>
+public sealed record ErasedMessage(string CustomerId, long Seq);

@@ -30,6 +30,7 @@ public sealed class RealtimeMetrics
     public const string RenewalRound = "renewal_round";
     public const string ProfileChanged = "profile_changed";
     public const string ViewersChanged = "viewers_changed";
+    public const string ProfileErased = "profile_erased";
     public const string Send = "send";
 
     private readonly Counter<long> _failures;

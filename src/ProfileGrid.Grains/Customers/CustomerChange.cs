@@ -29,3 +29,10 @@ public sealed record TraitsChange([property: Id(0)] TraitPatch Patch, DateTimeOf
 {
     public override void ApplyTo(CustomerState state) => state.Merge(Patch);
 }
+
+/// <summary>The customer was erased: everything before is forgotten (the entry is always stored as a snapshot).</summary>
+[GenerateSerializer, Alias("pg.ErasureChange")]
+public sealed record ErasureChange(DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.Erase(At);
+}

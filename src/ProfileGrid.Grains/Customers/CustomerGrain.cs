@@ -119,6 +119,36 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         return Task.CompletedTask;
     }
 
+    public async Task<CustomerExport?> Export()
+    {
+        await Settled();
+        return _state.Exists
+            ? new CustomerExport(_state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()), _state.AppliedEvents.Count, _journal.StoredBytes)
+            : null;
+    }
+
+    public async Task EraseProfile()
+    {
+        await Known();
+        var now = _clock.GetUtcNow();
+        var wasErased = _state.IsErased;
+        Change(() =>
+        {
+            _state.Erase(now);
+            return true;
+        });
+        if (wasErased)
+        {
+            await _commit.Flushed();
+            return;
+        }
+
+        _unstored.Add(new ErasureChange(now));
+        var seq = await _commit.Commit();
+        var customerId = this.GetPrimaryKeyString();
+        _watchers.Notify(observer => observer.ProfileErased(customerId, seq));
+    }
+
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
 
     /// <summary>Applies a change in memory; if it throws, nothing unstored is kept and the state is re-read.</summary>
@@ -161,7 +191,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
             seq = ++_state.Seq;
             // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
             var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
-            profile = ProfileToPush(now);
+            profile = _state.Exists ? ProfileToPush(now) : null;
             var started = Stopwatch.GetTimestamp();
             await _journal.WriteAsync(write);
             CustomerTelemetry.Written(write.Kind, events, started);

@@ -43,11 +43,12 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
 
     /// <summary>
     /// Encodes a write now (the state goes on changing while it is stored): <paramref name="entry"/>, or a snapshot
-    /// of <paramref name="state"/>, which already holds the entry's changes.
+    /// of <paramref name="state"/>, which already holds the entry's changes. An erasure is always a snapshot: it
+    /// replaces the row, so no earlier entry survives it.
     /// </summary>
     public JournalWrite Prepare(CustomerState state, CustomerEntry entry)
     {
-        if (_version.CanAppend(0))
+        if (!entry.Erases && _version.CanAppend(0))
         {
             var encoded = codec.Encode(entry, compress: false);
             if (_version.CanAppend(encoded.Length) && _version.EntryBytes + encoded.Length <= EntryBudget)

@@ -27,7 +27,25 @@ public sealed class CustomerState
 
     [Id(8)] public IdempotencyLog AppliedEvents { get; set; } = new();
 
-    public bool Exists => Seq > 0;
+    /// <summary>When the customer was erased (GDPR): the state is then a tombstone that refuses every change.</summary>
+    [Id(9)] public DateTimeOffset? ErasedAt { get; set; }
+
+    /// <summary>Whether anything is known of the customer: it changed at least once and was not erased.</summary>
+    public bool Exists => Seq > 0 && ErasedAt is null;
+
+    public bool IsErased => ErasedAt is not null;
+
+    /// <summary>
+    /// Forgets everything about the customer but its sequence number and when it was erased: traits, consent,
+    /// counters, activity and the ids of applied events. What remains refuses events and traits from then on, so a
+    /// late retry cannot bring personal data back.
+    /// </summary>
+    public void Erase(DateTimeOffset at)
+    {
+        (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
+        (Counters, Activity, AppliedEvents) = (new(), new(), new());
+        ErasedAt ??= at;
+    }
 
     /// <summary>
     /// Applies each event that is new for its producer and within the rules, in order. The caller stores the state
@@ -67,6 +85,12 @@ public sealed class CustomerState
     public TraitsMerged Merge(TraitPatch patch)
     {
         var result = new TraitsMerged();
+        if (IsErased)
+        {
+            foreach (var name in patch.Traits.Keys.Concat(patch.Consent.Keys)) result.Rejected.Add(new TraitRejection(name, CustomerLimits.ErasedRule));
+            return result;
+        }
+
         var traitBytes = TraitBytes();
         foreach (var (name, value) in patch.Traits)
         {
@@ -124,6 +148,7 @@ public sealed class CustomerState
 
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)
     {
+        if (IsErased) return CustomerLimits.ErasedRule;
         if (customerEvent.Timestamp > now + EventLimits.MaxFutureSkew) return EventLimits.FutureRule;
         if (customerEvent.Timestamp < EventLimits.MinTimestamp) return EventLimits.TimestampRule;
         if (customerEvent.Value is { } value && !EventLimits.TryNormalizeValue(value, out _)) return EventLimits.ValueRule;

@@ -13,6 +13,10 @@ public sealed class RecordingObserver : ICustomerObserver
 
     public Task ProfileChanged(CustomerProfile profile, CustomerEvent[] applied) => Changes.Writer.WriteAsync((profile, applied)).AsTask();
 
+    public Channel<(string CustomerId, long Seq)> Erasures { get; } = Channel.CreateUnbounded<(string, long)>();
+
+    public Task ProfileErased(string customerId, long seq) => Erasures.Writer.WriteAsync((customerId, seq)).AsTask();
+
     public Task ViewersChanged(string customerId, string[] viewers) => Viewers.Writer.WriteAsync(viewers).AsTask();
 
     public static async Task<T> Next<T>(Channel<T> channel)

@@ -1,0 +1,117 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Azure.Data.Tables;
+using ProfileGrid.Cluster.Tests.Infrastructure;
+
+namespace ProfileGrid.Cluster.Tests;
+
+/// <summary>
+/// GDPR erasure against real storage: after <c>DELETE /v1/customers/{id}</c>, no row of any table in the storage
+/// account holds anything of the customer's data (every property scanned, payloads decompressed), only the tombstone.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+public sealed class ErasureStorageTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task After_erasure_no_table_holds_anything_of_the_customer()
+    {
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var cluster = await ProfileGridCluster.StartAsync("erasure", siloCount: 1, output, startup.Token);
+        using var http = cluster.CreateClient(TimeSpan.FromSeconds(30));
+        var customer = cluster.ClusterId + "-ann";
+        // The phone without its '+', which JSON text may hold escaped.
+        string[] personal = ["Ann Lee", "ann.lee@example.com", "4512345678", "erasure-event-one", "gift-wrap-for-ann"];
+        await Post(http, customer, "erasure-event-one", "gift-wrap-for-ann");
+        await Post(http, customer, "erasure-event-two", "gift-wrap-for-ann");
+        using (var traits = await http.PatchAsJsonAsync(new Uri($"v1/customers/{customer}/traits", UriKind.Relative),
+            new Dictionary<string, string> { ["name"] = "Ann Lee", ["email"] = "ann.lee@example.com", ["phone"] = "+4512345678" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, traits.StatusCode);
+        }
+
+        await Post(http, customer, "erasure-event-three", "gift-wrap-for-ann");
+
+        // The scan sees the data while it is stored, in whatever form the journal holds it (snapshot or entries).
+        var before = await ScanAsync(cluster.Storage.ConnectionString, personal);
+        Assert.All(personal, text => Assert.True(before.ContainsKey(text), $"The scan did not find '{text}' before the erasure: it cannot see the data."));
+
+        using (var erase = await http.DeleteAsync(new Uri($"v1/customers/{customer}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, erase.StatusCode);
+        }
+
+        // A producer's late retry is refused and brings nothing back.
+        await Post(http, customer, "erasure-event-one", "gift-wrap-for-ann", expectAccepted: 0);
+        var after = await ScanAsync(cluster.Storage.ConnectionString, personal);
+        var tombstone = new List<TableEntity>();
+        await foreach (var row in new TableClient(cluster.Storage.ConnectionString, "ProfileGridJournals").QueryAsync<TableEntity>(row => row.RowKey == customer))
+        {
+            tombstone.Add(row);
+        }
+
+        Assert.True(after.Count == 0, "Left in storage after the erasure: " + string.Join("; ", after.Select(a => $"'{a.Key}' in {a.Value}")));
+        Assert.Single(tombstone);
+        using var profile = await http.GetAsync(new Uri($"v1/customers/{customer}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
+    }
+
+    private static async Task Post(HttpClient http, string customer, string id, string sku, int expectAccepted = 1)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri("v1/events", UriKind.Relative),
+            new { id, type = "purchase", customerId = customer, value = 12.5, channel = "web", properties = new { sku } });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = EventsAnswer.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(expectAccepted, answer.Accepted);
+    }
+
+    /// <summary>Where each text occurs in any property of any row of any table: strings, and binary payloads decompressed.</summary>
+    private static async Task<Dictionary<string, string>> ScanAsync(string connectionString, string[] texts)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var service = new TableServiceClient(connectionString);
+        await foreach (var table in service.QueryAsync())
+        {
+            await foreach (var row in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            {
+                foreach (var (name, value) in row)
+                {
+                    var bytes = value switch
+                    {
+                        string text => Encoding.UTF8.GetBytes(text),
+                        byte[] binary => Readable(binary),
+                        _ => null,
+                    };
+                    if (bytes is null) continue;
+                    foreach (var text in texts)
+                    {
+                        if (bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0) found.TryAdd(text, $"{table.Name} {row.PartitionKey}/{row.RowKey} {name}");
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>A journal payload as its serializer wrote it: Brotli-compressed ones (a leading 1 and a 4-byte length) inflated.</summary>
+    private static byte[] Readable(byte[] payload)
+    {
+        if (payload.Length <= 5 || payload[0] != 1) return payload;
+        try
+        {
+            using var inflated = new MemoryStream();
+            using (var brotli = new BrotliStream(new MemoryStream(payload, 5, payload.Length - 5), CompressionMode.Decompress))
+            {
+                brotli.CopyTo(inflated);
+            }
+
+            return [.. payload, .. inflated.ToArray()];
+        }
+        catch (InvalidDataException)
+        {
+            return payload;
+        }
+    }
+}
