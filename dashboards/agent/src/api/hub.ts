@@ -3,7 +3,7 @@ import { KeyRefused } from './auth';
 import type { HubEvents, HubPort } from './hubPort';
 import { retryDelay } from './retry';
 import type { TokenSource } from './tokens';
-import type { ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from './types';
+import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from './types';
 
 /**
  * The `/hubs/agents` SignalR connection: reconnects by itself, and starts over with backoff if it closes for good.
@@ -25,6 +25,7 @@ export class AgentHub implements HubPort {
     this.connection.on('profileChanged', (view: ProfileView) => events.profileChanged(view));
     this.connection.on('activity', (message: ActivityMessage) => events.activity(message));
     this.connection.on('viewers', (message: ViewersMessage) => events.viewers(message));
+    this.connection.on('profileErased', (message: ErasedMessage) => events.erased(message));
     this.connection.onreconnecting(() => events.state('reconnecting'));
     this.connection.onreconnected(() => {
       events.state('connected');

@@ -1,4 +1,4 @@
-import type { ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from './types';
+import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from './types';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
 
@@ -21,4 +21,5 @@ export interface HubEvents {
   profileChanged(view: ProfileView): void;
   activity(message: ActivityMessage): void;
   viewers(message: ViewersMessage): void;
+  erased(message: ErasedMessage): void;
 }

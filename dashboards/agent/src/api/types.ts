@@ -55,6 +55,12 @@ export interface ViewersMessage {
   viewers: string[];
 }
 
+/** `profileErased`: the customer was erased (GDPR); nothing of it is kept or shown any more. */
+export interface ErasedMessage {
+  customerId: string;
+  seq: number;
+}
+
 /** What the hub's `WhoAmI` answers: the name, role and scopes of the key this dashboard signed in with. */
 export interface AgentIdentity {
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityEvent, ProfileView } from '../api/types';
-import { activityPushed, snapshot, timeline, viewPushed, watching } from './customer';
+import { activityPushed, erased, snapshot, timeline, viewPushed, watching } from './customer';
 import { judgeSeq } from './seq';
 
 const event = (id: string, minute: number): ActivityEvent => ({ id, type: 'page_view', timestamp: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
@@ -18,6 +18,14 @@ describe('judgeSeq', () => {
 
 describe('a watched customer', () => {
   const live = snapshot(watching('ann'), view(3, event('e3', 3)));
+
+  it('shows nothing once erased, and later pushes of older changes do not bring it back', () => {
+    const gone = erased(activityPushed(live, { customerId: 'ann', seq: 4, event: event('e4', 4) }).state, 5);
+    expect(gone.status).toBe('erased');
+    expect(gone.view).toBeNull();
+    expect(timeline(gone)).toEqual([]);
+    expect(activityPushed(gone, { customerId: 'ann', seq: 4, event: event('e4', 4) }).state).toBe(gone);
+  });
 
   it('adds the next activity to the timeline, newest first', () => {
     const { state, newEvents, refetch } = activityPushed(live, { customerId: 'ann', seq: 4, event: event('e4', 4) });

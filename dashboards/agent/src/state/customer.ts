@@ -6,8 +6,11 @@ const MAX_LIVE_EVENTS = 200;
 /** What the dashboard knows about one watched customer. Replaced, never mutated, so renders can compare. */
 export interface CustomerState {
   readonly id: string;
-  /** `loading` until the first Watch answers; `unknown` while the gateway knows nothing about the customer. */
-  readonly status: 'loading' | 'unknown' | 'live' | 'failed';
+  /**
+   * `loading` until the first Watch answers; `unknown` while the gateway knows nothing about the customer; `erased`
+   * once an administrator erased it while it was watched.
+   */
+  readonly status: 'loading' | 'unknown' | 'live' | 'failed' | 'erased';
   readonly problem: string | null;
   readonly view: ProfileView | null;
   /** The highest seq seen, from a view or an activity push. */
@@ -37,6 +40,11 @@ export function snapshot(state: CustomerState, view: ProfileView | null, replace
   const liveEvents = replace ? [] : liveAfter(state.liveEvents, view);
   const lastSeq = Math.max(view.seq, ...liveEvents.map((live) => live.seq));
   return { ...state, status: 'live', problem: null, view, lastSeq, liveEvents };
+}
+
+/** The customer was erased: everything shown of it goes at once. */
+export function erased(state: CustomerState, seq: number): CustomerState {
+  return { ...state, status: 'erased', problem: null, view: null, lastSeq: Math.max(state.lastSeq ?? 0, seq), liveEvents: [] };
 }
 
 export function failed(state: CustomerState, problem: string): CustomerState {

@@ -1,6 +1,6 @@
 import type { ConnectionState, HubEvents, HubPort } from '../api/hubPort';
-import type { ActivityEvent, ActivityMessage, AgentIdentity, ProfileView, ViewersMessage } from '../api/types';
-import { activityPushed, failed, newestFirst, snapshot, viewPushed, watching, type CustomerState, type Outcome } from './customer';
+import type { ActivityEvent, ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from '../api/types';
+import { activityPushed, erased, failed, newestFirst, snapshot, viewPushed, watching, type CustomerState, type Outcome } from './customer';
 
 const MAX_FEED = 150;
 const WATCHED_ITEM = 'profilegrid.watched';
@@ -98,6 +98,7 @@ export class Store {
       profileChanged: (view) => this.profileChanged(view),
       activity: (message) => this.activity(message),
       viewers: (message) => this.viewers(message),
+      erased: (message) => this.erased(message),
     };
   }
 
@@ -123,6 +124,12 @@ export class Store {
     const customer = this.current.customers.get(message.customerId);
     if (customer === undefined) return;
     this.update({ customers: new Map(this.current.customers).set(customer.id, { ...customer, viewers: [...message.viewers] }) });
+  }
+
+  erased(message: ErasedMessage): void {
+    const customer = this.current.customers.get(message.customerId);
+    if (customer === undefined) return;
+    this.update({ customers: new Map(this.current.customers).set(customer.id, erased(customer, message.seq)) });
   }
 
   identity(me: AgentIdentity): void {

@@ -111,6 +111,7 @@ function draw(s: Slots, customer: CustomerState, state: AppState): void {
 function notice(element: HTMLElement, customer: CustomerState): void {
   const text = customer.status === 'loading' ? 'Loading the profile…'
     : customer.status === 'unknown' ? `Nothing is known about ${customer.id} yet. You are watching: their first event will show up here at once.`
+      : customer.status === 'erased' ? `${customer.id} was erased at an administrator's request: nothing about them is kept or shown.`
       : customer.problem !== null ? `Could not watch ${customer.id}: ${customer.problem}` : '';
   element.textContent = text;
   element.hidden = text === '';

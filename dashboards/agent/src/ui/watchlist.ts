@@ -79,6 +79,7 @@ function statusText(customer: CustomerState): string {
     case 'loading': return 'Loading…';
     case 'unknown': return 'No activity yet';
     case 'failed': return 'Could not watch';
+    case 'erased': return 'Erased';
     case 'live': return customer.id;
   }
 }
