@@ -36,7 +36,8 @@ public sealed class CustomersApiTests(GatewayFixture gateway)
 
         var body = await ApiAssert.Json(await _producer.PatchAsync($"/v1/customers/{customer}/traits",
             Json("""{"plan":null,"addresses":[{"city":"Oslo"}]}""")), HttpStatusCode.OK);
-        var read = await ApiAssert.Json(await _agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        // An agent with the pii scope: identity traits unmasked (PersonalDataTests covers the masking).
+        var read = await ApiAssert.Json(await gateway.As(ScopedAgentKey).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
 
         Assert.Equal($$"""{"customerId":"{{customer}}","seq":2,"changed":{"traits":["plan","addresses"],"consent":[]},"rejected":[]}""",
             body.ToJsonString());
@@ -67,7 +68,7 @@ public sealed class CustomersApiTests(GatewayFixture gateway)
         var body = await ApiAssert.Json(await _producer.PostAsync("/v1/identify", Json($$"""
             {"customerId":"{{customer}}","traits":{"name":"Ann Lee","career":"nurse"},"consent":{"email":true,"sms":false} }
             """)), HttpStatusCode.OK);
-        var read = await ApiAssert.Json(await _agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        var read = await ApiAssert.Json(await gateway.As(ScopedAgentKey).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
 
         Assert.Equal($$"""{"customerId":"{{customer}}","seq":1,"changed":{"traits":["name","career"],"consent":["email","sms"]},"rejected":[]}""",
             body.ToJsonString());

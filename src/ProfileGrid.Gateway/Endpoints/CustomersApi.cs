@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Customers;
@@ -22,13 +23,14 @@ public static class CustomersApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, CustomerGrains customers)
+    /// <summary>The live profile; identity traits masked unless the key has the <c>pii</c> scope (<see cref="PersonalData"/>).</summary>
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, ClaimsPrincipal user, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var profile = await customers.Get(id).GetProfile();
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
-            : TypedResults.Ok(ProfileView.From(profile));
+            : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile)));
     }
 
     /// <summary>Everything stored about the customer (GDPR access), unmasked: admin keys only.</summary>

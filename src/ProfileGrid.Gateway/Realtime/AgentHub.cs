@@ -20,9 +20,12 @@ public sealed class AgentHub(CustomerWatchers watchers, ConnectionOutboxes outbo
         return Task.CompletedTask;
     }
 
-    /// <summary>Watches a customer; returns its profile with <c>seq</c>, or null while nothing is known of it.</summary>
-    public Task<ProfileView?> Watch(string customerId) =>
-        watchers.WatchAsync(Context.ConnectionId, WhoAmI().Name, Valid(customerId));
+    /// <summary>
+    /// Watches a customer; returns its profile with <c>seq</c>, or null while nothing is known of it. Identity traits
+    /// are masked here and in every push unless the key has the <c>pii</c> scope.
+    /// </summary>
+    public async Task<ProfileView?> Watch(string customerId) =>
+        await watchers.WatchAsync(Context.ConnectionId, WhoAmI().Name, Valid(customerId)) is { } view ? PersonalData.For(Context.User, view) : null;
 
     public Task Unwatch(string customerId) => watchers.UnwatchAsync(Context.ConnectionId, Valid(customerId));
 

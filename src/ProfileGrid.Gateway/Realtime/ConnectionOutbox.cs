@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Realtime;
 
@@ -27,10 +28,14 @@ internal sealed partial class ConnectionOutbox
     public ConnectionOutbox(HubCallerContext connection, IHubContext<AgentHub> hub, RealtimeMetrics metrics, ILogger logger)
     {
         (_connection, _hub, _metrics, _logger) = (connection, hub, metrics, logger);
+        SeesPersonalData = PersonalData.MaySee(connection.User);
         _ = PumpAsync();
     }
 
     public string ConnectionId => _connection.ConnectionId;
+
+    /// <summary>Whether the connection's key has the <c>pii</c> scope (<see cref="PersonalData"/>).</summary>
+    public bool SeesPersonalData { get; }
 
     public void Post(string method, object message, DateTimeOffset? changedAt)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Realtime;
 
@@ -26,6 +27,20 @@ public sealed class ConnectionOutboxes
     }
 
     public bool IsOpen(string connectionId) => _open.ContainsKey(connectionId);
+
+    /// <summary>
+    /// Queues a <c>profileChanged</c> push for each connection, as its key may see it: identity traits masked unless
+    /// it has the <c>pii</c> scope (the masked view is made once, and only if a connection needs it).
+    /// </summary>
+    public void PostProfile(string[] connectionIds, ProfileView view, DateTimeOffset? changedAt = null)
+    {
+        ProfileView? masked = null;
+        foreach (var connectionId in connectionIds)
+        {
+            if (!_open.TryGetValue(connectionId, out var outbox)) continue;
+            outbox.Post(Pushes.ProfileChanged, outbox.SeesPersonalData ? view : masked ??= PersonalData.Masked(view), changedAt);
+        }
+    }
 
     /// <summary>
     /// Queues one push for each connection, in the order posted; never waits on a connection. A push of a change

@@ -33,7 +33,7 @@ public sealed partial class CustomerPushes(
             var activity = Array.ConvertAll(applied, customerEvent => new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
             var connections = subscriptions.Notified(profile.CustomerId, profile.Seq, out var pushProfile);
             span?.SetTag("profilegrid.connections", connections.Length);
-            if (pushProfile) outboxes.Post(connections, Pushes.ProfileChanged, view, profile.AsOf);
+            if (pushProfile) outboxes.PostProfile(connections, view, profile.AsOf);
             foreach (var message in activity) outboxes.Post(connections, Pushes.Activity, message);
         }
         catch (Exception exception)
@@ -81,7 +81,7 @@ public sealed partial class CustomerPushes(
         var connections = subscriptions.Renewed(profile.CustomerId, profile.Seq, HasRecentEvents(profile), rolloverPeriod, out var push);
         if (connections.Length == 0) return;
         if (push == RenewalPush.Missed) LogMissed(logger, profile.CustomerId, profile.Seq);
-        outboxes.Post(connections, Pushes.ProfileChanged, ProfileView.From(profile));
+        outboxes.PostProfile(connections, ProfileView.From(profile));
     }
 
     private static bool HasRecentEvents(CustomerProfile profile)

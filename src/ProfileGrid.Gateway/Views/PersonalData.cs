@@ -1,0 +1,40 @@
+using System.Security.Claims;
+using System.Text.Json;
+using ProfileGrid.Gateway.Security;
+
+namespace ProfileGrid.Gateway.Views;
+
+/// <summary>
+/// Personal data in what agents see: the identity traits (name, email, phone, addresses...; see
+/// <see cref="TraitCatalog"/>) are shown only to keys with the <c>pii</c> scope; other keys see them masked, keeping
+/// only the first character (and for an email that it is one), e.g. <c>A•••</c> and <c>a•••@•••</c>. Producers'
+/// event properties are shown as sent: they have no schema that says what is personal.
+/// </summary>
+public static class PersonalData
+{
+    public const string Scope = "pii";
+    private const string Hidden = "•••";
+
+    public static bool MaySee(ClaimsPrincipal? user) => user is not null && user.HasClaim(AgentClaims.Scope, Scope);
+
+    /// <summary>The view as <paramref name="user"/> may see it.</summary>
+    public static ProfileView For(ClaimsPrincipal? user, ProfileView view) => MaySee(user) ? view : Masked(view);
+
+    public static ProfileView Masked(ProfileView view)
+    {
+        if (view.Traits.Identity.Count == 0) return view;
+        var identity = new Dictionary<string, RawJson>(view.Traits.Identity.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in view.Traits.Identity) identity[name] = Mask(value);
+        return view with { Traits = view.Traits with { Identity = identity } };
+    }
+
+    /// <summary>A string keeps its first character (and an email its '@'); any other value is hidden whole.</summary>
+    public static RawJson Mask(RawJson value)
+    {
+        using var document = JsonDocument.Parse(value.Text);
+        var masked = document.RootElement.ValueKind == JsonValueKind.String && document.RootElement.GetString() is { Length: > 0 } text
+            ? string.Concat(text.AsSpan(0, char.IsSurrogate(text[0]) && text.Length > 1 ? 2 : 1), Hidden, text.Contains('@', StringComparison.Ordinal) ? "@" + Hidden : "")
+            : Hidden;
+        return new RawJson("\"" + JsonEncodedText.Encode(masked).ToString() + "\"");
+    }
+}

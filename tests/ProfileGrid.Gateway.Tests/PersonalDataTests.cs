@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ProfileGrid.Gateway.Views;
+using static ProfileGrid.Gateway.Tests.GatewayFixture;
+
+namespace ProfileGrid.Gateway.Tests;
+
+/// <summary>Identity traits are masked in the customer view, the hub's answers and its pushes unless the key has the <c>pii</c> scope.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class PersonalDataTests(GatewayFixture gateway)
+{
+    private const string Traits = """{"name":"Ann Lee","email":"ann@example.com","phone":"+4512345678","addresses":[{"city":"Oslo"}],"plan":"gold","rating":5}""";
+
+    [Theory]
+    [InlineData("\"Ann Lee\"", "A•••")]
+    [InlineData("\"ann@example.com\"", "a•••@•••")]
+    [InlineData("\"+4512345678\"", "+•••")]
+    [InlineData("\"Øyvind\"", "Ø•••")]
+    [InlineData("\"😀 smile\"", "😀•••")]
+    [InlineData("\"\"", "•••")]
+    [InlineData("[{\"city\":\"Oslo\"}]", "•••")]
+    [InlineData("19850412", "•••")]
+    public void A_value_keeps_only_its_first_character(string json, string shown) =>
+        Assert.Equal(shown, JsonSerializer.Deserialize<string>(PersonalData.Mask(new RawJson(json)).Text));
+
+    [Theory]
+    [InlineData(AgentKey, false)]
+    [InlineData(AdminKey, false)]
+    [InlineData(ScopedAgentKey, true)]
+    public async Task The_customer_view_shows_identity_traits_only_to_keys_with_the_pii_scope(string key, bool unmasked)
+    {
+        var customer = await CustomerWithTraits();
+
+        var view = await ApiAssert.Json(await gateway.As(key).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+
+        AssertTraits(view["traits"]!, unmasked);
+    }
+
+    [Fact]
+    public async Task The_hub_masks_its_answers_and_pushes_per_connection()
+    {
+        var customer = await CustomerWithTraits();
+        await using var agent = await AgentClient.ConnectAsync(gateway, AgentKey);
+        await using var scoped = await AgentClient.ConnectAsync(gateway, ScopedAgentKey);
+
+        AssertTraits(Node((await agent.Watch(customer))!.Value)["traits"]!, unmasked: false);
+        AssertTraits(Node((await scoped.Watch(customer))!.Value)["traits"]!, unmasked: true);
+        await ApiAssert.Json(await gateway.As(ProducerKey).PatchAsync($"/v1/customers/{customer}/traits", Json("""{"plan":"platinum"}""")), HttpStatusCode.OK);
+
+        var masked = Node((await AgentClient.Next(agent.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 2)).View);
+        var full = Node((await AgentClient.Next(scoped.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 2)).View);
+        Assert.Equal("platinum", (string?)masked["traits"]!["descriptive"]!["plan"]);
+        AssertTraits(masked["traits"]!, unmasked: false, plan: "platinum");
+        AssertTraits(full["traits"]!, unmasked: true, plan: "platinum");
+    }
+
+    private static JsonNode Node(JsonElement element) => JsonNode.Parse(element.GetRawText())!;
+
+    private static void AssertTraits(JsonNode traits, bool unmasked, string plan = "gold")
+    {
+        var identity = traits["identity"]!;
+        Assert.Equal(unmasked ? "Ann Lee" : "A•••", (string?)identity["name"]);
+        Assert.Equal(unmasked ? "ann@example.com" : "a•••@•••", (string?)identity["email"]);
+        Assert.Equal(unmasked ? "+4512345678" : "+•••", (string?)identity["phone"]);
+        Assert.Equal(unmasked ? """[{"city":"Oslo"}]""" : "\"•••\"", identity["addresses"]!.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        // Only identity traits are personal data; the others are shown to every agent.
+        Assert.Equal(plan, (string?)traits["descriptive"]!["plan"]);
+        Assert.Equal(5, (int)traits["qualitative"]!["rating"]!);
+    }
+
+    private async Task<string> CustomerWithTraits()
+    {
+        var customer = NewCustomerId();
+        await ApiAssert.Json(await gateway.As(ProducerKey).PatchAsync($"/v1/customers/{customer}/traits", Json(Traits)), HttpStatusCode.OK);
+        return customer;
+    }
+}
