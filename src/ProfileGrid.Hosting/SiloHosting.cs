@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
@@ -23,6 +24,8 @@ public static class SiloHosting
         var (cluster, storage) = builder.AddProfileGridOptions();
         var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
         builder.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
+        builder.Services.AddOptions<ValueOptions>().BindConfiguration(ValueOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>

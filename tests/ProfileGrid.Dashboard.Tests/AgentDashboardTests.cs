@@ -69,6 +69,10 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         output.WriteLine($"event accepted -> shown in timeline and counters: {clock.ElapsedMilliseconds} ms");
 
         await Expect(_page.GetByTestId("counter-purchase-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1"));
+        // The value scores on the card follow the purchase live: one order of 42.50, today.
+        await Expect(_page.GetByTestId("value-tier")).ToHaveTextAsync("Bronze");
+        await Expect(_page.GetByTestId("value-clv")).ToContainTextAsync("42.50");
+        await Expect(_page.GetByTestId("value-rfm")).ToHaveTextAsync("R5 F1 M1");
         Directory.CreateDirectory("TestResults");
         await _page.ScreenshotAsync(new() { Path = Path.Combine("TestResults", "dashboard.png") });
         await Expect(_page.GetByTestId("live-feed").Locator($"[data-event-id='{eventId}']")).ToBeVisibleAsync();

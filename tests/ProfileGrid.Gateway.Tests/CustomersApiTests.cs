@@ -18,6 +18,33 @@ public sealed class CustomersApiTests(GatewayFixture gateway)
         Assert.Equal("Not found", (string?)problem["title"]);
     }
 
+    [Fact]
+    public async Task The_profile_carries_live_value_scores()
+    {
+        var customer = NewCustomerId();
+        var now = DateTimeOffset.UtcNow;
+        string At(int daysAgo) => now.AddDays(-daysAgo).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await ApiAssert.Json(await _producer.PostAsync("/v1/events", Json($$"""
+            {"events":[{"id":"v1","type":"purchase","customerId":"{{customer}}","value":300,"timestamp":"{{At(40)}}"},
+                       {"id":"v2","type":"purchase","customerId":"{{customer}}","value":200,"timestamp":"{{At(10)}}"},
+                       {"id":"v3","type":"purchase","customerId":"{{customer}}","value":100,"timestamp":"{{At(2)}}"},
+                       {"id":"v4","type":"page_view","customerId":"{{customer}}"}]}
+            """)), HttpStatusCode.Accepted);
+
+        var read = await ApiAssert.Json(await _agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        var value = read["value"]!;
+
+        // 3 purchases of 200 on average, at the pace of 3 in 90 days (the shortest period a pace is taken over), for 2 more years.
+        Assert.Equal(600m, (decimal)value["clv"]!["historic"]!);
+        Assert.Equal(Math.Round(600m + 200m * (3m / 90m * 365m) * 2m, 2), (decimal)value["clv"]!["predicted"]!);
+        Assert.Equal(5466.67m, (decimal)value["clv"]!["predicted"]!);
+        Assert.Equal(3, (long)value["orders"]!);
+        Assert.Equal(now.AddDays(-2), DateTimeOffset.Parse((string)value["lastPurchaseAt"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("""{"recency":5,"frequency":2,"monetary":3}""", value["rfm"]!.ToJsonString());
+        Assert.Equal("silver", (string?)value["tier"]);
+        Assert.Equal((string?)value["lastPurchaseAt"], (string?)read["counters"]!["purchase"]!["lastAt"]);
+    }
+
     [Theory]
     [InlineData("a:b")]
     [InlineData("anon:")]

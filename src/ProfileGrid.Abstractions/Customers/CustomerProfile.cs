@@ -17,4 +17,5 @@ public sealed record CustomerProfile(
     [property: Id(6)] DateTimeOffset? LastSeen,
     [property: Id(7)] string[] Channels,
     [property: Id(8)] CounterView[] Counters,
-    [property: Id(9)] CustomerEvent[] RecentActivity);
+    [property: Id(9)] CustomerEvent[] RecentActivity,
+    [property: Id(10)] ValueScores? Value = null);

@@ -15,7 +15,8 @@ public sealed record ProfileView(
     DateTimeOffset? LastSeen,
     string[] Channels,
     Dictionary<string, CounterWindows> Counters,
-    ActivityView[] RecentActivity)
+    ActivityView[] RecentActivity,
+    ValueView? Value)
 {
     public static ProfileView From(CustomerProfile profile)
     {
@@ -23,14 +24,14 @@ public sealed record ProfileView(
         foreach (var counter in profile.Counters)
         {
             counters[counter.Type] = new CounterWindows(
-                counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total, counter.LastHourByMinute);
+                counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total, counter.LastHourByMinute, counter.LastAt);
         }
 
         var activity = new ActivityView[profile.RecentActivity.Length];
         for (var i = 0; i < activity.Length; i++) activity[i] = ActivityView.From(profile.RecentActivity[i]);
 
         return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
-            profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity);
+            profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value));
     }
 }
 
@@ -46,7 +47,23 @@ public sealed record CounterWindows(
     [property: JsonPropertyName("7d")] WindowTotal LastWeek,
     [property: JsonPropertyName("30d")] WindowTotal LastMonth,
     [property: JsonPropertyName("total")] WindowTotal Total,
-    int[] LastHourByMinute);
+    int[] LastHourByMinute,
+    DateTimeOffset? LastAt);
+
+/// <summary>
+/// The value scores: <c>{clv: {historic, predicted}, orders, lastPurchaseAt, rfm: {recency, frequency, monetary}, tier}</c>.
+/// </summary>
+public sealed record ValueView(ClvView Clv, long Orders, DateTimeOffset? LastPurchaseAt, RfmView Rfm, string Tier)
+{
+    public static ValueView? From(ValueScores? value) => value is null
+        ? null
+        : new(new ClvView(value.HistoricClv, value.PredictedClv), value.Orders, value.LastPurchaseAt,
+            new RfmView(value.Recency, value.Frequency, value.Monetary), value.Tier);
+}
+
+public sealed record ClvView(decimal Historic, decimal Predicted);
+
+public sealed record RfmView(int Recency, int Frequency, int Monetary);
 
 public sealed record ActivityView(string Id, string Type, DateTimeOffset Timestamp, decimal? Value, string? Channel, RawJson? Properties)
 {

@@ -21,11 +21,15 @@ public sealed class CounterSeries
 
     [Id(4)] public List<Bucket> Days { get; set; } = [];
 
+    /// <summary>The latest timestamp of an event of this type, however old (for recency).</summary>
+    [Id(5)] public DateTimeOffset? LastAt { get; set; }
+
     /// <returns>False when the event is older than the last month and so counts in the lifetime totals only.</returns>
     internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now)
     {
         TotalCount++;
         TotalSum = SaturatingSum.Add(TotalSum, value);
+        if (LastAt is null || timestamp > LastAt) LastAt = timestamp;
         var at = BucketClock.At(timestamp);
         var from = Windows.At(now);
         return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);
@@ -86,7 +90,7 @@ public sealed class CounterSeries
             if (day.Index >= from.MonthFromDay) Add(ref lastMonth, day);
         }
 
-        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum), byMinute);
+        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum), byMinute, LastAt);
     }
 
     private bool Place(int minute, int hour, int day, int count, decimal sum, Windows from)

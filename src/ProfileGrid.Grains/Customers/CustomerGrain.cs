@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
 using ProfileGrid.Events;
@@ -25,6 +26,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     private readonly ILogger<CustomerGrain> _logger;
     private readonly Watchers _watchers = new(TimeProvider.System);
     private readonly GroupCommit _commit;
+    private readonly ValueOptions _value;
     private CustomerState _state = new();
     private List<CustomerChange> _unstored = [];
     private bool _stale;
@@ -34,9 +36,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         [FromKeyedServices(StorageNames.Customers)] IJournalStorage storage,
         Serializer serializer,
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+        IOptions<ValueOptions> value,
         ILogger<CustomerGrain> logger)
     {
-        (_clock, _logger) = (clock, logger);
+        (_clock, _logger, _value) = (clock, logger, value.Value);
         _journal = new CustomerJournal(storage, new CustomerCodec(serializer), this.GetPrimaryKeyString());
         _commit = new GroupCommit(WriteAsync);
     }
@@ -84,7 +87,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     public async Task<CustomerProfile?> GetProfile()
     {
         await Settled();
-        return _state.Exists ? _state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()) : null;
+        return _state.Exists ? _state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value) : null;
     }
 
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
@@ -123,7 +126,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     {
         await Settled();
         return _state.Exists
-            ? new CustomerExport(_state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow()), _state.AppliedEvents.Count, _journal.StoredBytes)
+            ? new CustomerExport(_state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value), _state.AppliedEvents.Count, _journal.StoredBytes)
             : null;
     }
 
@@ -212,7 +215,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         if (_watchers.Count == 0) return null;
         try
         {
-            return _state.ToProfile(this.GetPrimaryKeyString(), now);
+            return _state.ToProfile(this.GetPrimaryKeyString(), now, _value);
         }
         catch (Exception exception)
         {

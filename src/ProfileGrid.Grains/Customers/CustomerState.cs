@@ -134,17 +134,23 @@ public sealed class CustomerState
         AppliedEvents.Trim(now);
     }
 
-    public CustomerProfile ToProfile(string customerId, DateTimeOffset now) => new(
-        customerId,
-        Seq,
-        now,
-        new Dictionary<string, string>(Traits, StringComparer.Ordinal),
-        new Dictionary<string, bool>(Consent, StringComparer.Ordinal),
-        FirstSeen,
-        LastSeen,
-        [.. Channels],
-        Counters.View(now),
-        [.. Activity.Events]);
+    /// <summary>The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults).</summary>
+    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null)
+    {
+        var counters = Counters.View(now);
+        return new(
+            customerId,
+            Seq,
+            now,
+            new Dictionary<string, string>(Traits, StringComparer.Ordinal),
+            new Dictionary<string, bool>(Consent, StringComparer.Ordinal),
+            FirstSeen,
+            LastSeen,
+            [.. Channels],
+            counters,
+            [.. Activity.Events],
+            ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now));
+    }
 
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)
     {

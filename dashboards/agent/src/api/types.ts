@@ -42,6 +42,16 @@ export interface ProfileView {
   channels?: string[] | null;
   counters?: Record<string, CounterWindows> | null;
   recentActivity?: ActivityEvent[] | null;
+  value?: ValueScores | null;
+}
+
+/** What the customer is worth, recomputed with every change: CLV, RFM (1–5 each) and tier. */
+export interface ValueScores {
+  clv: { historic: number; predicted: number };
+  orders: number;
+  lastPurchaseAt?: string | null;
+  rfm: { recency: number; frequency: number; monetary: number };
+  tier: string;
 }
 
 export interface ActivityMessage {

@@ -1,4 +1,4 @@
-import type { Json } from '../api/types';
+import type { Json, ValueScores } from '../api/types';
 import type { CustomerState } from '../state/customer';
 import { h } from './dom';
 import { channelLabel } from './eventTypes';
@@ -32,10 +32,21 @@ export function profileCard(customer: CustomerState): HTMLElement {
       fact('Last seen', seen(view.lastSeen)),
       fact('Channels', (view.channels ?? []).length === 0 ? '—' : h('span', { class: 'chips' },
         ...(view.channels ?? []).map((c) => h('span', { class: 'chip' }, channelLabel(c))))))) : null,
+    view?.value ? valueSection(view.value) : null,
     view !== null ? consentSection(view.consent ?? {}) : null,
     traitSection('Identity', identity, SHOWN_IN_HEADER),
     traitSection('Details', view?.traits?.descriptive ?? {}, new Set(['plan'])),
     traitSection('Feedback & preferences', view?.traits?.qualitative ?? {}, new Set()));
+}
+
+function valueSection(value: ValueScores): HTMLElement {
+  const money = (amount: number) => amount.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return section('Value', h('dl', { class: 'facts', 'data-testid': 'value-scores' },
+    fact('Tier', h('span', { class: `badge badge--tier tier-${value.tier.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, 'data-testid': 'value-tier' }, humanize(value.tier))),
+    fact('Lifetime value', h('span', { 'data-testid': 'value-clv' }, money(value.clv.historic),
+      h('span', { class: 'fact-sub' }, `predicted ${money(value.clv.predicted)} · ${value.orders} ${value.orders === 1 ? 'order' : 'orders'}`))),
+    fact('RFM', h('span', { class: 'mono', 'data-testid': 'value-rfm', title: 'recency, frequency, monetary: 1–5 each' },
+      `R${value.rfm.recency} F${value.rfm.frequency} M${value.rfm.monetary}`))));
 }
 
 function consentSection(consent: Record<string, boolean>): HTMLElement {
