@@ -1,0 +1,189 @@
+using ProfileGrid.Customers;
+using ProfileGrid.Events;
+using ProfileGrid.Segments;
+using Xunit.Abstractions;
+
+namespace ProfileGrid.Grains.Tests.Segments;
+
+/// <summary>The segment rule language: grammar, errors with positions, every operator and operand, and print → parse round trips.</summary>
+public sealed class RuleLanguageTests(ITestOutputHelper output)
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    // Quotes and backslashes must be escaped when printed; the rest must survive as they are.
+    private const string TextCharacters = "aZ 9_\"\\é-.(";
+
+    private static SegmentRule Parse(string text)
+    {
+        Assert.True(RuleParser.TryParse(text, out var rule, out var error), $"'{text}' does not parse: {error}");
+        return rule;
+    }
+
+    [Fact]
+    public void And_binds_tighter_than_or_and_parentheses_group()
+    {
+        var a = new Comparison(new CountOperand("cart_abandoned", Window.Hour), CompareOp.GreaterOrEqual, new NumberLiteral(1));
+        var b = new Comparison(new CountOperand("purchase", Window.Hour), CompareOp.Equal, new NumberLiteral(0));
+        var c = new Comparison(new TraitOperand("country"), CompareOp.Equal, new TextLiteral("DK"));
+
+        Assert.Equal(new OrRule(a, new AndRule(b, c)), Parse("""cart_abandoned.1h >= 1 or purchase.1h == 0 and trait.country == "DK" """));
+        Assert.Equal(new AndRule(new OrRule(a, b), c), Parse("""(cart_abandoned.1h >= 1 or purchase.1h == 0) and trait.country == "DK" """));
+        Assert.Equal(new AndRule(new AndRule(a, b), c), Parse("""cart_abandoned.1h>=1 and purchase.1h==0 and trait.country=="DK" """));
+        Assert.Equal(new NotRule(new NotRule(c)), Parse("""not not trait.country == "DK" """));
+        Assert.Equal(new AndRule(new NotRule(a), b), Parse("not cart_abandoned.1h >= 1 and purchase.1h == 0"));
+    }
+
+    [Theory]
+    [InlineData("purchase.sum.30d > 500", "purchase.sum.30d > 500")]
+    [InlineData("order.completed.total >= 2", "order.completed.total >= 2")]
+    [InlineData("page-view.24h < 10", "page-view.24h < 10")]
+    [InlineData("purchase.last <= 7d", "purchase.last <= 7d")]
+    [InlineData("last_seen < 168h", "last_seen < 7d")]
+    [InlineData("first_seen > 90m", "first_seen > 90m")]
+    [InlineData("clv >= 1000.50", "clv >= 1000.50")]
+    [InlineData("clv.predicted != -3", "clv.predicted != -3")]
+    [InlineData("rfm.recency >= 4", "rfm.recency >= 4")]
+    [InlineData("tier == \"gold\"", "tier == \"gold\"")]
+    [InlineData("trait.firstName == \"Ann \\\"A\\\" Lee\"", "trait.firstName == \"Ann \\\"A\\\" Lee\"")]
+    [InlineData("trait.age >= 18", "trait.age >= 18")]
+    [InlineData("  orders   ==0  ", "orders == 0")]
+    public void Every_operand_reads_and_prints_canonically(string text, string canonical) =>
+        Assert.Equal(canonical, Parse(text).ToString());
+
+    [Theory]
+    [InlineData("", 1, 1, "the rule is empty")]
+    [InlineData("purchase.2h > 1", 1, 1, "unknown operand 'purchase.2h'")]
+    [InlineData("purchase.1h > 1 and rfm.loyalty >= 3", 1, 21, "unknown operand 'rfm.loyalty'")]
+    [InlineData("clv > 7d", 1, 7, "clv compares with a number, not a duration")]
+    [InlineData("last_seen < 7", 1, 13, "last_seen compares with a duration such as 7d, not a number")]
+    [InlineData("tier > \"gold\"", 1, 8, "a text compares only with == or !=")]
+    [InlineData("trait.country < \"DK\"", 1, 17, "a text compares only with == or !=")]
+    [InlineData("purchase.1h >", 1, 14, "unexpected end of input")]
+    [InlineData("purchase.1h 5", 1, 13, "expected comparison operator")]
+    [InlineData("purchase.1h > 1 and", 1, 20, "unexpected end of input")]
+    [InlineData("(purchase.1h > 1", 1, 17, "unexpected end of input")]
+    [InlineData("purchase.1h > 1)", 1, 16, "unexpected `)`")]
+    [InlineData("trait.country == \"DK", 1, 18, "")]
+    [InlineData("purchase.1h > 1 or\nand purchase.24h > 2", 2, 1, "")]
+    [InlineData("and > 1", 1, 1, "")]
+    [InlineData("last_seen < 36501d", 1, 13, "durations at most 36500d")]
+    [InlineData("trait.path == \"C:\\temp\"", 1, 15, "")]
+    public void A_rule_that_does_not_read_says_where_and_why(string text, int line, int column, string reason)
+    {
+        Assert.False(RuleParser.TryParse(text, out _, out var error));
+        Assert.NotNull(error);
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+        output.WriteLine($"{text.ReplaceLineEndings(" ")} → {error}");
+        Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+    }
+
+    [Fact]
+    public void Printed_rules_parse_back_to_the_same_rule()
+    {
+        var random = new Random(20261203);
+        for (var i = 0; i < 2000; i++)
+        {
+            var rule = RandomRule(random, depth: 0);
+            var text = rule.ToString();
+            Assert.True(RuleParser.TryParse(text, out var parsed, out var error), $"'{text}' does not parse: {error}");
+            Assert.Equal(rule, parsed);
+            Assert.Equal(text, parsed.ToString());
+        }
+    }
+
+    [Fact]
+    public void Every_operator_compares_numbers()
+    {
+        var profile = Profile();
+        string[] holds = ["purchase.total == 2", "purchase.total != 3", "purchase.total < 3", "purchase.total <= 2", "purchase.total > 1", "purchase.total >= 2"];
+        string[] fails = ["purchase.total == 3", "purchase.total != 2", "purchase.total < 2", "purchase.total <= 1", "purchase.total > 2", "purchase.total >= 3"];
+
+        Assert.All(holds, rule => Assert.True(RuleEvaluator.Evaluate(Parse(rule), profile).Matches, rule));
+        Assert.All(fails, rule => Assert.False(RuleEvaluator.Evaluate(Parse(rule), profile).Matches, rule));
+    }
+
+    [Theory]
+    [InlineData("cart_abandoned.1h >= 1 and purchase.1h == 0", true, "cart_abandoned.1h = 1|purchase.1h = 0")]
+    [InlineData("purchase.sum.30d > 500", true, "purchase.sum.30d = 620")]
+    [InlineData("purchase.sum.7d > 500", false, "")]
+    [InlineData("purchase.last < 7d", false, "")]
+    [InlineData("purchase.last < 11d", true, "purchase.last = 10d ago")]
+    [InlineData("email_open.last > 30d", true, "email_open.last = never")]
+    [InlineData("last_seen < 2h", true, "last_seen = 30m ago")]
+    [InlineData("first_seen >= 20d", true, "first_seen = 20d ago")]
+    [InlineData("trait.country == \"DK\"", true, "trait.country = \"DK\"")]
+    [InlineData("trait.age >= 40", true, "trait.age = 42")]
+    [InlineData("trait.age == \"42\"", false, "")]
+    [InlineData("trait.city == \"Oslo\"", false, "")]
+    [InlineData("trait.city != \"Oslo\"", true, "trait.city = not set")]
+    [InlineData("clv >= 620 and orders == 2", true, "clv = 620|orders = 2")]
+    [InlineData("rfm.recency == 4 or tier == \"platinum\"", true, "rfm.recency = 4")]
+    [InlineData("tier == \"platinum\" or rfm.monetary >= 3", true, "rfm.monetary = 3")]
+    [InlineData("tier == \"silver\"", true, "tier = \"silver\"")]
+    [InlineData("not purchase.1h >= 1", true, "not (purchase.1h >= 1): purchase.1h = 0")]
+    [InlineData("not (purchase.total >= 1 or page_view.total >= 1)", false, "")]
+    public void A_rule_holds_or_not_and_says_why(string text, bool matches, string reasons)
+    {
+        var (holds, why) = RuleEvaluator.Evaluate(Parse(text), Profile());
+
+        Assert.Equal(matches, holds);
+        Assert.Equal(reasons.Length == 0 ? [] : reasons.Split('|'), why);
+    }
+
+    /// <summary>Two purchases (500 twenty days ago, 120 ten days ago), a cart abandoned half an hour ago, two traits.</summary>
+    private static CustomerProfile Profile()
+    {
+        var state = new CustomerState();
+        state.Apply("shop", [new CustomerEvent("p1", "purchase", Now.AddDays(-20), 500m, "web", null)], Now);
+        state.Apply("shop", [new CustomerEvent("p2", "purchase", Now.AddDays(-10), 120m, "web", null)], Now);
+        state.Apply("shop", [new CustomerEvent("c1", "cart_abandoned", Now.AddMinutes(-30), null, "web", null)], Now);
+        state.Merge(new TraitPatch(new() { ["country"] = "\"DK\"", ["age"] = "42" }, []));
+        state.Seq = 4;
+        return state.ToProfile("ann", Now);
+    }
+
+    private static SegmentRule RandomRule(Random random, int depth)
+    {
+        var pick = depth >= 4 ? 0 : random.Next(5);
+        return pick switch
+        {
+            1 => new AndRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
+            2 => new OrRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
+            3 => new NotRule(RandomRule(random, depth + 1)),
+            _ => RandomComparison(random),
+        };
+    }
+
+    private static Comparison RandomComparison(Random random)
+    {
+        string[] types = ["purchase", "cart_abandoned", "order.completed", "page-view", "x1"];
+        var type = types[random.Next(types.Length)];
+        var window = (Window)random.Next(5);
+        var ops = Enum.GetValues<CompareOp>();
+        var numberOp = ops[random.Next(ops.Length)];
+        var textOp = random.Next(2) == 0 ? CompareOp.Equal : CompareOp.NotEqual;
+        var number = new NumberLiteral(Math.Round((decimal)(random.NextDouble() * 20000 - 10000), random.Next(4)));
+        var duration = new DurationLiteral(random.Next(4) switch
+        {
+            0 => TimeSpan.FromDays(random.Next(1, 400)),
+            1 => TimeSpan.FromHours(random.Next(1, 500)),
+            2 => TimeSpan.FromMinutes(random.Next(1, 5000)),
+            _ => TimeSpan.FromSeconds(random.Next(1, 50000)),
+        });
+        var text = new TextLiteral(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => TextCharacters[random.Next(TextCharacters.Length)]).ToArray()));
+        string[] traits = ["country", "firstName", "a.b", "x-y_z"];
+        string[] numbers = ["clv", "clv.predicted", "orders", "rfm.recency", "rfm.frequency", "rfm.monetary"];
+        return random.Next(8) switch
+        {
+            0 => new Comparison(new CountOperand(type, window), numberOp, number),
+            1 => new Comparison(new SumOperand(type, window), numberOp, number),
+            2 => new Comparison(new LastOperand(type), numberOp, duration),
+            3 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), textOp, text),
+            4 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), numberOp, number),
+            5 => new Comparison(new DerivedOperand(numbers[random.Next(numbers.Length)]), numberOp, number),
+            6 => new Comparison(new DerivedOperand("tier"), textOp, text),
+            _ => new Comparison(new DerivedOperand(random.Next(2) == 0 ? "last_seen" : "first_seen"), numberOp, duration),
+        };
+    }
+}
