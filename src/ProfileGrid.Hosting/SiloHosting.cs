@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
+using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
 
@@ -52,8 +53,16 @@ public static class SiloHosting
 
             // Grain calls carry the caller's trace, so a request's spans and its grains' spans are one trace.
             if (TelemetryHosting.IsEnabled(builder.Configuration)) siloBuilder.AddActivityPropagation();
-            if (storage.IsDurable) siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
-            else siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
+            if (storage.IsDurable)
+            {
+                siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
+                siloBuilder.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => storage.ApplyTo(options));
+            }
+            else
+            {
+                siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
+                siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
+            }
         });
 
         builder.Services.AddProfileGridHealthChecks();

@@ -58,6 +58,14 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         // The list shows the customer at once; the watch holds once the hub has answered, which the page says.
         await Expect(_page.GetByText($"Nothing is known about {customer} yet. You are watching")).ToBeVisibleAsync(new() { Timeout = 15_000 });
 
+        using (var admin = new HttpClient { BaseAddress = _server.BaseAddress })
+        {
+            admin.DefaultRequestHeaders.Add("X-Api-Key", DashboardServer.AdminKey);
+            using var defined = await admin.PutAsync("/v1/segments/buyers_today",
+                new StringContent("""{"rule":"purchase.24h >= 1"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, defined.StatusCode);
+        }
+
         var eventId = Guid.NewGuid().ToString();
         var clock = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.Accepted, await Post(
@@ -73,6 +81,8 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
         await Expect(_page.GetByTestId("value-tier")).ToHaveTextAsync("Bronze");
         await Expect(_page.GetByTestId("value-clv")).ToContainTextAsync("42.50");
         await Expect(_page.GetByTestId("value-rfm")).ToHaveTextAsync("R5 F1 M1");
+        // The customer entered the segment with the purchase; the card says why.
+        await Expect(_page.GetByTestId("segments").Locator("[data-segment='buyers_today']")).ToContainTextAsync("purchase.24h = 1");
         Directory.CreateDirectory("TestResults");
         await _page.ScreenshotAsync(new() { Path = Path.Combine("TestResults", "dashboard.png") });
         await Expect(_page.GetByTestId("live-feed").Locator($"[data-event-id='{eventId}']")).ToBeVisibleAsync();

@@ -9,6 +9,7 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
 {
     public const string AgentKey = "browser-agent-key-0001";
     public const string ProducerKey = "browser-producer-key-0001";
+    public const string AdminKey = "browser-admin-key-0001";
 
     private readonly int _port = FreePort.Next();
 
@@ -28,6 +29,9 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         builder.UseSetting("ProfileGrid:ApiKeys:1:Key", ProducerKey);
         builder.UseSetting("ProfileGrid:ApiKeys:1:Name", "Browser Producer");
         builder.UseSetting("ProfileGrid:ApiKeys:1:Role", "producer");
+        builder.UseSetting("ProfileGrid:ApiKeys:2:Key", AdminKey);
+        builder.UseSetting("ProfileGrid:ApiKeys:2:Name", "Browser Admin");
+        builder.UseSetting("ProfileGrid:ApiKeys:2:Role", "admin");
     }
 
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Segments;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
 
@@ -24,23 +25,25 @@ public static class CustomersApi
     }
 
     /// <summary>The live profile; identity traits masked unless the key has the <c>pii</c> scope (<see cref="PersonalData"/>).</summary>
-    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(string id, ClaimsPrincipal user, CustomerGrains customers)
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(
+        string id, ClaimsPrincipal user, CustomerGrains customers, SegmentCatalog segments)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var profile = await customers.Get(id).GetProfile();
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
-            : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile)));
+            : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile, await segments.CurrentAsync())));
     }
 
     /// <summary>Everything stored about the customer (GDPR access), unmasked: admin keys only.</summary>
-    internal static async Task<Results<Ok<CustomerExportView>, ProblemHttpResult>> ExportCustomer(string id, CustomerGrains customers, TimeProvider clock)
+    internal static async Task<Results<Ok<CustomerExportView>, ProblemHttpResult>> ExportCustomer(
+        string id, CustomerGrains customers, SegmentCatalog segments, TimeProvider clock)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var export = await customers.Get(id).Export();
         return export is null
             ? Problem.NotFound($"No customer '{id}' is known.")
-            : TypedResults.Ok(CustomerExportView.From(export, clock.GetUtcNow()));
+            : TypedResults.Ok(CustomerExportView.From(export, await segments.CurrentAsync(), clock.GetUtcNow()));
     }
 
     /// <summary>Erases the customer everywhere, leaving a tombstone that refuses its later events: admin keys only.</summary>

@@ -7,6 +7,7 @@ using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Gateway.Segments;
 using ProfileGrid.Hosting;
 
 namespace ProfileGrid.Gateway.Hosting;
@@ -27,6 +28,7 @@ public static class GatewayHosting
         services.AddExceptionHandler<InternalErrorHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<CustomerGrains>();
+        services.AddSingleton<SegmentCatalog>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
@@ -60,6 +62,7 @@ public static class GatewayHosting
         app.MapAuthApi();
         app.MapEventsApi();
         app.MapCustomersApi();
+        app.MapSegmentsApi();
         app.MapHub<AgentHub>("/hubs/agents");
         // Orleans' own dashboard (silos, activations, grain calls), for operators: admin keys only.
         app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin);

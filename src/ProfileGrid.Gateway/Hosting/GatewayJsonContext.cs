@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
@@ -15,6 +16,10 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(ViewersMessage))]
 [JsonSerializable(typeof(ErasedMessage))]
 [JsonSerializable(typeof(CustomerExportView))]
+[JsonSerializable(typeof(SegmentDefinitionView))]
+[JsonSerializable(typeof(SegmentListView))]
+[JsonSerializable(typeof(MembershipView))]
+[JsonSerializable(typeof(CheckView))]
 [JsonSerializable(typeof(AgentIdentity))]
 [JsonSerializable(typeof(IssuedToken))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
+using ProfileGrid.Gateway.Segments;
 using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Realtime;
@@ -14,6 +15,7 @@ public sealed partial class CustomerPushes(
     CustomerSubscriptions subscriptions,
     ConnectionOutboxes outboxes,
     RealtimeMetrics metrics,
+    SegmentCatalog segments,
     ILogger<CustomerPushes> logger) : ICustomerObserver
 {
     private ICustomerObserver? _reference;
@@ -29,7 +31,7 @@ public sealed partial class CustomerPushes(
         try
         {
             // Built before the ledger counts the seq as pushed: a profile that cannot be shown must not hide the next one.
-            var view = ProfileView.From(profile);
+            var view = ProfileView.From(profile, segments.Cached());
             var activity = Array.ConvertAll(applied, customerEvent => new ActivityMessage(profile.CustomerId, profile.Seq, ActivityView.From(customerEvent)));
             var connections = subscriptions.Notified(profile.CustomerId, profile.Seq, out var pushProfile);
             span?.SetTag("profilegrid.connections", connections.Length);
@@ -81,7 +83,7 @@ public sealed partial class CustomerPushes(
         var connections = subscriptions.Renewed(profile.CustomerId, profile.Seq, HasRecentEvents(profile), rolloverPeriod, out var push);
         if (connections.Length == 0) return;
         if (push == RenewalPush.Missed) LogMissed(logger, profile.CustomerId, profile.Seq);
-        outboxes.PostProfile(connections, ProfileView.From(profile));
+        outboxes.PostProfile(connections, ProfileView.From(profile, segments.Cached()));
     }
 
     private static bool HasRecentEvents(CustomerProfile profile)

@@ -4,6 +4,8 @@ using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Views;
 
+using ProfileGrid.Gateway.Segments;
+
 namespace ProfileGrid.Gateway.Realtime;
 
 /// <summary>
@@ -18,6 +20,7 @@ public sealed partial class CustomerWatchers(
     ConnectionWatches connections,
     ConnectionOutboxes outboxes,
     RealtimeMetrics metrics,
+    SegmentCatalog segments,
     ILogger<CustomerWatchers> logger)
 {
     /// <summary>The profile with its seq, for the asking connection only; or null while nothing is known of the customer.</summary>
@@ -50,7 +53,7 @@ public sealed partial class CustomerWatchers(
         if (profile is not null && joined.StartedLedger is { } ledger) subscriptions.Baseline(customerId, ledger, profile.Seq);
         // The connection may have closed while the grain answered; its clean-up could not see this watch yet.
         if (!outboxes.IsOpen(connectionId)) await UnwatchAsync(connectionId, customerId);
-        return profile is null ? null : ProfileView.From(profile);
+        return profile is null ? null : ProfileView.From(profile, await segments.CurrentAsync());
     }
 
     public async Task UnwatchAsync(string connectionId, string customerId)

@@ -1,4 +1,5 @@
 using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Segments;
 
 namespace ProfileGrid.Gateway.Views;
 
@@ -8,8 +9,8 @@ namespace ProfileGrid.Gateway.Views;
 /// </summary>
 public sealed record CustomerExportView(DateTimeOffset ExportedAt, ProfileView Profile, StoredFacts Stored)
 {
-    public static CustomerExportView From(CustomerExport export, DateTimeOffset now) =>
-        new(now, ProfileView.From(export.Profile), new StoredFacts(export.RememberedEventIds, export.StoredBytes, StoredFacts.WhatIsKept));
+    public static CustomerExportView From(CustomerExport export, IReadOnlyList<Segment> segments, DateTimeOffset now) =>
+        new(now, ProfileView.From(export.Profile, segments), new StoredFacts(export.RememberedEventIds, export.StoredBytes, StoredFacts.WhatIsKept));
 }
 
 /// <summary>What else is stored: event ids as 64-bit digests (for idempotency, never the ids), and the bytes of the row.</summary>

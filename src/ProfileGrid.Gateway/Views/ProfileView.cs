@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
+using ProfileGrid.Gateway.Segments;
 
 namespace ProfileGrid.Gateway.Views;
 
@@ -16,9 +17,11 @@ public sealed record ProfileView(
     string[] Channels,
     Dictionary<string, CounterWindows> Counters,
     ActivityView[] RecentActivity,
-    ValueView? Value)
+    ValueView? Value,
+    SegmentMembership[] Segments)
 {
-    public static ProfileView From(CustomerProfile profile)
+    /// <summary>The view of a profile, with the segments (of <paramref name="segments"/>) it is in now and why.</summary>
+    public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment> segments)
     {
         var counters = new Dictionary<string, CounterWindows>(profile.Counters.Length, StringComparer.Ordinal);
         foreach (var counter in profile.Counters)
@@ -31,7 +34,8 @@ public sealed record ProfileView(
         for (var i = 0; i < activity.Length; i++) activity[i] = ActivityView.From(profile.RecentActivity[i]);
 
         return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
-            profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value));
+            profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value),
+            SegmentCatalog.Evaluate(segments, profile));
     }
 }
 

@@ -43,6 +43,13 @@ export interface ProfileView {
   counters?: Record<string, CounterWindows> | null;
   recentActivity?: ActivityEvent[] | null;
   value?: ValueScores | null;
+  segments?: SegmentMembership[] | null;
+}
+
+/** A segment the customer is in now, and the values that put them there. */
+export interface SegmentMembership {
+  name: string;
+  reasons: string[];
 }
 
 /** What the customer is worth, recomputed with every change: CLV, RFM (1–5 each) and tier. */

@@ -1,4 +1,4 @@
-import type { Json, ValueScores } from '../api/types';
+import type { Json, SegmentMembership, ValueScores } from '../api/types';
 import type { CustomerState } from '../state/customer';
 import { h } from './dom';
 import { channelLabel } from './eventTypes';
@@ -33,6 +33,7 @@ export function profileCard(customer: CustomerState): HTMLElement {
       fact('Channels', (view.channels ?? []).length === 0 ? '—' : h('span', { class: 'chips' },
         ...(view.channels ?? []).map((c) => h('span', { class: 'chip' }, channelLabel(c))))))) : null,
     view?.value ? valueSection(view.value) : null,
+    view !== null ? segmentSection(view.segments ?? []) : null,
     view !== null ? consentSection(view.consent ?? {}) : null,
     traitSection('Identity', identity, SHOWN_IN_HEADER),
     traitSection('Details', view?.traits?.descriptive ?? {}, new Set(['plan'])),
@@ -47,6 +48,15 @@ function valueSection(value: ValueScores): HTMLElement {
       h('span', { class: 'fact-sub' }, `predicted ${money(value.clv.predicted)} · ${value.orders} ${value.orders === 1 ? 'order' : 'orders'}`))),
     fact('RFM', h('span', { class: 'mono', 'data-testid': 'value-rfm', title: 'recency, frequency, monetary: 1–5 each' },
       `R${value.rfm.recency} F${value.rfm.frequency} M${value.rfm.monetary}`))));
+}
+
+function segmentSection(segments: SegmentMembership[]): HTMLElement {
+  return section('Segments', segments.length === 0
+    ? h('p', { class: 'muted small' }, 'In no segment right now.')
+    : h('ul', { class: 'segments', 'data-testid': 'segments' }, ...segments.map((segment) =>
+      h('li', { class: 'segment', 'data-segment': segment.name },
+        h('span', { class: 'chip' }, humanize(segment.name)),
+        h('span', { class: 'fact-sub mono', title: 'why: the values that make the rule true' }, segment.reasons.join(' · '))))));
 }
 
 function consentSection(consent: Record<string, boolean>): HTMLElement {

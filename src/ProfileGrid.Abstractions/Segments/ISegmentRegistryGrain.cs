@@ -1,0 +1,35 @@
+namespace ProfileGrid.Segments;
+
+/// <summary>The segment definitions of the deployment: one grain (key <see cref="Key"/>), stored in grain storage.</summary>
+[Alias("pg.ISegmentRegistryGrain")]
+public interface ISegmentRegistryGrain : IGrainWithStringKey
+{
+    public const string Key = "segments";
+
+    /// <summary>Creates or replaces a segment; the rule is stored in its canonical text. Returns the stored definition.</summary>
+    /// <exception cref="ArgumentException">The name or the rule is not valid (the gateway checks both first).</exception>
+    [Alias("Define")]
+    Task<SegmentDefinition> Define(string name, string rule, string? description, string definedBy);
+
+    [Alias("List"), Orleans.Concurrency.ReadOnly]
+    Task<SegmentDefinition[]> List();
+}
+
+/// <summary>A segment: its name, its rule in canonical text, and who defined it when.</summary>
+[GenerateSerializer, Immutable, Alias("pg.SegmentDefinition")]
+public sealed record SegmentDefinition(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Rule,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] DateTimeOffset DefinedAt,
+    [property: Id(4)] string DefinedBy);
+
+/// <summary>Segment names: what the routes accept.</summary>
+public static class SegmentNames
+{
+    public const int MaxSegments = 200;
+    public const string Rule = "1 to 64 characters of a-z, 0-9, _ and -";
+
+    public static bool IsValid(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-');
+}

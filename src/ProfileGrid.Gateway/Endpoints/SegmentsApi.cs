@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.Problems;
+using ProfileGrid.Gateway.Security;
+using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
+
+namespace ProfileGrid.Gateway.Endpoints;
+
+/// <summary>
+/// Segment definitions (admin keys define, agents and admins read) and real-time membership checks: is a customer
+/// in a segment right now, and why (docs/segments.md for the rule language).
+/// </summary>
+public static class SegmentsApi
+{
+    private const int MaxDefinitionBytes = 16 * 1024;
+    public const int MaxCheckIds = 1000;
+    private const int MaxCheckBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPut("/v1/segments/{name}", Define).RequireAuthorization(Policies.Admin);
+        routes.MapGet("/v1/segments", List).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapGet("/v1/segments/{name}", Get).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapGet("/v1/segments/{name}/members/{customerId}", IsMember).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapPost("/v1/segments/{name}/check", Check).RequireAuthorization(Policies.ReadProfiles);
+        return routes;
+    }
+
+    /// <summary><c>{"rule": "...", "description": "..."}</c>: creates or replaces the segment.</summary>
+    internal static async Task<Results<Ok<SegmentDefinitionView>, ProblemHttpResult>> Define(
+        string name, HttpRequest request, ClaimsPrincipal user, SegmentCatalog segments)
+    {
+        if (!SegmentNames.IsValid(name)) return Problem.BadRequest($"A segment name is {SegmentNames.Rule}.", "name");
+        var (body, problem) = await JsonBody.ReadAsync(request, MaxDefinitionBytes);
+        if (body is null) return problem!;
+        using (body)
+        {
+            var root = body.Root;
+            if (root.ValueKind != JsonValueKind.Object) return Problem.BadRequest("The body must be a JSON object.");
+            if (!root.TryGetProperty("rule", out var ruleElement) || ruleElement.ValueKind != JsonValueKind.String)
+                return Problem.BadRequest("rule is required: a string in the rule language (docs/segments.md).", "rule");
+            string? description = null;
+            if (root.TryGetProperty("description", out var descriptionElement) && descriptionElement.ValueKind != JsonValueKind.Null)
+            {
+                if (descriptionElement.ValueKind != JsonValueKind.String || descriptionElement.GetString()!.Length > 1024)
+                    return Problem.BadRequest("description must be a string of at most 1,024 characters.", "description");
+                description = descriptionElement.GetString();
+            }
+
+            var rule = ruleElement.GetString()!;
+            if (!RuleParser.TryParse(rule, out _, out var error)) return Problem.BadRule(error!);
+            if ((await segments.CurrentAsync()).Count >= SegmentNames.MaxSegments && await segments.FindAsync(name) is null)
+                return Problem.BadRequest($"A deployment holds at most {SegmentNames.MaxSegments} segments.", "name");
+            var definition = await segments.DefineAsync(name, rule, description, ApiKeyAuthenticationHandler.ProducerOf(user));
+            return TypedResults.Ok(SegmentDefinitionView.From(definition));
+        }
+    }
+
+    internal static async Task<Ok<SegmentListView>> List(SegmentCatalog segments) =>
+        TypedResults.Ok(new SegmentListView([.. (await segments.CurrentAsync()).Select(s => SegmentDefinitionView.From(s.Definition))]));
+
+    internal static async Task<Results<Ok<SegmentDefinitionView>, ProblemHttpResult>> Get(string name, SegmentCatalog segments) =>
+        await segments.FindAsync(name) is { } segment ? TypedResults.Ok(SegmentDefinitionView.From(segment.Definition)) : Unknown(name);
+
+    /// <summary>Whether the customer is in the segment now, and why: evaluated on the live profile (an unknown customer is not).</summary>
+    internal static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> IsMember(
+        string name, string customerId, SegmentCatalog segments, CustomerGrains customers)
+    {
+        if (!CustomerKeys.IsValidKey(customerId)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "customerId");
+        if (await segments.FindAsync(name) is not { } segment) return Unknown(name);
+        return TypedResults.Ok(await MembershipAsync(segment, customerId, customers));
+    }
+
+    /// <summary><c>{"customerIds": [...]}</c> (up to 1,000): which of them are in the segment now.</summary>
+    internal static async Task<Results<Ok<CheckView>, ProblemHttpResult>> Check(
+        string name, HttpRequest request, SegmentCatalog segments, CustomerGrains customers)
+    {
+        if (await segments.FindAsync(name) is not { } segment) return Unknown(name);
+        var (body, problem) = await JsonBody.ReadAsync(request, MaxCheckBytes);
+        if (body is null) return problem!;
+        List<string> ids;
+        using (body)
+        {
+            var root = body.Root;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("customerIds", out var idsElement) || idsElement.ValueKind != JsonValueKind.Array)
+                return Problem.BadRequest("Send {\"customerIds\": [...]}.", "customerIds");
+            if (idsElement.GetArrayLength() is 0 or > MaxCheckIds)
+                return Problem.BadRequest($"customerIds holds 1 to {MaxCheckIds} ids.", "customerIds");
+            ids = [];
+            foreach (var element in idsElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidKey(element.GetString()!))
+                    return Problem.BadRequest($"Every customer id must be {CustomerKeys.Rule}.", "customerIds");
+                ids.Add(element.GetString()!);
+            }
+        }
+
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        var results = await Task.WhenAll(distinct.Select(id => MembershipAsync(segment, id, customers)));
+        return TypedResults.Ok(new CheckView(segment.Definition.Name,
+            [.. results.Where(r => r.Member).Select(r => r.CustomerId)],
+            [.. results.Where(r => !r.Member).Select(r => r.CustomerId)]));
+    }
+
+    private static async Task<MembershipView> MembershipAsync(Segment segment, string customerId, CustomerGrains customers)
+    {
+        var profile = await customers.Get(customerId).GetProfile();
+        if (profile is null) return new MembershipView(segment.Definition.Name, customerId, false, [], null);
+        var (matches, reasons) = RuleEvaluator.Evaluate(segment.Rule, profile);
+        return new MembershipView(segment.Definition.Name, customerId, matches, [.. reasons], profile.AsOf);
+    }
+
+    private static ProblemHttpResult Unknown(string name) => Problem.NotFound($"No segment '{name}' is defined.");
+}
+
+public sealed record SegmentDefinitionView(string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy)
+{
+    public static SegmentDefinitionView From(SegmentDefinition definition) =>
+        new(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy);
+}
+
+public sealed record SegmentListView(SegmentDefinitionView[] Segments);
+
+public sealed record MembershipView(string Segment, string CustomerId, bool Member, string[] Reasons, DateTimeOffset? AsOf);
+
+public sealed record CheckView(string Segment, string[] Members, string[] NotMembers);

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection;
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Segments;
+
+/// <summary>
+/// Keeps the segment definitions, in grain storage <see cref="StorageName"/>. Definitions are few and change
+/// rarely; gateways read them all and cache them for a moment (see the gateway's <c>SegmentCatalog</c>).
+/// </summary>
+public sealed class SegmentRegistryGrain(
+    [PersistentState("definitions", SegmentRegistryGrain.StorageName)] IPersistentState<SegmentRegistryState> state,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, ISegmentRegistryGrain
+{
+    public const string StorageName = "segments";
+
+    public async Task<SegmentDefinition> Define(string name, string rule, string? description, string definedBy)
+    {
+        if (!SegmentNames.IsValid(name)) throw new ArgumentException($"A segment name is {SegmentNames.Rule}.", nameof(name));
+        if (!RuleParser.TryParse(rule, out var parsed, out var error)) throw new ArgumentException($"The rule does not read: {error}.", nameof(rule));
+        var definitions = state.State.Definitions;
+        if (!definitions.ContainsKey(name) && definitions.Count >= SegmentNames.MaxSegments)
+            throw new ArgumentException($"A deployment holds at most {SegmentNames.MaxSegments} segments.", nameof(name));
+
+        var definition = new SegmentDefinition(name, parsed.ToString(), description, clock.GetUtcNow(), definedBy);
+        definitions[name] = definition;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Nothing unstored stays: the next call reads what is stored.
+            await state.ReadStateAsync();
+            throw;
+        }
+
+        return definition;
+    }
+
+    public Task<SegmentDefinition[]> List() => Task.FromResult(state.State.Definitions.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
+}
+
+[GenerateSerializer, Alias("pg.SegmentRegistryState")]
+public sealed class SegmentRegistryState
+{
+    [Id(0)] public Dictionary<string, SegmentDefinition> Definitions { get; set; } = new(StringComparer.Ordinal);
+}

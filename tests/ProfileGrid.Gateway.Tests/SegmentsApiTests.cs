@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using static ProfileGrid.Gateway.Tests.GatewayFixture;
+
+namespace ProfileGrid.Gateway.Tests;
+
+/// <summary>Segment definitions and real-time membership: <c>/v1/segments</c>, and the segments in the customer view.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class SegmentsApiTests(GatewayFixture gateway)
+{
+    private const string AbandonedRule = "cart_abandoned.1h >= 1 and purchase.1h == 0";
+
+    private static string NewSegment() => $"s-{Guid.NewGuid():N}"[..24];
+
+    private static string Definition(string rule, string? description = null) =>
+        new JsonObject { ["rule"] = rule, ["description"] = description }.ToJsonString();
+
+    private async Task<JsonNode> Define(string name, string rule) =>
+        await ApiAssert.Json(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}", Json(Definition(rule, "test"))), HttpStatusCode.OK);
+
+    public static TheoryData<string, string, string?, HttpStatusCode> Matrix()
+    {
+        var data = new TheoryData<string, string, string?, HttpStatusCode>();
+        (string Method, string Route, HttpStatusCode Ok, string[] Roles)[] routes =
+        [
+            ("PUT", "/v1/segments/{name}", HttpStatusCode.OK, ["admin"]),
+            ("GET", "/v1/segments", HttpStatusCode.OK, ["agent", "admin"]),
+            ("GET", "/v1/segments/{name}", HttpStatusCode.OK, ["agent", "admin"]),
+            ("GET", "/v1/segments/{name}/members/{id}", HttpStatusCode.OK, ["agent", "admin"]),
+            ("POST", "/v1/segments/{name}/check", HttpStatusCode.OK, ["agent", "admin"]),
+        ];
+        foreach (var (method, route, ok, roles) in routes)
+        {
+            data.Add(method, route, null, HttpStatusCode.Unauthorized);
+            data.Add(method, route, "not-a-configured-key-at-all", HttpStatusCode.Unauthorized);
+            foreach (var role in new[] { "producer", "agent", "admin" }) data.Add(method, route, role, roles.Contains(role) ? ok : HttpStatusCode.Forbidden);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_route_answers_each_key_as_its_role_allows(string method, string route, string? key, HttpStatusCode expected)
+    {
+        var name = NewSegment();
+        await Define(name, AbandonedRule);
+        var apiKey = key switch { "producer" => ProducerKey, "agent" => AgentKey, "admin" => AdminKey, _ => key };
+        using var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{name}", name, StringComparison.Ordinal).Replace("{id}", NewCustomerId(), StringComparison.Ordinal));
+        request.Content = method switch
+        {
+            "PUT" => Json(Definition("purchase.total >= 1")),
+            "POST" => Json($$"""{"customerIds":["{{NewCustomerId()}}"]}"""),
+            _ => null,
+        };
+
+        using var response = await gateway.As(apiKey).SendAsync(request);
+
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            await ApiAssert.Problem(response, expected);
+            var stored = await ApiAssert.Json(await gateway.As(AdminKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.OK);
+            Assert.Equal(AbandonedRule, (string?)stored["rule"]);
+        }
+        else
+        {
+            await ApiAssert.Json(response, expected);
+        }
+    }
+
+    [Fact]
+    public async Task A_definition_is_stored_in_canonical_form_and_listed()
+    {
+        var name = NewSegment();
+
+        var defined = await ApiAssert.Json(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}",
+            Json(Definition("(cart_abandoned.1h>=1)  and  not purchase.1h>0", "abandoned a cart in the last hour"))), HttpStatusCode.OK);
+        var read = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.OK);
+        var list = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync("/v1/segments"), HttpStatusCode.OK);
+
+        Assert.Equal("cart_abandoned.1h >= 1 and not purchase.1h > 0", (string?)defined["rule"]);
+        Assert.Equal("test admin", (string?)defined["definedBy"]);
+        Assert.Equal(defined.ToJsonString(), read.ToJsonString());
+        Assert.Contains(list["segments"]!.AsArray(), s => (string?)s!["name"] == name && (string?)s["description"] == "abandoned a cart in the last hour");
+    }
+
+    [Theory]
+    [InlineData("purchase.2h > 1", 1, 1, "unknown operand 'purchase.2h'")]
+    [InlineData("purchase.1h > 1 and tier > \"gold\"", 1, 28, "a text compares only with == or !=")]
+    [InlineData("purchase.1h >", 1, 14, "unexpected end of input")]
+    public async Task A_rule_that_does_not_read_is_refused_with_where_and_why(string rule, int line, int column, string reason)
+    {
+        var name = NewSegment();
+
+        var problem = await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}", Json(Definition(rule))), HttpStatusCode.BadRequest);
+
+        Assert.Equal((line, column), ((int)problem["line"]!, (int)problem["column"]!));
+        Assert.Contains(reason, (string?)problem["reason"], StringComparison.Ordinal);
+        Assert.StartsWith($"The rule does not read: line {line}, column {column}: ", (string?)problem["detail"], StringComparison.Ordinal);
+        await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("Upper", """{"rule":"orders > 1"}""")]
+    [InlineData("ok-name", """{"description":"no rule"}""")]
+    [InlineData("ok-name", """{"rule":5}""")]
+    [InlineData("ok-name", """["orders > 1"]""")]
+    public async Task A_bad_name_or_body_is_a_400(string name, string body) =>
+        await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}", Json(body)), HttpStatusCode.BadRequest);
+
+    [Fact]
+    public async Task The_customer_view_lists_the_segments_the_customer_is_in_with_why()
+    {
+        var name = NewSegment();
+        await Define(name, AbandonedRule);
+        var customer = NewCustomerId();
+        await Post(customer, "cart_abandoned", DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        var inside = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        await Post(customer, "purchase", DateTimeOffset.UtcNow);
+        var outside = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+
+        var membership = Assert.Single(inside["segments"]!.AsArray(), s => (string?)s!["name"] == name)!;
+        Assert.Equal("""["cart_abandoned.1h = 1","purchase.1h = 0"]""", membership["reasons"]!.ToJsonString());
+        Assert.DoesNotContain(outside["segments"]!.AsArray(), s => (string?)s!["name"] == name);
+    }
+
+    [Fact]
+    public async Task Membership_is_answered_for_one_customer_and_checked_for_many()
+    {
+        var name = NewSegment();
+        await Define(name, AbandonedRule);
+        var (inside, outside, unknown, stale) = (NewCustomerId(), NewCustomerId(), NewCustomerId(), NewCustomerId());
+        await Post(inside, "cart_abandoned", DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Post(outside, "cart_abandoned", DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Post(outside, "purchase", DateTimeOffset.UtcNow);
+        // Abandoned 61 minutes ago: out of the last hour.
+        await Post(stale, "cart_abandoned", DateTimeOffset.UtcNow.AddMinutes(-61));
+
+        var member = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}/members/{inside}"), HttpStatusCode.OK);
+        var notMember = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}/members/{unknown}"), HttpStatusCode.OK);
+        var check = await ApiAssert.Json(await gateway.As(AgentKey).PostAsync($"/v1/segments/{name}/check",
+            Json($$"""{"customerIds":["{{inside}}","{{outside}}","{{unknown}}","{{stale}}","{{inside}}"]}""")), HttpStatusCode.OK);
+
+        Assert.True((bool)member["member"]!);
+        Assert.Equal("""["cart_abandoned.1h = 1","purchase.1h = 0"]""", member["reasons"]!.ToJsonString());
+        Assert.False((bool)notMember["member"]!);
+        Assert.Equal($$"""["{{inside}}"]""", check["members"]!.ToJsonString());
+        Assert.Equal($$"""["{{outside}}","{{unknown}}","{{stale}}"]""", check["notMembers"]!.ToJsonString());
+        await ApiAssert.Problem(await gateway.As(AgentKey).GetAsync($"/v1/segments/{NewSegment()}/members/{inside}"), HttpStatusCode.NotFound);
+        var tooMany = $$"""{"customerIds":[{{string.Join(',', Enumerable.Range(0, 1001).Select(i => $"\"c{i}\""))}}]}""";
+        await ApiAssert.Problem(await gateway.As(AgentKey).PostAsync($"/v1/segments/{name}/check", Json(tooMany)), HttpStatusCode.BadRequest);
+    }
+
+    private async Task Post(string customer, string type, DateTimeOffset at) =>
+        await ApiAssert.Json(await gateway.As(ProducerKey).PostAsync("/v1/events", Json($$"""
+            {"id":"{{Guid.NewGuid()}}","type":"{{type}}","customerId":"{{customer}}","value":10,"timestamp":"{{at:O}}"}
+            """)), HttpStatusCode.Accepted);
+}
