@@ -63,7 +63,7 @@ public sealed class RoleMatrixTests(GatewayFixture gateway)
     /// <summary>Writes answer an acknowledgement; only reads carry profile data.</summary>
     private static string[] ExpectedFields(string method, string route) => (method, route) switch
     {
-        ("GET", _) => ["asOf", "channels", "consent", "counters", "customerId", "firstSeen", "lastSeen", "recentActivity", "segments", "seq", "traits", "value"],
+        ("GET", _) => ["asOf", "channels", "consent", "consentDetails", "counters", "customerId", "firstSeen", "lastSeen", "recentActivity", "segments", "seq", "traits", "value"],
         (_, "/v1/events") => ["accepted", "duplicates", "rejected"],
         _ => ["changed", "customerId", "rejected", "seq"],
     };

@@ -15,7 +15,8 @@ namespace ProfileGrid.Gateway.Tests;
 /// <summary>A gateway with telemetry on (as an exporter's configuration turns it on), its spans kept in memory.</summary>
 public sealed class TelemetryGatewayFixture : GatewayFixture
 {
-    public List<Activity> Spans { get; } = [];
+    /// <summary>The exporter adds from its own thread; the tests copy it under the same lock.</summary>
+    public SpanLog Spans { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -28,7 +29,23 @@ public sealed class TelemetryGatewayFixture : GatewayFixture
     public List<Activity> Exported()
     {
         Services.GetRequiredService<TracerProvider>().ForceFlush();
-        lock (Spans) return [.. Spans];
+        return Spans.Snapshot();
+    }
+}
+
+/// <summary>Spans as the in-memory exporter adds them, each add under a lock that <see cref="Snapshot"/> shares.</summary>
+public sealed class SpanLog : System.Collections.ObjectModel.Collection<Activity>
+{
+    private readonly Lock _gate = new();
+
+    public List<Activity> Snapshot()
+    {
+        lock (_gate) return [.. this];
+    }
+
+    protected override void InsertItem(int index, Activity item)
+    {
+        lock (_gate) base.InsertItem(index, item);
     }
 }
 

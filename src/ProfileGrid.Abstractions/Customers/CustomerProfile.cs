@@ -18,4 +18,5 @@ public sealed record CustomerProfile(
     [property: Id(7)] string[] Channels,
     [property: Id(8)] CounterView[] Counters,
     [property: Id(9)] CustomerEvent[] RecentActivity,
-    [property: Id(10)] ValueScores? Value = null);
+    [property: Id(10)] ValueScores? Value = null,
+    [property: Id(11)] Dictionary<string, ConsentRecord>? ConsentRecords = null);

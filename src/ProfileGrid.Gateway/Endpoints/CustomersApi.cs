@@ -19,6 +19,7 @@ public static class CustomersApi
         routes.MapGet("/v1/customers/{id}", GetCustomer).RequireAuthorization(Policies.ReadProfiles);
         routes.MapPatch("/v1/customers/{id}/traits", PatchTraits).RequireAuthorization(Policies.WriteEvents);
         routes.MapPost("/v1/identify", Identify).RequireAuthorization(Policies.WriteEvents);
+        routes.MapPost("/v1/customers/{id}/consent", SetConsent).RequireAuthorization(Policies.WriteEvents);
         routes.MapGet("/v1/customers/{id}/export", ExportCustomer).RequireAuthorization(Policies.Admin);
         routes.MapDelete("/v1/customers/{id}", EraseCustomer).RequireAuthorization(Policies.Admin);
         return routes;
@@ -55,7 +56,7 @@ public static class CustomersApi
     }
 
     /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, CustomerGrains customers)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
@@ -64,13 +65,35 @@ public static class CustomersApi
         {
             if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
             if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
-            var result = await customers.Get(id).MergeTraits(patch);
+            var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user) });
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 
-    /// <summary><c>{customerId, anonymousId?, traits?, consent?}</c>: sets traits and consent on the customer.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, CustomerGrains customers)
+    /// <summary>
+    /// <c>{"consent": {"purpose": true|false, ...}, "source": "..."}</c>: sets consent flags, each recorded with its time,
+    /// the producer and the source.
+    /// </summary>
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> SetConsent(string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
+        if (body is null) return problem!;
+        using (body)
+        {
+            var root = body.Root;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("consent", out var consent) || consent.ValueKind != JsonValueKind.Object)
+                return Problem.BadRequest("Send {\"consent\": {\"purpose\": true|false}, \"source\": \"...\"}.", "consent");
+            if (!TryReadSource(root, out var source, out var sourceProblem)) return sourceProblem!;
+            if (!TraitReader.TryRead(EmptyObject, consent, out var patch, out var error)) return Problem.BadRequest($"{error}.", "consent");
+            if (patch.Consent.Count == 0) return Problem.BadRequest("Send at least one consent purpose.", "consent");
+            var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user), Source = source });
+            return TypedResults.Ok(TraitsResponse.From(id, result));
+        }
+    }
+
+    /// <summary><c>{customerId, anonymousId?, traits?, consent?, source?}</c>: sets traits and consent on the customer.</summary>
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
         if (body is null) return problem!;
@@ -90,12 +113,28 @@ public static class CustomersApi
                 : EmptyObject;
             JsonElement? consent = root.TryGetProperty("consent", out var consentElement) ? consentElement : null;
             if (!TraitReader.TryRead(traits, consent, out var patch, out var error)) return Problem.BadRequest($"{error}.");
+            if (!TryReadSource(root, out var source, out var sourceProblem)) return sourceProblem!;
 
             var id = customerId.GetString()!;
-            var result = await customers.Get(id).MergeTraits(patch);
+            var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user), Source = source });
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 
     private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
+
+    /// <summary>The optional <c>source</c>: where the producer says the consent was given.</summary>
+    private static bool TryReadSource(JsonElement root, out string? source, out ProblemHttpResult? problem)
+    {
+        (source, problem) = (null, null);
+        if (!root.TryGetProperty("source", out var element) || element.ValueKind == JsonValueKind.Null) return true;
+        if (element.ValueKind == JsonValueKind.String && element.GetString() is { Length: > 0 and <= 128 } text && !text.Any(char.IsControl))
+        {
+            source = text;
+            return true;
+        }
+
+        problem = Problem.BadRequest("source must be a string of 1 to 128 printable characters.", "source");
+        return false;
+    }
 }

@@ -18,7 +18,8 @@ public sealed record ProfileView(
     Dictionary<string, CounterWindows> Counters,
     ActivityView[] RecentActivity,
     ValueView? Value,
-    SegmentMembership[] Segments)
+    SegmentMembership[] Segments,
+    Dictionary<string, ConsentView> ConsentDetails)
 {
     /// <summary>The view of a profile, with the segments (of <paramref name="segments"/>) it is in now and why.</summary>
     public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment> segments)
@@ -35,7 +36,7 @@ public sealed record ProfileView(
 
         return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
             profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value),
-            SegmentCatalog.Evaluate(segments, profile));
+            SegmentCatalog.Evaluate(segments, profile), ConsentView.Of(profile));
     }
 }
 
@@ -63,6 +64,23 @@ public sealed record ValueView(ClvView Clv, long Orders, DateTimeOffset? LastPur
         ? null
         : new(new ClvView(value.HistoricClv, value.PredictedClv), value.Orders, value.LastPurchaseAt,
             new RfmView(value.Recency, value.Frequency, value.Monetary), value.Tier);
+}
+
+/// <summary>A consent flag with when it last changed, by which producer and from where (unknown for flags set before these were kept).</summary>
+public sealed record ConsentView(bool Granted, DateTimeOffset? At, string? By, string? Source)
+{
+    public static Dictionary<string, ConsentView> Of(CustomerProfile profile)
+    {
+        var details = new Dictionary<string, ConsentView>(profile.Consent.Count, StringComparer.Ordinal);
+        foreach (var (purpose, granted) in profile.Consent)
+        {
+            details[purpose] = profile.ConsentRecords?.GetValueOrDefault(purpose) is { } record
+                ? new ConsentView(record.Granted, record.At, record.By, record.Source)
+                : new ConsentView(granted, null, null, null);
+        }
+
+        return details;
+    }
 }
 
 public sealed record ClvView(decimal Historic, decimal Predicted);

@@ -27,7 +27,7 @@ public sealed record EventsChange(
 [GenerateSerializer, Alias("pg.TraitsChange")]
 public sealed record TraitsChange([property: Id(0)] TraitPatch Patch, DateTimeOffset At) : CustomerChange(At)
 {
-    public override void ApplyTo(CustomerState state) => state.Merge(Patch);
+    public override void ApplyTo(CustomerState state) => state.Merge(Patch, At);
 }
 
 /// <summary>The customer was erased: everything before is forgotten (the entry is always stored as a snapshot).</summary>

@@ -94,7 +94,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     {
         await Known();
         var now = _clock.GetUtcNow();
-        var merged = Change(() => _state.Merge(patch));
+        var merged = Change(() => _state.Merge(patch, now));
         long seq;
         if (merged.Changed)
         {

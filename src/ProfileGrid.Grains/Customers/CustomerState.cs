@@ -27,6 +27,9 @@ public sealed class CustomerState
 
     [Id(8)] public IdempotencyLog AppliedEvents { get; set; } = new();
 
+    /// <summary>When, by whom and from where each consent flag was last set (flags set before this was kept have none).</summary>
+    [Id(10)] public Dictionary<string, ConsentRecord> ConsentRecords { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>When the customer was erased (GDPR): the state is then a tombstone that refuses every change.</summary>
     [Id(9)] public DateTimeOffset? ErasedAt { get; set; }
 
@@ -43,7 +46,7 @@ public sealed class CustomerState
     public void Erase(DateTimeOffset at)
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents) = (new(), new(), new());
+        (Counters, Activity, AppliedEvents, ConsentRecords) = (new(), new(), new(), new(StringComparer.Ordinal));
         ErasedAt ??= at;
     }
 
@@ -81,8 +84,12 @@ public sealed class CustomerState
         if (customerEvent.Channel is { } channel) AddChannel(channel);
     }
 
-    /// <summary>Sets and removes traits and consent flags one by one, refusing those past a bound.</summary>
-    public TraitsMerged Merge(TraitPatch patch)
+    /// <summary>
+    /// Sets and removes traits and consent flags one by one, refusing those past a bound. A consent flag set is
+    /// recorded with <paramref name="at"/> (the change's time, which the journal replays) and the patch's producer
+    /// and source.
+    /// </summary>
+    public TraitsMerged Merge(TraitPatch patch, DateTimeOffset at = default)
     {
         var result = new TraitsMerged();
         if (IsErased)
@@ -121,6 +128,7 @@ public sealed class CustomerState
             }
 
             Consent[purpose] = granted;
+            ConsentRecords[purpose] = new ConsentRecord(granted, at, patch.By, patch.Source);
             result.Consent.Add(purpose);
         }
 
@@ -149,7 +157,8 @@ public sealed class CustomerState
             [.. Channels],
             counters,
             [.. Activity.Events],
-            ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now));
+            ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
+            new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal));
     }
 
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)

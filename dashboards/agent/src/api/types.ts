@@ -44,6 +44,15 @@ export interface ProfileView {
   recentActivity?: ActivityEvent[] | null;
   value?: ValueScores | null;
   segments?: SegmentMembership[] | null;
+  consentDetails?: Record<string, ConsentDetail> | null;
+}
+
+/** A consent flag with when it last changed, by which producer and from where. */
+export interface ConsentDetail {
+  granted: boolean;
+  at?: string | null;
+  by?: string | null;
+  source?: string | null;
 }
 
 /** A segment the customer is in now, and the values that put them there. */

@@ -1,4 +1,4 @@
-import type { Json, SegmentMembership, ValueScores } from '../api/types';
+import type { ConsentDetail, Json, SegmentMembership, ValueScores } from '../api/types';
 import type { CustomerState } from '../state/customer';
 import { h } from './dom';
 import { channelLabel } from './eventTypes';
@@ -34,7 +34,7 @@ export function profileCard(customer: CustomerState): HTMLElement {
         ...(view.channels ?? []).map((c) => h('span', { class: 'chip' }, channelLabel(c))))))) : null,
     view?.value ? valueSection(view.value) : null,
     view !== null ? segmentSection(view.segments ?? []) : null,
-    view !== null ? consentSection(view.consent ?? {}) : null,
+    view !== null ? consentSection(view.consent ?? {}, view.consentDetails ?? {}) : null,
     traitSection('Identity', identity, SHOWN_IN_HEADER),
     traitSection('Details', view?.traits?.descriptive ?? {}, new Set(['plan'])),
     traitSection('Feedback & preferences', view?.traits?.qualitative ?? {}, new Set()));
@@ -59,15 +59,24 @@ function segmentSection(segments: SegmentMembership[]): HTMLElement {
         h('span', { class: 'fact-sub mono', title: 'why: the values that make the rule true' }, segment.reasons.join(' · '))))));
 }
 
-function consentSection(consent: Record<string, boolean>): HTMLElement {
+function consentSection(consent: Record<string, boolean>, details: Record<string, ConsentDetail>): HTMLElement {
   const entries = Object.entries(consent);
   return section('Consent', entries.length === 0
     ? h('p', { class: 'muted small' }, 'No consent recorded.')
-    : h('ul', { class: 'consent' }, ...entries.map(([purpose, granted]) =>
-      h('li', { class: `consent-item ${granted ? 'is-granted' : 'is-denied'}` },
+    : h('ul', { class: 'consent', 'data-testid': 'consent' }, ...entries.map(([purpose, granted]) =>
+      h('li', { class: `consent-item ${granted ? 'is-granted' : 'is-denied'}`, title: consentOrigin(details[purpose]), 'data-purpose': purpose },
         h('span', { class: 'consent-mark', 'aria-hidden': 'true' }, granted ? '✓' : '✕'),
         h('span', {}, humanize(purpose)),
         h('span', { class: 'sr-only' }, granted ? ': granted' : ': not granted')))));
+}
+
+/** "Since 3 Dec 2026, 10:26 · by webshop · from checkout", for the flag's tooltip. */
+function consentOrigin(detail: ConsentDetail | undefined): string {
+  if (detail === undefined || detail.at === null || detail.at === undefined) return 'When and where this was given is not recorded.';
+  const parts = [`Since ${formatDateTime(detail.at)}`];
+  if (detail.by) parts.push(`by ${detail.by}`);
+  if (detail.source) parts.push(`from ${detail.source}`);
+  return parts.join(' · ');
 }
 
 function traitSection(title: string, traits: Record<string, Json>, skip: ReadonlySet<string>): HTMLElement | null {
