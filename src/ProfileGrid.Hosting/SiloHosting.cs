@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
+using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
@@ -57,11 +58,13 @@ public static class SiloHosting
             {
                 siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
                 siloBuilder.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => storage.ApplyTo(options));
+                siloBuilder.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => storage.ApplyTo(options));
             }
             else
             {
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
                 siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
+                siloBuilder.AddMemoryGrainStorage(IdentityGrain.StorageName);
             }
         });
 

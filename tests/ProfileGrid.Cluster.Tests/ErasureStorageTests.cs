@@ -9,7 +9,8 @@ namespace ProfileGrid.Cluster.Tests;
 
 /// <summary>
 /// GDPR erasure against real storage: after <c>DELETE /v1/customers/{id}</c>, no row of any table in the storage
-/// account holds anything of the customer's data (every property scanned, payloads decompressed), only the tombstone.
+/// account holds anything of the customer's data (every property scanned, payloads decompressed; the journal, the
+/// identifier index and every other table), only the tombstone.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ErasureStorageTests(ITestOutputHelper output)
@@ -36,6 +37,9 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
         // The scan sees the data while it is stored, in whatever form the journal holds it (snapshot or entries).
         var before = await ScanAsync(cluster.Storage.ConnectionString, personal);
         Assert.All(personal, text => Assert.True(before.ContainsKey(text), $"The scan did not find '{text}' before the erasure: it cannot see the data."));
+        // The identifier index holds the email and the phone too (the customer can be looked up by them).
+        Assert.Contains(before["ann.lee@example.com"], place => place.StartsWith("ProfileGridState ", StringComparison.Ordinal));
+        Assert.Contains(before["4512345678"], place => place.StartsWith("ProfileGridState ", StringComparison.Ordinal));
 
         using (var erase = await http.DeleteAsync(new Uri($"v1/customers/{customer}", UriKind.Relative)))
         {
@@ -51,7 +55,7 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
             tombstone.Add(row);
         }
 
-        Assert.True(after.Count == 0, "Left in storage after the erasure: " + string.Join("; ", after.Select(a => $"'{a.Key}' in {a.Value}")));
+        Assert.True(after.Count == 0, "Left in storage after the erasure: " + string.Join("; ", after.Select(a => $"'{a.Key}' in {string.Join(", ", a.Value)}")));
         Assert.Single(tombstone);
         using var profile = await http.GetAsync(new Uri($"v1/customers/{customer}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
@@ -67,9 +71,9 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
     }
 
     /// <summary>Where each text occurs in any property of any row of any table: strings, and binary payloads decompressed.</summary>
-    private static async Task<Dictionary<string, string>> ScanAsync(string connectionString, string[] texts)
+    private static async Task<Dictionary<string, List<string>>> ScanAsync(string connectionString, string[] texts)
     {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var service = new TableServiceClient(connectionString);
         await foreach (var table in service.QueryAsync())
         {
@@ -86,7 +90,9 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
                     if (bytes is null) continue;
                     foreach (var text in texts)
                     {
-                        if (bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0) found.TryAdd(text, $"{table.Name} {row.PartitionKey}/{row.RowKey} {name}");
+                        if (bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) < 0) continue;
+                        if (!found.TryGetValue(text, out var places)) found[text] = places = [];
+                        places.Add($"{table.Name} {row.PartitionKey}/{row.RowKey} {name}");
                     }
                 }
             }

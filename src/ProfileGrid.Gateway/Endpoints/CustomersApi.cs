@@ -17,6 +17,7 @@ public static class CustomersApi
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/customers/{id}", GetCustomer).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapGet("/v1/customers", FindCustomer).RequireAuthorization(Policies.ReadProfiles);
         routes.MapPatch("/v1/customers/{id}/traits", PatchTraits).RequireAuthorization(Policies.WriteEvents);
         routes.MapPost("/v1/identify", Identify).RequireAuthorization(Policies.WriteEvents);
         routes.MapPost("/v1/customers/{id}/consent", SetConsent).RequireAuthorization(Policies.WriteEvents);
@@ -27,12 +28,40 @@ public static class CustomersApi
 
     /// <summary>The live profile; identity traits masked unless the key has the <c>pii</c> scope (<see cref="PersonalData"/>).</summary>
     internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetCustomer(
-        string id, ClaimsPrincipal user, CustomerGrains customers, SegmentCatalog segments)
+        string id, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities, SegmentCatalog segments)
     {
-        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        if (CustomerIdentities.IsIdentifier(id))
+        {
+            var colon = id.IndexOf(':', StringComparison.Ordinal);
+            return await ByIdentifier(id[..colon], id[(colon + 1)..], user, customers, identities, segments);
+        }
+
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}, or an identifier (email:…, phone:…).", "id");
         var profile = await customers.Get(id).GetProfile();
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
+            : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile, await segments.CurrentAsync())));
+    }
+
+    /// <summary><c>?email=…</c> or <c>?phone=…</c>: the customer with that identifier.</summary>
+    internal static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> FindCustomer(
+        HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities, SegmentCatalog segments)
+    {
+        var given = request.Query.Where(q => ProfileGrid.Identity.Identifier.Types.Contains(q.Key)).ToList();
+        if (given.Count != 1 || given[0].Value.Count != 1)
+            return Problem.BadRequest($"Name one identifier: ?{string.Join("=…, ?", ProfileGrid.Identity.Identifier.Types)}=….");
+        return await ByIdentifier(given[0].Key, given[0].Value[0]!, user, customers, identities, segments);
+    }
+
+    private static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> ByIdentifier(
+        string type, string value, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities, SegmentCatalog segments)
+    {
+        var (customerId, error) = await identities.ResolveAsync(type, value);
+        if (error is not null) return Problem.BadRequest($"{error}.", type);
+        if (customerId is null) return Problem.NotFound($"No customer has the {type} '{value}'.");
+        var profile = await customers.Get(customerId).GetProfile();
+        return profile is null
+            ? Problem.NotFound($"No customer has the {type} '{value}'.")
             : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile, await segments.CurrentAsync())));
     }
 
@@ -48,15 +77,19 @@ public static class CustomersApi
     }
 
     /// <summary>Erases the customer everywhere, leaving a tombstone that refuses its later events: admin keys only.</summary>
-    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers, CustomerIdentities identities)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        // Identifiers first: once erased, the traits that name them are gone (a failed erasure is retried; the
+        // customer's identifiers were released either way).
+        if (await customers.Get(id).GetProfile() is { } profile) await identities.ReleaseAsync(id, profile.Traits);
         await customers.Get(id).EraseProfile();
         return TypedResults.NoContent();
     }
 
     /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(
+        string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
@@ -66,6 +99,7 @@ public static class CustomersApi
             if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
             if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
             var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user) });
+            await identities.ClaimAsync(id, patch, result.Traits);
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
@@ -93,7 +127,8 @@ public static class CustomersApi
     }
 
     /// <summary><c>{customerId, anonymousId?, traits?, consent?, source?}</c>: sets traits and consent on the customer.</summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(
+        HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
         if (body is null) return problem!;
@@ -117,6 +152,7 @@ public static class CustomersApi
 
             var id = customerId.GetString()!;
             var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user), Source = source });
+            await identities.ClaimAsync(id, patch, result.Traits);
             return TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }

@@ -29,6 +29,7 @@ public static class GatewayHosting
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<CustomerGrains>();
         services.AddSingleton<SegmentCatalog>();
+        services.AddSingleton<CustomerIdentities>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
