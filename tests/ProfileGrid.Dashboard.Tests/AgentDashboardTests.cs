@@ -89,6 +89,29 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task An_agent_finds_a_customer_by_email()
+    {
+        await OpenSignedIn();
+        var customer = $"cust-{Guid.NewGuid():N}"[..20];
+        var email = $"ann.{Guid.NewGuid():N}@example.com";
+        using (var producer = new HttpClient { BaseAddress = _server.BaseAddress })
+        {
+            producer.DefaultRequestHeaders.Add("X-Api-Key", DashboardServer.ProducerKey);
+            using var set = await producer.PatchAsync($"/v1/customers/{customer}/traits",
+                new StringContent($$"""{"email":"{{email}}"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        }
+
+        await _page.GetByTestId("watch-input").FillAsync(email.ToUpperInvariant());
+        await _page.GetByTestId("watch-input").PressAsync("Enter");
+        await Expect(_page.GetByTestId("watched-list")).ToContainTextAsync(customer);
+
+        await _page.GetByTestId("watch-input").FillAsync("nobody@example.com");
+        await _page.GetByTestId("watch-input").PressAsync("Enter");
+        await Expect(_page.Locator("#watch-error")).ToHaveTextAsync("No customer has the email nobody@example.com.");
+    }
+
+    [Fact]
     public async Task The_key_never_appears_in_a_url_the_websocket_carries_a_token_and_the_hub_names_the_agent()
     {
         await OpenSignedIn();

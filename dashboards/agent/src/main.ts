@@ -4,6 +4,7 @@ import { checkAgentKey, exchangeKey, forgetKey, storedKey, storeKey } from './ap
 import { AgentHub } from './api/hub';
 import type { HubPort } from './api/hubPort';
 import { TokenSource } from './api/tokens';
+import { gatewayResolver } from './lookup';
 import { Store, forgetWatched } from './state/store';
 import { mountDashboard } from './ui/app';
 import { renderSignIn } from './ui/signin';
@@ -41,9 +42,10 @@ function start(key: string | null, notice: string | null): void {
     start(null, message);
   };
   // The key stays in this tab (sessionStorage) and travels only in the X-Api-Key header of the token exchange.
-  hub = new AgentHub(new TokenSource(() => exchangeKey(key)), store.hubEvents((message) => signOut(message)));
+  const tokens = new TokenSource(() => exchangeKey(key));
+  hub = new AgentHub(tokens, store.hubEvents((message) => signOut(message)));
   store.attach(hub);
-  dispose = mountDashboard(root, store, maskKey(key), () => signOut(null));
+  dispose = mountDashboard(root, store, maskKey(key), () => signOut(null), gatewayResolver(() => tokens.get()));
   hub.start();
 }
 

@@ -1,5 +1,4 @@
-import type { LookupKind } from '../lookup';
-import { lookupOf } from '../lookup';
+import { resolveCustomer, type IdentifierResolver } from '../lookup';
 import type { AppState, Store } from '../state/store';
 import { customerPanel } from './customerPanel';
 import { h } from './dom';
@@ -11,14 +10,16 @@ import { watchList } from './watchlist';
 const RELATIVE_TICK_MS = 15_000;
 
 /** Lays out the dashboard and redraws it (at most once a frame) whenever the store changes. Returns a disposer. */
-export function mountDashboard(root: HTMLElement, store: Store, agentHint: string, onSignOut: () => void): () => void {
+export function mountDashboard(
+  root: HTMLElement, store: Store, agentHint: string, onSignOut: () => void, identifiers: IdentifierResolver | null = null,
+): () => void {
   const panel = customerPanel((id) => store.unwatch(id));
   const select = (id: string): void => {
     store.select(id);
     panel.element.focus({ preventScroll: true });
   };
-  const watch = (kind: LookupKind, value: string): string | null => {
-    const resolved = lookupOf(kind).resolve(value);
+  const watch = async (value: string): Promise<string | null> => {
+    const resolved = await resolveCustomer(value, identifiers);
     if ('problem' in resolved) return resolved.problem;
     store.watch(resolved.id);
     return null;

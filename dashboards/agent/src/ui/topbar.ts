@@ -1,5 +1,5 @@
 import type { ConnectionState } from '../api/hubPort';
-import { LOOKUPS, type LookupKind } from '../lookup';
+import { LOOKUP } from '../lookup';
 import { h } from './dom';
 import { logo } from './logo';
 
@@ -16,8 +16,8 @@ const CONNECTION_HINT: Record<ConnectionState, string> = {
 };
 
 /** Brand, the customer search, the connection indicator and the agent's sign-out. */
-export function topBar(agentHint: string, onWatch: (kind: LookupKind, value: string) => string | null, onSignOut: () => void): TopBar {
-  const lookup = LOOKUPS[0];
+export function topBar(agentHint: string, onWatch: (value: string) => Promise<string | null>, onSignOut: () => void): TopBar {
+  const lookup = LOOKUP;
   const input = h('input', {
     id: 'watch-input', class: 'input', type: 'search', placeholder: lookup.placeholder, autocomplete: 'off', spellcheck: 'false',
     'data-testid': 'watch-input', 'aria-describedby': 'watch-error',
@@ -30,10 +30,11 @@ export function topBar(agentHint: string, onWatch: (kind: LookupKind, value: str
     error);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const problem = onWatch(lookup.kind, input.value.trim());
-    error.textContent = problem ?? '';
-    input.setAttribute('aria-invalid', String(problem !== null));
-    if (problem === null) input.value = '';
+    void onWatch(input.value.trim()).then((problem) => {
+      error.textContent = problem ?? '';
+      input.setAttribute('aria-invalid', String(problem !== null));
+      if (problem === null) input.value = '';
+    });
   });
   input.addEventListener('input', () => {
     error.textContent = '';
