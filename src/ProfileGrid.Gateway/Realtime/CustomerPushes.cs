@@ -47,35 +47,11 @@ public sealed partial class CustomerPushes(
         return Task.CompletedTask;
     }
 
-    public Task ProfileErased(string customerId, long seq)
-    {
-        try
-        {
-            outboxes.Post(subscriptions.Connections(customerId), Pushes.Erased, new ErasedMessage(customerId, seq));
-        }
-        catch (Exception exception)
-        {
-            LogErasedFailed(logger, exception, customerId);
-            metrics.Failed(RealtimeMetrics.ProfileErased);
-        }
+    public Task ProfileErased(string customerId, long seq) =>
+        PostToWatchers(customerId, Pushes.Erased, new ErasedMessage(customerId, seq), RealtimeMetrics.ProfileErased);
 
-        return Task.CompletedTask;
-    }
-
-    public Task ViewersChanged(string customerId, string[] viewers)
-    {
-        try
-        {
-            outboxes.Post(subscriptions.Connections(customerId), Pushes.Viewers, new ViewersMessage(customerId, viewers));
-        }
-        catch (Exception exception)
-        {
-            LogViewersFailed(logger, exception, customerId);
-            metrics.Failed(RealtimeMetrics.ViewersChanged);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task ViewersChanged(string customerId, string[] viewers) =>
+        PostToWatchers(customerId, Pushes.Viewers, new ViewersMessage(customerId, viewers), RealtimeMetrics.ViewersChanged);
 
     /// <summary>A renewal's profile: pushed again when a change was missed, or so that rolling windows move on.</summary>
     internal void Renewed(CustomerProfile profile, TimeSpan rolloverPeriod)
@@ -84,6 +60,22 @@ public sealed partial class CustomerPushes(
         if (connections.Length == 0) return;
         if (push == RenewalPush.Missed) LogMissed(logger, profile.CustomerId, profile.Seq);
         outboxes.PostProfile(connections, ProfileView.From(profile, segments.Cached()));
+    }
+
+    /// <summary>Queues a message for every connection watching the customer; a failure is logged and counted, never thrown.</summary>
+    private Task PostToWatchers(string customerId, string method, object message, string operation)
+    {
+        try
+        {
+            outboxes.Post(subscriptions.Connections(customerId), method, message);
+        }
+        catch (Exception exception)
+        {
+            LogPushFailed(logger, exception, method, customerId);
+            metrics.Failed(operation);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static bool HasRecentEvents(CustomerProfile profile)
@@ -100,11 +92,8 @@ public sealed partial class CustomerPushes(
         "Pushing the change of {CustomerId} at seq {Seq} failed; its watchers get it with the next change or renewal")]
     private static partial void LogNotificationFailed(ILogger logger, Exception exception, string customerId, long seq);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing the viewers of {CustomerId} failed; they are pushed again when they change")]
-    private static partial void LogViewersFailed(ILogger logger, Exception exception, string customerId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing the erasure of {CustomerId} failed; its watchers see nothing of it from the next renewal")]
-    private static partial void LogErasedFailed(ILogger logger, Exception exception, string customerId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing {Method} to the watchers of {CustomerId} failed; the next change or renewal pushes again")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception, string method, string customerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The change of {CustomerId} to seq {Seq} was not notified; pushed it from the renewal")]
     private static partial void LogMissed(ILogger logger, string customerId, long seq);
