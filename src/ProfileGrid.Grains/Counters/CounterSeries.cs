@@ -21,15 +21,17 @@ public sealed class CounterSeries
 
     [Id(4)] public List<Bucket> Days { get; set; } = [];
 
-    /// <summary>The latest timestamp of an event of this type, however old (for recency).</summary>
-    [Id(5)] public DateTimeOffset? LastAt { get; set; }
+    /// <summary>The latest timestamp of an event of this type, however old (for recency), as UTC ticks (0: none).</summary>
+    [Id(6)] public long LastTicks { get; set; }
+
+    public DateTimeOffset? LastAt => LastTicks == 0 ? null : new DateTimeOffset(LastTicks, TimeSpan.Zero);
 
     /// <returns>False when the event is older than the last month and so counts in the lifetime totals only.</returns>
     internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now)
     {
         TotalCount++;
         TotalSum = SaturatingSum.Add(TotalSum, value);
-        if (LastAt is null || timestamp > LastAt) LastAt = timestamp;
+        if (timestamp.UtcTicks > LastTicks) LastTicks = timestamp.UtcTicks;
         var at = BucketClock.At(timestamp);
         var from = Windows.At(now);
         return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);

@@ -27,11 +27,17 @@ public sealed class CustomerState
 
     [Id(8)] public IdempotencyLog AppliedEvents { get; set; } = new();
 
-    /// <summary>When, by whom and from where each consent flag was last set (flags set before this was kept have none).</summary>
-    [Id(10)] public Dictionary<string, ConsentRecord> ConsentRecords { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// When, by whom and from where each consent flag was last set (flags set before this was kept have none); null
+    /// until a flag is set, so that the many customers without consent pay nothing for it in memory.
+    /// </summary>
+    [Id(10)] public Dictionary<string, ConsentRecord>? ConsentRecords { get; set; }
 
-    /// <summary>When the customer was erased (GDPR): the state is then a tombstone that refuses every change.</summary>
-    [Id(9)] public DateTimeOffset? ErasedAt { get; set; }
+    /// <summary>When the customer was erased (GDPR), as UTC ticks (0: not erased); kept as ticks, 8 bytes per customer.</summary>
+    [Id(11)] public long ErasedTicks { get; set; }
+
+    /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
+    public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 
     /// <summary>Whether anything is known of the customer: it changed at least once and was not erased.</summary>
     public bool Exists => Seq > 0 && ErasedAt is null;
@@ -46,8 +52,8 @@ public sealed class CustomerState
     public void Erase(DateTimeOffset at)
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents, ConsentRecords) = (new(), new(), new(), new(StringComparer.Ordinal));
-        ErasedAt ??= at;
+        (Counters, Activity, AppliedEvents, ConsentRecords) = (new(), new(), new(), null);
+        if (ErasedTicks == 0) ErasedTicks = at.UtcTicks;
     }
 
     /// <summary>
@@ -128,7 +134,7 @@ public sealed class CustomerState
             }
 
             Consent[purpose] = granted;
-            ConsentRecords[purpose] = new ConsentRecord(granted, at, patch.By, patch.Source);
+            (ConsentRecords ??= new(StringComparer.Ordinal))[purpose] = new ConsentRecord(granted, at, patch.By, patch.Source);
             result.Consent.Add(purpose);
         }
 
@@ -158,7 +164,7 @@ public sealed class CustomerState
             counters,
             [.. Activity.Events],
             ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
-            new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal));
+            ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal));
     }
 
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)
