@@ -5,10 +5,17 @@ using System.Globalization;
 namespace ProfileGrid.Storage;
 
 /// <summary>
-/// Journals in this process's memory, for development and tests: nothing survives a restart. Each write copies its
-/// payload, as a store would, so a writer that reuses its buffer cannot change what is stored; a read hands out the
-/// stored arrays themselves, which readers only decode.
+/// Journals in this process's memory, for development, tests and benchmarks: nothing survives a restart. Each write
+/// copies its payload, as a store would, so a writer that reuses its buffer cannot change what is stored; each read
+/// copies out what is stored, so later writes cannot change what was read.
 /// </summary>
+/// <remarks>
+/// A journal keeps its snapshot and its entries in two buffers of its own that are overwritten in place and grow
+/// only when a payload does not fit, rather than one new array per write. Stored payloads live exactly as long as
+/// the collector handles worst (for a busy customer, the second or so until its next snapshot): an array per write
+/// was promoted through every generation before it died, and those collections were the tail of push latency under
+/// ingest (docs/realtime.md). A store out of process (Azure Tables) keeps nothing of a write in this heap.
+/// </remarks>
 public sealed class MemoryJournalStorage : IJournalStorage
 {
     private readonly ConcurrentDictionary<string, Journal> _journals = new(StringComparer.Ordinal);
@@ -19,7 +26,7 @@ public sealed class MemoryJournalStorage : IJournalStorage
         if (!_journals.TryGetValue(key, out var journal)) return Task.FromResult(JournalRead.Empty);
         lock (journal)
         {
-            return Task.FromResult(new JournalRead(journal.Version, journal.Snapshot, [.. journal.Entries]));
+            return Task.FromResult(journal.Read());
         }
     }
 
@@ -37,17 +44,8 @@ public sealed class MemoryJournalStorage : IJournalStorage
             }
 
             var version = expected.After(write, Interlocked.Increment(ref _lastTag).ToString(CultureInfo.InvariantCulture));
-            var payload = write.Payload.ToArray();
-            if (write.Kind == JournalWriteKind.Snapshot)
-            {
-                journal.Snapshot = payload;
-                journal.Entries.Clear();
-            }
-            else
-            {
-                journal.Entries.Add(payload);
-            }
-
+            if (write.Kind == JournalWriteKind.Snapshot) journal.ReplaceSnapshot(write.Payload.Span);
+            else journal.Append(write.Payload.Span);
             journal.Version = version;
             return Task.FromResult(version);
         }
@@ -55,10 +53,49 @@ public sealed class MemoryJournalStorage : IJournalStorage
 
     private sealed class Journal
     {
+        private byte[] _snapshot = [];
+        private int _snapshotLength = -1;
+        private byte[] _entries = [];
+        private readonly int[] _entryEnds = new int[JournalVersion.MaxEntries];
+        private int _entryCount;
+
         public JournalVersion Version { get; set; } = JournalVersion.None;
 
-        public byte[]? Snapshot { get; set; }
+        public JournalRead Read()
+        {
+            var entries = new byte[_entryCount][];
+            for (var i = 0; i < _entryCount; i++)
+            {
+                var start = i == 0 ? 0 : _entryEnds[i - 1];
+                entries[i] = _entries[start.._entryEnds[i]];
+            }
 
-        public List<byte[]> Entries { get; } = [];
+            return new JournalRead(Version, _snapshotLength < 0 ? null : _snapshot[.._snapshotLength], entries);
+        }
+
+        public void ReplaceSnapshot(ReadOnlySpan<byte> payload)
+        {
+            if (payload.Length > _snapshot.Length) _snapshot = new byte[Grown(_snapshot.Length, payload.Length)];
+            payload.CopyTo(_snapshot);
+            _snapshotLength = payload.Length;
+            _entryCount = 0;
+        }
+
+        public void Append(ReadOnlySpan<byte> payload)
+        {
+            // Version.After has refused an append past MaxEntries.
+            var start = _entryCount == 0 ? 0 : _entryEnds[_entryCount - 1];
+            if (start + payload.Length > _entries.Length)
+            {
+                var grown = new byte[Grown(_entries.Length, start + payload.Length)];
+                _entries.AsSpan(0, start).CopyTo(grown);
+                _entries = grown;
+            }
+
+            payload.CopyTo(_entries.AsSpan(start));
+            _entryEnds[_entryCount++] = start + payload.Length;
+        }
+
+        private static int Grown(int capacity, int needed) => Math.Max(needed, Math.Min(capacity * 2, needed + needed / 2));
     }
 }

@@ -56,4 +56,56 @@ public sealed class ActivityLogTests
         Assert.DoesNotContain(log.Events, e => e.Id == "evt-0");
         Assert.Equal(ActivityLog.Capacity, log.Events.Count);
     }
+
+    [Fact]
+    public void Every_field_reads_back_exactly_as_added()
+    {
+        var log = new ActivityLog();
+        CustomerEvent[] added =
+        [
+            new("évt-ø-1", "purchase", new DateTimeOffset(2026, 11, 23, 14, 30, 15, 123, TimeSpan.FromHours(2)).AddTicks(4567), 1234.5600m, "pos", """{"sku":"Ærø-42","qty":2}"""),
+            new("evt-2", "page_view", Start, null, null, null),
+            new("evt-3", "refund", Start.AddMinutes(-5), -0.01m, "", "{}"),
+            new("evt-4", "support_call", new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.FromMinutes(-570)), decimal.MaxValue, "call_centre", null),
+        ];
+        foreach (var customerEvent in added) log.Add(customerEvent);
+
+        var read = log.Events;
+
+        Assert.Equal(added.OrderByDescending(e => e.Timestamp), read);
+        Assert.Equal(added.Select(e => e.Timestamp.Offset), added.Select(e => read.Single(r => r.Id == e.Id).Timestamp.Offset));
+        Assert.Equal("1234.5600", read.Single(e => e.Id == "évt-ø-1").Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(added.Sum(ActivityLog.SizeOf), log.Bytes);
+        Assert.Equal(4, log.Count);
+    }
+
+    [Fact]
+    public void Setting_the_events_as_stored_gives_the_same_log()
+    {
+        var log = new ActivityLog();
+        for (var minute = 0; minute < 30; minute++) log.Add(At(minute) with { Value = minute, Channel = "web", Properties = $$"""{"n":{{minute}}}""" });
+
+        var copy = new ActivityLog { Events = log.Events };
+        copy.Add(At(30));
+        log.Add(At(30));
+
+        Assert.Equal(log.Events, copy.Events);
+        Assert.Equal((log.Count, log.Bytes), (copy.Count, copy.Bytes));
+    }
+
+    [Fact]
+    public void Adding_to_a_full_log_keeps_nothing_of_the_event_but_its_bytes()
+    {
+        var log = new ActivityLog();
+        var events = Enumerable.Range(0, 400).Select(minute => At(minute) with { Channel = "web", Properties = """{"path":"/p"}""" }).ToArray();
+        for (var i = 0; i < 200; i++) log.Add(events[i]);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 200; i < 400; i++) log.Add(events[i]);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // The buffer reached its size with the first events; every later event is written into it in place.
+        Assert.Equal(0, allocated);
+        Assert.Equal("evt-399", log.Events[0].Id);
+    }
 }

@@ -119,6 +119,29 @@ public abstract class JournalStorageContract
     }
 
     [Fact]
+    public async Task What_was_read_or_written_stays_as_it_was_when_the_journal_and_the_writers_buffer_change()
+    {
+        var key = NewKey();
+        var buffer = Bytes("snapshot-1");
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(buffer));
+        Bytes("entry-1").AsSpan().CopyTo(buffer);
+        version = await Storage.WriteAsync(key, version, JournalWrite.Append(buffer.AsMemory(0, 7)));
+        var read = await Storage.ReadAsync(key);
+
+        // The writer reuses its buffer, and the journal is rewritten with payloads of the same sizes.
+        Bytes("XXXXXXXXXX").AsSpan().CopyTo(buffer);
+        version = await Storage.WriteAsync(key, version, JournalWrite.Snapshot(Bytes("snapshot-2")));
+        version = await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes("entry-2")));
+
+        Assert.Equal("snapshot-1", Text(read.Snapshot));
+        Assert.Equal(["entry-1"], read.Entries.Select(Text));
+        var now = await Storage.ReadAsync(key);
+        Assert.Equal(version, now.Version);
+        Assert.Equal("snapshot-2", Text(now.Snapshot));
+        Assert.Equal(["entry-2"], now.Entries.Select(Text));
+    }
+
+    [Fact]
     public async Task Payloads_of_hundreds_of_kilobytes_round_trip()
     {
         var key = NewKey();
