@@ -16,6 +16,9 @@ namespace ProfileGrid.Hosting;
 
 public static class SiloHosting
 {
+    /// <summary>Segment member shards have a table of their own, so that listing the customers' journals (back-fills) sees only customers.</summary>
+    public const string SegmentMembersTable = "ProfileGridSegmentMembers";
+
     /// <summary>
     /// Hosts a silo in this process. With durable storage, grain state goes to Azure Tables; a silo process also
     /// keeps cluster membership there so that silos and gateways find each other. A co-hosted (standalone) silo
@@ -28,6 +31,7 @@ public static class SiloHosting
         builder.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         builder.Services.AddOptions<ValueOptions>().BindConfiguration(ValueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
+        builder.Services.AddSegments();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>
@@ -57,12 +61,18 @@ public static class SiloHosting
             if (storage.IsDurable)
             {
                 siloBuilder.AddAzureTableJournalStorage(StorageNames.Customers, options => storage.ApplyTo(options));
+                siloBuilder.AddAzureTableJournalStorage(StorageNames.SegmentMembers, options =>
+                {
+                    storage.ApplyTo(options);
+                    options.TableName = SegmentMembersTable;
+                });
                 siloBuilder.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => storage.ApplyTo(options));
                 siloBuilder.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => storage.ApplyTo(options));
             }
             else
             {
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
+                siloBuilder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
                 siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
                 siloBuilder.AddMemoryGrainStorage(IdentityGrain.StorageName);
             }

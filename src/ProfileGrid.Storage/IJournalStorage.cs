@@ -18,4 +18,16 @@ public interface IJournalStorage
     /// <exception cref="InconsistentStateException">The journal is no longer at <paramref name="expected"/>.</exception>
     /// <exception cref="ArgumentException">A write past the journal's bounds (<see cref="JournalVersion.MaxEntries"/>, <see cref="JournalVersion.MaxEntryBytes"/>, <see cref="JournalVersion.MaxSnapshotBytes"/>), or an append to an empty journal.</exception>
     Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write);
+
+    /// <summary>The keys of the journals stored, a page at a time in a stable order; pass the returned continuation to get the next page (null when there is none).</summary>
+    /// <remarks>
+    /// Every key stored when a listing starts and not deleted during it appears exactly once over its pages; a key
+    /// written during the listing may or may not. A page may hold fewer than <paramref name="pageSize"/> keys, none
+    /// even, while more follow. The storage knows nothing of payloads, so a journal holding an erasure tombstone is listed.
+    /// </remarks>
+    /// <param name="continuation">Null for the first page, then the continuation of the page before.</param>
+    /// <param name="pageSize">At most this many keys in the page: 1 to <see cref="JournalKeyPage.MaxSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the request for this page.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is outside 1 to <see cref="JournalKeyPage.MaxSize"/>.</exception>
+    Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default);
 }

@@ -51,6 +51,35 @@ public sealed class MemoryJournalStorage : IJournalStorage
         }
     }
 
+    /// <summary>Keys in ordinal order; the continuation is the last key of the page.</summary>
+    /// <remarks>Each page sorts the keys after the continuation: fine for the journals one process holds in memory.</remarks>
+    public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, JournalKeyPage.MaxSize);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // One key past the page tells whether another page follows.
+        var keys = _journals
+            .Where(pair => (continuation is null || string.CompareOrdinal(pair.Key, continuation) > 0) && IsStored(pair.Value))
+            .Select(pair => pair.Key)
+            .Order(StringComparer.Ordinal)
+            .Take(pageSize + 1)
+            .ToList();
+        if (keys.Count <= pageSize) return Task.FromResult(new JournalKeyPage(keys, null));
+        keys.RemoveAt(pageSize);
+        return Task.FromResult(new JournalKeyPage(keys, keys[^1]));
+    }
+
+    // A write that was refused can leave a journal that never held anything; it reads as empty, so it is not listed.
+    private static bool IsStored(Journal journal)
+    {
+        lock (journal)
+        {
+            return journal.Version.Exists;
+        }
+    }
+
     private sealed class Journal
     {
         private byte[] _snapshot = [];

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using ProfileGrid.Customers;
+using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Testing;
 
@@ -21,6 +22,8 @@ internal static class ProbeSilo
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         builder.Services.AddMemoryJournalStorage(StorageNames.Customers);
+        builder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+        builder.Services.AddSegments();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: "memory-probe", clusterId: "memory-probe")
             .Configure<GrainCollectionOptions>(options =>

@@ -31,5 +31,8 @@ public sealed class FaultableStorageGatewayFixture : GatewayFixture
         public Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write) => fixture.FailWrites
             ? throw new IOException("storage is unreachable (test switch)")
             : inner.WriteAsync(key, expected, write);
+
+        public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+            inner.ListKeysAsync(continuation, pageSize, cancellationToken);
     }
 }

@@ -49,6 +49,15 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("EraseProfile")]
     Task EraseProfile();
 
+    /// <summary>
+    /// Evaluates the customer's segments as of now and stores and announces any entering or leaving (for time passing
+    /// without events). For a back-fill of <paramref name="backfill"/>, evaluates that definition or a later one and
+    /// announces the customer's membership of it even if unchanged, so that its member set learns of customers stored
+    /// before it.
+    /// </summary>
+    [Alias("ReevaluateSegments")]
+    Task ReevaluateSegments(ProfileGrid.Segments.SegmentDefinition? backfill);
+
     /// <summary>How many gateway subscriptions the customer holds now: for diagnostics.</summary>
     [Alias("GetSubscriptionCount"), Orleans.Concurrency.ReadOnly]
     Task<int> GetSubscriptionCount();

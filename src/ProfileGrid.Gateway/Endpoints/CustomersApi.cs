@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
 

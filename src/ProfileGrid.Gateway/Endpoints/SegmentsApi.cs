@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
-using ProfileGrid.Gateway.Segments;
 using ProfileGrid.Segments;
 
 namespace ProfileGrid.Gateway.Endpoints;

@@ -7,7 +7,7 @@ using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 using ProfileGrid.Hosting;
 
 namespace ProfileGrid.Gateway.Hosting;
@@ -28,7 +28,7 @@ public static class GatewayHosting
         services.AddExceptionHandler<InternalErrorHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddSingleton<CustomerGrains>();
-        services.AddSingleton<SegmentCatalog>();
+        services.AddSegments();
         services.AddSingleton<CustomerIdentities>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();

@@ -1,6 +1,6 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 using ProfileGrid.Gateway.Views;
 
 namespace ProfileGrid.Gateway.Realtime;

@@ -4,7 +4,7 @@ using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Views;
 
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Gateway.Realtime;
 

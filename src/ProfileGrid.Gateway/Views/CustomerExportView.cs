@@ -1,5 +1,5 @@
 using ProfileGrid.Customers;
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Gateway.Views;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
-using ProfileGrid.Gateway.Segments;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Gateway.Views;
 
@@ -22,7 +22,7 @@ public sealed record ProfileView(
     Dictionary<string, ConsentView> ConsentDetails)
 {
     /// <summary>The view of a profile, with the segments (of <paramref name="segments"/>) it is in now and why.</summary>
-    public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment> segments)
+    public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment>? segments)
     {
         var counters = new Dictionary<string, CounterWindows>(profile.Counters.Length, StringComparer.Ordinal);
         foreach (var counter in profile.Counters)

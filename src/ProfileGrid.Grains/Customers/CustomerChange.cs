@@ -36,3 +36,10 @@ public sealed record ErasureChange(DateTimeOffset At) : CustomerChange(At)
 {
     public override void ApplyTo(CustomerState state) => state.Erase(At);
 }
+
+/// <summary>The customer entered or left segments: the names it is in from then on (null for none).</summary>
+[GenerateSerializer, Alias("pg.SegmentsChange")]
+public sealed record SegmentsChange([property: Id(0)] string[]? Segments, DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.Segments = Segments;
+}

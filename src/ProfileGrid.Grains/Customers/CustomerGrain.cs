@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
 using ProfileGrid.Events;
+using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Customers;
@@ -27,6 +28,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     private readonly Watchers _watchers = new(TimeProvider.System);
     private readonly GroupCommit _commit;
     private readonly ValueOptions _value;
+    private readonly SegmentCatalog _segments;
+    private readonly CustomerSegments _memberships;
     private CustomerState _state = new();
     private List<CustomerChange> _unstored = [];
     private bool _stale;
@@ -37,11 +40,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         Serializer serializer,
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
         IOptions<ValueOptions> value,
+        SegmentCatalog segments,
         ILogger<CustomerGrain> logger)
     {
-        (_clock, _logger, _value) = (clock, logger, value.Value);
+        (_clock, _logger, _value, _segments) = (clock, logger, value.Value, segments);
         _journal = new CustomerJournal(storage, new CustomerCodec(serializer), this.GetPrimaryKeyString());
         _commit = new GroupCommit(WriteAsync);
+        _memberships = new CustomerSegments(this.GetPrimaryKeyString(), GrainFactory, logger);
     }
 
     /// <summary>
@@ -154,6 +159,31 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
 
+    public async Task ReevaluateSegments(SegmentDefinition? backfill)
+    {
+        var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
+        await Known();
+        var now = _clock.GetUtcNow();
+        var review = _memberships.Review(_state, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
+        if (review.Change is { } change)
+        {
+            // Stored like any change, so the announcement follows the state that holds it.
+            Change(() =>
+            {
+                change.ApplyTo(_state);
+                return true;
+            });
+            _unstored.Add(change);
+            await _commit.Commit();
+        }
+        else
+        {
+            await _commit.Flushed();
+        }
+
+        _memberships.Announce(review.Announce);
+    }
+
     /// <summary>Applies a change in memory; if it throws, nothing unstored is kept and the state is re-read.</summary>
     private T Change<T>(Func<T> change)
     {
@@ -178,9 +208,11 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         if (exception is not AlreadyStoredException) LogChangeFailed(_logger, exception, this.GetPrimaryKeyString());
     }
 
-    /// <summary>Stores the state as it is now: every change made since the last write.</summary>
+    /// <summary>Stores the state as it is now: every change made since the last write, and the segments it puts the customer in or out of.</summary>
     private async Task<long> WriteAsync()
     {
+        // Read before the changes are taken: no call may change the state between taking them and preparing the write.
+        var segments = await SegmentsForWrite();
         var now = _clock.GetUtcNow();
         var changes = _unstored;
         _unstored = [];
@@ -188,13 +220,21 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         using var activity = CustomerTelemetry.StartWrite(this.GetPrimaryKeyString(), events);
         long seq;
         CustomerProfile? profile;
+        SegmentReview review;
         try
         {
             _state.Compact(now);
             seq = ++_state.Seq;
+            profile = _state.Exists ? ProfileToPush(now) : null;
+            review = _memberships.Review(_state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null);
+            if (review.Change is { } segmentsChange)
+            {
+                segmentsChange.ApplyTo(_state);
+                changes.Add(segmentsChange);
+            }
+
             // Both taken before the write: changes made while it is in flight are not stored by it, so must not be shown with it.
             var write = _journal.Prepare(_state, new CustomerEntry(seq, now, [.. changes]));
-            profile = _state.Exists ? ProfileToPush(now) : null;
             var started = Stopwatch.GetTimestamp();
             await _journal.WriteAsync(write);
             CustomerTelemetry.Written(write.Kind, events, started);
@@ -206,9 +246,30 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
             throw;
         }
 
+        _memberships.Announce(review.Announce);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
     }
+
+    /// <summary>
+    /// The segment definitions to evaluate at a write, at most <see cref="SegmentCatalog.Freshness"/> old (a read of
+    /// them every so often per silo, shared); if they cannot be read, the last read, or none.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<Segment>> SegmentsForWrite()
+    {
+        try
+        {
+            return await _segments.CurrentAsync();
+        }
+        catch (Exception exception)
+        {
+            LogSegmentsUnavailable(_logger, exception, this.GetPrimaryKeyString());
+            return _segments.Cached() ?? [];
+        }
+    }
+
+    /// <summary>The profile as rules read it: everything but the recent activity, which no rule reads.</summary>
+    private CustomerProfile EvaluationProfile(DateTimeOffset now) => _state.ToProfile(this.GetPrimaryKeyString(), now, _value, withActivity: false);
 
     private CustomerProfile? ProfileToPush(DateTimeOffset now)
     {
@@ -302,6 +363,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
     private static partial void LogChangeFailed(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} could not read the segment definitions; this write evaluates the last read, if any")]
+    private static partial void LogSegmentsUnavailable(ILogger logger, Exception exception, string customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifying the watchers of customer {CustomerId} failed; they catch up at their next renewal")]
     private static partial void LogNotifyFailed(ILogger logger, Exception exception, string customerId);

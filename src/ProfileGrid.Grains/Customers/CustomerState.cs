@@ -36,6 +36,12 @@ public sealed class CustomerState
     /// <summary>When the customer was erased (GDPR), as UTC ticks (0: not erased); kept as ticks, 8 bytes per customer.</summary>
     [Id(11)] public long ErasedTicks { get; set; }
 
+    /// <summary>
+    /// The segments the customer was in at the last write, by name in ordinal order; null for none (most customers).
+    /// Derived from the rest, but stored, so that leaving is noticed however long the customer was away.
+    /// </summary>
+    [Id(12)] public string[]? Segments { get; set; }
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 
@@ -149,7 +155,8 @@ public sealed class CustomerState
     }
 
     /// <summary>The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults).</summary>
-    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null)
+    /// <param name="withActivity">False leaves the recent activity out (for evaluating rules, which do not read it).</param>
+    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true)
     {
         var counters = Counters.View(now);
         return new(
@@ -162,7 +169,7 @@ public sealed class CustomerState
             LastSeen,
             [.. Channels],
             counters,
-            [.. Activity.Events],
+            withActivity ? [.. Activity.Events] : [],
             ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
             ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal));
     }

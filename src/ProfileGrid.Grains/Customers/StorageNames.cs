@@ -4,4 +4,7 @@ namespace ProfileGrid.Customers;
 public static class StorageNames
 {
     public const string Customers = "customers";
+
+    /// <summary>Segment member sets, a journal per shard (<see cref="ProfileGrid.Segments.SegmentMembersGrain"/>).</summary>
+    public const string SegmentMembers = "segment-members";
 }

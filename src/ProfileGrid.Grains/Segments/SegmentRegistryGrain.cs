@@ -1,15 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ProfileGrid.Customers;
 
 namespace ProfileGrid.Segments;
 
 /// <summary>
 /// Keeps the segment definitions, in grain storage <see cref="StorageName"/>. Definitions are few and change
-/// rarely; gateways read them all and cache them for a moment (see the gateway's <c>SegmentCatalog</c>).
+/// rarely; silos and gateways read them all and cache them for a moment (<see cref="SegmentCatalog"/>). A
+/// definition starts its back-fill (<see cref="ISegmentBackfillGrain"/>).
 /// </summary>
-public sealed class SegmentRegistryGrain(
+public sealed partial class SegmentRegistryGrain(
     [PersistentState("definitions", SegmentRegistryGrain.StorageName)] IPersistentState<SegmentRegistryState> state,
-    [FromKeyedServices(DomainClock.Key)] TimeProvider clock) : Grain, ISegmentRegistryGrain
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    ILogger<SegmentRegistryGrain> logger) : Grain, ISegmentRegistryGrain
 {
     public const string StorageName = "segments";
 
@@ -34,8 +37,21 @@ public sealed class SegmentRegistryGrain(
             throw;
         }
 
+        try
+        {
+            await GrainFactory.GetGrain<ISegmentBackfillGrain>(name).Start(definition);
+        }
+        catch (Exception exception)
+        {
+            // The definition stands; its members fill as customers change, and defining it again retries the back-fill.
+            LogBackfillNotStarted(logger, exception, name);
+        }
+
         return definition;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The back-fill of segment {Segment} did not start; its members fill as customers change")]
+    private static partial void LogBackfillNotStarted(ILogger logger, Exception exception, string segment);
 
     public Task<SegmentDefinition[]> List() => Task.FromResult(state.State.Definitions.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
 }

@@ -84,6 +84,46 @@ public sealed class AzureTableJournalStorage(
     }
 
     /// <summary>
+    /// One query over this service's partitions, rows in (partition, row key) order; the continuation is the table's.
+    /// A row key is the journal key with its escapes (<see cref="TableKey.SanitizePrefix"/>), undone here. A key whose
+    /// escaped form exceeds <see cref="TableKey.MaxWholeBytes"/> bytes (955: keys of up to 159 characters always fit,
+    /// customer keys far more so) may have been stored under a shortened row key that cannot give the key back:
+    /// listing such a row throws <see cref="CorruptStateException"/> rather than leave the journal out unseen.
+    /// </summary>
+    public async Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, JournalKeyPage.MaxSize);
+        var first = _keys.PartitionKey(0);
+        var last = _keys.PartitionKey(options.PartitionCount - 1);
+        var query = Table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last}"),
+            pageSize,
+            [nameof(TableEntity.PartitionKey), nameof(TableEntity.RowKey)],
+            cancellationToken);
+        try
+        {
+            await foreach (var page in query.AsPages(continuation, pageSize))
+            {
+                return new JournalKeyPage(page.Values.Select(KeyOf).ToList(), page.ContinuationToken);
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))
+        {
+            throw new StorageUnavailableException($"Table '{options.TableName}' did not answer a listing of journal keys.", exception);
+        }
+
+        return new JournalKeyPage([], null);
+    }
+
+    private string KeyOf(TableEntity row) =>
+        TableKey.TryUnescapePrefix(row.RowKey, suffixChars: 0, out var key)
+            ? key
+            : throw new CorruptStateException(
+                $"Row ({row.PartitionKey}, {row.RowKey}) in table '{options.TableName}' does not give back its journal key: a key past "
+                + $"{TableKey.MaxWholeBytes(0)} bytes escaped is shortened, or the row was not written by this storage; move or erase it to list the journals.");
+
+    /// <summary>
     /// One operation on the journal's row: an append merges the new entry and count into it (the rest of the row
     /// stays as it is), a snapshot replaces the whole row (dropping the entries), a first snapshot adds it.
     /// </summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -16,6 +18,7 @@ internal static class TableKey
     private const char Escape = '~';
     private const int MaxBytes = 1023;
     private const int HashSuffixChars = 33;
+    private static readonly SearchValues<char> UpperHex = SearchValues.Create("0123456789ABCDEF");
 
     public static string Sanitize(string value) => Sanitize(value, prefix: false, MaxBytes);
 
@@ -25,7 +28,59 @@ internal static class TableKey
     /// <paramref name="suffixChars"/> ASCII characters after it.
     /// </summary>
     public static string SanitizePrefix(string value, int suffixChars) =>
-        Sanitize(value, prefix: true, MaxBytes - ((suffixChars + 1) * 2));
+        Sanitize(value, prefix: true, PrefixMaxBytes(suffixChars));
+
+    /// <summary>
+    /// The value <see cref="SanitizePrefix"/> turned into <paramref name="key"/>, by undoing its escapes; false when
+    /// <paramref name="key"/> may have been shortened (the hash cannot be undone) or is not a key it makes.
+    /// </summary>
+    /// <remarks>
+    /// A value whose escaped form takes at most <see cref="MaxWholeBytes"/> bytes is never shortened, so it always
+    /// comes back: any value of up to a sixth of that many characters (an escape takes 3 characters, 6 bytes).
+    /// </remarks>
+    public static bool TryUnescapePrefix(string key, int suffixChars, [NotNullWhen(true)] out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = null;
+        if (MayBeShortened(key, PrefixMaxBytes(suffixChars))) return false;
+
+        var builder = new StringBuilder(key.Length);
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] != Escape)
+            {
+                builder.Append(key[i]);
+                continue;
+            }
+
+            if (i + 2 >= key.Length
+                || !byte.TryParse(key.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+            {
+                return false;
+            }
+
+            builder.Append((char)code);
+            i += 2;
+        }
+
+        // Escaping it again must give the key back: this refuses needless escapes, lower-case hex and raw separators.
+        var unescaped = builder.ToString();
+        if (!string.Equals(SanitizePrefix(unescaped, suffixChars), key, StringComparison.Ordinal)) return false;
+        value = unescaped;
+        return true;
+    }
+
+    /// <summary>The most bytes (as Azure counts them) a key from <see cref="SanitizePrefix"/> can take and surely not have been shortened.</summary>
+    public static int MaxWholeBytes(int suffixChars) => PrefixMaxBytes(suffixChars) - (HashSuffixChars * 2);
+
+    private static int PrefixMaxBytes(int suffixChars) => MaxBytes - ((suffixChars + 1) * 2);
+
+    // A shortened key ends in the escape and 32 upper-case hex digits, and is longer than the prefix it keeps.
+    private static bool MayBeShortened(string key, int maxBytes) =>
+        Size(key) > maxBytes - (HashSuffixChars * 2)
+        && key.Length >= HashSuffixChars
+        && key[^HashSuffixChars] == Escape
+        && !key.AsSpan(key.Length - HashSuffixChars + 1).ContainsAnyExcept(UpperHex);
 
     private static string Sanitize(string value, bool prefix, int maxBytes)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
+using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
@@ -30,10 +31,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.ConfigureServices(services =>
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName).ConfigureServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
+            services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+            services.AddSegments();
+            // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
+            services.Configure<SegmentOptions>(options => options.RecheckInterval = TimeSpan.FromMilliseconds(100));
         });
     }
 }

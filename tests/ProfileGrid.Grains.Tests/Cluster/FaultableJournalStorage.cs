@@ -60,4 +60,7 @@ public sealed class FaultableJournalStorage : IJournalStorage
         Interlocked.Increment(ref _writeCount);
         return version;
     }
+
+    public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        Inner.ListKeysAsync(continuation, pageSize, cancellationToken);
 }

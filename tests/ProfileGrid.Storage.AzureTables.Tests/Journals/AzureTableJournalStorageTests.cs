@@ -1,11 +1,17 @@
 using System.Diagnostics;
 using System.IO.Hashing;
 using System.Text;
+using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Storage;
 using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage.AzureTables.Tables;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -179,6 +185,67 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         Assert.Equal(payload.Length, (await storage.ReadAsync("cat")).Snapshot!.Length);
     }
 
+    [Fact]
+    public async Task A_listing_covers_every_partition_of_its_service_and_no_other_services_journals_on_the_table()
+    {
+        var harness = await StartAsync(partitionCount: 8);
+        var neighbours = new[] { "profilegrid-test", "profilegrid-tests2", "profilegrid-tests!" };
+        var others = new List<AzureTableJournalStorage>();
+        foreach (var serviceId in neighbours)
+        {
+            others.Add(await StartServiceAsync(harness.Table.Name, serviceId, partitionCount: 8));
+        }
+
+        var keys = Enumerable.Range(0, 40).Select(i => $"customer:{i}").ToList();
+        foreach (var storage in others.Prepend(harness.Storage))
+        {
+            foreach (var key in keys.Take(storage == harness.Storage ? keys.Count : 5))
+            {
+                await storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Encoding.UTF8.GetBytes(key)));
+            }
+        }
+
+        var listed = await ListAllAsync(harness.Storage, pageSize: 7);
+        var otherListed = await ListAllAsync(others[1], pageSize: 1000);
+
+        Assert.Equal(8, (await harness.RowsAsync()).Where(row => row.PartitionKey.StartsWith($"{JournalHarness.ServiceId}!", StringComparison.Ordinal)).Select(row => row.PartitionKey).Distinct().Count());
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(keys.Take(5).Order(StringComparer.Ordinal), otherListed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_listing_gives_back_keys_of_up_to_the_whole_key_length_and_refuses_a_row_whose_key_was_shortened()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var longest = new string('~', TableKey.MaxWholeBytes(suffixChars: 0) / 6);
+        await harness.Storage.WriteAsync(longest, JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+
+        Assert.Equal([longest], await ListAllAsync(harness.Storage, pageSize: 10));
+
+        var shortened = new string('~', 400);
+        await harness.Storage.WriteAsync(shortened, JournalVersion.None, JournalWrite.Snapshot(new byte[] { 2 }));
+        var exception = await Assert.ThrowsAsync<CorruptStateException>(() => harness.Storage.ListKeysAsync(null, 10));
+        Assert.Contains(TableKey.SanitizePrefix(shortened, suffixChars: 0), exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_listing_the_table_does_not_answer_is_storage_unavailable()
+    {
+        var outage = new QueryOutage();
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(outage, HttpPipelinePosition.PerCall);
+        var harness = await JournalHarness.StartAsync(azurite.ConnectionString, TableNames.Fresh("journal"), options => options.ClientOptions = clientOptions);
+        _harnesses.Add(harness);
+        await harness.Storage.WriteAsync("ann", JournalVersion.None, JournalWrite.Snapshot(new byte[] { 1 }));
+
+        outage.Down = true;
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => harness.Storage.ListKeysAsync(null, 10));
+        outage.Down = false;
+
+        Assert.Equal(503, Assert.IsType<RequestFailedException>(error.InnerException).Status);
+        Assert.Equal(["ann"], await ListAllAsync(harness.Storage, pageSize: 10));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -187,6 +254,51 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         {
             await harness.Table.DeleteAsync();
         }
+    }
+
+    private static async Task<List<string>> ListAllAsync(AzureTableJournalStorage storage, int pageSize)
+    {
+        var keys = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await storage.ListKeysAsync(continuation, pageSize);
+            Assert.InRange(page.Keys.Count, 0, pageSize);
+            keys.AddRange(page.Keys);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return keys;
+    }
+
+    private async Task<AzureTableJournalStorage> StartServiceAsync(string tableName, string serviceId, int partitionCount)
+    {
+        var storage = Unstarted(
+            new AzureTableJournalStorageOptions { ConnectionString = azurite.ConnectionString, TableName = tableName, PartitionCount = partitionCount },
+            serviceId);
+        await storage.InitializeAsync(CancellationToken.None);
+        return storage;
+    }
+
+    private static AzureTableJournalStorage Unstarted(AzureTableJournalStorageOptions options, string serviceId) => new(
+        "journals",
+        options,
+        Options.Create(new ClusterOptions { ServiceId = serviceId, ClusterId = "tests" }),
+        NullLogger<AzureTableJournalStorage>.Instance);
+
+    /// <summary>While down, answers every query as a busy table would, before it is sent.</summary>
+    private sealed class QueryOutage : HttpPipelinePolicy
+    {
+        public bool Down { get; set; }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("The journal storage only sends asynchronously.");
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            Down && message.Request.Method == RequestMethod.Get
+                ? throw new RequestFailedException(503, "The table is down (test outage).")
+                : ProcessNextAsync(message, pipeline);
     }
 
     private static int Rounds(int operations, int perRound) => (operations + perRound - 1) / perRound;

@@ -196,6 +196,115 @@ public abstract class JournalStorageContract
         }
     }
 
+    [Fact]
+    public async Task Listing_page_by_page_gives_every_stored_key_once_in_a_stable_order()
+    {
+        var root = NewKey();
+        string[] escaped = ["~", "!", "%", "~7E", "/", " ", "Zoë 山田"];
+        var keys = Enumerable.Range(0, 25).Select(i => $"{root}:{i:D2}{(i < escaped.Length ? escaped[i] : "")}").ToList();
+        foreach (var (key, i) in keys.Select((key, i) => (key, i)))
+        {
+            var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes($"snapshot of {key}")));
+            if (i % 3 == 0) await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes($"entry of {key}")));
+        }
+
+        var first = await ListAllAsync(pageSize: 7);
+        var second = await ListAllAsync(pageSize: 7);
+
+        var listed = first.SelectMany(page => page).Where(key => key.StartsWith(root, StringComparison.Ordinal)).ToList();
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.All(first, page => Assert.InRange(page.Count, 0, 7));
+        Assert.True(first.Count >= 4, $"25 keys came in {first.Count} pages of at most 7.");
+        Assert.Equal(first.SelectMany(page => page), second.SelectMany(page => page));
+    }
+
+    [Fact]
+    public async Task Keys_written_during_a_listing_do_not_repeat_or_hide_the_keys_stored_before_it()
+    {
+        var root = NewKey();
+        var stored = Enumerable.Range(0, 20).Select(i => $"{root}:{i:D2}").ToList();
+        foreach (var key in stored)
+        {
+            await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)));
+        }
+
+        var listed = new List<string>();
+        string? continuation = null;
+        var round = 0;
+        do
+        {
+            var page = await Storage.ListKeysAsync(continuation, pageSize: 3);
+            listed.AddRange(page.Keys);
+            continuation = page.Continuation;
+
+            // New journals on both sides of where the listing stands, and a write to one already listed.
+            round++;
+            await Storage.WriteAsync($"{root}:{round:D2}a", JournalVersion.None, JournalWrite.Snapshot(Bytes("new")));
+            await Storage.WriteAsync($"{root}:{round:D2}~!", JournalVersion.None, JournalWrite.Snapshot(Bytes("new")));
+            var first = await Storage.ReadAsync(stored[0]);
+            await Storage.WriteAsync(stored[0], first.Version, JournalWrite.Append(Bytes($"entry {round}")));
+        }
+        while (continuation is not null);
+
+        var mine = listed.Where(key => key.StartsWith(root, StringComparison.Ordinal)).ToList();
+        Assert.Equal(mine.Count, mine.Distinct().Count());
+        Assert.Equal(stored, mine.Intersect(stored).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listing_takes_one_key_per_page_and_stops_at_a_null_continuation()
+    {
+        var root = NewKey();
+        string[] keys = [$"{root}:a", $"{root}:b", $"{root}:c"];
+        foreach (var key in keys)
+        {
+            await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)));
+        }
+
+        var pages = await ListAllAsync(pageSize: 1);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 0, 1));
+        Assert.Equal(keys, pages.SelectMany(page => page).Where(key => key.StartsWith(root, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_journal_whose_first_write_was_refused_is_not_listed()
+    {
+        var key = NewKey();
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Append(Bytes("one"))));
+
+        var listed = (await ListAllAsync(pageSize: JournalKeyPage.MaxSize)).SelectMany(page => page);
+
+        Assert.DoesNotContain(key, listed);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(JournalKeyPage.MaxSize + 1)]
+    public async Task A_page_size_outside_1_to_1000_is_refused(int pageSize)
+    {
+        var exception = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.ListKeysAsync(null, pageSize));
+
+        Assert.Equal("pageSize", exception.ParamName);
+    }
+
+    /// <summary>Every page of a listing, until the continuation is null.</summary>
+    protected async Task<List<IReadOnlyList<string>>> ListAllAsync(int pageSize)
+    {
+        var pages = new List<IReadOnlyList<string>>();
+        string? continuation = null;
+        do
+        {
+            var page = await Storage.ListKeysAsync(continuation, pageSize);
+            pages.Add(page.Keys);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return pages;
+    }
+
     protected static string NewKey() => $"customer:{Guid.NewGuid():N}";
 
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using ProfileGrid.Segments;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// One customer's segments: compares the rules as of now with the segments its state says it is in, and announces
+/// entering and leaving to the segments' member sets once the state that holds them is stored. Announcements leave
+/// in order, a segment's at a time, and are retried a few times; one that still fails is logged and repaired when
+/// the customer is next evaluated with <c>reassert</c> (a back-fill). Single-threaded like the grain that owns it.
+/// </summary>
+internal sealed partial class CustomerSegments(string customerId, IGrainFactory grains, ILogger logger)
+{
+    private const int MaxAttempts = 4;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
+    private readonly List<MembershipChange> _pending = [];
+    private Task? _announcing;
+
+    /// <summary>
+    /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
+    /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
+    /// segment that time may end (so its shard asks again later), and staying in the segment <paramref name="reassert"/> names.
+    /// </summary>
+    public SegmentReview Review(
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string? reassert)
+    {
+        var current = state.Segments ?? [];
+        if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
+        var evaluated = state.Exists ? profile() : null;
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var name in current)
+        {
+            if (!segments.Any(segment => segment.Definition.Name == name)) names.Add(name);
+        }
+
+        var announce = new List<MembershipChange>();
+        foreach (var segment in segments)
+        {
+            var name = segment.Definition.Name;
+            var was = Array.BinarySearch(current, name, StringComparer.Ordinal) >= 0;
+            var (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+            if (matches)
+            {
+                names.Add(name);
+                if (!was || name == reassert || (refreshTimed && segment.RecheckPeriod is not null))
+                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now, now + segment.RecheckPeriod));
+            }
+            else if (was)
+            {
+                announce.Add(new MembershipChange(name, customerId, Entered: false, [], now, Erased: state.IsErased));
+            }
+        }
+
+        string[] next = [.. names];
+        var change = next.AsSpan().SequenceEqual(current) ? null : new SegmentsChange(next.Length == 0 ? null : next, now);
+        return new SegmentReview(change, announce);
+    }
+
+    /// <summary>Sends the changes to their segments' shards, after those queued before them.</summary>
+    public void Announce(IReadOnlyList<MembershipChange> changes)
+    {
+        if (changes.Count == 0) return;
+        _pending.AddRange(changes);
+        if (_announcing is null || _announcing.IsCompleted) _announcing = AnnounceAsync();
+    }
+
+    private async Task AnnounceAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            var batch = _pending.ToArray();
+            _pending.Clear();
+            foreach (var segment in batch.GroupBy(change => change.Segment, StringComparer.Ordinal))
+            {
+                await SendAsync(segment.Key, [.. segment]);
+            }
+        }
+    }
+
+    private async Task SendAsync(string segment, MembershipChange[] changes)
+    {
+        var shard = grains.For(segment, SegmentShards.Of(customerId));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await shard.Update(changes);
+                return;
+            }
+            catch (Exception) when (attempt < MaxAttempts)
+            {
+                await Task.Delay(RetryDelay * attempt);
+            }
+            catch (Exception exception)
+            {
+                LogAnnounceFailed(logger, exception, customerId, segment, MaxAttempts);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Telling segment {Segment} about customer {CustomerId} failed {Attempts} times; the next back-fill repairs its members")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string customerId, string segment, int attempts);
+}
+
+/// <summary>A customer's segments reviewed: the change to store (null when none) and what to announce once stored.</summary>
+internal sealed record SegmentReview(SegmentsChange? Change, IReadOnlyList<MembershipChange> Announce)
+{
+    public static readonly SegmentReview None = new(null, []);
+}

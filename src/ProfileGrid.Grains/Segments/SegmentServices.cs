@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ProfileGrid.Segments;
+
+public static class SegmentServices
+{
+    /// <summary>What the customer and segment grains need in a silo (and a gateway, for reads): the definitions cache and the options.</summary>
+    public static IServiceCollection AddSegments(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SegmentCatalog>();
+        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        return services;
+    }
+}
