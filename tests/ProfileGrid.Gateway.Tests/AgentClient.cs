@@ -23,6 +23,7 @@ public sealed class AgentClient : IAsyncDisposable
         connection.On<JsonElement>("activity", message => Activity.Writer.TryWrite(message));
         connection.On<JsonElement>("viewers", message => Viewers.Writer.TryWrite(message));
         connection.On<JsonElement>("profileErased", message => Erased.Writer.TryWrite(message));
+        connection.On<JsonElement>("segmentChanged", message => SegmentChanged.Writer.TryWrite(message));
     }
 
     public HubConnection Connection { get; }
@@ -34,6 +35,8 @@ public sealed class AgentClient : IAsyncDisposable
     public Channel<JsonElement> Viewers { get; } = Channel.CreateUnbounded<JsonElement>();
 
     public Channel<JsonElement> Erased { get; } = Channel.CreateUnbounded<JsonElement>();
+
+    public Channel<JsonElement> SegmentChanged { get; } = Channel.CreateUnbounded<JsonElement>();
 
     /// <summary>A connection, not started, sending <paramref name="credential"/> (a key or a token) as <paramref name="transport"/> says.</summary>
     public static AgentClient Create<T>(WebApplicationFactory<T> server, string? credential, KeyTransport transport = KeyTransport.Header) where T : class

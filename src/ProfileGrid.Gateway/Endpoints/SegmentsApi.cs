@@ -15,6 +15,8 @@ namespace ProfileGrid.Gateway.Endpoints;
 public static class SegmentsApi
 {
     private const int MaxDefinitionBytes = 16 * 1024;
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
     public const int MaxCheckIds = 1000;
     private const int MaxCheckBytes = 256 * 1024;
 
@@ -23,6 +25,7 @@ public static class SegmentsApi
         routes.MapPut("/v1/segments/{name}", Define).RequireAuthorization(Policies.Admin);
         routes.MapGet("/v1/segments", List).RequireAuthorization(Policies.ReadProfiles);
         routes.MapGet("/v1/segments/{name}", Get).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapGet("/v1/segments/{name}/members", Members).RequireAuthorization(Policies.ReadProfiles);
         routes.MapGet("/v1/segments/{name}/members/{customerId}", IsMember).RequireAuthorization(Policies.ReadProfiles);
         routes.MapPost("/v1/segments/{name}/check", Check).RequireAuthorization(Policies.ReadProfiles);
         return routes;
@@ -61,8 +64,28 @@ public static class SegmentsApi
     internal static async Task<Ok<SegmentListView>> List(SegmentCatalog segments) =>
         TypedResults.Ok(new SegmentListView([.. (await segments.CurrentAsync()).Select(s => SegmentDefinitionView.From(s.Definition))]));
 
-    internal static async Task<Results<Ok<SegmentDefinitionView>, ProblemHttpResult>> Get(string name, SegmentCatalog segments) =>
-        await segments.FindAsync(name) is { } segment ? TypedResults.Ok(SegmentDefinitionView.From(segment.Definition)) : Unknown(name);
+    /// <summary>The definition, the member count and the back-fill's progress.</summary>
+    internal static async Task<Results<Ok<SegmentView>, ProblemHttpResult>> Get(string name, SegmentCatalog segments, IGrainFactory grains) =>
+        await segments.FindAsync(name) is { } segment ? TypedResults.Ok(await SegmentView.ReadAsync(segment, grains)) : Unknown(name);
+
+    /// <summary>
+    /// <c>?after={customerId}&amp;limit={1..1000}</c> (default 100): members in customer id order (ordinal), each with
+    /// since when; <c>next</c> is the <c>after</c> of the next page, absent on the last.
+    /// </summary>
+    internal static async Task<Results<Ok<MembersPageView>, ProblemHttpResult>> Members(
+        string name, string? after, int? limit, SegmentCatalog segments, IGrainFactory grains)
+    {
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize) return Problem.BadRequest($"limit is 1 to {MaxPageSize}.", "limit");
+        if (after is not null && !CustomerKeys.IsValidKey(after)) return Problem.BadRequest($"after must be a customer id ({CustomerKeys.Rule}).", "after");
+        if (await segments.FindAsync(name) is null) return Unknown(name);
+
+        // Each shard's first members after the cursor, merged: the page is the first 'size' of them all.
+        var shards = await Task.WhenAll(Enumerable.Range(0, SegmentShards.Count).Select(shard => grains.For(name, shard).Members(after, size + 1)));
+        var merged = shards.SelectMany(members => members).OrderBy(member => member.CustomerId, StringComparer.Ordinal).Take(size + 1).ToList();
+        var page = merged.Take(size).Select(member => new MemberView(member.CustomerId, member.Since)).ToArray();
+        return TypedResults.Ok(new MembersPageView(name, page, merged.Count > size ? page[^1].CustomerId : null));
+    }
 
     /// <summary>Whether the customer is in the segment now, and why: evaluated on the live profile (an unknown customer is not).</summary>
     internal static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> IsMember(
@@ -122,6 +145,31 @@ public sealed record SegmentDefinitionView(string Name, string Rule, string? Des
 }
 
 public sealed record SegmentListView(SegmentDefinitionView[] Segments);
+
+/// <summary>A segment: its definition, how many customers are in it now, and its back-fill's progress.</summary>
+public sealed record SegmentView(
+    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy, long Size, BackfillView Backfill)
+{
+    public static async Task<SegmentView> ReadAsync(Segment segment, IGrainFactory grains)
+    {
+        var definition = segment.Definition;
+        var counts = Task.WhenAll(Enumerable.Range(0, SegmentShards.Count).Select(shard => grains.For(definition.Name, shard).Count()));
+        var backfill = grains.GetGrain<ISegmentBackfillGrain>(definition.Name).Status();
+        return new SegmentView(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy,
+            (await counts).Sum(count => (long)count), BackfillView.From(await backfill));
+    }
+}
+
+/// <summary>A back-fill: <c>none</c>, <c>running</c>, <c>done</c> or <c>failed</c>, with the customers visited so far.</summary>
+public sealed record BackfillView(string State, long Visited, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public static BackfillView From(BackfillStatus status) =>
+        new(status.State.ToString().ToLowerInvariant(), status.Visited, status.StartedAt, status.FinishedAt, status.Error);
+}
+
+public sealed record MemberView(string CustomerId, DateTimeOffset Since);
+
+public sealed record MembersPageView(string Segment, MemberView[] Members, string? Next);
 
 public sealed record MembershipView(string Segment, string CustomerId, bool Member, string[] Reasons, DateTimeOffset? AsOf);
 

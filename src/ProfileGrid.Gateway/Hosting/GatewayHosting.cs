@@ -45,6 +45,8 @@ public static class GatewayHosting
         services.AddSingleton<CustomerPushes>();
         services.AddSingleton<CustomerWatchers>();
         services.AddHostedService<WatchRenewal>();
+        services.AddSingleton<SegmentWatchers>();
+        services.AddHostedService(provider => provider.GetRequiredService<SegmentWatchers>());
         services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -42,6 +42,17 @@ public sealed class ConnectionOutboxes
         }
     }
 
+    /// <summary>Queues a <c>segmentChanged</c> push for each connection, with identity trait values in the reasons masked unless it has the <c>pii</c> scope.</summary>
+    public void PostSegmentChange(IEnumerable<string> connectionIds, SegmentChangedMessage message)
+    {
+        SegmentChangedMessage? masked = null;
+        foreach (var connectionId in connectionIds)
+        {
+            if (!_open.TryGetValue(connectionId, out var outbox)) continue;
+            outbox.Post(Pushes.SegmentChanged, outbox.SeesPersonalData ? message : masked ??= message with { Reasons = PersonalData.MaskReasons(message.Reasons) }, message.At);
+        }
+    }
+
     /// <summary>
     /// Queues one push for each connection, in the order posted; never waits on a connection. A push of a change
     /// carries when it was made (<paramref name="changedAt"/>), to measure how long it took to reach the agents.

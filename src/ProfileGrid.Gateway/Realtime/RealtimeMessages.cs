@@ -9,6 +9,7 @@ public static class Pushes
     public const string Activity = "activity";
     public const string Viewers = "viewers";
     public const string Erased = "profileErased";
+    public const string SegmentChanged = "segmentChanged";
 }
 
 /// <summary>Pushed as <c>activity</c>: an event a watched customer just applied, with the profile's seq after it.</summary>
@@ -19,3 +20,9 @@ public sealed record ViewersMessage(string CustomerId, string[] Viewers);
 
 /// <summary>Pushed as <c>profileErased</c>: the customer was erased (GDPR); nothing of it is kept or shown any more.</summary>
 public sealed record ErasedMessage(string CustomerId, long Seq);
+
+/// <summary>
+/// Pushed as <c>segmentChanged</c> to connections watching the segment: the customer entered or left it at
+/// <paramref name="At"/>, and the values that made the rule true (none when leaving).
+/// </summary>
+public sealed record SegmentChangedMessage(string CustomerId, string Segment, bool Entered, string[] Reasons, DateTimeOffset At);

@@ -12,6 +12,9 @@ public sealed class RealtimeOptions
     /// </summary>
     public TimeSpan RenewPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often this gateway renews its subscriptions at the shards of each watched segment (they expire a minute after the last).</summary>
+    public TimeSpan SegmentRenewPeriod { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How often a watched customer with events in its last day is re-pushed so its windows roll forward.</summary>
     public TimeSpan RolloverPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }

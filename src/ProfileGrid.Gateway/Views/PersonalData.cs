@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ProfileGrid.Gateway.Security;
 
 namespace ProfileGrid.Gateway.Views;
@@ -10,7 +11,7 @@ namespace ProfileGrid.Gateway.Views;
 /// only the first character (and for an email that it is one), e.g. <c>A•••</c> and <c>a•••@•••</c>. Producers'
 /// event properties are shown as sent: they have no schema that says what is personal.
 /// </summary>
-public static class PersonalData
+public static partial class PersonalData
 {
     public const string Scope = "pii";
     private const string Hidden = "•••";
@@ -25,8 +26,21 @@ public static class PersonalData
         if (view.Traits.Identity.Count == 0) return view;
         var identity = new Dictionary<string, RawJson>(view.Traits.Identity.Count, StringComparer.Ordinal);
         foreach (var (name, value) in view.Traits.Identity) identity[name] = Mask(value);
-        return view with { Traits = view.Traits with { Identity = identity } };
+        var segments = Array.ConvertAll(view.Segments, segment => segment with { Reasons = MaskReasons(segment.Reasons) });
+        return view with { Traits = view.Traits with { Identity = identity }, Segments = segments };
     }
+
+    /// <summary>
+    /// A segment's reasons with the values of identity traits hidden (<c>trait.email = "•••"</c>): a rule over an
+    /// email must not show the email to a key without the scope.
+    /// </summary>
+    public static string[] MaskReasons(string[] reasons) =>
+        Array.ConvertAll(reasons, reason => TraitValue().Replace(reason, match =>
+            TraitCatalog.IsIdentity(match.Groups["name"].Value) ? $"trait.{match.Groups["name"].Value} = \"{Hidden}\"" : match.Value));
+
+    // A trait's value as RuleEvaluator describes it: a JSON string, or a bare value up to the next ',' or ')'.
+    [GeneratedRegex("""trait\.(?<name>[A-Za-z0-9_.-]+) = (?:"(?:[^"\\]|\\.)*"|[^,)]*)""")]
+    private static partial Regex TraitValue();
 
     /// <summary>A string keeps its first character (and an email its '@'); any other value is hidden whole.</summary>
     public static RawJson Mask(RawJson value)

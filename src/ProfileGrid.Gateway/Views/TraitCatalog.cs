@@ -17,6 +17,9 @@ internal static class TraitCatalog
         "rating", "ratings", "feedback", "preferences", "nps", "satisfaction", "sentiment", "interests",
     };
 
+    /// <summary>Whether the trait says who the customer is (personal data).</summary>
+    public static bool IsIdentity(string name) => Identity.Contains(name);
+
     public static TraitGroups Group(Dictionary<string, string> traits)
     {
         var groups = new TraitGroups([], [], []);
