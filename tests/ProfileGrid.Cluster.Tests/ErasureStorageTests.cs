@@ -10,7 +10,7 @@ namespace ProfileGrid.Cluster.Tests;
 /// <summary>
 /// GDPR erasure against real storage: after <c>DELETE /v1/customers/{id}</c>, no row of any table in the storage
 /// account holds anything of the customer's data (every property scanned, payloads decompressed; the journal, the
-/// identifier index and every other table), only the tombstone.
+/// identifier index, the segment member sets and every other table), only the tombstone.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ErasureStorageTests(ITestOutputHelper output)
@@ -24,6 +24,13 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
         var customer = cluster.ClusterId + "-ann";
         // The phone without its '+', which JSON text may hold escaped.
         string[] personal = ["Ann Lee", "ann.lee@example.com", "4512345678", "erasure-event-one", "gift-wrap-for-ann"];
+        using (var segment = await http.PutAsJsonAsync(new Uri("v1/segments/buyers", UriKind.Relative), new { rule = "purchase.total >= 1" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, segment.StatusCode);
+        }
+
+        // Every silo evaluates a definition at each write within the catalog's freshness.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         await Post(http, customer, "erasure-event-one", "gift-wrap-for-ann");
         await Post(http, customer, "erasure-event-two", "gift-wrap-for-ann");
         using (var traits = await http.PatchAsJsonAsync(new Uri($"v1/customers/{customer}/traits", UriKind.Relative),
@@ -34,8 +41,11 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
 
         await Post(http, customer, "erasure-event-three", "gift-wrap-for-ann");
 
+        // The customer is a member of the segment, which its shard stores by customer id.
+        await WaitForMembersAsync(http, customer, member: true);
         // The scan sees the data while it is stored, in whatever form the journal holds it (snapshot or entries).
-        var before = await ScanAsync(cluster.Storage.ConnectionString, personal);
+        var before = await ScanAsync(cluster.Storage.ConnectionString, [.. personal, customer]);
+        Assert.Contains(before[customer], place => place.StartsWith("ProfileGridSegmentMembers ", StringComparison.Ordinal));
         Assert.All(personal, text => Assert.True(before.ContainsKey(text), $"The scan did not find '{text}' before the erasure: it cannot see the data."));
         // The identifier index holds the email and the phone too (the customer can be looked up by them).
         Assert.Contains(before["ann.lee@example.com"], place => place.StartsWith("ProfileGridState ", StringComparison.Ordinal));
@@ -48,7 +58,9 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
 
         // A producer's late retry is refused and brings nothing back.
         await Post(http, customer, "erasure-event-one", "gift-wrap-for-ann", expectAccepted: 0);
+        await WaitForMembersAsync(http, customer, member: false);
         var after = await ScanAsync(cluster.Storage.ConnectionString, personal);
+        var membership = await ScanAsync(cluster.Storage.ConnectionString, [customer]);
         var tombstone = new List<TableEntity>();
         await foreach (var row in new TableClient(cluster.Storage.ConnectionString, "ProfileGridJournals").QueryAsync<TableEntity>(row => row.RowKey == customer))
         {
@@ -57,8 +69,22 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
 
         Assert.True(after.Count == 0, "Left in storage after the erasure: " + string.Join("; ", after.Select(a => $"'{a.Key}' in {string.Join(", ", a.Value)}")));
         Assert.Single(tombstone);
+        // The id stays only as the tombstone's key: no segment member set holds it, not even in an earlier entry.
+        Assert.DoesNotContain(membership.GetValueOrDefault(customer) ?? [], place => place.StartsWith("ProfileGridSegmentMembers ", StringComparison.Ordinal));
         using var profile = await http.GetAsync(new Uri($"v1/customers/{customer}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
+    }
+
+    private static async Task WaitForMembersAsync(HttpClient http, string customer, bool member)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var page = await http.GetStringAsync(new Uri("v1/segments/buyers/members?limit=1000", UriKind.Relative));
+            if (page.Contains($"\"{customer}\"", StringComparison.Ordinal) == member) return;
+            Assert.True(DateTime.UtcNow < deadline, $"The customer was {(member ? "not " : "")}in the segment's members within 30 s: {page}");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task Post(HttpClient http, string customer, string id, string sku, int expectAccepted = 1)
