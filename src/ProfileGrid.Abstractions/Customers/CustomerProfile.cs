@@ -19,4 +19,16 @@ public sealed record CustomerProfile(
     [property: Id(8)] CounterView[] Counters,
     [property: Id(9)] CustomerEvent[] RecentActivity,
     [property: Id(10)] ValueScores? Value = null,
-    [property: Id(11)] Dictionary<string, ConsentRecord>? ConsentRecords = null);
+    [property: Id(11)] Dictionary<string, ConsentRecord>? ConsentRecords = null,
+    [property: Id(12)] MergeRecord[]? Merges = null);
+
+/// <summary>
+/// A profile merged into this customer: the profile's id (e.g. <c>anon:7f3c…</c>), when, by whom (the producer key's
+/// name) and which identifiers the link named.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pg.MergeRecord")]
+public sealed record MergeRecord(
+    [property: Id(0)] string From,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string By,
+    [property: Id(3)] string[] Identifiers);

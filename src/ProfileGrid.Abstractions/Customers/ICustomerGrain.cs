@@ -58,6 +58,18 @@ public interface ICustomerGrain : IGrainWithStringKey
     [Alias("ReevaluateSegments")]
     Task ReevaluateSegments(ProfileGrid.Segments.SegmentDefinition? backfill);
 
+    /// <summary>
+    /// Merges the profile <paramref name="source"/> (e.g. <c>anon:7f3c…</c>) into this customer: counters, activity,
+    /// first and last seen, channels, and the traits and consent purposes this customer lacks combine; the source's
+    /// applied event ids travel along, so no event counts twice; the merge is recorded (when, <paramref name="by"/>
+    /// whom, <paramref name="identifiers"/>). Calls to the source go to this customer from then on. Safe to repeat
+    /// (a source merged already is not merged again), with events arriving at both meanwhile, and with another merge
+    /// racing it (merges into one customer run one at a time; a source goes to one customer only). Returns the seq.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The source was merged into another customer, or this one was merged away.</exception>
+    [Alias("MergeFrom")]
+    Task<long> MergeFrom(string source, string by, string[] identifiers);
+
     /// <summary>How many gateway subscriptions the customer holds now: for diagnostics.</summary>
     [Alias("GetSubscriptionCount"), Orleans.Concurrency.ReadOnly]
     Task<int> GetSubscriptionCount();

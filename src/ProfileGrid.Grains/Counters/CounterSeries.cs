@@ -37,6 +37,23 @@ public sealed class CounterSeries
         return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);
     }
 
+    /// <summary>Adds another series' totals and slots (both compacted to <paramref name="now"/>), slot by slot.</summary>
+    internal void Absorb(CounterSeries other, BucketClock now)
+    {
+        TotalCount += other.TotalCount;
+        TotalSum = SaturatingSum.Add(TotalSum, other.TotalSum);
+        if (other.LastTicks > LastTicks) LastTicks = other.LastTicks;
+        var from = Windows.At(now);
+        foreach (var minute in other.Minutes)
+        {
+            var hour = BucketClock.HourOfMinute(minute.Index);
+            Place(minute.Index, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from);
+        }
+
+        foreach (var hour in other.Hours) Place(int.MinValue, hour.Index, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from);
+        foreach (var day in other.Days) Place(int.MinValue, int.MinValue, day.Index, day.Count, day.Sum, from);
+    }
+
     internal void Compact(BucketClock now)
     {
         var from = Windows.At(now);

@@ -24,6 +24,22 @@ public sealed class RollingCounters
         series.Record(timestamp, value, BucketClock.At(now));
     }
 
+    /// <summary>Adds another customer's counters (a merge) as of <paramref name="now"/>; both are compacted to it first.</summary>
+    public void Absorb(RollingCounters other, DateTimeOffset now)
+    {
+        var clock = BucketClock.At(now);
+        foreach (var (type, series) in other.Series)
+        {
+            if (!Series.TryGetValue(type, out var mine))
+            {
+                if (Series.Count >= CustomerLimits.MaxEventTypes) continue;
+                Series.Add(type, mine = new CounterSeries());
+            }
+
+            mine.Absorb(series, clock);
+        }
+    }
+
     /// <summary>Folds aged slots into coarser ones and drops what left the last month; lifetime totals stay.</summary>
     public void Compact(DateTimeOffset now)
     {

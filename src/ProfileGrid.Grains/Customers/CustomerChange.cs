@@ -43,3 +43,37 @@ public sealed record SegmentsChange([property: Id(0)] string[]? Segments, DateTi
 {
     public override void ApplyTo(CustomerState state) => state.Segments = Segments;
 }
+
+/// <summary>This profile was merged into <paramref name="Target"/>: from then on calls go there.</summary>
+[GenerateSerializer, Alias("pg.MergedAwayChange")]
+public sealed record MergedAwayChange([property: Id(0)] string Target, DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.MergeAway(Target);
+}
+
+/// <summary>The target of this profile's merge stored it: its data is dropped.</summary>
+[GenerateSerializer, Alias("pg.MergedDataDroppedChange")]
+public sealed record MergedDataDroppedChange(DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.DropMerged();
+}
+
+/// <summary>
+/// Another profile was merged into this one: its state as handed over (null when it held nothing) and the record of
+/// the merge. Replaying it absorbs the same state at the same instant, so it counts exactly as it did.
+/// </summary>
+[GenerateSerializer, Alias("pg.MergeChange")]
+public sealed record MergeChange([property: Id(0)] CustomerState? Absorbed, [property: Id(1)] MergeRecord Record, DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state)
+    {
+        if (Absorbed is not null)
+        {
+            state.Absorb(Absorbed, Record);
+            return;
+        }
+
+        (state.Merges ??= []).Add(Record);
+        if (state.Merges.Count > CustomerState.MaxMerges) state.Merges.RemoveAt(0);
+    }
+}

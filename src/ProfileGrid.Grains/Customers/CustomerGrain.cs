@@ -20,7 +20,7 @@ namespace ProfileGrid.Customers;
 /// (<see cref="CustomerJournal"/>): a write carries the changes since the previous one, not the customer's history.
 /// </summary>
 [Reentrant]
-public sealed partial class CustomerGrain : Grain, ICustomerGrain
+public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMergeSource
 {
     private readonly CustomerJournal _journal;
     private readonly TimeProvider _clock;
@@ -31,6 +31,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     private readonly SegmentCatalog _segments;
     private readonly CustomerSegments _memberships;
     private CustomerState _state = new();
+    private Task _merges = Task.CompletedTask;
     private List<CustomerChange> _unstored = [];
     private bool _stale;
     private Task? _reloading;
@@ -60,6 +61,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
         while (true)
         {
             await Fresh();
+            if (_state.MergedInto is { } target) return await ForwardEvents(target, producer, events);
             var now = _clock.GetUtcNow();
             var result = Change(() => _state.Apply(producer, events, now));
             try
@@ -92,12 +94,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     public async Task<CustomerProfile?> GetProfile()
     {
         await Settled();
+        if (_state.MergedInto is { } target) return await Customer(target).GetProfile();
         return _state.Exists ? _state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value) : null;
     }
 
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
         await Known();
+        if (_state.MergedInto is { } target) return await Customer(target).MergeTraits(patch);
         var now = _clock.GetUtcNow();
         var merged = Change(() => _state.Merge(patch, now));
         long seq;
@@ -130,6 +134,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     public async Task<CustomerExport?> Export()
     {
         await Settled();
+        if (_state.MergedInto is { } target) return await Customer(target).Export();
         return _state.Exists
             ? new CustomerExport(_state.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value), _state.AppliedEvents.Count, _journal.StoredBytes)
             : null;
@@ -158,6 +163,121 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain
     }
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
+
+    public async Task<long> MergeFrom(string source, string by, string[] identifiers)
+    {
+        var self = this.GetPrimaryKeyString();
+        if (source == self) throw new ArgumentException("A customer cannot be merged into itself.", nameof(source));
+        // Calls interleave; merges into this customer run one at a time, so a repeated merge finds the first one stored.
+        var previous = _merges;
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _merges = mine.Task;
+        try
+        {
+            await previous;
+            await Known();
+            if (_state.MergedInto is { } elsewhere) throw new InvalidOperationException($"Customer '{self}' was merged into '{elsewhere}'; merge into that one.");
+            var from = GrainFactory.GetGrain<ICustomerMergeSource>(source);
+            if (!_state.HasMerged(source))
+            {
+                var handedOver = await from.HandOver(self);
+                await Fresh();
+                var now = _clock.GetUtcNow();
+                var change = new MergeChange(handedOver, new MergeRecord(source, now, by, identifiers), now);
+                Change(() =>
+                {
+                    change.ApplyTo(_state);
+                    return true;
+                });
+                _unstored.Add(change);
+                await _commit.Commit();
+            }
+            else
+            {
+                await _commit.Flushed();
+            }
+
+            // Stored here: the source's copy can go (if this fails, the next merge call drops it).
+            await from.DropMerged(self);
+            return _state.Seq;
+        }
+        finally
+        {
+            mine.SetResult();
+        }
+    }
+
+    public async Task<CustomerState?> HandOver(string target)
+    {
+        await Known();
+        if (_state.MergedInto is null)
+        {
+            // An erased customer hands over nothing and stays erased.
+            if (_state.IsErased) return null;
+            var now = _clock.GetUtcNow();
+            Change(() =>
+            {
+                _state.MergeAway(target);
+                return true;
+            });
+            _unstored.Add(new MergedAwayChange(target, now));
+            await _commit.Commit();
+        }
+        else if (_state.MergedInto != target)
+        {
+            throw new InvalidOperationException($"Customer '{this.GetPrimaryKeyString()}' was merged into '{_state.MergedInto}', not '{target}'.");
+        }
+        else
+        {
+            await _commit.Flushed();
+        }
+
+        // Events that arrived before the mark are in this state; those after it went to the target.
+        return _state.HoldsData ? _state : null;
+    }
+
+    public async Task DropMerged(string target)
+    {
+        await Known();
+        if (_state.MergedInto != target || !_state.HoldsData)
+        {
+            await _commit.Flushed();
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        Change(() =>
+        {
+            _state.DropMerged();
+            return true;
+        });
+        _unstored.Add(new MergedDataDroppedChange(now));
+        await _commit.Commit();
+    }
+
+    /// <summary>
+    /// Events for a profile merged away go to its target. Ids this profile applied are answered as duplicates here
+    /// while it still holds them; once dropped, the target holds them: either way, a retry counts once.
+    /// </summary>
+    private async Task<ApplyEventsResult> ForwardEvents(string target, string producer, CustomerEvent[] events)
+    {
+        var scope = IdempotencyLog.ScopeOf(producer);
+        var outcomes = new EventOutcome[events.Length];
+        var errors = new string?[events.Length];
+        var fresh = new List<int>(events.Length);
+        for (var i = 0; i < events.Length; i++)
+        {
+            if (_state.AppliedEvents.Contains(scope, events[i].Id)) outcomes[i] = EventOutcome.Duplicate;
+            else fresh.Add(i);
+        }
+
+        if (fresh.Count == 0) return new ApplyEventsResult(outcomes, errors, 0);
+        var forwarded = await Customer(target).ApplyEvents(producer, [.. fresh.Select(i => events[i])]);
+        for (var j = 0; j < fresh.Count; j++) (outcomes[fresh[j]], errors[fresh[j]]) = (forwarded.Outcomes[j], forwarded.Errors[j]);
+        return new ApplyEventsResult(outcomes, errors, forwarded.Seq);
+    }
+
+    private ICustomerGrain Customer(string id) => GrainFactory.GetGrain<ICustomerGrain>(id);
 
     public async Task ReevaluateSegments(SegmentDefinition? backfill)
     {

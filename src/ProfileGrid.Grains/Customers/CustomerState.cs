@@ -42,11 +42,22 @@ public sealed class CustomerState
     /// </summary>
     [Id(12)] public string[]? Segments { get; set; }
 
+    /// <summary>
+    /// The customer this profile was merged into (an anonymous profile linked to a known customer): from then on the
+    /// grain forwards every call there, and its data is dropped once the target stored it.
+    /// </summary>
+    [Id(13)] public string? MergedInto { get; set; }
+
+    /// <summary>The profiles merged into this one, oldest first, at most <see cref="MaxMerges"/> (null for none).</summary>
+    [Id(14)] public List<MergeRecord>? Merges { get; set; }
+
+    public const int MaxMerges = 100;
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 
-    /// <summary>Whether anything is known of the customer: it changed at least once and was not erased.</summary>
-    public bool Exists => Seq > 0 && ErasedAt is null;
+    /// <summary>Whether anything is known of the customer: it changed at least once, was not erased and not merged away.</summary>
+    public bool Exists => Seq > 0 && ErasedAt is null && MergedInto is null;
 
     public bool IsErased => ErasedAt is not null;
 
@@ -58,9 +69,62 @@ public sealed class CustomerState
     public void Erase(DateTimeOffset at)
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents, ConsentRecords) = (new(), new(), new(), null);
+        (Counters, Activity, AppliedEvents, ConsentRecords, Merges) = (new(), new(), new(), null, null);
         if (ErasedTicks == 0) ErasedTicks = at.UtcTicks;
     }
+
+    /// <summary>Marks the profile as merged into <paramref name="target"/>; its data stays until <see cref="DropMerged"/>.</summary>
+    public void MergeAway(string target) => MergedInto = target;
+
+    /// <summary>Forgets the data of a profile merged away (the target stored it): only the seq and where it went remain.</summary>
+    public void DropMerged()
+    {
+        (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
+        (Counters, Activity, AppliedEvents, ConsentRecords, Merges) = (new(), new(), new(), null, null);
+    }
+
+    /// <summary>Whether a profile merged away still holds data to drop.</summary>
+    public bool HoldsData => Counters.TypeCount > 0 || Traits.Count > 0 || Consent.Count > 0 || Activity.Count > 0 || AppliedEvents.Count > 0 || FirstSeen is not null;
+
+    /// <summary>
+    /// Takes in the profile <paramref name="other"/> (merged into this one at <paramref name="at"/>): counts and sums
+    /// add up bucket by bucket, the activity rings combine (newest kept), first and last seen widen, channels join,
+    /// traits and consent purposes this customer lacks are taken (its own win; past a bound they are left out), and
+    /// the other's applied event ids count as applied here, so no event is counted twice. Recorded in <see cref="Merges"/>.
+    /// </summary>
+    public void Absorb(CustomerState other, MergeRecord record)
+    {
+        var at = record.At;
+        Compact(at);
+        other.Compact(at);
+        Counters.Absorb(other.Counters, at);
+        foreach (var customerEvent in other.Activity.Events) Activity.Add(customerEvent);
+        if (other.FirstSeen is { } first && (FirstSeen is null || first < FirstSeen)) FirstSeen = first;
+        if (other.LastSeen is { } last && (LastSeen is null || last > LastSeen)) LastSeen = last;
+        foreach (var channel in other.Channels) AddChannel(channel);
+        var traitBytes = TraitBytes();
+        foreach (var (name, value) in other.Traits)
+        {
+            if (Traits.ContainsKey(name) || Traits.Count >= CustomerLimits.MaxTraits || traitBytes + Size(name, value) > CustomerLimits.MaxTraitBytes) continue;
+            Traits[name] = value;
+            traitBytes += Size(name, value);
+        }
+
+        foreach (var (purpose, granted) in other.Consent)
+        {
+            if (Consent.ContainsKey(purpose) || Consent.Count >= CustomerLimits.MaxConsentPurposes) continue;
+            Consent[purpose] = granted;
+            if (other.ConsentRecords?.GetValueOrDefault(purpose) is { } consentRecord) (ConsentRecords ??= new(StringComparer.Ordinal))[purpose] = consentRecord;
+        }
+
+        AppliedEvents.Absorb(other.AppliedEvents, at);
+        var merges = Merges ??= [];
+        merges.Add(record);
+        if (merges.Count > MaxMerges) merges.RemoveAt(0);
+    }
+
+    /// <summary>Whether <paramref name="source"/> was merged into this customer (within the last <see cref="MaxMerges"/> merges).</summary>
+    public bool HasMerged(string source) => Merges?.Exists(merge => merge.From == source) == true;
 
     /// <summary>
     /// Applies each event that is new for its producer and within the rules, in order. The caller stores the state
@@ -171,7 +235,8 @@ public sealed class CustomerState
             counters,
             withActivity ? [.. Activity.Events] : [],
             ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
-            ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal));
+            ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal),
+            Merges is null ? null : [.. Merges]);
     }
 
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)

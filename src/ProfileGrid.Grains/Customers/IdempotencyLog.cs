@@ -82,6 +82,9 @@ public sealed class IdempotencyLog
     /// <summary>The seed that scopes a producer's ids; compute it once per batch.</summary>
     public static long ScopeOf(string producer) => unchecked((long)Hash(producer, seed: 0));
 
+    /// <summary>Whether the id was applied (and is still remembered).</summary>
+    public bool Contains(long scope, string eventId) => Index.Contains(Hash(eventId, scope));
+
     /// <returns>False when the id was applied before.</returns>
     public bool TryAdd(long scope, string eventId, DateTimeOffset now)
     {
@@ -92,6 +95,24 @@ public sealed class IdempotencyLog
         if (_minutes.Count > 0 && _minutes[^1].Minute >= minute) _minutes[^1] = _minutes[^1] with { Count = _minutes[^1].Count + 1 };
         else _minutes.Add(new MinuteRun(minute, 1));
         return true;
+    }
+
+    /// <summary>
+    /// Counts another customer's applied ids (a merge) as applied here, as of <paramref name="now"/>: they are kept
+    /// a full <see cref="Retention"/> from the merge, a little longer than where they came from.
+    /// </summary>
+    public void Absorb(IdempotencyLog other, DateTimeOffset now)
+    {
+        var minute = MinuteOf(now);
+        foreach (var digest in CollectionsMarshal.AsSpan(other._digests)[other._forgotten..])
+        {
+            if (!Index.Add(digest)) continue;
+            _digests.Add(digest);
+            if (_minutes.Count > 0 && _minutes[^1].Minute >= minute) _minutes[^1] = _minutes[^1] with { Count = _minutes[^1].Count + 1 };
+            else _minutes.Add(new MinuteRun(minute, 1));
+        }
+
+        Trim(now);
     }
 
     /// <summary>Forgets the ids older than <see cref="Retention"/> and all but the newest <see cref="MaxEntries"/>.</summary>
