@@ -67,6 +67,9 @@ public sealed class IdentityLookupTests(GatewayFixture gateway)
     [Theory]
     [InlineData("email:  Ann@Example.COM ", "email:ann@example.com")]
     [InlineData("phone:+45 12-34.56 (78)", "phone:+4512345678")]
+    [InlineData("anon:7f3c-AB_9", "anon:7f3c-AB_9")]
+    [InlineData("device:iPhone.12", "device:iPhone.12")]
+    [InlineData("account:981", "account:981")]
     public void Identifiers_are_normalized(string text, string key)
     {
         Assert.True(Identifier.TryParse(text, out var identifier, out var error), error);
@@ -78,6 +81,9 @@ public sealed class IdentityLookupTests(GatewayFixture gateway)
     [InlineData("fax:+4512345678", "unknown identifier type 'fax'")]
     [InlineData("email:a@b@c", "one address")]
     [InlineData("phone:4512345678", "international number")]
+    [InlineData("device:", "device identifiers are 1 to 128 printable ASCII characters")]
+    [InlineData("anon:a b", "anon identifiers are 1 to 128")]
+    [InlineData("account:a/b", "without spaces or / \\ # ? % :")]
     public void A_malformed_identifier_says_why(string text, string reason)
     {
         Assert.False(Identifier.TryParse(text, out _, out var error));

@@ -6,13 +6,19 @@ namespace ProfileGrid.Identity;
 /// An identifier of a customer other than its id, written <c>type:value</c>: <c>email:ann@example.com</c>,
 /// <c>phone:+4512345678</c>. Values are normalized as their type defines, so that the ways people write them find
 /// the same customer: an email is trimmed and lower-cased; a phone number keeps its leading <c>+</c> and its digits
-/// (spaces, dashes, dots and parentheses go) and must be in international form.
+/// (spaces, dashes, dots and parentheses go) and must be in international form. <c>anon:</c> (an anonymous id, as
+/// producers send <c>anonymousId</c>), <c>device:</c> and <c>account:</c> values are opaque and kept as sent: 1 to 128
+/// printable ASCII characters without spaces or <c>/ \ # ? % :</c>.
 /// </summary>
 public sealed record Identifier(string Type, string Value)
 {
     public const string Email = "email";
     public const string Phone = "phone";
-    public static readonly IReadOnlyList<string> Types = [Email, Phone];
+    public const string Anonymous = "anon";
+    public const string Device = "device";
+    public const string Account = "account";
+    public static readonly IReadOnlyList<string> Types = [Email, Phone, Anonymous, Device, Account];
+    public const int MaxOpaqueLength = 128;
 
     /// <summary>The traits whose values are identifiers of these types.</summary>
     public static readonly IReadOnlyDictionary<string, string> Traits = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -53,6 +59,11 @@ public sealed record Identifier(string Type, string Value)
                 if (phone.Length < 8 || phone.Length > 16 || phone[0] != '+' || !phone.AsSpan(1).ContainsOnlyDigits())
                     return Fail("a phone identifier is an international number: + and 7 to 15 digits, e.g. phone:+4512345678", out error);
                 identifier = new Identifier(Phone, phone);
+                break;
+            case Anonymous or Device or Account:
+                if (value.Length is 0 or > MaxOpaqueLength || value.Any(c => c is <= ' ' or > '~' or '/' or '\\' or '#' or '?' or '%' or ':'))
+                    return Fail(string.Create(CultureInfo.InvariantCulture, $"{type} identifiers are 1 to {MaxOpaqueLength} printable ASCII characters without spaces or / \\ # ? % :"), out error);
+                identifier = new Identifier(type, value);
                 break;
             default:
                 return Fail(string.Create(CultureInfo.InvariantCulture, $"unknown identifier type '{type}': use {string.Join(", ", Types)}"), out error);

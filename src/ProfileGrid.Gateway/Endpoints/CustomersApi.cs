@@ -7,6 +7,7 @@ using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Segments;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
+using ProfileGrid.Identity;
 
 namespace ProfileGrid.Gateway.Endpoints;
 
@@ -36,7 +37,7 @@ public static class CustomersApi
             return await ByIdentifier(id[..colon], id[(colon + 1)..], user, customers, identities, segments);
         }
 
-        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}, or an identifier (email:…, phone:…).", "id");
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}, or an identifier (type:value, of {string.Join(", ", ProfileGrid.Identity.Identifier.Types)}).", "id");
         var profile = await customers.Get(id).GetProfile();
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
@@ -58,6 +59,8 @@ public static class CustomersApi
     {
         var (customerId, error) = await identities.ResolveAsync(type, value);
         if (error is not null) return Problem.BadRequest($"{error}.", type);
+        // An anonymous id not linked to a customer is its own profile (events that name only it go there).
+        if (customerId is null && type == ProfileGrid.Identity.Identifier.Anonymous) customerId = CustomerKeys.ForAnonymous(value);
         if (customerId is null) return Problem.NotFound($"No customer has the {type} '{value}'.");
         var profile = await customers.Get(customerId).GetProfile();
         return profile is null
@@ -82,7 +85,12 @@ public static class CustomersApi
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         // Identifiers first: once erased, the traits that name them are gone (a failed erasure is retried; the
         // customer's identifiers were released either way).
-        if (await customers.Get(id).GetProfile() is { } profile) await identities.ReleaseAsync(id, profile.Traits);
+        if (await customers.Get(id).GetProfile() is { } profile)
+        {
+            await identities.ReleaseAsync(id, profile.Traits);
+            // The anonymous profiles merged into it, and the identifiers identify calls linked.
+            if (profile.Merges is { } merges) await identities.ReleaseKeysAsync(id, merges.SelectMany(merge => merge.Identifiers.Prepend(merge.From)));
+        }
         await customers.Get(id).EraseProfile();
         return TypedResults.NoContent();
     }
@@ -126,7 +134,12 @@ public static class CustomersApi
         }
     }
 
-    /// <summary><c>{customerId, anonymousId?, traits?, consent?, source?}</c>: sets traits and consent on the customer.</summary>
+    /// <summary>
+    /// <c>{customerId, anonymousId?, identifiers?, traits?, consent?, source?}</c>: links the identifiers
+    /// (<c>anonymousId</c> is <c>anon:{anonymousId}</c>; <c>identifiers</c> up to 20 <c>type:value</c>) to the customer,
+    /// sets traits and consent, and merges the anonymous profile into the customer. An identifier that belongs to
+    /// another customer is a 409 and changes nothing.
+    /// </summary>
     internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(
         HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities)
     {
@@ -142,6 +155,7 @@ public static class CustomersApi
             if (root.TryGetProperty("anonymousId", out var anonymousId) && anonymousId.ValueKind != JsonValueKind.Null
                 && (anonymousId.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidId(anonymousId.GetString())))
                 return Problem.BadRequest($"anonymousId must be {CustomerKeys.Rule}.", "anonymousId");
+            if (!TryReadIdentifiers(root, out var identifiers, out var identifiersProblem)) return identifiersProblem!;
 
             var traits = root.TryGetProperty("traits", out var traitsElement) && traitsElement.ValueKind != JsonValueKind.Null
                 ? traitsElement
@@ -151,10 +165,83 @@ public static class CustomersApi
             if (!TryReadSource(root, out var source, out var sourceProblem)) return sourceProblem!;
 
             var id = customerId.GetString()!;
-            var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user), Source = source });
+            var anonymous = anonymousId.ValueKind == JsonValueKind.String ? new Identifier(Identifier.Anonymous, anonymousId.GetString()!) : null;
+            if (anonymous is not null) identifiers.Insert(0, anonymous);
+            var producer = ApiKeyAuthenticationHandler.ProducerOf(user);
+
+            // Linked first, and only if none is another customer's: a refused identify changes nothing.
+            if (Conflict(id, identifiers, await identities.OwnersAsync(identifiers)) is { } taken) return taken;
+            if (Conflict(id, identifiers, await identities.ClaimAsync(id, identifiers)) is { } raced) return raced;
+
+            var result = await customers.Get(id).MergeTraits(patch with { By = producer, Source = source });
             await identities.ClaimAsync(id, patch, result.Traits);
-            return TypedResults.Ok(TraitsResponse.From(id, result));
+            var seq = result.Seq;
+            if (anonymous is not null)
+            {
+                try
+                {
+                    seq = await customers.Get(id).MergeFrom(anonymous.Key, producer, [.. identifiers.Select(identifier => identifier.Key)]);
+                }
+                catch (InvalidOperationException exception)
+                {
+                    return Problem.Conflict(exception.Message, "anonymousId");
+                }
+            }
+
+            return TypedResults.Ok(TraitsResponse.From(id, result) with
+            {
+                Seq = seq,
+                Linked = identifiers.Count == 0 ? null : [.. identifiers.Select(identifier => identifier.Key)],
+                Merged = anonymous is null ? null : [anonymous.Key],
+            });
         }
+    }
+
+    private const int MaxIdentifiers = 20;
+
+    /// <summary>The optional <c>identifiers</c>: <c>["device:…", "account:…", "email:…"]</c>, normalized, each once.</summary>
+    private static bool TryReadIdentifiers(JsonElement root, out List<Identifier> identifiers, out ProblemHttpResult? problem)
+    {
+        (identifiers, problem) = ([], null);
+        if (!root.TryGetProperty("identifiers", out var element) || element.ValueKind == JsonValueKind.Null) return true;
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() > MaxIdentifiers)
+        {
+            problem = Problem.BadRequest($"identifiers is an array of at most {MaxIdentifiers} identifiers, each type:value (e.g. device:ab12, account:981).", "identifiers");
+            return false;
+        }
+
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                problem = Problem.BadRequest($"identifiers[{index}] must be a string, type:value.", "identifiers");
+                return false;
+            }
+
+            if (!Identifier.TryParse(item.GetString()!, out var identifier, out var error))
+            {
+                problem = Problem.BadRequest($"identifiers[{index}]: {error}.", "identifiers");
+                return false;
+            }
+
+            if (!identifiers.Contains(identifier)) identifiers.Add(identifier);
+            index++;
+        }
+
+        return true;
+    }
+
+    /// <summary>A 409 naming the first identifier another customer owns, or null when the customer owns them all (or none is owned).</summary>
+    private static ProblemHttpResult? Conflict(string customerId, List<Identifier> identifiers, string?[] owners)
+    {
+        for (var i = 0; i < owners.Length; i++)
+        {
+            if (owners[i] is { } owner && owner != customerId)
+                return Problem.Conflict($"The identifier '{identifiers[i].Key}' belongs to another customer; an identifier links to one customer only.", "identifiers");
+        }
+
+        return null;
     }
 
     private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");

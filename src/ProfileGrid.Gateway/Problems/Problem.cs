@@ -13,6 +13,9 @@ internal static class Problem
         TypedResults.Problem($"The rule does not read: {error}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
             extensions: new Dictionary<string, object?> { ["field"] = "rule", ["line"] = error.Line, ["column"] = error.Column, ["reason"] = error.Reason });
 
+    public static ProblemHttpResult Conflict(string detail, string? field = null) =>
+        Create(StatusCodes.Status409Conflict, "Conflict", detail, field);
+
     public static ProblemHttpResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, "Not found", detail);
 

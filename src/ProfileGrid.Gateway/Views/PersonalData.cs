@@ -23,11 +23,21 @@ public static partial class PersonalData
 
     public static ProfileView Masked(ProfileView view)
     {
-        if (view.Traits.Identity.Count == 0) return view;
+        if (view.Traits.Identity.Count == 0 && view.Merges is null) return view;
         var identity = new Dictionary<string, RawJson>(view.Traits.Identity.Count, StringComparer.Ordinal);
         foreach (var (name, value) in view.Traits.Identity) identity[name] = Mask(value);
         var segments = Array.ConvertAll(view.Segments, segment => segment with { Reasons = MaskReasons(segment.Reasons) });
-        return view with { Traits = view.Traits with { Identity = identity }, Segments = segments };
+        var merges = view.Merges is null ? null : Array.ConvertAll(view.Merges, merge => merge with { Identifiers = Array.ConvertAll(merge.Identifiers, MaskIdentifier) });
+        return view with { Traits = view.Traits with { Identity = identity }, Segments = segments, Merges = merges };
+    }
+
+    /// <summary>An email or phone identifier keeps its type and first character (<c>email:a•••@•••</c>); opaque ids (anon, device, account) stay.</summary>
+    public static string MaskIdentifier(string identifier)
+    {
+        var colon = identifier.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || identifier[..colon] is not (ProfileGrid.Identity.Identifier.Email or ProfileGrid.Identity.Identifier.Phone)) return identifier;
+        var value = identifier[(colon + 1)..];
+        return identifier[..(colon + 1)] + (value.Length == 0 ? Hidden : value[..1] + Hidden + (value.Contains('@', StringComparison.Ordinal) ? "@" + Hidden : ""));
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public sealed record ProfileView(
     ActivityView[] RecentActivity,
     ValueView? Value,
     SegmentMembership[] Segments,
-    Dictionary<string, ConsentView> ConsentDetails)
+    Dictionary<string, ConsentView> ConsentDetails,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MergeRecord[]? Merges = null)
 {
     /// <summary>The view of a profile, with the segments (of <paramref name="segments"/>) it is in now and why.</summary>
     public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment>? segments)
@@ -36,7 +37,7 @@ public sealed record ProfileView(
 
         return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
             profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value),
-            SegmentCatalog.Evaluate(segments, profile), ConsentView.Of(profile));
+            SegmentCatalog.Evaluate(segments, profile), ConsentView.Of(profile), profile.Merges);
     }
 }
 
