@@ -47,7 +47,7 @@ else
   memory_scenarios=(single-1k batch100-1k single-hot)
   memory_activations=20000
 fi
-producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 concurrency=16
+producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001 concurrency=16
 results=".data/bench/$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$results" "$docs"
 logs="$results/logs"
@@ -107,6 +107,7 @@ start_gateway() {
   start_app "$name" src/ProfileGrid.Gateway bin/Release/net10.0/ProfileGrid.Gateway.dll "$port" \
     ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
     ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
+    ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
     ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" "$@"
 }
 
@@ -212,6 +213,22 @@ pids+=("$ingest_pid")
 # the backlog, which measured the backlog, not the steady load); the probe starts after it.
 sleep $((ingest_warmup + 2))
 push push-load
+wait "$ingest_pid" || true
+
+# Real-time exclusion under the same ingest load: one id per request, then 100 ids per check.
+echo "== exclusion-ingest: $half_rate requests/s of 100 events, open loop" >&2
+loadgen --url "http://127.0.0.1:$push_port" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 \
+  --customers 1000 --customer-prefix push-load-ingest- --duration $((2 * (duration + warmup) + 8)) --warmup "$ingest_warmup" --quiet \
+  --label exclusion-ingest --out "$results/exclusion-ingest.json" >/dev/null &
+ingest_pid=$!
+pids+=("$ingest_pid")
+sleep $((ingest_warmup + 2))
+for ids in 1 100; do
+  echo "== exclusion-$ids" >&2
+  tools exclusion --url "http://127.0.0.1:$push_port" --admin-key "$admin_key" --agent-key "$agent_key" --customers 1000 \
+    --customer-prefix push-load-ingest- --ids "$ids" --rate 50 --duration "$duration" --warmup "$warmup" \
+    --label "exclusion-$ids" --out "$results/exclusion-$ids.json" >/dev/null
+done
 wait "$ingest_pid" || true
 stop_all
 

@@ -73,6 +73,9 @@ internal sealed class BenchmarkReport(ToolArgs args)
                      ("push-rest", "push latency at rest (events/s = pushes received)"),
                      ("push-load-ingest", "the ingest load during push-load (open loop)"),
                      ("push-load", "push latency under that load"),
+                     ("exclusion-ingest", "the ingest load during the exclusion checks (open loop)"),
+                     ("exclusion-1", "real-time exclusion under that load: one id per GET /v1/segments/{name}/members/{id} (events/s = ids checked)"),
+                     ("exclusion-100", "real-time exclusion under that load: 100 ids per POST /v1/segments/{name}/check"),
                  })
         {
             if (Load(name) is { } result) md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {what} | {Figures(result)} |");

@@ -5,6 +5,7 @@ const string Usage = """
     ProfileGrid.Benchmarks.Tools <command> [--name value ...]
       tables  --connection-string <cs> --mode single|batch [--duration 10] [--warmup 3] [--concurrency 16] [--payload 1536] [--label x] [--out f.json]
       push    --url <gateway> --agent-key <k> --producer-key <k> [--customers 5] [--rate 20] [--duration 10] [--warmup 3] [--customer-prefix push-] [--label x] [--out f.json]
+      exclusion --url <gateway> --admin-key <k> --agent-key <k> --customer-prefix <p> [--customers 1000] [--ids 1] [--rate 50] [--duration 10] [--warmup 3] [--label x] [--out f.json]
       report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
     """;
 
@@ -19,6 +20,7 @@ RunResult? result = args[0] switch
 {
     "tables" => await new RawTablesProbe(options).RunAsync(),
     "push" => await new PushLatencyProbe(options).RunAsync(),
+    "exclusion" => await new ExclusionCheckProbe(options).RunAsync(),
     "report" => new BenchmarkReport(options).Write(),
     _ => throw new ArgumentException($"Unknown command {args[0]}.{Environment.NewLine}{Usage}"),
 };
