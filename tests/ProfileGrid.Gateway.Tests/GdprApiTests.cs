@@ -52,7 +52,8 @@ public sealed class GdprApiTests(GatewayFixture gateway)
 
         var export = await ApiAssert.Json(await gateway.As(AdminKey).GetAsync($"/v1/customers/{customer}/export"), HttpStatusCode.OK);
 
-        Assert.Equal(["exportedAt", "profile", "stored"], export.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["exportedAt", "identifiers", "profile", "stored"], export.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["email:ann@example.com"], export["identifiers"]!.AsArray().Select(node => (string)node!));
         Assert.Equal(customer, (string?)export["profile"]!["customerId"]);
         Assert.Equal("ann@example.com", (string?)export["profile"]!["traits"]!["identity"]!["email"]);
         Assert.Equal(2, (int)export["profile"]!["counters"]!["purchase"]!["total"]!["count"]!);

@@ -134,6 +134,25 @@ public sealed class IdentityMergeTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task The_export_lists_every_identifier_and_the_merge_history()
+    {
+        var (customer, anonymous) = (NewCustomerId(), NewAnonymousId());
+        var device = $"device:{Guid.NewGuid():N}";
+        await Post(new JsonObject { ["id"] = "x1", ["type"] = "page_view", ["anonymousId"] = anonymous });
+        await Identify(new JsonObject
+        {
+            ["customerId"] = customer, ["anonymousId"] = anonymous, ["identifiers"] = new JsonArray(device),
+            ["traits"] = new JsonObject { ["email"] = "Zoe@Example.com" },
+        });
+
+        var export = await ApiAssert.Json(await gateway.As(AdminKey).GetAsync($"/v1/customers/{customer}/export"), HttpStatusCode.OK);
+
+        Assert.Equal(new[] { $"anon:{anonymous}", device, "email:zoe@example.com" }.Order(StringComparer.Ordinal), export["identifiers"]!.AsArray().Select(node => (string)node!));
+        Assert.Equal($"anon:{anonymous}", (string?)export["profile"]!["merges"]![0]!["from"]);
+        Assert.Equal([$"anon:{anonymous}", device], export["profile"]!["merges"]![0]!["identifiers"]!.AsArray().Select(node => (string)node!));
+    }
+
+    [Fact]
     public async Task Erasing_the_customer_releases_the_anonymous_id_it_took_in()
     {
         var (customer, anonymous) = (NewCustomerId(), NewAnonymousId());
