@@ -29,7 +29,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     private readonly GroupCommit _commit;
     private readonly ValueOptions _value;
     private readonly SegmentCatalog _segments;
-    private readonly CustomerSegments _memberships;
+    // Created by the first announcement: most customers are in no segment, and an activation should cost little.
+    private CustomerSegments? _memberships;
     private CustomerState _state = new();
     private Task _merges = Task.CompletedTask;
     private List<CustomerChange> _unstored = [];
@@ -47,7 +48,6 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         (_clock, _logger, _value, _segments) = (clock, logger, value.Value, segments);
         _journal = new CustomerJournal(storage, new CustomerCodec(serializer), this.GetPrimaryKeyString());
         _commit = new GroupCommit(WriteAsync);
-        _memberships = new CustomerSegments(this.GetPrimaryKeyString(), GrainFactory, logger);
     }
 
     /// <summary>
@@ -279,12 +279,19 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     private ICustomerGrain Customer(string id) => GrainFactory.GetGrain<ICustomerGrain>(id);
 
+    private void Announce(SegmentReview review)
+    {
+        if (review.Announce.Count == 0) return;
+        if (_memberships is not { Idle: false }) _memberships = new CustomerSegments(this.GetPrimaryKeyString(), GrainFactory, _logger);
+        _memberships.Announce(review.Announce);
+    }
+
     public async Task ReevaluateSegments(SegmentDefinition? backfill)
     {
         var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
         await Known();
         var now = _clock.GetUtcNow();
-        var review = _memberships.Review(_state, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), _state, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -301,7 +308,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             await _commit.Flushed();
         }
 
-        _memberships.Announce(review.Announce);
+        Announce(review);
     }
 
     /// <summary>Applies a change in memory; if it throws, nothing unstored is kept and the state is re-read.</summary>
@@ -346,7 +353,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             _state.Compact(now);
             seq = ++_state.Seq;
             profile = _state.Exists ? ProfileToPush(now) : null;
-            review = _memberships.Review(_state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null);
+            review = CustomerSegments.Review(this.GetPrimaryKeyString(), _state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null);
             if (review.Change is { } segmentsChange)
             {
                 segmentsChange.ApplyTo(_state);
@@ -366,7 +373,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             throw;
         }
 
-        _memberships.Announce(review.Announce);
+        Announce(review);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
     }

@@ -17,12 +17,16 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     private readonly List<MembershipChange> _pending = [];
     private Task? _announcing;
 
+    /// <summary>Whether announcements are still being sent (the grain keeps its helper until they are).</summary>
+    public bool Idle => _announcing is null || _announcing.IsCompleted;
+
     /// <summary>
     /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
     /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
     /// segment that time may end (so its shard asks again later), and staying in the segment <paramref name="reassert"/> names.
     /// </summary>
-    public SegmentReview Review(
+    public static SegmentReview Review(
+        string customerId,
         CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string? reassert)
     {
         var current = state.Segments ?? [];
