@@ -140,8 +140,7 @@ public static class CustomersApi
     /// sets traits and consent, and merges the anonymous profile into the customer. An identifier that belongs to
     /// another customer is a 409 and changes nothing.
     /// </summary>
-    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(
-        HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities)
+    internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, ClaimsPrincipal user, Identification identification)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
         if (body is null) return problem!;
@@ -166,41 +165,16 @@ public static class CustomersApi
 
             var id = customerId.GetString()!;
             var anonymous = anonymousId.ValueKind == JsonValueKind.String ? new Identifier(Identifier.Anonymous, anonymousId.GetString()!) : null;
-            if (anonymous is not null) identifiers.Insert(0, anonymous);
-            var producer = ApiKeyAuthenticationHandler.ProducerOf(user);
-
-            // Linked first, and only if none is another customer's: a refused identify changes nothing.
-            if (Conflict(id, identifiers, await identities.OwnersAsync(identifiers)) is { } taken) return taken;
-            if (Conflict(id, identifiers, await identities.ClaimAsync(id, identifiers)) is { } raced) return raced;
-
-            var result = await customers.Get(id).MergeTraits(patch with { By = producer, Source = source });
-            await identities.ClaimAsync(id, patch, result.Traits);
-            var seq = result.Seq;
-            if (anonymous is not null)
-            {
-                try
-                {
-                    seq = await customers.Get(id).MergeFrom(anonymous.Key, producer, [.. identifiers.Select(identifier => identifier.Key)]);
-                }
-                catch (InvalidOperationException exception)
-                {
-                    return Problem.Conflict(exception.Message, "anonymousId");
-                }
-            }
-
-            return TypedResults.Ok(TraitsResponse.From(id, result) with
-            {
-                Seq = seq,
-                Linked = identifiers.Count == 0 ? null : [.. identifiers.Select(identifier => identifier.Key)],
-                Merged = anonymous is null ? null : [anonymous.Key],
-            });
+            var outcome = await identification.IdentifyAsync(id, anonymous, identifiers,
+                patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user), Source = source });
+            return outcome.Response is { } response ? TypedResults.Ok(response) : Problem.Conflict(outcome.Conflict!, "identifiers");
         }
     }
 
     private const int MaxIdentifiers = 20;
 
     /// <summary>The optional <c>identifiers</c>: <c>["device:…", "account:…", "email:…"]</c>, normalized, each once.</summary>
-    private static bool TryReadIdentifiers(JsonElement root, out List<Identifier> identifiers, out ProblemHttpResult? problem)
+    internal static bool TryReadIdentifiers(JsonElement root, out List<Identifier> identifiers, out ProblemHttpResult? problem)
     {
         (identifiers, problem) = ([], null);
         if (!root.TryGetProperty("identifiers", out var element) || element.ValueKind == JsonValueKind.Null) return true;
@@ -230,18 +204,6 @@ public static class CustomersApi
         }
 
         return true;
-    }
-
-    /// <summary>A 409 naming the first identifier another customer owns, or null when the customer owns them all (or none is owned).</summary>
-    private static ProblemHttpResult? Conflict(string customerId, List<Identifier> identifiers, string?[] owners)
-    {
-        for (var i = 0; i < owners.Length; i++)
-        {
-            if (owners[i] is { } owner && owner != customerId)
-                return Problem.Conflict($"The identifier '{identifiers[i].Key}' belongs to another customer; an identifier links to one customer only.", "identifiers");
-        }
-
-        return null;
     }
 
     private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");

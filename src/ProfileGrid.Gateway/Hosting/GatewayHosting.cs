@@ -30,6 +30,7 @@ public static class GatewayHosting
         services.AddSingleton<CustomerGrains>();
         services.AddSegments();
         services.AddSingleton<CustomerIdentities>();
+        services.AddSingleton<Identification>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
