@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Compat;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
@@ -31,6 +32,7 @@ public static class GatewayHosting
         services.AddSegments();
         services.AddSingleton<CustomerIdentities>();
         services.AddSingleton<Identification>();
+        services.AddSingleton<SegmentIngestion>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
@@ -67,6 +69,7 @@ public static class GatewayHosting
         app.MapEventsApi();
         app.MapCustomersApi();
         app.MapSegmentsApi();
+        app.MapSegmentApi();
         app.MapHub<AgentHub>("/hubs/agents");
         // Orleans' own dashboard (silos, activations, grain calls), for operators: admin keys only.
         app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin);

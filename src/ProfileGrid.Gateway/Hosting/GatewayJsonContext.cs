@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ProfileGrid.Gateway.Compat;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Realtime;
@@ -10,6 +11,7 @@ namespace ProfileGrid.Gateway.Hosting;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EventsResponse))]
+[JsonSerializable(typeof(SegmentResponse))]
 [JsonSerializable(typeof(TraitsResponse))]
 [JsonSerializable(typeof(ProfileView))]
 [JsonSerializable(typeof(ActivityMessage))]

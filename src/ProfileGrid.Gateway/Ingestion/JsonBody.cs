@@ -29,10 +29,12 @@ internal sealed class JsonBody : IDisposable
 
     public JsonElement Root => Document.RootElement;
 
-    public static async Task<(JsonBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes)
+    /// <param name="textPlain">Also accept <c>text/plain</c> (what browsers' beacons and analytics.js send, to avoid a CORS preflight).</param>
+    public static async Task<(JsonBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, bool textPlain = false)
     {
-        if (!request.HasJsonContentType())
-            return (null, Problem.UnsupportedMediaType("Send the body as application/json."));
+        var plain = textPlain && MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
+        if (!request.HasJsonContentType() && !plain)
+            return (null, Problem.UnsupportedMediaType(textPlain ? "Send the body as application/json (or text/plain)." : "Send the body as application/json."));
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) && mediaType.Charset.HasValue
             && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return (null, Problem.UnsupportedMediaType($"Send the body as UTF-8 JSON, not {mediaType.Charset}."));

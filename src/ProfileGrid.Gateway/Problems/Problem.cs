@@ -13,6 +13,12 @@ internal static class Problem
         TypedResults.Problem($"The rule does not read: {error}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
             extensions: new Dictionary<string, object?> { ["field"] = "rule", ["line"] = error.Line, ["column"] = error.Column, ["reason"] = error.Reason });
 
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Create(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Create(StatusCodes.Status403Forbidden, "Forbidden", detail);
+
     public static ProblemHttpResult Conflict(string detail, string? field = null) =>
         Create(StatusCodes.Status409Conflict, "Conflict", detail, field);
 
