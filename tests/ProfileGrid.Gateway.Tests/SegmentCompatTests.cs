@@ -143,6 +143,25 @@ public sealed class SegmentCompatTests(KestrelGatewayFixture gateway, ITestOutpu
     }
 
     [Fact]
+    public async Task A_page_on_another_site_may_post_and_read_the_answer_but_not_call_the_native_routes()
+    {
+        using var http = gateway.Http(null);
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/compat/segment/v1/t");
+        preflight.Headers.Add("Origin", "https://shop.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        using var native = new HttpRequestMessage(HttpMethod.Options, "/v1/events");
+        native.Headers.Add("Origin", "https://shop.example");
+        native.Headers.Add("Access-Control-Request-Method", "POST");
+
+        using var allowed = await http.SendAsync(preflight);
+        using var refused = await http.SendAsync(native);
+
+        Assert.Equal("*", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
     public async Task A_single_message_that_breaks_a_rule_is_a_400_that_says_why() =>
         Assert.Contains("event is required", (string?)(await ApiAssert.Problem(await Post("track", $$"""{"userId":"{{NewCustomerId()}}","messageId":"m1"}"""), HttpStatusCode.BadRequest))["detail"], StringComparison.Ordinal);
 

@@ -23,6 +23,15 @@ public static class SegmentApi
     public const int MaxMessageBytes = 32 * 1024;
     public const int MaxBatchBytes = 500 * 1024;
 
+    /// <summary>
+    /// Pages on any site post here (analytics.js): the routes answer cross-origin POSTs. They only take events, and
+    /// only with a write key, which a page holds in plain sight anyway; no other route allows other origins.
+    /// </summary>
+    public const string CorsPolicy = "segment";
+
+    public static void ConfigureCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy) =>
+        policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("POST").SetPreflightMaxAge(TimeSpan.FromHours(1));
+
     private static readonly (string Path, string? Type)[] Routes =
     [
         ("track", "track"), ("t", "track"), ("identify", "identify"), ("i", "identify"), ("page", "page"), ("p", "page"),
@@ -36,13 +45,15 @@ public static class SegmentApi
         {
             // Authenticated here, not by the API key scheme: Segment's SDKs send the key as Basic user name or in the body.
             routes.MapPost($"{Prefix}/{path}", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, type, keys, ingestion))
-                .AllowAnonymous();
+                .AllowAnonymous()
+                .RequireCors(CorsPolicy);
         }
 
         // analytics-node and other server SDKs post every call to {host}/v1/batch: this path is not one of the native
         // routes, so a shop changes only its SDK's host to the gateway's.
         routes.MapPost("/v1/batch", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, null, keys, ingestion))
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .RequireCors(CorsPolicy);
         return routes;
     }
 

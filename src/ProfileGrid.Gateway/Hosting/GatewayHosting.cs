@@ -33,6 +33,7 @@ public static class GatewayHosting
         services.AddSingleton<CustomerIdentities>();
         services.AddSingleton<Identification>();
         services.AddSingleton<SegmentIngestion>();
+        services.AddCors(cors => cors.AddPolicy(SegmentApi.CorsPolicy, SegmentApi.ConfigureCors));
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
@@ -62,6 +63,7 @@ public static class GatewayHosting
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRequestLog();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthApi();
