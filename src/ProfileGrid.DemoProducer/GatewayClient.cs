@@ -6,21 +6,13 @@ using System.Text.Json.Serialization;
 namespace ProfileGrid.DemoProducer;
 
 /// <summary>
-/// Posts to the gateway with the producer key. A 502/503/504, a timeout or a refused connection is retried with the
+/// Seeds profiles through the gateway's trait routes with the producer key (events go through the producer client). A 502/503/504, a timeout or a refused connection is retried with the
 /// same body (so the same event ids) until it gets through: the gateway applies a retried event once.
 /// </summary>
 internal sealed class GatewayClient(HttpClient http, ProducerStats stats)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
-    public async Task<EventsResult?> PostEventsAsync(IReadOnlyList<OutgoingEvent> events, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Post, "v1/events", new { events }, cancellationToken);
-        return response.StatusCode == HttpStatusCode.Accepted
-            ? await response.Content.ReadFromJsonAsync<EventsResult>(Json, cancellationToken)
-            : null;
-    }
 
     public async Task<bool> PatchTraitsAsync(string customerId, object traits, CancellationToken cancellationToken)
     {
@@ -74,8 +66,3 @@ internal sealed class GatewayClient(HttpClient http, ProducerStats stats)
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(attempt, 10))));
 }
-
-/// <summary>The gateway's answer to <c>POST /v1/events</c>.</summary>
-internal sealed record EventsResult(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);
-
-internal sealed record RejectedEvent(int Index, string? Id, string Error);

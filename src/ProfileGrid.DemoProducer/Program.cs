@@ -16,8 +16,16 @@ Console.CancelKeyPress += (_, e) =>
 
 using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(30) };
 http.DefaultRequestHeaders.Add("X-Api-Key", options.Key);
-var stats = new ProducerStats(TimeProvider.System);
+using var stats = new ProducerStats(TimeProvider.System);
 var gateway = new GatewayClient(http, stats);
+// Events go through the producer client (batching, back-pressure, retries that keep each id); seeding uses the gateway's routes directly.
+await using var client = new ProfileGrid.Client.ProfileGridClient(new ProfileGrid.Client.ProfileGridClientOptions
+{
+    Endpoint = options.Url,
+    ApiKey = options.Key,
+    MaxBatchSize = 1000,
+    MaxBatchDelay = TimeSpan.FromMilliseconds(250),
+});
 var customers = CustomerCatalog.Create(options.Customers);
 
 Console.WriteLine($"Sending to {options.Url} as {options.Customers} customers at {options.Rate}/s " +
@@ -25,11 +33,12 @@ Console.WriteLine($"Sending to {options.Url} as {options.Customers} customers at
 try
 {
     await new ProfileSeeder(gateway).SeedAsync(customers, stop.Token);
-    await new TrafficLoop(new TrafficModel(customers, new Random()), gateway, stats, TimeProvider.System).RunAsync(options.Rate, stop.Token);
+    await new TrafficLoop(new TrafficModel(customers, new Random()), client, stats, TimeProvider.System).RunAsync(options.Rate, stop.Token);
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
 }
 
+await client.DisposeAsync();
 Console.WriteLine($"Stopped. {stats.Summary()}");
 return 0;

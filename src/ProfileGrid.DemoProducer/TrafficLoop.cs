@@ -1,7 +1,10 @@
 namespace ProfileGrid.DemoProducer;
 
-/// <summary>Sends the model's events at the requested rate, in a batch every quarter second.</summary>
-internal sealed class TrafficLoop(TrafficModel model, GatewayClient gateway, ProducerStats stats, TimeProvider time)
+/// <summary>
+/// Makes the model's events at the requested rate, a quarter second's worth at a time, and hands them to the producer
+/// client, which batches, retries and reports them (its meter feeds <see cref="ProducerStats"/>).
+/// </summary>
+internal sealed class TrafficLoop(TrafficModel model, ProfileGrid.Client.ProfileGridClient client, ProducerStats stats, TimeProvider time)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
@@ -25,8 +28,8 @@ internal sealed class TrafficLoop(TrafficModel model, GatewayClient gateway, Pro
                 if (count > 0)
                 {
                     owed -= count;
-                    var batch = Enumerable.Range(0, count).Select(_ => model.Next()).ToArray();
-                    stats.Sent(batch.Length, await gateway.PostEventsAsync(batch, cancellationToken));
+                    for (var i = 0; i < count; i++) await client.TrackAsync(model.Next().ToProfileEvent(), cancellationToken);
+                    stats.Queued(count);
                 }
 
                 if (time.GetElapsedTime(lastReport) >= ReportEvery)
