@@ -69,21 +69,8 @@ internal sealed class ExclusionCheckProbe(ToolArgs args)
     {
         await using var progress = new Progress("exclusion " + phase, stats, quiet: false);
         progress.Start();
-        var requests = new List<Task>();
-        var start = Stopwatch.GetTimestamp();
-        var interval = Stopwatch.Frequency / rate;
-        for (long i = 0; ; i++)
-        {
-            var scheduled = start + (long)(i * interval);
-            if (Stopwatch.GetElapsedTime(start, scheduled) >= duration) break;
-            var ahead = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-            if (ahead > TimeSpan.Zero) await Task.Delay(ahead);
-            var customers = Enumerable.Range(0, ids).Select(_ => prefix + Random.Shared.Next(population).ToString(CultureInfo.InvariantCulture)).ToArray();
-            requests.Add(CheckAsync(http, stats, customers));
-        }
-
-        await Task.WhenAll(requests);
-        return Stopwatch.GetElapsedTime(start);
+        return await OpenLoop.RunAsync(rate, duration, _ =>
+            CheckAsync(http, stats, [.. Enumerable.Range(0, ids).Select(_ => prefix + Random.Shared.Next(population).ToString(CultureInfo.InvariantCulture))]));
     }
 
     private static async Task CheckAsync(HttpClient http, RunStats stats, string[] customers)

@@ -76,22 +76,11 @@ internal sealed class PushLatencyProbe(ToolArgs args)
         lock (_lock) stats = _stats;
         await using var progress = new Progress("push " + phase, stats, quiet: false);
         progress.Start();
-        var posts = new List<Task>();
-        var start = Stopwatch.GetTimestamp();
-        var interval = Stopwatch.Frequency / rate;
-        for (long i = 0; ; i++)
+        return await OpenLoop.RunAsync(rate, duration, i =>
         {
-            var scheduled = start + (long)(i * interval);
-            if (Stopwatch.GetElapsedTime(start, scheduled) >= duration) break;
-            var ahead = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
-            if (ahead > TimeSpan.Zero) await Task.Delay(ahead);
             var customer = customers[i % customers.Length];
-            if (!TryClaim(customer, stats)) continue;
-            posts.Add(PostAsync(http, customer, $"{runId}-{Interlocked.Increment(ref _eventId)}", stats));
-        }
-
-        await Task.WhenAll(posts);
-        return Stopwatch.GetElapsedTime(start);
+            return TryClaim(customer, stats) ? PostAsync(http, customer, $"{runId}-{Interlocked.Increment(ref _eventId)}", stats) : null;
+        });
     }
 
     /// <summary>Marks the customer as waiting for a push, unless the previous one is still awaited (then skip this slot).</summary>

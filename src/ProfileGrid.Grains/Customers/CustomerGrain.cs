@@ -183,14 +183,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
                 var handedOver = await from.HandOver(self);
                 await Fresh();
                 var now = _clock.GetUtcNow();
-                var change = new MergeChange(handedOver, new MergeRecord(source, now, by, identifiers), now);
-                Change(() =>
-                {
-                    change.ApplyTo(_state);
-                    return true;
-                });
-                _unstored.Add(change);
-                await _commit.Commit();
+                await Store(new MergeChange(handedOver, new MergeRecord(source, now, by, identifiers), now));
             }
             else
             {
@@ -214,14 +207,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         {
             // An erased customer hands over nothing and stays erased.
             if (_state.IsErased) return null;
-            var now = _clock.GetUtcNow();
-            Change(() =>
-            {
-                _state.MergeAway(target);
-                return true;
-            });
-            _unstored.Add(new MergedAwayChange(target, now));
-            await _commit.Commit();
+            await Store(new MergedAwayChange(target, _clock.GetUtcNow()));
         }
         else if (_state.MergedInto != target)
         {
@@ -245,14 +231,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             return;
         }
 
-        var now = _clock.GetUtcNow();
-        Change(() =>
-        {
-            _state.DropMerged();
-            return true;
-        });
-        _unstored.Add(new MergedDataDroppedChange(now));
-        await _commit.Commit();
+        await Store(new MergedDataDroppedChange(_clock.GetUtcNow()));
     }
 
     /// <summary>
@@ -295,13 +274,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
-            Change(() =>
-            {
-                change.ApplyTo(_state);
-                return true;
-            });
-            _unstored.Add(change);
-            await _commit.Commit();
+            await Store(change);
         }
         else
         {
@@ -309,6 +282,18 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+    }
+
+    /// <summary>Applies a change that is its own record (replayed as it is) and stores it with the next write; returns that write's seq.</summary>
+    private Task<long> Store(CustomerChange change)
+    {
+        Change(() =>
+        {
+            change.ApplyTo(_state);
+            return true;
+        });
+        _unstored.Add(change);
+        return _commit.Commit();
     }
 
     /// <summary>Applies a change in memory; if it throws, nothing unstored is kept and the state is re-read.</summary>
