@@ -3,8 +3,10 @@ import './styles.css';
 import { checkAgentKey, exchangeKey, forgetKey, storedKey, storeKey } from './api/auth';
 import { AgentHub } from './api/hub';
 import type { HubPort } from './api/hubPort';
+import { gatewaySegments } from './api/segments';
 import { TokenSource } from './api/tokens';
 import { gatewayResolver } from './lookup';
+import { SegmentWatch } from './state/segmentWatch';
 import { Store, forgetWatched } from './state/store';
 import { mountDashboard } from './ui/app';
 import { renderSignIn } from './ui/signin';
@@ -32,6 +34,7 @@ function start(key: string | null, notice: string | null): void {
   }
 
   const store = new Store();
+  const segments = new SegmentWatch();
   let hub: HubPort | null = null;
   let dispose = (): void => undefined;
   const signOut = (message: string | null): void => {
@@ -43,9 +46,12 @@ function start(key: string | null, notice: string | null): void {
   };
   // The key stays in this tab (sessionStorage) and travels only in the X-Api-Key header of the token exchange.
   const tokens = new TokenSource(() => exchangeKey(key));
-  hub = new AgentHub(tokens, store.hubEvents((message) => signOut(message)));
+  hub = new AgentHub(tokens, store.hubEvents((message) => signOut(message), segments));
   store.attach(hub);
-  dispose = mountDashboard(root, store, maskKey(key), () => signOut(null), gatewayResolver(() => tokens.get()));
+  const segmentSource = gatewaySegments(() => tokens.get());
+  segments.attach(hub, segmentSource);
+  dispose = mountDashboard(root, store, maskKey(key), () => signOut(null),
+    { identifiers: gatewayResolver(() => tokens.get()), segmentSource, segments });
   hub.start();
 }
 

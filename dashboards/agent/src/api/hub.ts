@@ -3,7 +3,7 @@ import { KeyRefused } from './auth';
 import type { HubEvents, HubPort } from './hubPort';
 import { retryDelay } from './retry';
 import type { TokenSource } from './tokens';
-import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from './types';
+import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, SegmentChangedMessage, SegmentInfo, ViewersMessage } from './types';
 
 /**
  * The `/hubs/agents` SignalR connection: reconnects by itself, and starts over with backoff if it closes for good.
@@ -26,6 +26,7 @@ export class AgentHub implements HubPort {
     this.connection.on('activity', (message: ActivityMessage) => events.activity(message));
     this.connection.on('viewers', (message: ViewersMessage) => events.viewers(message));
     this.connection.on('profileErased', (message: ErasedMessage) => events.erased(message));
+    this.connection.on('segmentChanged', (message: SegmentChangedMessage) => events.segmentChanged(message));
     this.connection.onreconnecting(() => events.state('reconnecting'));
     this.connection.onreconnected(() => {
       events.state('connected');
@@ -55,6 +56,14 @@ export class AgentHub implements HubPort {
 
   async unwatch(customerId: string): Promise<void> {
     if (this.connection.state === HubConnectionState.Connected) await this.connection.invoke('Unwatch', customerId);
+  }
+
+  watchSegment(name: string): Promise<SegmentInfo> {
+    return this.connection.invoke<SegmentInfo>('WatchSegment', name);
+  }
+
+  async unwatchSegment(name: string): Promise<void> {
+    if (this.connection.state === HubConnectionState.Connected) await this.connection.invoke('UnwatchSegment', name);
   }
 
   private async tryStart(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from './types';
+import type { ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, SegmentChangedMessage, SegmentInfo, ViewersMessage } from './types';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
 
@@ -8,6 +8,9 @@ export interface HubPort {
   stop(): Promise<void>;
   watch(customerId: string): Promise<ProfileView | null>;
   unwatch(customerId: string): Promise<void>;
+  /** Watches a segment: its definition, size and back-fill now, and `segmentChanged` from then on. */
+  watchSegment(name: string): Promise<SegmentInfo>;
+  unwatchSegment(name: string): Promise<void>;
 }
 
 export interface HubEvents {
@@ -22,4 +25,5 @@ export interface HubEvents {
   activity(message: ActivityMessage): void;
   viewers(message: ViewersMessage): void;
   erased(message: ErasedMessage): void;
+  segmentChanged(message: SegmentChangedMessage): void;
 }

@@ -93,3 +93,43 @@ export interface AgentIdentity {
   role: string;
   scopes: string[];
 }
+
+/** A segment as `GET /v1/segments` lists it. */
+export interface SegmentDefinition {
+  name: string;
+  rule: string;
+  description?: string | null;
+  definedAt: string;
+  definedBy: string;
+}
+
+/** A segment's back-fill (the pass over stored customers after a definition changes) and its progress. */
+export interface SegmentBackfill {
+  state: 'none' | 'running' | 'done' | 'failed';
+  visited: number;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  error?: string | null;
+}
+
+/** What the hub's `WatchSegment` and `GET /v1/segments/{name}` answer: the definition, its size now, its back-fill. */
+export interface SegmentInfo extends SegmentDefinition {
+  size: number;
+  backfill: SegmentBackfill;
+}
+
+/** `GET /v1/segments/{name}/members`: a page of members in customer id order; `next` is the next page's `after`. */
+export interface MembersPage {
+  segment: string;
+  members: { customerId: string; since: string }[];
+  next?: string | null;
+}
+
+/** `segmentChanged`: a customer entered or left a watched segment; `reasons` are the values that made the rule true. */
+export interface SegmentChangedMessage {
+  customerId: string;
+  segment: string;
+  entered: boolean;
+  reasons: string[];
+  at: string;
+}

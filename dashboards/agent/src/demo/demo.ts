@@ -1,13 +1,15 @@
 import type { HubEvents, HubPort } from '../api/hubPort';
-import type { ProfileView } from '../api/types';
+import type { ProfileView, SegmentInfo } from '../api/types';
+import { SegmentWatch } from '../state/segmentWatch';
 import { Store } from '../state/store';
 import { mountDashboard } from '../ui/app';
 import { renderSignIn } from '../ui/signin';
 import { PEOPLE, applyEvent, initialView, randomEvent } from './demoData';
+import { DEMO_SEGMENT, DemoSegment } from './demoSegments';
 
 /**
- * `?demo=1` (or `reconnecting`, `empty`, `signin`): the real store and views fed by canned customers and a timer
- * instead of the hub. Nothing here is used when the dashboard runs against a gateway.
+ * `?demo=1` (or `reconnecting`, `empty`, `signin`, `segment`): the real store and views fed by canned customers, a
+ * canned segment and a timer instead of the hub. Nothing here is used when the dashboard runs against a gateway.
  */
 export function runDemo(root: HTMLElement, mode: string): void {
   if (mode === 'signin') {
@@ -15,13 +17,17 @@ export function runDemo(root: HTMLElement, mode: string): void {
     return;
   }
   const store = new Store([], false);
-  const hub = new DemoHub(store.hubEvents(() => undefined));
+  const segments = new SegmentWatch();
+  const segment = new DemoSegment();
+  const hub = new DemoHub(store.hubEvents(() => undefined, segments), segment);
   store.attach(hub);
-  mountDashboard(root, store, 'demo…0001', () => location.assign(location.pathname));
+  segments.attach(hub, segment);
+  mountDashboard(root, store, 'demo…0001', () => location.assign(location.pathname), { segmentSource: segment, segments });
   hub.start();
   if (mode !== 'empty') {
     for (const id of [...PEOPLE.map((person) => person.id), 'cust-0777']) store.watch(id);
     store.select('cust-0001');
+    if (mode === 'segment') segments.open(DEMO_SEGMENT.name);
   }
   if (mode === 'reconnecting') setTimeout(() => store.hubEvents(() => undefined).state('reconnecting'), 300);
 }
@@ -31,8 +37,9 @@ const SELF = 'Dana Reyes';
 class DemoHub implements HubPort {
   private readonly views = new Map<string, ProfileView>();
   private readonly watched = new Set<string>();
+  private segmentWatched = false;
 
-  constructor(private readonly events: HubEvents) {
+  constructor(private readonly events: HubEvents, private readonly segment: DemoSegment) {
     PEOPLE.forEach((person, i) => this.views.set(person.id, initialView(person, [14, 6, 3][i] ?? 2)));
   }
 
@@ -65,6 +72,17 @@ class DemoHub implements HubPort {
     return Promise.resolve();
   }
 
+  watchSegment(name: string): Promise<SegmentInfo> {
+    if (name !== DEMO_SEGMENT.name) return Promise.reject(new Error(`No segment '${name}' is defined.`));
+    this.segmentWatched = true;
+    return Promise.resolve(this.segment.info());
+  }
+
+  unwatchSegment(): Promise<void> {
+    this.segmentWatched = false;
+    return Promise.resolve();
+  }
+
   private push(tick: number): void {
     const ids = [...this.watched].filter((id) => this.views.has(id));
     const id = tick % 3 === 2 ? ids[Math.floor(Math.random() * ids.length)] : 'cust-0001';
@@ -75,5 +93,7 @@ class DemoHub implements HubPort {
     this.views.set(id, next);
     this.events.activity({ customerId: id, seq: next.seq, event });
     this.events.profileChanged(next);
+    const change = this.segment.evaluate(next);
+    if (change !== null && this.segmentWatched) this.events.segmentChanged(change);
   }
 }

@@ -1,5 +1,7 @@
+import { hubProblem } from '../api/hubError';
 import type { ConnectionState, HubEvents, HubPort } from '../api/hubPort';
 import type { ActivityEvent, ActivityMessage, AgentIdentity, ErasedMessage, ProfileView, ViewersMessage } from '../api/types';
+import type { SegmentWatch } from './segmentWatch';
 import { activityPushed, erased, failed, newestFirst, snapshot, viewPushed, watching, type CustomerState, type Outcome } from './customer';
 
 const MAX_FEED = 150;
@@ -88,17 +90,27 @@ export class Store {
 
   // ── the hub's events ──
 
-  /** The hub's callbacks, bound to this store; `rejected` is the caller's (it signs the agent out). */
-  hubEvents(rejected: (message: string) => void): HubEvents {
+  /**
+   * The hub's callbacks, bound to this store; `rejected` is the caller's (it signs the agent out). The open segment
+   * (`segment`) keeps its own state: it is told of the connection and gets the segment pushes.
+   */
+  hubEvents(rejected: (message: string) => void, segment: SegmentWatch | null = null): HubEvents {
     return {
-      state: (connection) => this.update({ connection }),
-      resync: () => this.resync(),
+      state: (connection) => {
+        segment?.connection(connection);
+        this.update({ connection });
+      },
+      resync: () => {
+        this.resync();
+        segment?.resync();
+      },
       rejected,
       identity: (me) => this.identity(me),
       profileChanged: (view) => this.profileChanged(view),
       activity: (message) => this.activity(message),
       viewers: (message) => this.viewers(message),
       erased: (message) => this.erased(message),
+      segmentChanged: (message) => segment?.changed(message),
     };
   }
 
@@ -170,7 +182,7 @@ export class Store {
     } catch (error) {
       const customer = this.current.customers.get(customerId);
       if (customer !== undefined) {
-        this.update({ customers: new Map(this.current.customers).set(customerId, failed(customer, describe(error))) });
+        this.update({ customers: new Map(this.current.customers).set(customerId, failed(customer, hubProblem(error, 'The gateway could not watch this customer.'))) });
       }
     } finally {
       this.refetching.delete(customerId);
@@ -187,12 +199,6 @@ export class Store {
 function prune(arrivals: Map<string, number>, now: number): Map<string, number> {
   for (const [id, at] of arrivals) if (now - at > 60_000) arrivals.delete(id);
   return arrivals;
-}
-
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // SignalR prefixes server errors with the invocation details; the agent needs the last sentence.
-  return text.replace(/^.*HubException:\s*/, '') || 'The gateway could not watch this customer.';
 }
 
 function restoreWatched(): string[] {

@@ -1,18 +1,33 @@
+import type { SegmentSource } from '../api/segments';
 import { resolveCustomer, type IdentifierResolver } from '../lookup';
+import { SegmentWatch } from '../state/segmentWatch';
 import type { AppState, Store } from '../state/store';
 import { customerPanel } from './customerPanel';
 import { h } from './dom';
 import { formatRelative } from './format';
 import { liveFeed } from './liveFeed';
+import { segmentPanel } from './segmentPanel';
+import { segmentPicker } from './segmentPicker';
 import { topBar } from './topbar';
 import { watchList } from './watchlist';
 
 const RELATIVE_TICK_MS = 15_000;
 
-/** Lays out the dashboard and redraws it (at most once a frame) whenever the store changes. Returns a disposer. */
-export function mountDashboard(
-  root: HTMLElement, store: Store, agentHint: string, onSignOut: () => void, identifiers: IdentifierResolver | null = null,
-): () => void {
+/** What the dashboard asks the gateway over REST besides the hub: identifiers to resolve, segments to list and page. */
+export interface GatewayReads {
+  identifiers?: IdentifierResolver | null;
+  segmentSource?: SegmentSource | null;
+  /** The open segment's watch, attached to the hub and to `segmentSource` by the caller. */
+  segments?: SegmentWatch;
+}
+
+/**
+ * Lays out the dashboard and redraws it (at most once a frame) whenever the store or the open segment changes.
+ * Returns a disposer.
+ */
+export function mountDashboard(root: HTMLElement, store: Store, agentHint: string, onSignOut: () => void, gateway: GatewayReads = {}): () => void {
+  const identifiers = gateway.identifiers ?? null;
+  const segments = gateway.segments ?? new SegmentWatch();
   const panel = customerPanel((id) => store.unwatch(id));
   const select = (id: string): void => {
     store.select(id);
@@ -28,12 +43,28 @@ export function mountDashboard(
   const list = watchList(select, (id) => store.unwatch(id));
   const feed = liveFeed(select);
   const banner = h('div', { class: 'offline-banner', role: 'status' });
+  // A member opens as if the agent had typed its id: watched, selected, shown; the segment stays open beside it.
+  const openMember = (id: string): void => {
+    void watch(id).then((problem) => {
+      if (problem === null) panel.element.focus({ preventScroll: true });
+    });
+  };
+  const segment = segmentPanel(openMember, () => segments.close(), () => segments.more());
+  const picker = segmentPicker(gateway.segmentSource ?? null, (name) => {
+    segments.open(name);
+    // After the frame that shows it.
+    requestAnimationFrame(() => segment.element.focus({ preventScroll: true }));
+  });
 
-  const rail = h('div', { class: 'rail' }, list.element, feed.element);
-  root.replaceChildren(h('div', { class: 'app' }, top.element, banner, h('div', { class: 'workspace' }, rail, panel.element)));
+  const rail = h('div', { class: 'rail' }, list.element, picker.element, feed.element);
+  const workspace = h('div', { class: 'workspace' }, rail, panel.element, segment.element);
+  root.replaceChildren(h('div', { class: 'app' }, top.element, banner, workspace));
 
   let frame = 0;
+  let connection: AppState['connection'] | null = null;
   const render = (state: AppState): void => {
+    if (state.connection === 'connected' && connection !== 'connected') picker.refresh();
+    connection = state.connection;
     top.setConnection(state.connection);
     top.setAgent(state.self);
     const offline = state.connection !== 'connected' && state.order.length > 0;
@@ -44,11 +75,16 @@ export function mountDashboard(
     list.render(state);
     panel.render(state);
     feed.render(state);
+    const open = segments.state;
+    workspace.classList.toggle('has-segment', open !== null);
+    picker.setOpen(open?.name ?? null);
+    segment.render(open, state);
   };
   const schedule = (): void => {
     if (frame === 0) frame = requestAnimationFrame(() => { frame = 0; render(store.state); });
   };
   const unsubscribe = store.subscribe(schedule);
+  const unsubscribeSegment = segments.subscribe(schedule);
   render(store.state);
 
   const ticker = window.setInterval(() => {
@@ -59,6 +95,8 @@ export function mountDashboard(
 
   return () => {
     unsubscribe();
+    unsubscribeSegment();
+    segments.close();
     cancelAnimationFrame(frame);
     window.clearInterval(ticker);
   };
