@@ -14,6 +14,8 @@ namespace ProfileGrid.Segments;
 /// back-fill unfinished (after a silo's end) resumes it when it is next asked for its status. A new back-fill waits
 /// <see cref="SegmentCatalog.Freshness"/> before its first page: by then every silo evaluates the definition at each
 /// write, so a customer is either written after that (and evaluated by the write) or stored before (and listed here).
+/// A segment that time alone may let customers into is swept again every <see cref="SegmentOptions.TimeSweepInterval"/>
+/// after each back-fill finishes (the grain stays active meanwhile).
 /// </summary>
 public sealed partial class SegmentBackfillGrain(
     [PersistentState("backfill", SegmentRegistryGrain.StorageName)] IPersistentState<SegmentBackfillState> state,
@@ -26,12 +28,19 @@ public sealed partial class SegmentBackfillGrain(
 
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(1);
     private IGrainTimer? _timer;
+    private IGrainTimer? _sweep;
     private int _failures;
 
-    public async Task<BackfillStatus> Start(SegmentDefinition definition)
+    public Task<BackfillStatus> Start(SegmentDefinition definition) => Start(definition, sweep: false);
+
+    private async Task<BackfillStatus> Start(SegmentDefinition definition, bool sweep)
     {
         var current = state.State;
         if (current.Definition == definition && current.State == BackfillState.Running) return Resume();
+        // A sweep of a definition replaced meanwhile is not run: the new definition's back-fill is.
+        if (sweep && current.Definition != definition) return current.ToStatus();
+        _sweep?.Dispose();
+        _sweep = null;
         state.State = new SegmentBackfillState
         {
             Definition = definition,
@@ -41,10 +50,14 @@ public sealed partial class SegmentBackfillGrain(
         await state.WriteStateAsync();
         _failures = 0;
         Stop();
-        return Resume(SegmentCatalog.Freshness);
+        return Resume(sweep ? TimeSpan.Zero : SegmentCatalog.Freshness);
     }
 
-    public Task<BackfillStatus> Status() => Task.FromResult(Resume());
+    public Task<BackfillStatus> Status()
+    {
+        ScheduleSweep();
+        return Task.FromResult(Resume());
+    }
 
     /// <summary>Runs the pages while the back-fill is unfinished; the timer keeps the grain active meanwhile.</summary>
     private BackfillStatus Resume(TimeSpan wait = default)
@@ -91,7 +104,25 @@ public sealed partial class SegmentBackfillGrain(
             await state.WriteStateAsync(CancellationToken.None);
         }
 
-        if (current.State != BackfillState.Running) Stop();
+        if (current.State != BackfillState.Running)
+        {
+            Stop();
+            ScheduleSweep();
+        }
+    }
+
+    /// <summary>After a finished back-fill of a segment time may let customers into, the next sweep.</summary>
+    private void ScheduleSweep()
+    {
+        if (_sweep is not null || state.State is not { State: BackfillState.Done or BackfillState.Failed, Definition: { } definition }) return;
+        if (!SegmentTiming.CanEnterWithTime(RuleParser.Parse(definition.Rule))) return;
+        var interval = options.Value.TimeSweepInterval;
+        _sweep = this.RegisterGrainTimer(async _ =>
+        {
+            _sweep?.Dispose();
+            _sweep = null;
+            await Start(definition, sweep: true);
+        }, new GrainTimerCreationOptions(interval, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private void Stop()

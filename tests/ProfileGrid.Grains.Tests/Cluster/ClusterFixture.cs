@@ -38,7 +38,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
             services.AddSegments();
             // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
-            services.Configure<SegmentOptions>(options => options.RecheckInterval = TimeSpan.FromMilliseconds(100));
+            // Segments that time may let customers into are swept every 2 s.
+            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
         });
     }
 }

@@ -56,6 +56,22 @@ public sealed class SegmentMembershipTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_customer_who_sends_nothing_enters_a_segment_time_lets_them_into()
+    {
+        // "Browsed, and bought nothing in the last hour": a purchase keeps the customer out for an hour.
+        var segment = await Define("browsed.total >= 1 and purchase.1h == 0");
+        var id = NewCustomer();
+        await Customer(id).ApplyEvents(Producer, [Event("t1", "browsed"), Event("t2", "purchase", 30m)]);
+        await Task.Delay(500);
+        var before = await Members(segment);
+
+        Clock.Advance(TimeSpan.FromMinutes(61));
+
+        await WaitUntil(async () => (await Members(segment)).Contains(id));
+        Assert.DoesNotContain(id, before);
+    }
+
+    [Fact]
     public async Task Customers_stored_before_a_segment_is_defined_are_back_filled_into_it()
     {
         var ids = Enumerable.Range(0, 30).Select(_ => NewCustomer()).ToArray();
