@@ -364,11 +364,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     }
 
     /// <summary>
-    /// The segment definitions to evaluate at a write, at most <see cref="SegmentCatalog.Freshness"/> old (a read of
-    /// them every so often per silo, shared); if they cannot be read, the last read, or none.
+    /// The segment definitions to evaluate at a write, as this silo's catalog keeps them (at most
+    /// <see cref="SegmentCatalog.Freshness"/> old while the registry answers): never a wait on the registry, but for
+    /// this silo's first write; none if that first read fails.
     /// </summary>
     private async ValueTask<IReadOnlyList<Segment>> SegmentsForWrite()
     {
+        if (_segments.Cached() is { } cached) return cached;
         try
         {
             return await _segments.CurrentAsync();
@@ -376,7 +378,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         catch (Exception exception)
         {
             LogSegmentsUnavailable(_logger, exception, this.GetPrimaryKeyString());
-            return _segments.Cached() ?? [];
+            return [];
         }
     }
 
@@ -476,7 +478,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
     private static partial void LogChangeFailed(ILogger logger, Exception exception, string customerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} could not read the segment definitions; this write evaluates the last read, if any")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} could not read the segment definitions a first time; this write evaluates none")]
     private static partial void LogSegmentsUnavailable(ILogger logger, Exception exception, string customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifying the watchers of customer {CustomerId} failed; they catch up at their next renewal")]

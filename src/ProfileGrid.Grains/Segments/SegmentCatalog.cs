@@ -3,17 +3,21 @@ using ProfileGrid.Customers;
 namespace ProfileGrid.Segments;
 
 /// <summary>
-/// The segment definitions as this process uses them, read from the registry grain and kept for
-/// <see cref="Freshness"/>: customers evaluate them on every write, gateways on every read and push, and one grain
-/// must not see all of that. A definition made through this process is used at once; one made elsewhere within
+/// The segment definitions as this process uses them, read from the registry grain: customers evaluate them on every
+/// write, gateways on every read and push, and one grain must not see all of that. Once used, the catalog reads them
+/// again every <see cref="RefreshPeriod"/> in the background, so that <see cref="Cached"/>, which never waits (a write
+/// must not wait on the registry, which may be on a silo that is going away), is at most <see cref="Freshness"/> old
+/// while the registry answers. A definition made through this process is used at once; one made elsewhere within
 /// <see cref="Freshness"/>.
 /// </summary>
-public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock)
+public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : IDisposable
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
 
+    private readonly CancellationTokenSource _stopping = new();
     private volatile Snapshot? _current;
-    private Task? _refreshing;
+    private Task? _refresher;
     private Task<Snapshot>? _reading;
 
     private ISegmentRegistryGrain Registry => grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key);
@@ -29,19 +33,50 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock)
     }
 
     /// <summary>
-    /// The definitions as last read, without waiting (for pushes and writes, which never wait on the registry); a
-    /// read is started in the background when they are stale. Null until the first read completes: "no segments
-    /// known yet" must not read as "in no segment".
+    /// The definitions as last read, without waiting (for pushes and writes, which never wait on the registry); starts
+    /// the background refresh on first use. Null until the first read completes: "no segments known yet" must not
+    /// read as "in no segment".
     /// </summary>
     public IReadOnlyList<Segment>? Cached()
     {
-        var current = _current;
-        if (current is null || clock.GetUtcNow() - current.ReadAt >= Freshness)
+        if (_refresher is null)
         {
-            if (_refreshing is null || _refreshing.IsCompleted) _refreshing = Task.Run(async () => await ReadAsync());
+            lock (_stopping)
+            {
+                _refresher ??= Task.Run(RefreshAsync);
+            }
         }
 
-        return current?.Segments;
+        return _current?.Segments;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async Task RefreshAsync()
+    {
+        using var timer = new PeriodicTimer(RefreshPeriod, clock);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await ReadAsync();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The registry is unreachable for now: the definitions as last read stay in use, and the next period tries again.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(_stopping.Token));
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>The definitions, read again unless they hold <paramref name="definition"/> or a later one of its name (for back-fills, which must not miss a definition just made elsewhere).</summary>
