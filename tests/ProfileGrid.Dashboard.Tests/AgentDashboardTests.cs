@@ -112,6 +112,39 @@ public sealed class AgentDashboardTests(Browser browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task An_identify_shows_on_the_card_the_identifiers_it_linked_and_the_anonymous_profile_it_merged_in()
+    {
+        await OpenSignedIn();
+        var customer = $"cust-{Guid.NewGuid():N}"[..20];
+        var anonymous = $"a-{Guid.NewGuid():N}"[..20];
+        var device = $"device:d-{Guid.NewGuid():N}"[..24];
+        Assert.Equal(HttpStatusCode.Accepted, await Post($$"""{"id":"{{Guid.NewGuid()}}","type":"page_view","anonymousId":"{{anonymous}}","channel":"web"}"""));
+        await _page.GetByTestId("watch-input").FillAsync(customer);
+        await _page.GetByTestId("watch-input").PressAsync("Enter");
+        await Expect(_page.GetByText($"Nothing is known about {customer} yet. You are watching")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+
+        using (var producer = new HttpClient { BaseAddress = _server.BaseAddress })
+        {
+            producer.DefaultRequestHeaders.Add("X-Api-Key", DashboardServer.ProducerKey);
+            using var identified = await producer.PostAsync("/v1/identify", new StringContent(
+                $$"""{"customerId":"{{customer}}","anonymousId":"{{anonymous}}","identifiers":["{{device}}"],"traits":{"email":"ann@example.com"} }""",
+                Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, identified.StatusCode);
+        }
+
+        // Live: the card shows the identifiers (the email masked, as this key has no pii scope) and who merged what.
+        var identifiers = _page.GetByTestId("identifiers");
+        await Expect(identifiers.Locator($"[data-identifier='anon:{anonymous}']")).ToHaveTextAsync($"anon:{anonymous}", new() { Timeout = 10_000 });
+        await Expect(identifiers.Locator($"[data-identifier='{device}']")).ToHaveTextAsync(device);
+        await Expect(identifiers.Locator("[data-identifier='email:a•••@•••']")).ToBeVisibleAsync();
+        var merge = _page.GetByTestId("merges").Locator($"[data-merge-from='anon:{anonymous}']");
+        await Expect(merge).ToContainTextAsync($"anon:{anonymous}");
+        await Expect(merge).ToContainTextAsync("by Browser Producer");
+        // The anonymous page view came along with the merge.
+        await Expect(_page.GetByTestId("counter-page_view-total")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^1"));
+    }
+
+    [Fact]
     public async Task The_key_never_appears_in_a_url_the_websocket_carries_a_token_and_the_hub_names_the_agent()
     {
         await OpenSignedIn();

@@ -11,6 +11,9 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
     public const string ProducerKey = "browser-producer-key-0001";
     public const string AdminKey = "browser-admin-key-0001";
 
+    /// <summary>An agent key with the <c>pii</c> scope: it sees identity traits and identifiers unmasked.</summary>
+    public const string PiiAgentKey = "browser-pii-agent-key-0001";
+
     private readonly int _port = FreePort.Next();
 
     public DashboardServer() => UseKestrel(_port);
@@ -32,6 +35,10 @@ public sealed class DashboardServer : WebApplicationFactory<Program>
         builder.UseSetting("ProfileGrid:ApiKeys:2:Key", AdminKey);
         builder.UseSetting("ProfileGrid:ApiKeys:2:Name", "Browser Admin");
         builder.UseSetting("ProfileGrid:ApiKeys:2:Role", "admin");
+        builder.UseSetting("ProfileGrid:ApiKeys:3:Key", PiiAgentKey);
+        builder.UseSetting("ProfileGrid:ApiKeys:3:Name", "Browser PII Agent");
+        builder.UseSetting("ProfileGrid:ApiKeys:3:Role", "agent");
+        builder.UseSetting("ProfileGrid:ApiKeys:3:Scopes:0", "pii");
     }
 
 }

@@ -45,6 +45,19 @@ export interface ProfileView {
   value?: ValueScores | null;
   segments?: SegmentMembership[] | null;
   consentDetails?: Record<string, ConsentDetail> | null;
+  /** The profiles merged into this customer, oldest first (the last 100); absent when none. */
+  merges?: MergeRecord[] | null;
+}
+
+/**
+ * A profile merged into this customer: its id (`anon:…`), when, by which producer, and the identifiers the identify
+ * linked (`anon:…`, `device:…`; email and phone ones masked without the `pii` scope).
+ */
+export interface MergeRecord {
+  from: string;
+  at: string;
+  by: string;
+  identifiers: string[];
 }
 
 /** A consent flag with when it last changed, by which producer and from where. */

@@ -1,8 +1,11 @@
-import type { ActivityEvent, CounterWindows, Json, ProfileView } from '../api/types';
+import type { ActivityEvent, CounterWindows, Json, MergeRecord, ProfileView } from '../api/types';
 
 // Canned customers for `?demo=…`: plausible enough to judge the layout, nothing more.
 
-interface Person { id: string; traits: Record<string, Json>; descriptive: Record<string, Json>; qualitative: Record<string, Json>; consent: Record<string, boolean> }
+interface Person {
+  id: string; traits: Record<string, Json>; descriptive: Record<string, Json>; qualitative: Record<string, Json>; consent: Record<string, boolean>;
+  merges?: MergeRecord[];
+}
 
 export const PEOPLE: Person[] = [
   {
@@ -10,6 +13,10 @@ export const PEOPLE: Person[] = [
     traits: { name: 'Ann Lee', email: 'ann.lee@example.com', phone: '+44 20 7946 0958', accountId: 'ACC-204981' },
     descriptive: { plan: 'gold', city: 'Leeds', lifestyle: 'Outdoor & cycling', household: { adults: 2, children: 1 } },
     qualitative: { rating: 5, feedback: 'Loves the express delivery', preferredContact: 'phone' },
+    merges: [
+      { from: 'anon:3f9c2e71-5b0a-4d8e-9a41-7c2d1e6b8f05', at: '2026-10-02T18:41:09Z', by: 'Webshop', identifiers: ['anon:3f9c2e71-5b0a-4d8e-9a41-7c2d1e6b8f05'] },
+      { from: 'anon:ios-8d21f0', at: '2026-11-20T07:12:44Z', by: 'Mobile app', identifiers: ['anon:ios-8d21f0', 'device:ios-8d21f0'] },
+    ],
   },
   {
     id: 'cust-0002', consent: { email: true, sms: true },
@@ -46,7 +53,7 @@ export function initialView(person: Person, busy: number, now = Date.now()): Pro
     customerId: person.id, seq: 0, asOf: new Date(now).toISOString(),
     traits: { identity: person.traits, descriptive: person.descriptive, qualitative: person.qualitative },
     consent: person.consent, firstSeen: new Date(now - 86_400_000 * 412).toISOString(), lastSeen: null,
-    channels: [], counters: seedHistory(), recentActivity: [],
+    channels: [], counters: seedHistory(), recentActivity: [], merges: person.merges ?? null,
   };
   for (const event of events) view = applyEvent(view, event, now);
   return view;

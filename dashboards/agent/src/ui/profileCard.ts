@@ -3,11 +3,12 @@ import type { CustomerState } from '../state/customer';
 import { h } from './dom';
 import { channelLabel } from './eventTypes';
 import { formatDateTime, formatRelative, formatValue, humanize, initials, isScalar } from './format';
+import { customerIdentifiers, type CustomerIdentifiers, type IdentifierEntry } from './identifiers';
 import { displayName, planOf } from './identity';
 
 const SHOWN_IN_HEADER = new Set(['name', 'email']);
 
-/** Who the customer is: identity, the other traits, consent, first/last seen and channels. */
+/** Who the customer is: identity, identifiers and merges, the other traits, consent, first/last seen and channels. */
 export function profileCard(customer: CustomerState): HTMLElement {
   const view = customer.view;
   const name = displayName(customer);
@@ -35,6 +36,7 @@ export function profileCard(customer: CustomerState): HTMLElement {
     view?.value ? valueSection(view.value) : null,
     view !== null ? segmentSection(view.segments ?? []) : null,
     view !== null ? consentSection(view.consent ?? {}, view.consentDetails ?? {}) : null,
+    identifiersSection(customerIdentifiers(view)),
     traitSection('Identity', identity, SHOWN_IN_HEADER),
     traitSection('Details', view?.traits?.descriptive ?? {}, new Set(['plan'])),
     traitSection('Feedback & preferences', view?.traits?.qualitative ?? {}, new Set()));
@@ -77,6 +79,27 @@ function consentOrigin(detail: ConsentDetail | undefined): string {
   if (detail.by) parts.push(`by ${detail.by}`);
   if (detail.source) parts.push(`from ${detail.source}`);
   return parts.join(' · ');
+}
+
+/** The identifiers the customer is found and linked by, and which profiles were merged in when, by which producer. */
+function identifiersSection({ identifiers, merges, earlier }: CustomerIdentifiers): HTMLElement | null {
+  if (identifiers.length === 0 && merges.length === 0) return null;
+  return section('Identifiers', h('div', { class: 'identifiers-body' },
+    h('ul', { class: 'identifiers', 'data-testid': 'identifiers' }, ...identifiers.map((identifier) =>
+      h('li', { class: 'identifier mono', 'data-identifier': identifier.key, title: identifierOrigin(identifier) }, identifier.key))),
+    merges.length === 0 ? null : h('div', { class: 'merges-wrap' },
+      h('div', { class: 'muted small' }, 'Merged in, newest first'),
+      h('ol', { class: 'merges', 'data-testid': 'merges' }, ...merges.map((merge) =>
+        h('li', { class: 'merge', 'data-merge-from': merge.from },
+          h('span', { class: 'mono' }, merge.from),
+          h('span', { class: 'fact-sub' }, `${formatDateTime(merge.at)} · by ${merge.by || 'an unnamed producer'}`))),
+        earlier > 0 ? h('li', { class: 'muted small' }, `and ${earlier} earlier ${earlier === 1 ? 'merge' : 'merges'}`) : null))));
+}
+
+function identifierOrigin({ origin }: IdentifierEntry): string {
+  return 'trait' in origin
+    ? `The ${origin.trait} trait`
+    : `Linked when ${origin.merge} was merged in, ${formatDateTime(origin.at)}${origin.by ? ` by ${origin.by}` : ''}`;
 }
 
 function traitSection(title: string, traits: Record<string, Json>, skip: ReadonlySet<string>): HTMLElement | null {
