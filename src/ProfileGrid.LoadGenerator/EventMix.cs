@@ -19,43 +19,40 @@ public static class EventMix
     /// <summary>Writes one event object: unique <paramref name="id"/>, a type from the mix, and its properties.</summary>
     public static void Write(Utf8JsonWriter json, Random random, string id, string customerId)
     {
-        var type = PickType(random);
+        var mixed = Next(random);
         json.WriteStartObject();
         json.WriteString("id", id);
-        json.WriteString("type", type);
+        json.WriteString("type", mixed.Type);
         json.WriteString("customerId", customerId);
-        json.WriteString("channel", type switch { "email_open" => "email", "support_call" => "call_centre", _ => random.Next(10) == 0 ? "pos" : "web" });
-        if (type == "purchase") json.WriteNumber("value", random.Next(5, 300) + 0.99m);
+        json.WriteString("channel", mixed.Channel);
+        if (mixed.Value is { } value) json.WriteNumber("value", value);
         json.WriteStartObject("properties");
-        switch (type)
+        foreach (var (name, property) in mixed.Properties)
         {
-            case "page_view":
-                json.WriteString("path", $"/products/{random.Next(5000)}");
-                json.WriteString("referrer", random.Next(3) == 0 ? "search" : "direct");
-                break;
-            case "product_view":
-                json.WriteString("sku", $"SKU-{random.Next(100_000):D6}");
-                json.WriteString("category", Categories[random.Next(Categories.Length)]);
-                break;
-            case "email_open":
-                json.WriteString("campaign", Campaigns[random.Next(Campaigns.Length)]);
-                break;
-            case "cart_add":
-                json.WriteString("sku", $"SKU-{random.Next(100_000):D6}");
-                json.WriteNumber("quantity", random.Next(1, 4));
-                break;
-            case "purchase":
-                json.WriteString("orderId", $"o-{random.Next():x8}");
-                json.WriteNumber("items", random.Next(1, 6));
-                break;
-            default:
-                json.WriteString("reason", Reasons[random.Next(Reasons.Length)]);
-                json.WriteNumber("durationSeconds", random.Next(30, 1200));
-                break;
+            if (property is string text) json.WriteString(name, text);
+            else json.WriteNumber(name, (int)property);
         }
 
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    /// <summary>One event of the mix: its type, channel, value (purchases) and properties (strings and whole numbers).</summary>
+    public static MixedEvent Next(Random random)
+    {
+        var type = PickType(random);
+        var channel = type switch { "email_open" => "email", "support_call" => "call_centre", _ => random.Next(10) == 0 ? "pos" : "web" };
+        decimal? value = type == "purchase" ? random.Next(5, 300) + 0.99m : null;
+        (string, object)[] properties = type switch
+        {
+            "page_view" => [("path", $"/products/{random.Next(5000)}"), ("referrer", random.Next(3) == 0 ? "search" : "direct")],
+            "product_view" => [("sku", $"SKU-{random.Next(100_000):D6}"), ("category", Categories[random.Next(Categories.Length)])],
+            "email_open" => [("campaign", Campaigns[random.Next(Campaigns.Length)])],
+            "cart_add" => [("sku", $"SKU-{random.Next(100_000):D6}"), ("quantity", random.Next(1, 4))],
+            "purchase" => [("orderId", $"o-{random.Next():x8}"), ("items", random.Next(1, 6))],
+            _ => [("reason", Reasons[random.Next(Reasons.Length)]), ("durationSeconds", random.Next(30, 1200))],
+        };
+        return new MixedEvent(type, channel, value, properties);
     }
 
     private static string PickType(Random random)
@@ -70,3 +67,6 @@ public static class EventMix
         return Types[0].Type;
     }
 }
+
+/// <summary>An event the mix picked, before it is given an id and a customer.</summary>
+public sealed record MixedEvent(string Type, string Channel, decimal? Value, (string Name, object Value)[] Properties);

@@ -23,6 +23,9 @@ public sealed record LoadOptions
           --run-id <id>          event ids are <id>-<counter>           (default: random)
           --label <text>         copied into the result                 (default none)
           --out <file>           write the JSON result there as well as to stdout
+          --via <http|client>    http: pre-encoded requests, one per slot (default); client: events through
+                                 ProfileGrid.Client (batches of --batch, its queue and retries), --rate in
+                                 events/s, latency per batch as the client measures it
           --quiet                no progress lines on stderr
         """;
 
@@ -59,6 +62,9 @@ public sealed record LoadOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary>Whether events go through the producer client rather than as pre-encoded requests.</summary>
+    public bool ViaClient { get; init; }
+
     /// <summary>The options, or null with <paramref name="error"/> set (empty for <c>--help</c>).</summary>
     public static LoadOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
@@ -87,6 +93,7 @@ public sealed record LoadOptions
                 "--run-id" when value.Length is >= 1 and <= 32 => options with { RunId = value },
                 "--label" => options with { Label = value },
                 "--out" => options with { Out = value },
+                "--via" when value is "http" or "client" => options with { ViaClient = value == "client" },
                 _ => null,
             };
             if (next is null)

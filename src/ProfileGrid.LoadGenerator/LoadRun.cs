@@ -15,6 +15,7 @@ public sealed class LoadRun(LoadOptions options, string[] args)
 
     public async Task<RunResult> RunAsync()
     {
+        if (options.ViaClient) return await new ClientLoadRun(options, args).RunAsync();
         var customers = new ZipfSampler(options.Customers, options.Zipf);
         var bodies = new RequestBodies(options.RunId, options.CustomerPrefix, customers, options.Batch);
         using var sender = new Sender(options.Url, options.Path, options.Key, options.Concurrency);

@@ -31,6 +31,21 @@ public sealed class RunStats
         Latency.Record(latency);
     }
 
+    /// <summary>Events answered without a request of their own (the producer client's counts, which come apart from its batches' latencies).</summary>
+    public void Counted(Answer answer)
+    {
+        Interlocked.Add(ref _events, answer.Accepted);
+        Interlocked.Add(ref _duplicates, answer.Duplicates);
+        Interlocked.Add(ref _rejected, answer.Rejected);
+    }
+
+    /// <summary>Events lost without a request of their own, e.g. the client dropped a batch: counted as errors of <paramref name="kind"/>.</summary>
+    public void Lost(string kind, long events)
+    {
+        Interlocked.Add(ref _errorCount, events);
+        _errors.AddOrUpdate(kind, events, (_, n) => n + events);
+    }
+
     public void Failed(string kind, TimeSpan latency)
     {
         Interlocked.Increment(ref _requests);

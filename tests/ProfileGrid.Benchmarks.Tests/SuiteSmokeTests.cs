@@ -46,6 +46,26 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
         Assert.Equal(result.GetProperty("requests").GetInt64(), result.GetProperty("events").GetInt64());
     }
 
+    [Fact]
+    public async Task The_load_generator_sends_through_the_producer_client_and_counts_what_its_meter_reports()
+    {
+        await using var gateway = new AppProcess("gateway", RepoPaths.GatewayDll, new Dictionary<string, string>
+        {
+            ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__ApiKeys__0__Key"] = ProducerKey,
+            ["ProfileGrid__ApiKeys__0__Name"] = "smoke",
+            ["ProfileGrid__ApiKeys__0__Role"] = "producer",
+        });
+        await gateway.StartAsync(timeout: TimeSpan.FromSeconds(60));
+
+        var result = await RunAsync(gateway, "--via", "client", "--batch", "50", "--customers", "200");
+
+        // Every batch the client sent is a request; every event it queued was answered (the phase ends with a flush).
+        Assert.Contains("ProfileGrid.Client", result.GetProperty("target").GetString(), StringComparison.Ordinal);
+        Assert.True(result.GetProperty("events").GetInt64() >= result.GetProperty("requests").GetInt64());
+    }
+
     /// <summary>Runs the load generator for 2 s against <paramref name="target"/> and checks the result is whole and clean.</summary>
     private async Task<JsonElement> RunAsync(AppProcess target, params string[] load)
     {
