@@ -32,19 +32,7 @@ internal sealed class ClientLoadRun(LoadOptions options, string[] args)
         if (options.Warmup > TimeSpan.Zero) await PhaseAsync("warm-up", client, customers, options.Warmup, new RunStats(), () => Interlocked.Increment(ref counter));
         var stats = new RunStats();
         var elapsed = await PhaseAsync("measure", client, customers, options.Duration, stats, () => Interlocked.Increment(ref counter));
-        return RunResult.Measured(stats, elapsed) with
-        {
-            Label = options.Label,
-            Args = args,
-            Target = new Uri(options.Url, "v1/events").ToString() + " (ProfileGrid.Client)",
-            Mode = options.Rate is null ? "closed" : "open",
-            Concurrency = options.Concurrency,
-            Rate = options.Rate,
-            Batch = options.Batch,
-            Customers = options.Customers,
-            Zipf = options.Zipf,
-            WarmupSeconds = options.Warmup.TotalSeconds,
-        };
+        return options.Describe(stats, elapsed, args, new Uri(options.Url, "v1/events") + " (ProfileGrid.Client)");
     }
 
     private async Task<TimeSpan> PhaseAsync(string phase, ProfileGridClient client, ZipfSampler customers, TimeSpan duration, RunStats stats, Func<long> next)

@@ -65,6 +65,23 @@ public sealed record LoadOptions
     /// <summary>Whether events go through the producer client rather than as pre-encoded requests.</summary>
     public bool ViaClient { get; init; }
 
+    /// <summary>The result of a measured phase, with what these options say about the run.</summary>
+    public RunResult Describe(RunStats stats, TimeSpan elapsed, string[] args, string target, PreloadResult? preload = null) =>
+        RunResult.Measured(stats, elapsed) with
+        {
+            Label = Label,
+            Args = args,
+            Target = target,
+            Mode = Rate is null ? "closed" : "open",
+            Concurrency = Concurrency,
+            Rate = Rate,
+            Batch = Batch,
+            Customers = Customers,
+            Zipf = Zipf,
+            WarmupSeconds = Warmup.TotalSeconds,
+            Preload = preload,
+        };
+
     /// <summary>The options, or null with <paramref name="error"/> set (empty for <c>--help</c>).</summary>
     public static LoadOptions? Parse(IReadOnlyList<string> args, out string? error)
     {

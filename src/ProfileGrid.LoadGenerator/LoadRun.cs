@@ -25,20 +25,7 @@ public sealed class LoadRun(LoadOptions options, string[] args)
         var stats = new RunStats();
         var elapsed = await PhaseAsync("measure", sender, bodies, options.Duration, stats);
 
-        return RunResult.Measured(stats, elapsed) with
-        {
-            Label = options.Label,
-            Args = args,
-            Target = sender.Target.ToString(),
-            Mode = options.Rate is null ? "closed" : "open",
-            Concurrency = options.Concurrency,
-            Rate = options.Rate,
-            Batch = options.Batch,
-            Customers = options.Customers,
-            Zipf = options.Zipf,
-            WarmupSeconds = options.Warmup.TotalSeconds,
-            Preload = preload,
-        };
+        return options.Describe(stats, elapsed, args, sender.Target.ToString(), preload);
     }
 
     /// <summary>Sends the hot customer's history: <c>--preload</c> events to customer 0 in batches of 1,000.</summary>

@@ -28,15 +28,7 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task The_load_generator_measures_the_gateway_in_memory_after_a_history_preload()
     {
-        await using var gateway = new AppProcess("gateway", RepoPaths.GatewayDll, new Dictionary<string, string>
-        {
-            ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["ProfileGrid__ApiKeys__0__Key"] = ProducerKey,
-            ["ProfileGrid__ApiKeys__0__Name"] = "smoke",
-            ["ProfileGrid__ApiKeys__0__Role"] = "producer",
-        });
-        await gateway.StartAsync(timeout: TimeSpan.FromSeconds(60));
+        await using var gateway = await StartGatewayAsync();
 
         var result = await RunAsync(gateway, "--batch", "1", "--customers", "1", "--preload", "2500");
 
@@ -49,7 +41,19 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task The_load_generator_sends_through_the_producer_client_and_counts_what_its_meter_reports()
     {
-        await using var gateway = new AppProcess("gateway", RepoPaths.GatewayDll, new Dictionary<string, string>
+        await using var gateway = await StartGatewayAsync();
+
+        var result = await RunAsync(gateway, "--via", "client", "--batch", "50", "--customers", "200");
+
+        // Every batch the client sent is a request; every event it queued was answered (the phase ends with a flush).
+        Assert.Contains("ProfileGrid.Client", result.GetProperty("target").GetString(), StringComparison.Ordinal);
+        Assert.True(result.GetProperty("events").GetInt64() >= result.GetProperty("requests").GetInt64());
+    }
+
+    /// <summary>The gateway in memory, with the smoke's producer key.</summary>
+    private static async Task<AppProcess> StartGatewayAsync()
+    {
+        var gateway = new AppProcess("gateway", RepoPaths.GatewayDll, new Dictionary<string, string>
         {
             ["ProfileGrid__Silo__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
@@ -58,12 +62,7 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
             ["ProfileGrid__ApiKeys__0__Role"] = "producer",
         });
         await gateway.StartAsync(timeout: TimeSpan.FromSeconds(60));
-
-        var result = await RunAsync(gateway, "--via", "client", "--batch", "50", "--customers", "200");
-
-        // Every batch the client sent is a request; every event it queued was answered (the phase ends with a flush).
-        Assert.Contains("ProfileGrid.Client", result.GetProperty("target").GetString(), StringComparison.Ordinal);
-        Assert.True(result.GetProperty("events").GetInt64() >= result.GetProperty("requests").GetInt64());
+        return gateway;
     }
 
     /// <summary>Runs the load generator for 2 s against <paramref name="target"/> and checks the result is whole and clean.</summary>
