@@ -44,7 +44,7 @@ internal sealed class ClientLoadRun(LoadOptions options, string[] args)
         ProfileEvent Make(Random random)
         {
             var mixed = EventMix.Next(random);
-            var properties = mixed.Properties.ToDictionary(p => p.Name, p => (object?)p.Value);
+            var properties = mixed.Properties.ToDictionary(p => p.Name, p => p.Text ?? (object?)p.Number);
             var customer = options.CustomerPrefix + customers.Next(random).ToString(CultureInfo.InvariantCulture);
             return new ProfileEvent($"{options.RunId}-c{next()}", mixed.Type, customer, null, DateTimeOffset.UtcNow, mixed.Value, mixed.Channel, properties);
         }
