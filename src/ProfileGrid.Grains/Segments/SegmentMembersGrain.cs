@@ -12,6 +12,8 @@ namespace ProfileGrid.Segments;
 /// One shard of a segment's members, stored as a journal (<see cref="StorageNames.SegmentMembers"/>): a write appends
 /// the changes of one call, and a snapshot of the sorted member list replaces them every
 /// <see cref="JournalVersion.MaxEntries"/> writes, so a change costs about its own size whatever the member count.
+/// Members are kept in a sorted list: an insert moves the ids after it (microseconds at the ~15,600 of a
+/// million-member segment's shard), and a page starts by binary search.
 /// Members that time alone may move out are asked again when due (<see cref="SegmentOptions.RecheckInterval"/>);
 /// the shard stays active while it has such members. Customers are the truth: their stored state says which segments
 /// they are in, and they announce it again on back-fills, so a change this shard failed to store is repaired there.
@@ -24,7 +26,7 @@ public sealed partial class SegmentMembersGrain : Grain, ISegmentMembersGrain
     private readonly SegmentOptions _options;
     private readonly ILogger<SegmentMembersGrain> _logger;
     private readonly ObserverManager<ISegmentObserver> _observers;
-    private readonly SortedDictionary<string, SegmentMemberRecord> _members = new(StringComparer.Ordinal);
+    private readonly SortedList<string, SegmentMemberRecord> _members = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, long> _rechecks = new();
     private JournalVersion _version = JournalVersion.None;
     private IGrainTimer? _recheckTimer;
@@ -103,18 +105,29 @@ public sealed partial class SegmentMembersGrain : Grain, ISegmentMembersGrain
         foreach (var change in news) _observers.Notify(observer => observer.SegmentChanged(change).Ignore());
     }
 
+    /// <remarks>The page starts by binary search: paging through a large shard costs each page its own length.</remarks>
     public Task<SegmentMember[]> Members(string? after, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var page = new List<SegmentMember>(Math.Min(limit, _members.Count));
-        foreach (var (id, member) in _members)
+        var (ids, members) = (_members.Keys, _members.Values);
+        var start = after is null ? 0 : FirstAfter(ids, after);
+        var page = new SegmentMember[Math.Clamp(ids.Count - start, 0, limit)];
+        for (var i = 0; i < page.Length; i++) page[i] = new SegmentMember(ids[start + i], new DateTimeOffset(members[start + i].SinceTicks, TimeSpan.Zero));
+        return Task.FromResult(page);
+    }
+
+    /// <summary>The index of the first id ordinally after <paramref name="after"/>.</summary>
+    private static int FirstAfter(IList<string> ids, string after)
+    {
+        int low = 0, high = ids.Count;
+        while (low < high)
         {
-            if (after is not null && string.CompareOrdinal(id, after) <= 0) continue;
-            page.Add(new SegmentMember(id, new DateTimeOffset(member.SinceTicks, TimeSpan.Zero)));
-            if (page.Count == limit) break;
+            var mid = (low + high) >>> 1;
+            if (string.CompareOrdinal(ids[mid], after) <= 0) low = mid + 1;
+            else high = mid;
         }
 
-        return Task.FromResult(page.ToArray());
+        return low;
     }
 
     public Task<int> Count() => Task.FromResult(_members.Count);
@@ -215,7 +228,7 @@ public sealed record SegmentMembersSnapshot(
     [property: Id(1)] long[] Since,
     [property: Id(2)] long[] Recheck)
 {
-    internal static SegmentMembersSnapshot Of(SortedDictionary<string, SegmentMemberRecord> members)
+    internal static SegmentMembersSnapshot Of(SortedList<string, SegmentMemberRecord> members)
     {
         var (ids, since, recheck) = (new string[members.Count], new long[members.Count], new long[members.Count]);
         var i = 0;
@@ -223,7 +236,7 @@ public sealed record SegmentMembersSnapshot(
         return new SegmentMembersSnapshot(ids, since, recheck);
     }
 
-    internal void LoadInto(SortedDictionary<string, SegmentMemberRecord> members)
+    internal void LoadInto(SortedList<string, SegmentMemberRecord> members)
     {
         for (var i = 0; i < Ids.Length; i++) members[Ids[i]] = new SegmentMemberRecord(Since[i], Recheck[i]);
     }

@@ -13,7 +13,7 @@ public sealed class SegmentMembersStorageTests
     public void A_shard_of_a_million_member_segment_fits_a_journal_snapshot_with_room_to_spare()
     {
         const int members = 1_000_000 / SegmentShards.Count + 1000;
-        var shard = new SortedDictionary<string, SegmentMemberRecord>(StringComparer.Ordinal);
+        var shard = new SortedList<string, SegmentMemberRecord>(StringComparer.Ordinal);
         var since = new DateTimeOffset(2026, 12, 4, 0, 0, 0, TimeSpan.Zero).UtcTicks;
         // Ids as producers make them: a prefix and a GUID (34 characters), which compress poorly.
         for (var i = 0; i < members; i++) shard[$"c-{Guid.NewGuid():N}"] = new SegmentMemberRecord(since + i * TimeSpan.TicksPerSecond, i % 3 == 0 ? since + TimeSpan.TicksPerHour : 0);
@@ -21,7 +21,7 @@ public sealed class SegmentMembersStorageTests
         var snapshot = SerializerFixture.Codec.Encode(SegmentMembersSnapshot.Of(shard), compress: true);
 
         Assert.True(snapshot.Length < JournalVersion.MaxSnapshotBytes * 0.8, $"{members:N0} members take {snapshot.Length:N0} bytes");
-        var read = new SortedDictionary<string, SegmentMemberRecord>(StringComparer.Ordinal);
+        var read = new SortedList<string, SegmentMemberRecord>(StringComparer.Ordinal);
         SerializerFixture.Codec.Decode<SegmentMembersSnapshot>(snapshot, "shard").LoadInto(read);
         Assert.Equal(shard, read);
     }
