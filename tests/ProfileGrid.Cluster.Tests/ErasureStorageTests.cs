@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -127,21 +126,16 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
         return found;
     }
 
-    /// <summary>A journal payload as its serializer wrote it: Brotli-compressed ones (a leading 1 and a 4-byte length) inflated.</summary>
+    /// <summary>A journal payload as its serializer wrote it: Zstandard-compressed ones (a leading 2 and a 4-byte length) inflated.</summary>
     private static byte[] Readable(byte[] payload)
     {
-        if (payload.Length <= 5 || payload[0] != 1) return payload;
+        if (payload.Length <= 5 || payload[0] != 2) return payload;
         try
         {
-            using var inflated = new MemoryStream();
-            using (var brotli = new BrotliStream(new MemoryStream(payload, 5, payload.Length - 5), CompressionMode.Decompress))
-            {
-                brotli.CopyTo(inflated);
-            }
-
-            return [.. payload, .. inflated.ToArray()];
+            using var decompressor = new ZstdSharp.Decompressor();
+            return [.. payload, .. decompressor.Unwrap(payload.AsSpan(5)).ToArray()];
         }
-        catch (InvalidDataException)
+        catch (ZstdSharp.ZstdException)
         {
             return payload;
         }

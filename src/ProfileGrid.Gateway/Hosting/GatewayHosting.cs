@@ -34,6 +34,7 @@ public static class GatewayHosting
         services.AddSingleton<Identification>();
         services.AddSingleton<SegmentIngestion>();
         services.AddCors(cors => cors.AddPolicy(SegmentApi.CorsPolicy, SegmentApi.ConfigureCors));
+        services.AddSingleton<CustomerCalls>();
         services.AddSingleton<EventDispatcher>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);

@@ -5,12 +5,12 @@ using ProfileGrid.Events;
 namespace ProfileGrid.Gateway.Ingestion;
 
 /// <summary>
-/// Sends valid events to their customers' grains: one call, and so one state write, per customer, all customers
-/// in parallel. Event ids are scoped to the producer (the API key's name), so producers cannot suppress each other's
-/// events. It returns only after every grain has stored its events; if any call fails it throws, and the
+/// Sends valid events to their customers' grains: one call per customer (shared with other requests' events for it
+/// when one is already in flight, <see cref="CustomerCalls"/>), all customers in parallel. Event ids are scoped to
+/// the producer (the API key's name), so producers cannot suppress each other's events. It returns only after every grain has stored its events; if any call fails it throws, and the
 /// producer retries the whole request (events already stored then count as duplicates).
 /// </summary>
-internal sealed class EventDispatcher(CustomerGrains customers, IngestionMetrics metrics)
+internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics)
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
@@ -35,7 +35,7 @@ internal sealed class EventDispatcher(CustomerGrains customers, IngestionMetrics
             var batch = new CustomerEvent[group.Count];
             for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
             groups[next] = group;
-            calls[next++] = customers.Get(customerKey).ApplyEvents(producer, batch);
+            calls[next++] = customers.ApplyAsync(customerKey, producer, batch);
         }
 
         await Task.WhenAll(calls);

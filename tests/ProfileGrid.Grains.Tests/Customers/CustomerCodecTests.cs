@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text.Json;
 using ProfileGrid.Customers;
+using ProfileGrid.Storage;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Grains.Tests.Customers;
@@ -36,8 +39,37 @@ public sealed class CustomerCodecTests
             Assert.Equal(ProfileJson(states[i / 2]), ProfileJson(codec.Decode<CustomerState>(payloads[i], "ann")));
         }
 
-        // A hot customer's snapshot (mostly idempotency digests) is compressed at the faster quality, and still shrinks.
-        Assert.Equal(1, payloads[0][0]);
+        // Snapshots are Zstandard (format 2); a hot customer's (mostly idempotency digests) is compressed at the
+        // faster level, and still shrinks.
+        Assert.Equal(2, payloads[0][0]);
+        Assert.Equal(2, payloads[2][0]);
         Assert.True(payloads[0].Length < payloads[1].Length, $"{payloads[0].Length} compressed, {payloads[1].Length} plain");
+    }
+
+    [Fact]
+    public void A_snapshot_stored_Brotli_compressed_by_an_earlier_version_still_reads()
+    {
+        var state = SampleCustomers.Build("typical");
+        var plain = SerializerFixture.Codec.Encode(state, compress: false);
+        var raw = plain.AsSpan(1);
+        var compressed = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length)];
+        Assert.True(BrotliEncoder.TryCompress(raw, compressed, out var written, 1, 16));
+        var payload = new byte[written + 5];
+        payload[0] = 1;
+        BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(1), raw.Length);
+        compressed.AsSpan(0, written).CopyTo(payload.AsSpan(5));
+
+        Assert.Equal(ProfileJson(state), ProfileJson(SerializerFixture.Codec.Decode<CustomerState>(payload, "ann")));
+    }
+
+    [Fact]
+    public void A_damaged_compressed_snapshot_is_refused_as_corrupt()
+    {
+        var payload = SerializerFixture.Codec.Encode(SampleCustomers.Build("typical"), compress: true);
+        Assert.Equal(2, payload[0]);
+        payload[payload.Length / 2] ^= 0xFF;
+        payload[payload.Length / 2 + 1] ^= 0xFF;
+
+        Assert.Throws<CorruptStateException>(() => SerializerFixture.Codec.Decode<CustomerState>(payload, "ann"));
     }
 }
