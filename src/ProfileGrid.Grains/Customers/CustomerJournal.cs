@@ -9,12 +9,17 @@ namespace ProfileGrid.Customers;
 /// and otherwise stores a new snapshot, so a write costs about its change (with snapshots amortized over the
 /// entries before them), whatever the customer's history. Entries may take a fifth of a small snapshot, so that a
 /// quiet customer stays within 1.2 snapshots (2 KiB), and half of a larger one, where writes matter more than bytes
-/// stored (1.5 snapshots). Single-threaded like the grain that owns it.
+/// stored (1.5 snapshots); a young customer's journal may in any case grow to 1.5 KiB, so that its first writes
+/// (a snapshot of a few hundred bytes, with no room for an entry in a fifth of it) are not each a snapshot.
+/// Single-threaded like the grain that owns it.
 /// </summary>
 internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec codec, string key)
 {
     /// <summary>Snapshots smaller than this are small: their entries take at most a fifth of them, others' half.</summary>
     private const int SmallSnapshotBytes = 2048;
+
+    /// <summary>A journal may hold this many bytes in all, whatever the rule for its snapshot's size allows.</summary>
+    private const int YoungJournalBytes = 1536;
 
     private JournalVersion _version = JournalVersion.None;
     private int _snapshotBytes;
@@ -60,7 +65,9 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
         return JournalWrite.Snapshot(codec.Encode(state, compress: true));
     }
 
-    private int EntryBudget => _snapshotBytes < SmallSnapshotBytes ? _snapshotBytes / 5 : _snapshotBytes / 2;
+    private int EntryBudget => Math.Max(
+        YoungJournalBytes - _snapshotBytes,
+        _snapshotBytes < SmallSnapshotBytes ? _snapshotBytes / 5 : _snapshotBytes / 2);
 
     /// <summary>Stores a prepared write; after a failure, read again before the next one.</summary>
     /// <exception cref="AlreadyStoredException">The journal was not read, and turned out not to be empty.</exception>

@@ -103,6 +103,26 @@ public sealed class CustomerJournalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_young_customers_writes_append_entries_up_to_1_5_KiB_instead_of_each_writing_a_snapshot()
+    {
+        var journal = NewJournal();
+        var state = new CustomerState();
+        var kinds = new List<JournalWriteKind>();
+        for (var n = 0; n < 12; n++)
+        {
+            var at = Now.AddSeconds(n);
+            kinds.Add((await Write(journal, state, at, new EventsChange("webshop", [Event(n, at)], at))).Kind);
+            Assert.InRange(journal.StoredBytes, 1, 1536);
+        }
+
+        output.WriteLine(string.Join(" ", kinds));
+        // The first write is a snapshot of one event (a few hundred bytes); a fifth of it has no room for an entry.
+        Assert.Equal(JournalWriteKind.Snapshot, kinds[0]);
+        Assert.True(kinds.Count(kind => kind == JournalWriteKind.Snapshot) <= 4, string.Join(" ", kinds));
+        Assert.Equal(ProfileJson(state), ProfileJson(await NewJournal().ReadAsync()));
+    }
+
+    [Fact]
     public async Task A_typical_customer_never_stores_more_than_2_KiB()
     {
         var typical = StateSizeTests.TypicalCustomer();
