@@ -39,7 +39,7 @@ public class JournalWriteBenchmarks
     [Benchmark]
     public byte[] Entry() => Codec.Encode(_entry, compress: false);
 
-    /// <summary>A snapshot: the whole state, serialized and Brotli-compressed.</summary>
+    /// <summary>A snapshot: the whole state, serialized and Zstandard-compressed.</summary>
     [Benchmark]
     public byte[] Snapshot() => Codec.Encode(_state, compress: true);
 
