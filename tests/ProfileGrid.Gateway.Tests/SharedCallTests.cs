@@ -30,8 +30,11 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
             first = producer.PostAsync("/v1/events", Events(customer, "a1"));
             await Until(() => gateway.ApplyCalls(customer) == 1);
 
+            // One at a time, so that they wait in a known order (the order in which they reach the gateway).
             second = producer.PostAsync("/v1/events", Events(customer, "b1", "b2"));
+            await Until(() => _calls.Waiting == 1);
             third = producer.PostAsync("/v1/events", Events(customer, "b1", "c1"));
+            await Until(() => _calls.Waiting == 2);
             otherProducer = gateway.As(SecondProducerKey).PostAsync("/v1/events", Events(customer, "b1"));
             await Until(() => _calls.Waiting == 3);
             Assert.Equal(1, gateway.ApplyCalls(customer));
@@ -66,6 +69,7 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
             first = producer.PostAsync("/v1/events", Events(customer, "a1"));
             await Until(() => gateway.ApplyCalls(customer) == 1);
             second = producer.PostAsync("/v1/events", Events(customer, "b1", "b2"));
+            await Until(() => _calls.Waiting == 1);
             third = producer.PostAsync("/v1/events", Events(customer, "c1"));
             await Until(() => _calls.Waiting == 2);
             gateway.FailWrites = true;
