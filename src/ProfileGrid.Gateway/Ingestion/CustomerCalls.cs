@@ -82,6 +82,12 @@ internal sealed class CustomerCalls(CustomerGrains customers)
     {
         try
         {
+            if (group is [var only])
+            {
+                only.Answer.SetResult(await customers.Get(customerKey).ApplyEvents(only.Producer, only.Events));
+                return;
+            }
+
             var events = new CustomerEvent[group.Sum(static waiter => waiter.Events.Length)];
             var offset = 0;
             foreach (var waiter in group)

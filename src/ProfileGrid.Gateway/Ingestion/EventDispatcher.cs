@@ -7,8 +7,9 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// <summary>
 /// Sends valid events to their customers' grains: one call per customer (shared with other requests' events for it
 /// when one is already in flight, <see cref="CustomerCalls"/>), all customers in parallel. Event ids are scoped to
-/// the producer (the API key's name), so producers cannot suppress each other's events. It returns only after every grain has stored its events; if any call fails it throws, and the
-/// producer retries the whole request (events already stored then count as duplicates).
+/// the producer (the API key's name), so producers cannot suppress each other's events. It returns only after every
+/// grain has stored its events; if any call fails it throws, and the producer retries the whole request (events
+/// already stored then count as duplicates).
 /// </summary>
 internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics)
 {

@@ -125,18 +125,9 @@ internal sealed class CustomerCodec(Serializer serializer)
         return raw;
     }
 
-    private static bool ZstdInflate(ReadOnlySpan<byte> compressed, Span<byte> raw, out int written)
-    {
-        try
-        {
-            return (_decompressor ??= new Decompressor()).TryUnwrap(compressed, raw, out written);
-        }
-        catch (ZstdException)
-        {
-            written = 0;
-            return false;
-        }
-    }
+    // A damaged frame throws ZstdException, which Decode reports as corrupt state like any other failure to read.
+    private static bool ZstdInflate(ReadOnlySpan<byte> compressed, Span<byte> raw, out int written) =>
+        (_decompressor ??= new Decompressor()).TryUnwrap(compressed, raw, out written);
 
     private static bool BrotliInflate(ReadOnlySpan<byte> compressed, Span<byte> raw, out int written) =>
         BrotliDecoder.TryDecompress(compressed, raw, out written);
