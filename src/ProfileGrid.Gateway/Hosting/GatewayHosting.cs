@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Compat;
@@ -36,6 +37,11 @@ public static class GatewayHosting
         services.AddCors(cors => cors.AddPolicy(SegmentApi.CorsPolicy, SegmentApi.ConfigureCors));
         services.AddSingleton<CustomerCalls>();
         services.AddSingleton<EventDispatcher>();
+        services.AddOptions<BulkAdmissionOptions>().BindConfiguration(BulkAdmissionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BulkAdmissionOptions>, BulkAdmissionOptionsValidator>();
+        // The probe measures the thread pool in real time, whatever clock the domain runs on.
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<BulkAdmission>(provider, TimeProvider.System));
+        services.AddHostedService<QueueDelayProbe>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
         services.AddSignalR().AddJsonProtocol(json =>

@@ -9,9 +9,10 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// when one is already in flight, <see cref="CustomerCalls"/>), all customers in parallel. Event ids are scoped to
 /// the producer (the API key's name), so producers cannot suppress each other's events. It returns only after every
 /// grain has stored its events; if any call fails it throws, and the producer retries the whole request (events
-/// already stored then count as duplicates).
+/// already stored then count as duplicates). Bulk requests let smaller ones go first while the gateway is behind
+/// (<see cref="BulkAdmission"/>).
 /// </summary>
-internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics)
+internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics, BulkAdmission admission)
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
@@ -27,6 +28,7 @@ internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics 
             group.Add(pending);
         }
 
+        using var slot = await admission.EnterAsync(events.Count);
         var started = Stopwatch.GetTimestamp();
         var calls = new Task<ApplyEventsResult>[byCustomer.Count];
         var groups = new List<PendingEvent>[byCustomer.Count];

@@ -7,7 +7,7 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// <summary>
 /// The meter <c>ProfileGrid.Gateway.Ingestion</c>: events received in readable requests, what became of each
 /// (accepted, duplicate, rejected), events per request, and how long applying a request's events to their customers
-/// took (every grain call of the request, storage writes included).
+/// took (every grain call of the request, storage writes included), and how long bulk requests waited to go.
 /// </summary>
 public sealed class IngestionMetrics
 {
@@ -16,6 +16,7 @@ public sealed class IngestionMetrics
     public const string OutcomesInstrument = "profilegrid.events";
     public const string BatchSizeInstrument = "profilegrid.events.batch_size";
     public const string ApplyDurationInstrument = "profilegrid.events.apply.duration";
+    public const string BulkWaitInstrument = "profilegrid.events.bulk.wait";
     public const string OutcomeTag = "outcome";
 
     private static readonly KeyValuePair<string, object?> Accepted = new(OutcomeTag, "accepted");
@@ -26,6 +27,7 @@ public sealed class IngestionMetrics
     private readonly Counter<long> _outcomes;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _applyDuration;
+    private readonly Histogram<double> _bulkWait;
 
     public IngestionMetrics(IMeterFactory meters)
     {
@@ -35,6 +37,8 @@ public sealed class IngestionMetrics
         _batchSize = meter.CreateHistogram<int>(BatchSizeInstrument, "{event}", "Events per request.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.Events });
         _applyDuration = meter.CreateHistogram<double>(ApplyDurationInstrument, "s", "From a request's first grain call to its last answer: the events applied and stored.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
+        _bulkWait = meter.CreateHistogram<double>(BulkWaitInstrument, "s", "How long bulk requests waited for smaller ones to go first (BulkAdmission).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = HistogramBuckets.Seconds });
     }
 
@@ -50,6 +54,8 @@ public sealed class IngestionMetrics
         if (duplicates > 0) _outcomes.Add(duplicates, Duplicate);
         if (rejected > 0) _outcomes.Add(rejected, Rejected);
     }
+
+    public void BulkAdmitted(TimeSpan waited) => _bulkWait.Record(waited.TotalSeconds);
 
     public void Applied(long startedTimestamp) => _applyDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
 }
