@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,8 @@ namespace ProfileGrid.Gateway.Tests;
 public sealed class ThreadPoolBlockingCollection;
 
 /// <summary>
-/// The real probe against the real thread pool: with every pool thread busy, a bulk request waits until one is free.
-/// It blocks every thread of the test process's pool for a moment, so it runs alone.
+/// The real probe against the real thread pool: behind a backlog of work, a bulk request waits until the pool caught
+/// up. It fills the test process's pool for a moment, so it runs alone.
 /// </summary>
 [Collection(nameof(QueueDelayProbeTests))]
 public sealed class QueueDelayProbeTests
@@ -18,27 +19,39 @@ public sealed class QueueDelayProbeTests
     private const int Bulk = 100;
 
     [Fact]
-    public async Task The_probe_holds_bulk_requests_while_every_pool_thread_is_busy_and_lets_them_go_when_one_is_free()
+    public async Task The_probe_holds_bulk_requests_while_the_pool_works_off_a_backlog_and_lets_them_go_once_it_caught_up()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var admission = new BulkAdmission(Options.Create(new BulkAdmissionOptions { Lease = TimeSpan.FromMinutes(1) }), new IngestionMetrics(services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
         using var probe = new QueueDelayProbe(admission);
         await probe.StartAsync(CancellationToken.None);
         using var first = await admission.EnterAsync(Bulk);
-        using var release = new ManualResetEventSlim();
-        // Sleeping, not waiting on the event: the pool adds threads at once for a thread blocked in a wait.
-        var blockers = Enumerable.Range(0, ThreadPool.ThreadCount + 64).Select(_ => Task.Run(() => { while (!release.IsSet) Thread.Sleep(1); })).ToArray();
 
-        await Task.Delay(200); // the probe's work item waits behind the blocked threads
+        // At least 300 ms of CPU work per core at the back of the global queue, as a burst of requests puts there. The
+        // test waits on its own thread (a continuation would wait behind the backlog too).
+        var backlog = Enumerable.Range(0, 300 * Environment.ProcessorCount).Select(_ => Work()).ToArray();
+        Thread.Sleep(50);
         var second = admission.EnterAsync(Bulk);
-        await Task.Delay(200);
-        var heldWhileBlocked = !second.IsCompleted;
-        release.Set();
-        await Task.WhenAll(blockers);
+        Thread.Sleep(50);
+        var heldBehindTheBacklog = !second.IsCompleted;
+        await Task.WhenAll(backlog);
         using var admitted = await second.WaitAsync(TimeSpan.FromSeconds(10));
         await probe.StopAsync(CancellationToken.None);
 
-        Assert.True(heldWhileBlocked);
+        Assert.True(heldBehindTheBacklog);
         Assert.NotNull(admitted);
+    }
+
+    // A millisecond of CPU, queued where a new request's work goes.
+    private static Task Work()
+    {
+        var done = new TaskCompletionSource();
+        ThreadPool.UnsafeQueueUserWorkItem(static done =>
+        {
+            var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 1000;
+            while (Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
+            done.SetResult();
+        }, done, preferLocal: false);
+        return done.Task;
     }
 }

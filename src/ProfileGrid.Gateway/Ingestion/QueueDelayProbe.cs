@@ -22,8 +22,15 @@ internal sealed class QueueDelayProbe(BulkAdmission admission) : IHostedService,
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
+        Stop();
         return Task.CompletedTask;
+    }
+
+    // The thread ends within one idle check (10 ms); joining it means nothing touches the token once it is disposed.
+    private void Stop()
+    {
+        _stopping.Cancel();
+        _thread?.Join();
     }
 
     private void Run()
@@ -54,5 +61,9 @@ internal sealed class QueueDelayProbe(BulkAdmission admission) : IHostedService,
         Volatile.Write(ref _outstanding, 0);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
 }
