@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
 using static ProfileGrid.Gateway.Tests.GatewayFixture;
 
@@ -9,7 +10,8 @@ namespace ProfileGrid.Gateway.Tests;
 /// Requests for a customer whose grain call is in flight wait in the gateway and share the next call
 /// (<see cref="CustomerCalls"/>): each is answered with its own events' outcomes, a producer's events never share a
 /// call with another producer's, and a shared call that fails fails each request in it, whose retries then apply
-/// every event once.
+/// every event once. While the gateway is busy, a first call waits for the work queued before it, and requests that
+/// arrive meanwhile go with it.
 /// </summary>
 public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFixture<HeldWritesGatewayFixture>
 {
@@ -103,6 +105,46 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
         var profile = await ApiAssert.Json(await agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
         Assert.Equal(4, (int)profile["counters"]!["purchase"]!["total"]!["count"]!);
     }
+
+    [Fact]
+    public async Task While_the_gateway_is_busy_a_first_call_goes_after_the_work_queued_before_it_with_the_requests_that_arrived_meanwhile()
+    {
+        var customer = NewCustomerId();
+        var deferred = new List<Action>();
+        var calls = new CustomerCalls(gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => true, defer: deferred.Add);
+
+        var first = calls.ApplyAsync(customer, "gathering", [Event("a1")]);
+        var second = calls.ApplyAsync(customer, "gathering", [Event("b1"), Event("a1")]);
+        var third = calls.ApplyAsync(customer, "gathering", [Event("c1")]);
+        Assert.Equal(3, calls.Waiting);
+        Assert.False(first.IsCompleted);
+
+        Assert.Single(deferred)();
+        var results = await Task.WhenAll(first, second, third);
+
+        Assert.Equal(1, gateway.ApplyCalls(customer));
+        Assert.Equal(0, calls.Waiting);
+        Assert.Equal([EventOutcome.Accepted], results[0].Outcomes);
+        // a1 went first in the shared call, so the second request's a1 is its duplicate.
+        Assert.Equal([EventOutcome.Accepted, EventOutcome.Duplicate], results[1].Outcomes);
+        Assert.Equal([EventOutcome.Accepted], results[2].Outcomes);
+        Assert.All(results, result => Assert.Equal(results[0].Seq, result.Seq));
+    }
+
+    [Fact]
+    public async Task While_the_gateway_is_idle_a_first_call_goes_at_once()
+    {
+        var customer = NewCustomerId();
+        var calls = new CustomerCalls(
+            gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => false, defer: _ => throw new InvalidOperationException("An idle gateway deferred a call."));
+
+        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")]);
+
+        Assert.Equal([EventOutcome.Accepted], result.Outcomes);
+        Assert.Equal(1, gateway.ApplyCalls(customer));
+    }
+
+    private static CustomerEvent Event(string id) => new(id, "purchase", DateTimeOffset.UtcNow, 1m, null, null);
 
     private static async Task Until(Func<bool> condition)
     {
