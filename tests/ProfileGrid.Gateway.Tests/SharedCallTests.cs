@@ -144,6 +144,18 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
         Assert.Equal(1, gateway.ApplyCalls(customer));
     }
 
+    [Fact]
+    public async Task A_deferred_call_runs_in_the_context_of_the_request_that_started_it()
+    {
+        var trace = new AsyncLocal<string>();
+        var seen = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        trace.Value = "request-1";
+
+        CustomerCalls.DeferBehindQueuedWork(() => seen.SetResult(trace.Value));
+
+        Assert.Equal("request-1", await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private static CustomerEvent Event(string id) => new(id, "purchase", DateTimeOffset.UtcNow, 1m, null, null);
 
     private static async Task Until(Func<bool> condition)

@@ -34,13 +34,19 @@ internal sealed class CustomerCalls
     private int _waiting;
 
     public CustomerCalls(CustomerGrains customers)
-        : this(customers, static () => ThreadPool.PendingWorkItemCount > 0, static call => ThreadPool.UnsafeQueueUserWorkItem(static run => run(), call, preferLocal: false))
+        : this(customers, static () => ThreadPool.PendingWorkItemCount > 0, DeferBehindQueuedWork)
     {
     }
 
+    /// <summary>
+    /// Runs <paramref name="call"/> from the back of the thread pool's global queue, in the caller's execution
+    /// context: the call stays in the request's trace and carries its Orleans request context.
+    /// </summary>
+    internal static void DeferBehindQueuedWork(Action call) => ThreadPool.QueueUserWorkItem(static run => run(), call, preferLocal: false);
+
     /// <param name="customers">The grains.</param>
     /// <param name="busy">Whether the gateway has work waiting that a first call should go behind.</param>
-    /// <param name="defer">Runs a first call after the work waiting now.</param>
+    /// <param name="defer">Runs a first call after the work waiting now, in the caller's execution context.</param>
     internal CustomerCalls(CustomerGrains customers, Func<bool> busy, Action<Action> defer) =>
         (_customers, _busy, _defer) = (customers, busy, defer);
 
