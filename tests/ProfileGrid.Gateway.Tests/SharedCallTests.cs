@@ -113,9 +113,9 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
         var deferred = new List<Action>();
         var calls = new CustomerCalls(gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => true, defer: deferred.Add);
 
-        var first = calls.ApplyAsync(customer, "gathering", [Event("a1")]);
-        var second = calls.ApplyAsync(customer, "gathering", [Event("b1"), Event("a1")]);
-        var third = calls.ApplyAsync(customer, "gathering", [Event("c1")]);
+        var first = calls.ApplyAsync(customer, "gathering", [Event("a1")], alone: true);
+        var second = calls.ApplyAsync(customer, "gathering", [Event("b1"), Event("a1")], alone: true);
+        var third = calls.ApplyAsync(customer, "gathering", [Event("c1")], alone: true);
         Assert.Equal(3, calls.Waiting);
         Assert.False(first.IsCompleted);
 
@@ -138,7 +138,20 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
         var calls = new CustomerCalls(
             gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => false, defer: _ => throw new InvalidOperationException("An idle gateway deferred a call."));
 
-        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")]);
+        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")], alone: true);
+
+        Assert.Equal([EventOutcome.Accepted], result.Outcomes);
+        Assert.Equal(1, gateway.ApplyCalls(customer));
+    }
+
+    [Fact]
+    public async Task The_calls_of_a_request_for_several_customers_go_at_once_even_while_the_gateway_is_busy()
+    {
+        var customer = NewCustomerId();
+        var calls = new CustomerCalls(
+            gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => true, defer: _ => throw new InvalidOperationException("A call of a request for several customers was deferred."));
+
+        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")], alone: false);
 
         Assert.Equal([EventOutcome.Accepted], result.Outcomes);
         Assert.Equal(1, gateway.ApplyCalls(customer));

@@ -38,7 +38,7 @@ internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics 
             var batch = new CustomerEvent[group.Count];
             for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
             groups[next] = group;
-            calls[next++] = customers.ApplyAsync(customerKey, producer, batch);
+            calls[next++] = customers.ApplyAsync(customerKey, producer, batch, alone: byCustomer.Count == 1);
         }
 
         await Task.WhenAll(calls);
