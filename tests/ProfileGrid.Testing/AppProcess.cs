@@ -162,6 +162,8 @@ public sealed class AppProcess : IAsyncDisposable, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_process is null || ChildProcess.HasExited(_process))
             {
+                // An exit is seen before its last output lines are read: read them first, they say why.
+                if (_process is not null) await ChildProcess.OutputReadAsync(_process);
                 var code = _process is null ? "never started" : string.Create(CultureInfo.InvariantCulture, $"exited with code {_process.ExitCode}");
                 throw new InvalidOperationException($"{Name} {code} before /{path} answered 200.{Environment.NewLine}{Log.Tail()}");
             }

@@ -98,6 +98,24 @@ internal static class ChildProcess
         }
     }
 
+    /// <summary>
+    /// Waits (up to 10 s) until the output of a process that has exited is read to its end: <see cref="Process.HasExited"/>
+    /// turns true before the handlers have seen its last lines.
+    /// </summary>
+    public static async Task OutputReadAsync(Process process)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            // With redirected output read asynchronously, this also waits for the end of both streams.
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A grandchild still holds the pipes open: report what was read.
+        }
+    }
+
     public static bool HasExited(Process process)
     {
         try
