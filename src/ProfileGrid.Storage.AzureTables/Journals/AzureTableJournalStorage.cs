@@ -28,6 +28,12 @@ public sealed class AzureTableJournalStorage(
 
     internal JournalMetrics Metrics { get; } = new(name);
 
+    /// <summary>
+    /// Whether no partition has a request in flight or a write queued. A write's task ends before its partition's
+    /// loop looks for more, so a write queued right after may still join that loop's next request.
+    /// </summary>
+    internal bool Idle => _writers.Values.All(writer => !writer.Busy);
+
     private TableClient Table =>
         _table ?? throw new InvalidOperationException($"Journal storage '{name}' was used before the silo initialized it.");
 

@@ -27,6 +27,18 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
     private List<TransactionUnit> _queue = [];
     private bool _submitting;
 
+    /// <summary>Whether a request is in flight or a write queued.</summary>
+    public bool Busy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _submitting;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="unit"/>; the task ends with the row's new ETag once it commits.</summary>
     public Task<ETag> WriteAsync(TransactionUnit unit)
     {
