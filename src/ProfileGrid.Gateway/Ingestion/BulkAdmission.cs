@@ -57,6 +57,7 @@ internal sealed class BulkAdmission
             {
                 if (_holding > 0 || _waiting.Count > 0 || _clock.GetElapsedTime(_lastBulkAt) < ActiveFor) return true;
                 _lastDelay = 0; // the next active spell measures afresh
+                _held.Clear(); // nothing is held (_holding is 0): these were all returned, and no tick comes to drop them
                 return false;
             }
         }
