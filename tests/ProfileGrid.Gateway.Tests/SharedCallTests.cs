@@ -131,27 +131,16 @@ public sealed class SharedCallTests(HeldWritesGatewayFixture gateway) : IClassFi
         Assert.All(results, result => Assert.Equal(results[0].Seq, result.Seq));
     }
 
-    [Fact]
-    public async Task While_the_gateway_is_idle_a_first_call_goes_at_once()
+    [Theory]
+    [InlineData(false, true)] // an idle gateway
+    [InlineData(true, false)] // a request with events for several customers
+    public async Task A_first_call_goes_at_once_while_the_gateway_is_idle_and_for_a_request_for_several_customers(bool busy, bool alone)
     {
         var customer = NewCustomerId();
         var calls = new CustomerCalls(
-            gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => false, defer: _ => throw new InvalidOperationException("An idle gateway deferred a call."));
+            gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => busy, defer: _ => throw new InvalidOperationException("The call was deferred."));
 
-        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")], alone: true);
-
-        Assert.Equal([EventOutcome.Accepted], result.Outcomes);
-        Assert.Equal(1, gateway.ApplyCalls(customer));
-    }
-
-    [Fact]
-    public async Task The_calls_of_a_request_for_several_customers_go_at_once_even_while_the_gateway_is_busy()
-    {
-        var customer = NewCustomerId();
-        var calls = new CustomerCalls(
-            gateway.Services.GetRequiredService<CustomerGrains>(), busy: () => true, defer: _ => throw new InvalidOperationException("A call of a request for several customers was deferred."));
-
-        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")], alone: false);
+        var result = await calls.ApplyAsync(customer, "gathering", [Event("a1")], alone);
 
         Assert.Equal([EventOutcome.Accepted], result.Outcomes);
         Assert.Equal(1, gateway.ApplyCalls(customer));
