@@ -23,6 +23,12 @@ public sealed class ProfileGridStorageOptions
     /// </summary>
     public int? PartitionCount { get; set; }
 
+    /// <summary>
+    /// Requests the customer journals keep in flight at once (<see cref="AzureTableJournalStorageOptions.MaxConcurrentRequests"/>);
+    /// the provider's default when not set.
+    /// </summary>
+    public int? MaxConcurrentRequests { get; set; }
+
     public bool IsDurable => !string.IsNullOrWhiteSpace(ConnectionString) || ServiceUri is not null;
 
     /// <summary>True for storage on this machine (Azurite), where silos cluster on loopback too.</summary>
@@ -43,5 +49,6 @@ public sealed class ProfileGridStorageOptions
     {
         ApplyTo((AzureTableConnectionOptions)options);
         if (PartitionCount is { } partitions) options.PartitionCount = partitions;
+        if (MaxConcurrentRequests is { } requests) options.MaxConcurrentRequests = requests;
     }
 }

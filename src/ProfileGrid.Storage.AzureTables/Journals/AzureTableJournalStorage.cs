@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,10 @@ namespace ProfileGrid.Storage.AzureTables.Journals;
 /// Journals on one Azure table, a row each (<see cref="JournalRow"/>): every write is one operation on that row under
 /// its ETag, so a write that does not extend the version it names fails, and a read is one point read. Writes to
 /// one partition share entity-group transactions (<see cref="PartitionWriter"/>); a lone write goes as a plain request.
+/// At most <see cref="AzureTableJournalStorageOptions.MaxConcurrentRequests"/> requests are in flight at once.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The request slots never create a wait handle, so there is nothing to free; disposing them could make a request still in flight at shutdown throw when it gives its slot back.")]
 public sealed class AzureTableJournalStorage(
     string name,
     AzureTableJournalStorageOptions options,
@@ -24,6 +28,7 @@ public sealed class AzureTableJournalStorage(
 {
     private readonly JournalKeys _keys = new(clusterOptions.Value.ServiceId, options.PartitionCount);
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _requestSlots = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
     private TableClient? _table;
 
     internal JournalMetrics Metrics { get; } = new(name);
@@ -151,5 +156,5 @@ public sealed class AzureTableJournalStorage(
             : new(TableTransactionActionType.Add, entity);
     }
 
-    private PartitionWriter NewWriter(string partitionKey) => new(Table, partitionKey, Metrics, logger);
+    private PartitionWriter NewWriter(string partitionKey) => new(Table, partitionKey, _requestSlots, Metrics, logger);
 }

@@ -13,5 +13,11 @@ internal sealed class AzureTableJournalStorageOptionsValidator(AzureTableJournal
             throw new OrleansConfigurationException(
                 $"Azure Table journal storage '{providerName}': PartitionCount {options.PartitionCount} must be between 1 and {AzureTableJournalStorageOptions.MaxPartitionCount}.");
         }
+
+        if (options.MaxConcurrentRequests < 1)
+        {
+            throw new OrleansConfigurationException(
+                $"Azure Table journal storage '{providerName}': MaxConcurrentRequests {options.MaxConcurrentRequests} must be at least 1.");
+        }
     }
 }

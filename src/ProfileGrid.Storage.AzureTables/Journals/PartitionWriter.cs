@@ -9,9 +9,11 @@ namespace ProfileGrid.Storage.AzureTables.Journals;
 /// Group commit for one partition: writes queue here, and whenever no request is in flight, everything queued
 /// (within the transaction limits) goes in one entity-group transaction, or as a plain single-row request when it
 /// is one write. Writes that arrive meanwhile go in the next request, so batches grow with the load and an idle
-/// partition answers a lone write at once, without timers.
+/// partition answers a lone write at once, without timers. A request also needs one of the storage's
+/// <paramref name="slots"/> (shared by its partitions); what arrives while the partition waits for one joins its
+/// request, so a busy table gets fuller transactions rather than more of them.
 /// </summary>
-internal sealed class PartitionWriter(TableClient table, string partitionKey, JournalMetrics metrics, ILogger logger)
+internal sealed class PartitionWriter(TableClient table, string partitionKey, SemaphoreSlim slots, JournalMetrics metrics, ILogger logger)
 {
     /// <summary>Azure's limit of operations in one transaction.</summary>
     public const int MaxOperations = 100;
@@ -61,15 +63,24 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Jo
 
     private async Task SubmitQueuedAsync()
     {
-        while (TakeBatch() is { Count: > 0 } batch)
+        while (true)
         {
-            var retry = batch.Count == 1 ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
-            if (retry.Count > 0)
+            await slots.WaitAsync().ConfigureAwait(false);
+            try
             {
-                lock (_gate)
+                if (TakeBatch() is not { Count: > 0 } batch) return;
+                var retry = batch.Count == 1 ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
+                if (retry.Count > 0)
                 {
-                    _queue.InsertRange(0, retry);
+                    lock (_gate)
+                    {
+                        _queue.InsertRange(0, retry);
+                    }
                 }
+            }
+            finally
+            {
+                slots.Release();
             }
         }
     }

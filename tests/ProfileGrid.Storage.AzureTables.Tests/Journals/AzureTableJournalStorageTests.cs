@@ -91,13 +91,20 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
     }
 
     [Theory]
-    [InlineData(200, 4)]
-    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount)]
-    public async Task Concurrent_writes_to_many_journals_share_one_request_per_partition_and_round(int journals, int partitionCount)
+    [InlineData(200, 4, AzureTableJournalStorageOptions.DefaultMaxConcurrentRequests)]
+    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount, AzureTableJournalStorageOptions.DefaultPartitionCount)]
+    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount, AzureTableJournalStorageOptions.DefaultMaxConcurrentRequests)]
+    [InlineData(640, AzureTableJournalStorageOptions.DefaultPartitionCount, 1)]
+    public async Task Concurrent_writes_to_many_journals_share_one_request_per_partition_and_round(int journals, int partitionCount, int maxConcurrentRequests)
     {
-        var harness = await StartAsync(partitionCount);
+        var harness = await StartAsync(partitionCount, maxConcurrentRequests);
         var keys = Enumerable.Range(0, journals).Select(i => $"customer:{i}").ToList();
-        var perPartition = keys.GroupBy(key => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % partitionCount).Select(group => group.Count()).ToList();
+        var partitions = keys.GroupBy(key => XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % partitionCount).ToList();
+        var perPartition = partitions.Select(group => group.Count()).ToList();
+        // The partitions whose first write found a free request slot (in the order the keys are written) send it
+        // alone; every other partition waits for a slot with all its writes queued.
+        var firstServed = partitions.Take(maxConcurrentRequests).Select(group => group.Key).ToHashSet();
+        var expectedRequests = partitions.Sum(group => firstServed.Contains(group.Key) ? 1 + Rounds(group.Count() - 1, 100) : Rounds(group.Count(), 100));
 
         // Hold the first transaction of every partition until every write is queued behind it.
         var clock = Stopwatch.StartNew();
@@ -118,11 +125,12 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
         var appendRequests = harness.Storage.Metrics.Requests - snapshotRequests;
         output.WriteLine($"{journals} snapshots in {snapshotRequests} requests, {journals} appends in {appendRequests} requests; "
             + $"{harness.Storage.Metrics.Operations} operations in {clock.ElapsedMilliseconds} ms over {perPartition.Count} partitions "
-            + $"({perPartition.Min()} to {perPartition.Max()} journals each)");
+            + $"({perPartition.Min()} to {perPartition.Max()} journals each), at most {maxConcurrentRequests} requests in flight");
 
-        // Per partition: the first write alone, then everything queued behind it, 100 writes (operations) at a time.
-        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), snapshotRequests);
-        Assert.Equal(perPartition.Sum(count => 1 + Rounds(count - 1, 100)), appendRequests);
+        // Per partition: the first write alone if it found a slot, then everything queued behind it, 100 writes
+        // (operations) at a time.
+        Assert.Equal(expectedRequests, snapshotRequests);
+        Assert.Equal(expectedRequests, appendRequests);
         Assert.True(snapshotRequests + appendRequests < 2 * journals / 4);
         Assert.Equal(2 * journals, harness.Storage.Metrics.Writes);
         var reads = await Task.WhenAll(keys.Select(key => harness.Storage.ReadAsync(key)));
@@ -316,13 +324,14 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
 
     private static int Rounds(int operations, int perRound) => (operations + perRound - 1) / perRound;
 
-    private async Task<JournalHarness> StartAsync(int partitionCount)
+    private async Task<JournalHarness> StartAsync(int partitionCount, int maxConcurrentRequests = AzureTableJournalStorageOptions.DefaultMaxConcurrentRequests)
     {
         var clientOptions = new TableClientOptions();
         clientOptions.AddPolicy(_gate, HttpPipelinePosition.PerCall);
         var harness = await JournalHarness.StartAsync(azurite.ConnectionString, TableNames.Fresh("journal"), options =>
         {
             options.PartitionCount = partitionCount;
+            options.MaxConcurrentRequests = maxConcurrentRequests;
             options.ClientOptions = clientOptions;
         });
         _harnesses.Add(harness);

@@ -45,6 +45,27 @@ public sealed class JournalStorageHostingTests
         Assert.Contains("PartitionCount", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_request_limit_below_one_fails_validation_naming_the_provider(int maxConcurrentRequests)
+    {
+        using var services = Services(options =>
+        {
+            options.ConnectionString = "UseDevelopmentStorage=true";
+            options.MaxConcurrentRequests = maxConcurrentRequests;
+        }).BuildServiceProvider();
+
+        var errors = services.GetServices<IConfigurationValidator>()
+            .Select(validator => Record.Exception(validator.ValidateConfiguration))
+            .OfType<OrleansConfigurationException>()
+            .ToList();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("'journals'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxConcurrentRequests", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_storage_without_a_connection_fails_validation()
     {
