@@ -31,6 +31,8 @@ public sealed class EventsApiTests(GatewayFixture gateway)
 
         var body = await ApiAssert.Json(response, HttpStatusCode.Accepted);
         Assert.Equal("""{"accepted":1,"duplicates":0,"rejected":[]}""", body.ToJsonString());
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(Encoding.UTF8.GetByteCount("""{"accepted":1,"duplicates":0,"rejected":[]}"""), response.Content.Headers.ContentLength);
         var profile = (await Profile(customer))!;
         foreach (var window in new[] { "1h", "24h", "7d", "30d", "total" })
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ProfileGrid.Customers;
@@ -14,13 +15,20 @@ public static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/events", PostEvents).RequireAuthorization(Policies.WriteEvents);
+        // The services are singletons: resolved once here, not from each request's scope.
+        var services = routes.ServiceProvider;
+        var dispatcher = services.GetRequiredService<EventDispatcher>();
+        var metrics = services.GetRequiredService<IngestionMetrics>();
+        var clock = services.GetRequiredKeyedService<TimeProvider>(DomainClock.Key);
+        var answers = EventsAnswer.TypeInfo(services);
+        routes.MapPost("/v1/events", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
+            .RequireAuthorization(Policies.WriteEvents);
         return routes;
     }
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
-    internal static async Task<Results<Accepted<EventsResponse>, ProblemHttpResult>> PostEvents(
-        HttpRequest request, ClaimsPrincipal user, EventDispatcher dispatcher, IngestionMetrics metrics, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+    internal static async Task<Results<EventsAnswer, ProblemHttpResult>> PostEvents(
+        HttpRequest request, ClaimsPrincipal user, EventDispatcher dispatcher, IngestionMetrics metrics, TimeProvider clock, JsonTypeInfo<EventsResponse> answers)
     {
         var (body, problem) = await JsonBody.ReadAsync(request, EventLimits.MaxBodyBytes);
         if (body is null) return problem!;
@@ -66,7 +74,7 @@ public static class EventsApi
                 ? new EventsResponse(0, 0, rejected)
                 : await dispatcher.DispatchAsync(ApiKeyAuthenticationHandler.ProducerOf(user), pending, rejected);
             metrics.Answered(response.Accepted, response.Duplicates, response.Rejected.Count);
-            return TypedResults.Accepted((string?)null, response);
+            return new EventsAnswer(response, answers);
         }
     }
 

@@ -20,8 +20,10 @@ public static class AuthenticationHosting
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenEvents>();
 
+        // The default scheme is the key handler itself, forwarding what is not a key request (CredentialSchemes), so
+        // the common request, a key, costs one handler. The plain key scheme never forwards: the token exchange takes keys only.
         services.AddAuthentication(CredentialSchemes.Default)
-            .AddPolicyScheme(CredentialSchemes.Default, null, options => options.ForwardDefaultSelector = CredentialSchemes.Select)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CredentialSchemes.Default, null, options => options.ForwardDefaultSelector = CredentialSchemes.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, BasicKeyAuthenticationHandler>(BasicKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(AccessTokens.SchemeName);

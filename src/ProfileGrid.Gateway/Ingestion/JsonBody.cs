@@ -32,10 +32,13 @@ internal sealed class JsonBody : IDisposable
     /// <param name="textPlain">Also accept <c>text/plain</c> (what browsers' beacons and analytics.js send, to avoid a CORS preflight).</param>
     public static async Task<(JsonBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, bool textPlain = false)
     {
-        var plain = textPlain && MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
-        if (!request.HasJsonContentType() && !plain)
+        // application/json or a +json type (as HttpRequest.HasJsonContentType), parsed once for its charset too.
+        var parsed = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType);
+        var isJson = parsed && (mediaType!.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+        var plain = textPlain && parsed && mediaType!.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase);
+        if (!isJson && !plain)
             return (null, Problem.UnsupportedMediaType(textPlain ? "Send the body as application/json (or text/plain)." : "Send the body as application/json."));
-        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) && mediaType.Charset.HasValue
+        if (mediaType!.Charset.HasValue
             && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return (null, Problem.UnsupportedMediaType($"Send the body as UTF-8 JSON, not {mediaType.Charset}."));
         if (request.ContentLength > maxBytes)
@@ -59,6 +62,8 @@ internal sealed class JsonBody : IDisposable
                 var read = await request.Body.ReadAsync(buffer.AsMemory(filled), request.HttpContext.RequestAborted);
                 if (read == 0) break;
                 filled += read;
+                // The server delivers no more than the declared length, so there is no need to ask for the end.
+                if (filled == request.ContentLength) break;
             }
 
             if (filled > maxBytes) return Refuse(buffer, Problem.TooLarge($"The body is larger than {maxBytes} bytes."));

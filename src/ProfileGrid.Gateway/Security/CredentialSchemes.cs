@@ -3,11 +3,12 @@ using System.Security.Claims;
 namespace ProfileGrid.Gateway.Security;
 
 /// <summary>
-/// The default scheme: it looks at what the request presents and forwards to the handler for it, so each request
-/// is authenticated, challenged and forbidden by exactly one handler. An <c>X-Api-Key</c> header goes to the
-/// API key handler; a Bearer header, or on the hubs an <c>access_token</c> query, to the token handler; a request
-/// with neither is challenged for an API key. On the Orleans dashboard's routes, a request without a key header is
-/// a browser's: HTTP Basic authenticates and challenges it, so the browser asks for the key.
+/// The default scheme: the API key handler, which looks at what the request presents and forwards what is not a
+/// key to the handler for it, so each request is authenticated, challenged and forbidden by exactly one handler. An
+/// <c>X-Api-Key</c> header stays with the key handler; a Bearer header, or on the hubs an <c>access_token</c>
+/// query, goes to the token handler; a request with neither is challenged for an API key. On the Orleans
+/// dashboard's routes, a request without a key header is a browser's: HTTP Basic authenticates and challenges it,
+/// so the browser asks for the key.
 /// </summary>
 public static class CredentialSchemes
 {
@@ -16,16 +17,17 @@ public static class CredentialSchemes
     public const string AccessTokenQuery = "access_token";
     public const string OrleansDashboardPath = "/orleans";
 
+    /// <summary>The scheme for the request: <see cref="Default"/> (the key handler itself) or the one it forwards to.</summary>
     public static string Select(HttpContext context)
     {
         var request = context.Request;
-        if (ApiKeyAuthenticationHandler.PresentedKey(request) is not null) return ApiKeyAuthenticationHandler.SchemeName;
+        if (ApiKeyAuthenticationHandler.PresentedKey(request) is not null) return Default;
         if (request.Path.StartsWithSegments(OrleansDashboardPath)) return BasicKeyAuthenticationHandler.SchemeName;
         if (request.Headers.Authorization is { Count: 1 } authorization
             && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AccessTokens.SchemeName;
         if (HubToken(request) is not null) return AccessTokens.SchemeName;
-        return ApiKeyAuthenticationHandler.SchemeName;
+        return Default;
     }
 
     /// <summary>The token a browser's WebSocket or server-sent events request carries in the URL (it cannot set headers).</summary>
