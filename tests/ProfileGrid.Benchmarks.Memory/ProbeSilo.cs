@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using ProfileGrid.Customers;
+using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Testing;
@@ -11,7 +12,7 @@ namespace ProfileGrid.Benchmarks.Memory;
 
 /// <summary>
 /// One silo in this process on free loopback ports, with the grains' services as ProfileGrid's memory mode registers
-/// them (memory journal storage, the domain clock). Activations are never collected on their own during a run: the
+/// them (memory journal storage, memory grain storage for the segment registry and identities, the domain clock). Activations are never collected on their own during a run: the
 /// probe collects them itself when it means to.
 /// </summary>
 internal static class ProbeSilo
@@ -26,6 +27,8 @@ internal static class ProbeSilo
         builder.Services.AddSegments();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: "memory-probe", clusterId: "memory-probe")
+            .AddMemoryGrainStorage(SegmentRegistryGrain.StorageName)
+            .AddMemoryGrainStorage(IdentityGrain.StorageName)
             .Configure<GrainCollectionOptions>(options =>
             {
                 options.CollectionAge = TimeSpan.FromDays(1);
