@@ -25,14 +25,17 @@ public sealed class JournalStorageHostingTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(AzureTableJournalStorageOptions.MaxPartitionCount + 1)]
-    public void A_partition_count_out_of_range_fails_validation_naming_the_provider(int partitionCount)
+    [InlineData(nameof(AzureTableJournalStorageOptions.PartitionCount), 0)]
+    [InlineData(nameof(AzureTableJournalStorageOptions.PartitionCount), AzureTableJournalStorageOptions.MaxPartitionCount + 1)]
+    [InlineData(nameof(AzureTableJournalStorageOptions.MaxConcurrentRequests), 0)]
+    [InlineData(nameof(AzureTableJournalStorageOptions.MaxConcurrentRequests), -1)]
+    public void A_count_out_of_range_fails_validation_naming_the_provider_and_the_setting(string setting, int value)
     {
         using var services = Services(options =>
         {
             options.ConnectionString = "UseDevelopmentStorage=true";
-            options.PartitionCount = partitionCount;
+            if (setting == nameof(AzureTableJournalStorageOptions.PartitionCount)) options.PartitionCount = value;
+            else options.MaxConcurrentRequests = value;
         }).BuildServiceProvider();
 
         var errors = services.GetServices<IConfigurationValidator>()
@@ -42,28 +45,7 @@ public sealed class JournalStorageHostingTests
 
         var error = Assert.Single(errors);
         Assert.Contains("'journals'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("PartitionCount", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void A_request_limit_below_one_fails_validation_naming_the_provider(int maxConcurrentRequests)
-    {
-        using var services = Services(options =>
-        {
-            options.ConnectionString = "UseDevelopmentStorage=true";
-            options.MaxConcurrentRequests = maxConcurrentRequests;
-        }).BuildServiceProvider();
-
-        var errors = services.GetServices<IConfigurationValidator>()
-            .Select(validator => Record.Exception(validator.ValidateConfiguration))
-            .OfType<OrleansConfigurationException>()
-            .ToList();
-
-        var error = Assert.Single(errors);
-        Assert.Contains("'journals'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("MaxConcurrentRequests", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{setting} {value}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
