@@ -16,32 +16,31 @@ internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics 
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
-        var byCustomer = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
-        foreach (var pending in events)
-        {
-            if (!byCustomer.TryGetValue(pending.CustomerKey, out var group))
-            {
-                group = new List<PendingEvent>(1);
-                byCustomer.Add(pending.CustomerKey, group);
-            }
-
-            group.Add(pending);
-        }
-
+        // A single event (the common request) needs no grouping.
+        var byCustomer = events is [_] ? null : ByCustomer(events);
         using var slot = await admission.EnterAsync(events.Count);
         var started = Stopwatch.GetTimestamp();
-        var calls = new Task<ApplyEventsResult>[byCustomer.Count];
-        var groups = new List<PendingEvent>[byCustomer.Count];
-        var next = 0;
-        foreach (var (customerKey, group) in byCustomer)
+        var count = byCustomer?.Count ?? 1;
+        var calls = new Task<ApplyEventsResult>[count];
+        var groups = new List<PendingEvent>[count];
+        if (byCustomer is null)
         {
-            var batch = new CustomerEvent[group.Count];
-            for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
-            groups[next] = group;
-            calls[next++] = customers.ApplyAsync(customerKey, producer, batch, alone: byCustomer.Count == 1);
+            groups[0] = events;
+            calls[0] = customers.ApplyAsync(events[0].CustomerKey, producer, [events[0].Event], alone: true);
+        }
+        else
+        {
+            var next = 0;
+            foreach (var (customerKey, group) in byCustomer)
+            {
+                var batch = new CustomerEvent[group.Count];
+                for (var i = 0; i < batch.Length; i++) batch[i] = group[i].Event;
+                groups[next] = group;
+                calls[next++] = customers.ApplyAsync(customerKey, producer, batch, alone: count == 1);
+            }
         }
 
-        await Task.WhenAll(calls);
+        await (calls is [var only] ? (Task)only : Task.WhenAll(calls));
         metrics.Applied(started);
 
         int accepted = 0, duplicates = 0;
@@ -64,5 +63,23 @@ internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics 
 
         rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
         return new EventsResponse(accepted, duplicates, rejected);
+    }
+
+    /// <summary>The events grouped by customer, in the order each customer first appears.</summary>
+    private static Dictionary<string, List<PendingEvent>> ByCustomer(List<PendingEvent> events)
+    {
+        var byCustomer = new Dictionary<string, List<PendingEvent>>(StringComparer.Ordinal);
+        foreach (var pending in events)
+        {
+            if (!byCustomer.TryGetValue(pending.CustomerKey, out var group))
+            {
+                group = new List<PendingEvent>(1);
+                byCustomer.Add(pending.CustomerKey, group);
+            }
+
+            group.Add(pending);
+        }
+
+        return byCustomer;
     }
 }
