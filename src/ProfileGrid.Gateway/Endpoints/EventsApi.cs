@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
