@@ -96,7 +96,7 @@ public static class SegmentApi
         var presented = BasicUserName(request) ?? (root.TryGetProperty("writeKey", out var writeKey) && writeKey.ValueKind == JsonValueKind.String ? writeKey.GetString() : null);
         if (string.IsNullOrEmpty(presented))
             return (null, Problem.Unauthorized("Send the write key (a producer key) as the HTTP Basic user name, or as writeKey in the body."));
-        if (keys.Find(presented) is not { } key) return (null, Problem.Unauthorized("The write key is not valid."));
+        if (keys.Find(presented, request.HttpContext) is not { } key) return (null, Problem.Unauthorized("The write key is not valid."));
         if (key.Options.Role is not (ApiRole.Producer or ApiRole.Admin))
             return (null, Problem.Forbidden($"A key with the role '{key.Options.Role.ToString().ToLowerInvariant()}' may not send events."));
         return (key.Principal.FindFirstValue(AgentClaims.Name), null);

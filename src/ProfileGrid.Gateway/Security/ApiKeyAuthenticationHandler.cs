@@ -27,7 +27,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var presented = PresentedKey(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
-        if (keys.Find(presented) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        if (keys.Find(presented, Context) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(key.Principal, SchemeName)));
     }
 

@@ -28,7 +28,7 @@ public sealed class BasicKeyAuthenticationHandler(
             || !string.Equals(header.Scheme, SchemeName, StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.NoResult());
         if (PasswordOf(header.Parameter) is not { } presented) return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials."));
-        if (keys.Find(presented) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        if (keys.Find(presented, Context) is not { } key) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(key.Principal, SchemeName)));
     }
 
