@@ -33,7 +33,6 @@ for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/Profi
   dotnet build "$project" -c Release -nologo -v quiet >/dev/null
 done
 
-free_port() { local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
 declare -A url pid
 names=(floor)
 start() { # start NAME DIR DLL VAR=value...

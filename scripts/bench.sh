@@ -71,17 +71,6 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-used_ports=" "
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    case "$used_ports" in *" $port "*) continue ;; esac
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then used_ports+="$port "; echo "$port"; return 0; fi
-  done
-  echo "no free port" >&2; return 1
-}
-
 wait_healthy() {
   local name="$1" port="$2" pid="$3"
   for _ in $(seq 1 450); do
