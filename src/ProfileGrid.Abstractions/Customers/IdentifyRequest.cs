@@ -7,11 +7,14 @@ namespace ProfileGrid.Customers;
 /// <param name="Identifiers">Identifier keys to link (<c>device:…</c>, <c>account:…</c>, <c>email:…</c>, <c>anon:…</c>).</param>
 /// <param name="Merge">The profile to merge in (<c>anon:{anonymousId}</c>, or a customer id an alias names), or null.</param>
 /// <param name="Patch">Traits and consent to merge; its <c>email</c> and <c>phone</c> traits are linked as identifiers too.</param>
+/// <param name="TraitsOnly">A trait write (<c>PATCH …/traits</c>) rather than an identify: an erased customer refuses its
+/// traits one by one, as any trait write, where an identify is a conflict.</param>
 [GenerateSerializer, Immutable, Alias("pg.IdentifyRequest")]
 public sealed record IdentifyRequest(
     [property: Id(0)] string[] Identifiers,
     [property: Id(1)] string? Merge,
-    [property: Id(2)] TraitPatch Patch);
+    [property: Id(2)] TraitPatch Patch,
+    [property: Id(3)] bool TraitsOnly = false);
 
 /// <summary>
 /// The answer to an identify: what changed, or (<see cref="Conflict"/> set) why nothing did.

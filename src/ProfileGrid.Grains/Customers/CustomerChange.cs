@@ -87,6 +87,7 @@ public sealed record MergeChange([property: Id(0)] CustomerState? Absorbed, [pro
             return;
         }
 
+        (state.Identifiers ??= new()).Absorb(null, Record.From, At.UtcTicks);
         (state.Merges ??= []).Add(Record);
         if (state.Merges.Count > CustomerState.MaxMerges) state.Merges.RemoveAt(0);
     }

@@ -100,7 +100,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     /// </summary>
     public async Task<TraitsResult> MergeTraits(TraitPatch patch)
     {
-        if (patch.Traits.Keys.Any(Identifier.Traits.ContainsKey)) return (await Identify(new IdentifyRequest([], null, patch))).Traits;
+        if (patch.Traits.Keys.Any(Identifier.Traits.ContainsKey)) return (await Identify(new IdentifyRequest([], null, patch, TraitsOnly: true))).Traits;
         await _store.Known();
         if (State.MergedInto is { } target) return await Customer(target).MergeTraits(patch);
         var now = _clock.GetUtcNow();

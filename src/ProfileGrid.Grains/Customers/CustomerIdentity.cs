@@ -130,8 +130,8 @@ internal sealed partial class CustomerIdentity(
         var state = store.State;
         if (state.IsErased)
         {
-            // Traits alone are refused one by one, as for any erased customer; links and merges are a conflict.
-            if (request.Identifiers.Length == 0 && request.Merge is null)
+            // A trait write is refused trait by trait, as for any erased customer; an identify is a conflict.
+            if (request.TraitsOnly)
                 return new IdentifyResult(TraitsFrom(state.Seq, state.Merge(request.Patch)), [], []);
             return IdentifyResult.Refused(state.Seq, ErasedConflict(self));
         }
