@@ -91,7 +91,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         await _store.Settled();
         if (State.MergedInto is { } target) return await Customer(target).GetProfile();
-        return State.Exists ? State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value) : null;
+        return State.Exists ? State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value, logger: _logger) : null;
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         await _store.Settled();
         if (State.MergedInto is { } target) return await Customer(target).Export();
         return State.Exists
-            ? new CustomerExport(State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value), State.AppliedEvents.Count, _store.StoredBytes,
+            ? new CustomerExport(State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value, logger: _logger), State.AppliedEvents.Count, _store.StoredBytes,
                 State.Identifiers?.History() ?? [])
             : null;
     }
@@ -199,7 +199,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
         await _store.Known();
         var now = _clock.GetUtcNow();
-        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name, _logger);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -231,7 +231,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;
-            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null);
+            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null, _logger);
             if (review.Change is { } segmentsChange)
             {
                 segmentsChange.ApplyTo(state);
@@ -274,14 +274,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     }
 
     /// <summary>The profile as rules read it: everything but the recent activity, which no rule reads.</summary>
-    private CustomerProfile EvaluationProfile(DateTimeOffset now) => State.ToProfile(this.GetPrimaryKeyString(), now, _value, withActivity: false);
+    private CustomerProfile EvaluationProfile(DateTimeOffset now) => State.ToProfile(this.GetPrimaryKeyString(), now, _value, withActivity: false, _logger);
 
     private CustomerProfile? ProfileToPush(DateTimeOffset now)
     {
         if (_watchers.Count == 0) return null;
         try
         {
-            return State.ToProfile(this.GetPrimaryKeyString(), now, _value);
+            return State.ToProfile(this.GetPrimaryKeyString(), now, _value, logger: _logger);
         }
         catch (Exception exception)
         {

@@ -248,11 +248,26 @@ public sealed class CustomerState
         AppliedEvents.Trim(now);
     }
 
-    /// <summary>The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults).</summary>
+    /// <summary>
+    /// The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults). Scores
+    /// that fail to compute are left out (<see cref="ContainedFailures"/>): the rest of the profile still shows.
+    /// </summary>
     /// <param name="withActivity">False leaves the recent activity out (for evaluating rules, which do not read it).</param>
-    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true)
+    /// <param name="logger">Where a contained failure is logged.</param>
+    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var counters = Counters.View(now);
+        ValueScores? scores;
+        try
+        {
+            scores = ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now);
+        }
+        catch (Exception exception)
+        {
+            ContainedFailures.Report(logger, "value", "scores", exception);
+            scores = null;
+        }
+
         return new(
             customerId,
             Seq,
@@ -264,7 +279,7 @@ public sealed class CustomerState
             [.. Channels],
             counters,
             withActivity ? [.. Activity.Events] : [],
-            ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
+            scores,
             ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal),
             Merges is null ? null : [.. Merges]);
     }
