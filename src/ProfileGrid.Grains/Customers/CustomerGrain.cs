@@ -199,7 +199,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
         await _store.Known();
         var now = _clock.GetUtcNow();
-        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill?.Name);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -231,7 +231,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;
-            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null);
+            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, reassert: null);
             if (review.Change is { } segmentsChange)
             {
                 segmentsChange.ApplyTo(state);

@@ -22,12 +22,12 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
 
     /// <summary>
     /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
-    /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
-    /// segment that time may end (so its shard asks again later), and staying in the segment <paramref name="reassert"/> names.
+    /// keeps its members. Announces entering and leaving, and staying in the segment <paramref name="reassert"/> names.
+    /// Time passing is noticed when the customer is woken (<see cref="CustomerWakeups"/>), which reviews it again.
     /// </summary>
     public static SegmentReview Review(
         string customerId,
-        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string? reassert)
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, string? reassert)
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
@@ -47,8 +47,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             if (matches)
             {
                 names.Add(name);
-                if (!was || name == reassert || (refreshTimed && segment.RecheckPeriod is not null))
-                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now, now + segment.RecheckPeriod));
+                if (!was || name == reassert) announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now));
             }
             else if (was)
             {
