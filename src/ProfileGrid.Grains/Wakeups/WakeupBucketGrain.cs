@@ -19,7 +19,7 @@ public sealed partial class WakeupBucketGrain(
     ILogger<WakeupBucketGrain> logger) : Grain, IWakeupBucketGrain
 {
     /// <summary>
-    /// Bytes of ids and instants a bucket holds at most (some 12,000 customers with 36-character ids); a full bucket
+    /// Bytes of ids and instants a bucket holds at most (3,744 customers with 128-character ids, some 10,900 with 36); a full bucket
     /// passes registrations on to the next minute, so that its snapshot stays inside a journal's bounds.
     /// </summary>
     public const int MaxBytes = 512 * 1024;
