@@ -144,16 +144,9 @@ public sealed partial class WakeupBucketGrain(
     private async Task WriteAsync(WakeupBucketEntry? added)
     {
         var key = this.GetPrimaryKeyString();
-        if (_due.Count == 0)
-        {
-            if (_version.Exists) await storage.DeleteAsync(key, _version);
-            _version = JournalVersion.None;
-            return;
-        }
-
         var entry = added is null ? null : _codec.Encode(added, compress: false);
-        var write = entry is not null && _version.CanAppend(entry.Length)
-            ? JournalWrite.Append(entry)
+        var write = _due.Count == 0 ? JournalWrite.Delete()
+            : entry is not null && _version.CanAppend(entry.Length) ? JournalWrite.Append(entry)
             : JournalWrite.Snapshot(_codec.Encode(WakeupBucketSnapshot.Of(_due), compress: true));
         _version = await storage.WriteAsync(key, _version, write);
     }
