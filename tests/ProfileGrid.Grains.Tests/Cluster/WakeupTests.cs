@@ -201,6 +201,22 @@ public sealed class WakeupTests(ClusterFixture fixture)
         return state;
     }
 
+    [Fact]
+    public async Task A_profile_merged_into_a_customer_leaves_the_schedule_and_the_customer_takes_its_wake_up()
+    {
+        var type = NewType("cart");
+        await Define($"{type}.1h >= 1");
+        var (anonymous, known) = ($"anon:{Guid.NewGuid():N}", NewCustomer());
+        await Customer(anonymous).ApplyEvents(Producer, [Event("a1", type)]);
+        var before = await Eventually.Async(() => RegisteredAsync(anonymous), entries => entries.Length == 1, "the anonymous profile registered");
+
+        await Customer(known).MergeFrom(anonymous, "test", []);
+
+        var taken = await Eventually.Async(() => RegisteredAsync(known), entries => entries.Length == 1, "the customer registered");
+        await Eventually.Async(() => RowsHolding(anonymous), rows => rows.Count == 0, "the merged profile left the schedule");
+        Assert.Equal(before[0].Due, taken[0].Due);
+    }
+
     private async Task<string> Define(string rule)
     {
         var name = $"w-{Guid.NewGuid():N}"[..20];
