@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
 
@@ -14,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string Producer = "webshop";
 
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The wake-up schedule's storage, shared by both silos (a bucket or the scheduler may move between them), for the tests to read.</summary>
+    public static readonly MemoryJournalStorage WakeupStorage = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -38,8 +42,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
             services.AddSegments();
             // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
-            // Segments that time may let customers into are swept every 2 s.
-            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
+            // The back-fill's time sweep is left out of the way (a day): wake-ups move customers in and out by time.
+            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)));
+            services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
+            services.AddWakeups();
+            // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
+            services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(100));
         });
     }
 }
