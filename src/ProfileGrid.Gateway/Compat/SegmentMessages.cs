@@ -30,13 +30,16 @@ internal sealed record IdentifyAction(int Index, string MessageId, string Custom
 /// <item><c>identify</c>: the traits; with both <c>userId</c> and <c>anonymousId</c>, the anonymous profile is linked and merged in;</item>
 /// <item><c>alias</c>: <c>previousId</c>'s anonymous profile is linked to <c>userId</c> and merged in;</item>
 /// <item><c>group</c>: the trait <c>groupId</c>;</item>
-/// <item>the timestamp is <c>timestamp</c> moved by the clock skew <c>receivedAt - sentAt</c> (the message's or the batch's <c>sentAt</c>), as the spec does;</item>
+/// <item>the timestamp is <c>timestamp</c> moved by the clock skew <c>receivedAt - sentAt</c> (the message's or the batch's <c>sentAt</c>), as the spec does
+/// (<see cref="ClockSkew"/>); a message it moves before 1970 or into the future is refused on its own;</item>
 /// <item>the channel is the message's <c>channel</c> if it has one, else <c>segment</c>.</item>
 /// </list>
 /// </summary>
 internal static class SegmentMessages
 {
     public const string DefaultChannel = "segment";
+
+    public const string SkewedTimestampRule = "timestamp, moved by the sender's clock skew (receivedAt - sentAt), must fall between 1970 and 5 minutes from now";
 
     public static DateTimeOffset? SentAt(JsonElement element) =>
         element.TryGetProperty("sentAt", out var sentAt) && sentAt.ValueKind == JsonValueKind.String && sentAt.TryGetDateTimeOffset(out var at) ? at : null;
@@ -112,15 +115,19 @@ internal static class SegmentMessages
     {
         action = null;
         var timestamp = receivedAt;
+        var skewed = false;
         if (element.TryGetProperty("timestamp", out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
         {
             if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp)) return Fail(EventLimits.TimestampRule, out error);
-            // The spec's skew correction: the sender's clock was sentAt when ours was receivedAt.
-            if ((SentAt(element) ?? batchSentAt) is { } sentAt) timestamp += receivedAt - sentAt;
+            if ((SentAt(element) ?? batchSentAt) is { } sentAt)
+            {
+                skewed = true;
+                if (!ClockSkew.TryCorrect(timestamp, sentAt, receivedAt, out timestamp)) return Fail(SkewedTimestampRule, out error);
+            }
         }
 
-        if (timestamp < EventLimits.MinTimestamp) return Fail(EventLimits.TimestampRule, out error);
-        if (timestamp > receivedAt + EventLimits.MaxFutureSkew) return Fail(EventLimits.FutureRule, out error);
+        if (timestamp < EventLimits.MinTimestamp) return Fail(skewed ? SkewedTimestampRule : EventLimits.TimestampRule, out error);
+        if (timestamp > receivedAt + EventLimits.MaxFutureSkew) return Fail(skewed ? SkewedTimestampRule : EventLimits.FutureRule, out error);
 
         JsonObject? properties = null;
         if (element.TryGetProperty("properties", out var propertiesElement) && propertiesElement.ValueKind != JsonValueKind.Null)
