@@ -36,6 +36,30 @@ public sealed class SegmentCompatBatchTests(GatewayFixture gateway)
         Assert.Equal(["kept"], profile["counters"]!.AsObject().Select(c => c.Key));
     }
 
+    [Fact]
+    public async Task A_revenue_or_value_sent_as_a_string_refuses_that_message_and_the_rest_of_the_batch_applies()
+    {
+        var user = NewCustomerId();
+
+        var answer = await Send($$$"""
+            {"batch":[
+              {"type":"track","userId":"{{{user}}}","messageId":"{{{Guid.NewGuid()}}}","event":"Order Completed","properties":{"revenue":49.5}},
+              {"type":"track","userId":"{{{user}}}","messageId":"as-text","event":"Order Completed","properties":{"revenue":"49.50"}},
+              {"type":"track","userId":"{{{user}}}","messageId":"value-as-text","event":"Signed Up","properties":{"value":"3"}}
+            ]}
+            """);
+        var single = await ApiAssert.Problem(
+            await Post("track", $$$"""{"userId":"{{{user}}}","messageId":"single","event":"Order Completed","properties":{"revenue":"10"}}"""), HttpStatusCode.BadRequest);
+
+        Assert.Equal(1, (int)answer["applied"]!);
+        Assert.Equal([(1, "as-text", "properties.revenue must be a JSON number such as 49.5, not a string"),
+            (2, "value-as-text", "properties.value must be a JSON number such as 49.5, not a string")], Rejected(answer));
+        Assert.Equal("The message was not applied: properties.revenue must be a JSON number such as 49.5, not a string.", (string?)single["detail"]);
+        var purchases = (await Profile(user))["counters"]!["order_completed"]!["total"]!;
+        Assert.Equal(1, (int)purchases["count"]!);
+        Assert.Equal(49.5m, (decimal)purchases["sum"]!);
+    }
+
     private static List<(int Index, string? Id, string? Error)> Rejected(JsonNode answer) =>
         [.. answer["rejected"]!.AsArray().Select(r => ((int)r!["index"]!, (string?)r["id"], (string?)r["error"]))];
 
