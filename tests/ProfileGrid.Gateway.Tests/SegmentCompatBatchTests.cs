@@ -60,6 +60,22 @@ public sealed class SegmentCompatBatchTests(GatewayFixture gateway)
         Assert.Equal(49.5m, (decimal)purchases["sum"]!);
     }
 
+    [Fact]
+    public async Task Applied_counts_only_messages_newly_stored_and_copies_of_a_message_count_as_duplicates()
+    {
+        var user = NewCustomerId();
+        var copy = $$"""{"type":"track","userId":"{{user}}","messageId":"{{Guid.NewGuid()}}","event":"Clicked"}""";
+        var identify = $$$"""{"type":"identify","userId":"{{{user}}}","messageId":"{{{Guid.NewGuid()}}}","traits":{"plan":"pro"}}""";
+        var batch = $$"""{"batch":[{{copy}},{{copy}},{{copy}},{{identify}}]}""";
+
+        var first = await Send(batch);
+        var retry = await Send(batch);
+
+        Assert.Equal("""{"success":true,"applied":2,"duplicates":2,"rejected":[]}""", first.ToJsonString());
+        Assert.Equal("""{"success":true,"applied":1,"duplicates":3,"rejected":[]}""", retry.ToJsonString());
+        Assert.Equal(1, (int)(await Profile(user))["counters"]!["clicked"]!["total"]!["count"]!);
+    }
+
     private static List<(int Index, string? Id, string? Error)> Rejected(JsonNode answer) =>
         [.. answer["rejected"]!.AsArray().Select(r => ((int)r!["index"]!, (string?)r["id"], (string?)r["error"]))];
 
