@@ -7,13 +7,17 @@ namespace ProfileGrid.Gateway.Problems;
 /// <summary>
 /// The last handler: a failure that is neither the request's fault nor a passing outage answers 500 with a problem
 /// that says nothing was acknowledged and names the trace id under which the exception is logged, never the
-/// exception itself.
+/// exception itself. The log line is the one place the exception is written (the middleware leaves handled ones
+/// alone): the trace id as a field, the route rather than the path, which may name a customer.
 /// </summary>
-internal sealed class InternalErrorHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class InternalErrorHandler(IProblemDetailsService problems, ILogger<InternalErrorHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        // The middleware clears the endpoint before handlers run; the feature keeps the one that failed.
+        var route = (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        LogFailed(logger, exception, httpContext.Request.Method, route, traceId);
         var detail = CorruptStateException.IsIn(exception)
             ? $"The stored state this request needs cannot be read, so nothing was changed; retrying does not help until an operator repairs or erases it (logged under trace id {traceId})."
             : $"ProfileGrid failed to handle the request and acknowledged nothing of it; the failure is logged under trace id {traceId}.";
@@ -26,4 +30,7 @@ internal sealed class InternalErrorHandler(IProblemDetailsService problems) : IE
                 Detail = detail,
             } });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Route} failed and was answered 500 under trace id {TraceId}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, string route, string traceId);
 }
