@@ -6,7 +6,8 @@ namespace ProfileGrid.Gateway.Compat;
 /// Applies a Segment call's messages: identifies (traits, links, merges) in the order sent, then the events, one
 /// grain call per customer as native events go. Returns once everything valid is stored, counting what this call
 /// stored (<c>applied</c>) apart from events stored before under their messageId (<c>duplicates</c>); a message that
-/// breaks a rule, or an identify refused because an identifier is another customer's, is listed with why.
+/// breaks a rule, or an identify refused because an identifier is another customer's, is listed with why. If a call
+/// fails after something was stored, it throws a <see cref="PartlyStoredException"/> that says what was.
 /// </summary>
 internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identification identification)
 {
@@ -27,22 +28,47 @@ internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identificatio
             else if (action is IdentifyAction identify) identifies.Add(identify);
         }
 
-        var applied = 0;
-        foreach (var identify in identifies)
+        List<StoredEvent> identified = [];
+        for (var next = 0; next < identifies.Count; next++)
         {
-            var outcome = await identification.IdentifyAsync(identify.CustomerId, identify.Anonymous, [], identify.Patch with { By = producer });
+            var identify = identifies[next];
+            IdentifyOutcome outcome;
+            try
+            {
+                outcome = await identification.IdentifyAsync(identify.CustomerId, identify.Anonymous, [], identify.Patch with { By = producer });
+            }
+            catch (Exception failure) when (identified.Count > 0)
+            {
+                throw new PartlyStoredException(identified, [.. identifies[next..].Select(Unstored), .. events.Select(Unstored)], rejected, failure);
+            }
+
             if (outcome.Conflict is { } conflict) rejected.Add(new EventRejection(identify.Index, identify.MessageId, conflict));
-            else applied++;
+            else identified.Add(new StoredEvent(identify.Index, identify.MessageId, StoredEvent.Accepted));
         }
 
-        var duplicates = 0;
+        var (accepted, duplicates) = (0, 0);
         if (events.Count > 0)
         {
-            var stored = await dispatcher.DispatchAsync(producer, events, rejected);
-            (applied, duplicates) = (applied + stored.Accepted, stored.Duplicates);
+            try
+            {
+                var stored = await dispatcher.DispatchAsync(producer, events, rejected);
+                (accepted, duplicates) = (stored.Accepted, stored.Duplicates);
+            }
+            catch (PartlyStoredException partial) when (identified.Count > 0)
+            {
+                throw partial.With(identified);
+            }
+            catch (Exception failure) when (failure is not PartlyStoredException && identified.Count > 0)
+            {
+                throw new PartlyStoredException(identified, [.. events.Select(Unstored)], rejected, failure);
+            }
         }
 
         rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-        return new SegmentResponse(true, applied, duplicates, rejected);
+        return new SegmentResponse(true, identified.Count + accepted, duplicates, rejected);
     }
+
+    private static UnstoredEvent Unstored(SegmentAction action) => new(action.Index, action.MessageId);
+
+    private static UnstoredEvent Unstored(PendingEvent pending) => new(pending.Index, pending.Event.Id);
 }
