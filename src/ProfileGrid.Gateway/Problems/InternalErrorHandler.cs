@@ -16,9 +16,7 @@ internal sealed partial class InternalErrorHandler(IProblemDetailsService proble
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
-        // The middleware clears the endpoint before handlers run; the feature keeps the one that failed.
-        var route = (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
-        LogFailed(logger, exception, httpContext.Request.Method, route, traceId);
+        LogFailed(logger, exception, httpContext.Request.Method, FailedRoute.Of(httpContext), traceId);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
         var problem = new ProblemDetails
         {

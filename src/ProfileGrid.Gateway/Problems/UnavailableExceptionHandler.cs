@@ -24,7 +24,7 @@ internal sealed partial class UnavailableExceptionHandler(
         }
 
         if (!IsTransient(exception)) return false;
-        LogUnavailable(logger, exception, httpContext.Request.Path);
+        LogUnavailable(logger, exception, httpContext.Request.Method, FailedRoute.Of(httpContext));
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "1";
         var problem = new ProblemDetails
@@ -47,6 +47,6 @@ internal sealed partial class UnavailableExceptionHandler(
             or System.Net.Sockets.SocketException or IOException
         && !CorruptStateException.IsIn(exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed because the cluster is unavailable")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Route} failed because the cluster or its storage is unavailable; answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string route);
 }
