@@ -240,7 +240,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var now = _clock.GetUtcNow();
         var changes = _store.TakeChanges();
         var events = EventCount(changes);
-        using var activity = CustomerTelemetry.StartWrite(this.GetPrimaryKeyString(), events);
+        using var activity = CustomerTelemetry.StartWrite(events);
         long seq;
         CustomerProfile? profile;
         SegmentReview review;
