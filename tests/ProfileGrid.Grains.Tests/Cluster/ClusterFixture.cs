@@ -39,7 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
-            services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+            services.AddKeyedSingleton<IJournalStorage, FaultableMembersStorage>(StorageNames.SegmentMembers);
             services.AddSegments();
             // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
             // The back-fill's time sweep is left out of the way (a day): wake-ups move customers in and out by time.
