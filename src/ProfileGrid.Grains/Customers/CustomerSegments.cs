@@ -31,7 +31,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
-        var evaluated = state.Exists ? profile() : null;
+        var evaluated = state.Exists ? new ProfileRuleInput(profile()) : null;
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var name in current)
         {
@@ -43,12 +43,12 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
         {
             var name = segment.Definition.Name;
             var was = Array.BinarySearch(current, name, StringComparer.Ordinal) >= 0;
-            var (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+            var (matches, reasons) = evaluated is null ? RuleOutcome.NotMet : RuleEvaluator.Evaluate(segment.Rule, evaluated);
             if (matches)
             {
                 names.Add(name);
                 if (!was || name == reassert || (refreshTimed && segment.RecheckPeriod is not null))
-                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now, now + segment.RecheckPeriod));
+                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons.Select(reason => reason.ToString())], now, now + segment.RecheckPeriod));
             }
             else if (was)
             {
