@@ -5,9 +5,6 @@ namespace ProfileGrid.Rules.Tests;
 /// <summary>The segment rule language: grammar, errors with positions, every operator and operand, and print → parse round trips.</summary>
 public sealed class RuleLanguageTests(ITestOutputHelper output)
 {
-    // Quotes and backslashes must be escaped when printed; the rest must survive as they are.
-    private const string TextCharacters = "aZ 9_\"\\é-.(";
-
     private static SegmentRule Parse(string text)
     {
         Assert.True(RuleParser.TryParse(text, out var rule, out var error), $"'{text}' does not parse: {error}");
@@ -79,7 +76,7 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
         var random = new Random(20261203);
         for (var i = 0; i < 2000; i++)
         {
-            var rule = RandomRule(random, depth: 0);
+            var rule = RandomRules.Rule(random);
             var text = rule.ToString();
             Assert.True(RuleParser.TryParse(text, out var parsed, out var error), $"'{text}' does not parse: {error}");
             Assert.Equal(rule, parsed);
@@ -124,49 +121,5 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
 
         Assert.Equal(matches, holds);
         Assert.Equal(reasons.Length == 0 ? [] : reasons.Split('|'), why.Select(reason => reason.ToString()));
-    }
-
-    internal static SegmentRule RandomRule(Random random, int depth)
-    {
-        var pick = depth >= 4 ? 0 : random.Next(5);
-        return pick switch
-        {
-            1 => new AndRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
-            2 => new OrRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
-            3 => new NotRule(RandomRule(random, depth + 1)),
-            _ => RandomComparison(random),
-        };
-    }
-
-    internal static Comparison RandomComparison(Random random)
-    {
-        string[] types = ["purchase", "cart_abandoned", "order.completed", "page-view", "x1"];
-        var type = types[random.Next(types.Length)];
-        var window = (Window)random.Next(5);
-        var ops = Enum.GetValues<CompareOp>();
-        var numberOp = ops[random.Next(ops.Length)];
-        var textOp = random.Next(2) == 0 ? CompareOp.Equal : CompareOp.NotEqual;
-        var number = new NumberLiteral(Math.Round((decimal)(random.NextDouble() * 20000 - 10000), random.Next(4)));
-        var duration = new DurationLiteral(random.Next(4) switch
-        {
-            0 => TimeSpan.FromDays(random.Next(1, 400)),
-            1 => TimeSpan.FromHours(random.Next(1, 500)),
-            2 => TimeSpan.FromMinutes(random.Next(1, 5000)),
-            _ => TimeSpan.FromSeconds(random.Next(1, 50000)),
-        });
-        var text = new TextLiteral(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => TextCharacters[random.Next(TextCharacters.Length)]).ToArray()));
-        string[] traits = ["country", "firstName", "a.b", "x-y_z"];
-        string[] numbers = ["clv", "clv.predicted", "orders", "rfm.recency", "rfm.frequency", "rfm.monetary"];
-        return random.Next(8) switch
-        {
-            0 => new Comparison(new CountOperand(type, window), numberOp, number),
-            1 => new Comparison(new SumOperand(type, window), numberOp, number),
-            2 => new Comparison(new LastOperand(type), numberOp, duration),
-            3 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), textOp, text),
-            4 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), numberOp, number),
-            5 => new Comparison(new DerivedOperand(numbers[random.Next(numbers.Length)]), numberOp, number),
-            6 => new Comparison(new DerivedOperand("tier"), textOp, text),
-            _ => new Comparison(new DerivedOperand(random.Next(2) == 0 ? "last_seen" : "first_seen"), numberOp, duration),
-        };
     }
 }
