@@ -36,32 +36,35 @@ public abstract record SegmentRule
     }
 }
 
-public sealed record AndRule(SegmentRule Left, SegmentRule Right) : SegmentRule
+/// <summary><c>and</c> or <c>or</c>: two rules joined.</summary>
+public abstract record BinaryRule(SegmentRule Left, SegmentRule Right) : SegmentRule
 {
-    internal override int Precedence => 2;
-
-    public override SegmentRule Normalize() => new AndRule(Left.Normalize(), Right.Normalize());
+    private protected abstract string Keyword { get; }
 
     internal override void Write(StringBuilder text)
     {
-        Write(text, Left, 2, right: false);
-        text.Append(" and ");
-        Write(text, Right, 2, right: true);
+        Write(text, Left, Precedence, right: false);
+        text.Append(' ').Append(Keyword).Append(' ');
+        Write(text, Right, Precedence, right: true);
     }
 }
 
-public sealed record OrRule(SegmentRule Left, SegmentRule Right) : SegmentRule
+public sealed record AndRule(SegmentRule Left, SegmentRule Right) : BinaryRule(Left, Right)
+{
+    internal override int Precedence => 2;
+
+    private protected override string Keyword => "and";
+
+    public override SegmentRule Normalize() => new AndRule(Left.Normalize(), Right.Normalize());
+}
+
+public sealed record OrRule(SegmentRule Left, SegmentRule Right) : BinaryRule(Left, Right)
 {
     internal override int Precedence => 1;
 
-    public override SegmentRule Normalize() => new OrRule(Left.Normalize(), Right.Normalize());
+    private protected override string Keyword => "or";
 
-    internal override void Write(StringBuilder text)
-    {
-        Write(text, Left, 1, right: false);
-        text.Append(" or ");
-        Write(text, Right, 1, right: true);
-    }
+    public override SegmentRule Normalize() => new OrRule(Left.Normalize(), Right.Normalize());
 }
 
 public sealed record NotRule(SegmentRule Inner) : SegmentRule

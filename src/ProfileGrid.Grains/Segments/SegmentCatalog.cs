@@ -19,6 +19,7 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
     private volatile Snapshot? _current;
     private Task? _refresher;
     private Task<Snapshot>? _reading;
+    private HashSet<SegmentDefinition> _unreadable = [];
 
     private ISegmentRegistryGrain Registry => grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key);
 
@@ -136,27 +137,34 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
 
     /// <summary>
     /// Reads the definitions; a definition read before keeps its <see cref="Segment"/> (its rule is not read again). A
-    /// stored rule that no longer reads (one stored before a <see cref="RuleLimits"/> limit existed) is left out and reported.
+    /// stored rule that no longer reads (one stored before a <see cref="RuleLimits"/> limit existed) is left out, and
+    /// reported when first found.
     /// </summary>
     private async Task<Snapshot> ReadAsync()
     {
         var definitions = await Registry.List();
         var known = _current?.Segments.ToDictionary(segment => segment.Definition.Name, StringComparer.Ordinal);
         var segments = new List<Segment>(definitions.Length);
+        var unreadable = new HashSet<SegmentDefinition>();
         foreach (var definition in definitions)
         {
             if (known?.GetValueOrDefault(definition.Name) is { } same && same.Definition == definition)
             {
                 segments.Add(same);
-                continue;
             }
-
-            if (RuleParser.TryParseCanonical(definition.Rule, out var rule, out var error)) segments.Add(new Segment(definition, rule) { Failures = failures });
-            else failures.Report(definition, new FormatException($"The stored rule does not read: {error}."));
+            else if (RuleParser.TryParseCanonical(definition.Rule, out var rule, out var error))
+            {
+                segments.Add(new Segment(definition, rule) { Failures = failures });
+            }
+            else
+            {
+                unreadable.Add(definition);
+                if (!_unreadable.Contains(definition)) failures.Report(definition, new FormatException($"The stored rule does not read: {error}."));
+            }
         }
 
         var snapshot = new Snapshot(clock.GetUtcNow(), [.. segments]);
-        _current = snapshot;
+        (_current, _unreadable) = (snapshot, unreadable);
         return snapshot;
     }
 

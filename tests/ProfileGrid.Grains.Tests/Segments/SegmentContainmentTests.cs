@@ -14,7 +14,7 @@ public sealed class SegmentContainmentTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly RecordingLogger _log = new();
+    private readonly RecordingLogger<SegmentFailures> _log = new();
 
     private Segment Define(string name, string rule, DateTimeOffset? at = null) =>
         new(new SegmentDefinition(name, rule, null, at ?? Now, "test"), RuleParser.ParseCanonical(rule)) { Failures = new SegmentFailures(_log) };
@@ -109,17 +109,5 @@ public sealed class SegmentContainmentTests
         public EventTotals Events(string type, Window window) => throw new InvalidOperationException("unreadable");
 
         public DateTimeOffset? LastAt(string type) => throw new InvalidOperationException("unreadable");
-    }
-
-    private sealed class RecordingLogger : ILogger<SegmentFailures>
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception), exception));
     }
 }
