@@ -6,9 +6,13 @@ public enum Window { Hour, Day, Week, Month, Total }
 /// <summary>What an operand compares with: numbers, texts (<c>==</c>/<c>!=</c> only), durations, or (a trait) a number or a text.</summary>
 public enum OperandKind { Number, Text, Duration, NumberOrText }
 
-/// <summary>Something of the customer a rule compares.</summary>
+/// <summary>Something of the customer a rule compares: one of the kinds below, which the evaluator knows.</summary>
 public abstract record Operand
 {
+    private protected Operand()
+    {
+    }
+
     public abstract OperandKind Kind { get; }
 
     /// <summary>Whether its value is personal data: the value of an identity trait (<see cref="IdentityTraits"/>).</summary>

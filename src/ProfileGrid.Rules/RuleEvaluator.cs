@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -47,7 +48,7 @@ public static class RuleEvaluator
                     reasons.Add(new NegationReason(not.InnerText, values.Read));
                     return true;
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "Not a rule.");
+                    throw new UnreachableException();
             }
         }
 
@@ -70,7 +71,7 @@ public static class RuleEvaluator
                 case NotRule not:
                     return !Reads(not.Inner, values);
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "Not a rule.");
+                    throw new UnreachableException();
             }
         }
 
@@ -113,7 +114,7 @@ public static class RuleEvaluator
                         _ => throw new ArgumentOutOfRangeException(nameof(operand), derived.Name, "Unknown derived value."),
                     };
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(operand), operand.GetType().Name, "Unknown operand.");
+                    throw new UnreachableException();
             }
         }
 

@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Superpower;
 using Superpower.Display;
 using Superpower.Model;
 using Superpower.Parsers;
 using Superpower.Tokenizers;
-using System.Text;
 
 namespace ProfileGrid.Rules;
 
@@ -68,7 +69,7 @@ public static class RuleParser
             .Named("value (a number, a \"text\" or a duration such as 7d)");
 
     private static readonly TokenListParser<RuleToken, Token<RuleToken>> OperandName =
-        Token.EqualTo(RuleToken.Name).Where(token => !IsKeyword(token.ToStringValue()), "an operand, not a keyword").Named("operand");
+        Token.EqualTo(RuleToken.Name).Where(token => !IsKeyword(token.ToStringValue())).Named("operand");
 
     private static readonly TokenListParser<RuleToken, SegmentRule> Comparison =
         from operand in OperandName
@@ -207,7 +208,7 @@ public static class RuleParser
             OrRule or => Both(or.Left, or.Right, (l, r) => new OrRule(l, r)),
             NotRule not => (error = Check(not.Inner, out var inner)) is null ? new NotRule(inner) : null!,
             Unchecked comparison => (error = comparison.Check(out var checkedComparison)) is null ? checkedComparison : null!,
-            _ => throw new InvalidOperationException($"Unexpected rule {parsed.GetType().Name}."),
+            _ => throw new UnreachableException(),
         };
         return error;
 
@@ -227,8 +228,8 @@ public static class RuleParser
 
         public override SegmentRule Normalize() => this;
 
-        internal override void Write(StringBuilder text) =>
-            text.Append(Operand.ToStringValue()).Append(' ').Append(Rules.Comparison.Symbol(Op)).Append(' ').Append(Value.ToStringValue());
+        // Never printed: the grammar's rule is replaced by the checked one before anyone sees it.
+        internal override void Write(StringBuilder text) => throw new UnreachableException();
 
         public RuleError? Check(out SegmentRule comparison)
         {

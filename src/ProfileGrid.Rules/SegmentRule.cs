@@ -26,10 +26,10 @@ public abstract record SegmentRule
 
     internal abstract void Write(StringBuilder text);
 
-    /// <summary>A child as printed inside a parent: in parentheses when it binds more loosely, or equally on the right.</summary>
+    /// <summary>A child as printed inside a parent: in parentheses when it binds more loosely, or equally on the right of an <c>and</c> or <c>or</c>.</summary>
     private protected static void Write(StringBuilder text, SegmentRule child, int parent, bool right)
     {
-        var parenthesized = child.Precedence < parent || (right && child.Precedence == parent && parent < 3);
+        var parenthesized = child.Precedence < parent || (right && child.Precedence == parent);
         if (parenthesized) text.Append('(');
         child.Write(text);
         if (parenthesized) text.Append(')');
@@ -69,12 +69,18 @@ public sealed record OrRule(SegmentRule Left, SegmentRule Right) : BinaryRule(Le
 
 public sealed record NotRule(SegmentRule Inner) : SegmentRule
 {
-    /// <summary>The inside's canonical text, as the reason for a <c>not</c> that holds names it (printed once, not per evaluation).</summary>
-    internal string InnerText { get; } = Inner.ToString();
+    private string? _innerText;
+
+    /// <summary>The inside's canonical text, as the reason for a <c>not</c> that holds names it: printed once, when first needed.</summary>
+    internal string InnerText => _innerText ??= Inner.ToString();
 
     internal override int Precedence => 3;
 
     public override SegmentRule Normalize() => Inner is NotRule twice ? twice.Inner.Normalize() : new NotRule(Inner.Normalize());
+
+    public bool Equals(NotRule? other) => other is not null && Inner.Equals(other.Inner);
+
+    public override int GetHashCode() => Inner.GetHashCode();
 
     internal override void Write(StringBuilder text)
     {

@@ -22,6 +22,8 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
         Assert.Equal(new AndRule(new OrRule(a, b), c), Parse("""(cart_abandoned.1h >= 1 or purchase.1h == 0) and trait.country == "DK" """));
         Assert.Equal(new AndRule(new AndRule(a, b), c), Parse("""cart_abandoned.1h>=1 and purchase.1h==0 and trait.country=="DK" """));
         Assert.Equal(new NotRule(new NotRule(c)), Parse("""not not trait.country == "DK" """));
+        Assert.NotEqual(new NotRule(a), Parse("not purchase.1h == 0"));
+        Assert.NotEqual<SegmentRule>(new NotRule(a), a);
         Assert.Equal(new AndRule(new NotRule(a), b), Parse("not cart_abandoned.1h >= 1 and purchase.1h == 0"));
     }
 
@@ -39,6 +41,12 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("trait.firstName == \"Ann \\\"A\\\" Lee\"", "trait.firstName == \"Ann \\\"A\\\" Lee\"")]
     [InlineData("trait.age >= 18", "trait.age >= 18")]
     [InlineData("  orders   ==0  ", "orders == 0")]
+    [InlineData("first_seen > 36h", "first_seen > 36h")]
+    [InlineData("last_seen < 120s", "last_seen < 2m")]
+    [InlineData("last_seen < 90s", "last_seen < 90s")]
+    [InlineData("last_seen < 36500d", "last_seen < 36500d")]
+    [InlineData("x0.1h > 1 and z9.total > 1 and a_b-c.d.sum.7d > 1", "x0.1h > 1 and z9.total > 1 and a_b-c.d.sum.7d > 1")]
+    [InlineData("(orders > 1 or clv > 1) and (tier == \"a\" and not (orders > 2 or clv < 0))", "(orders > 1 or clv > 1) and (tier == \"a\" and not (orders > 2 or clv < 0))")]
     public void Every_operand_reads_and_prints_canonically(string text, string canonical) =>
         Assert.Equal(canonical, Parse(text).ToString());
 
@@ -68,6 +76,75 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
         output.WriteLine($"{text.ReplaceLineEndings(" ")} → {error}");
         Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+    }
+
+    [Theory]
+    [InlineData("last_seen < 7days", "line 1, column 13: unexpected `7`")]
+    [InlineData("orders > 5x", "line 1, column 10: unexpected `5`")]
+    [InlineData("purchase.1h > and", "line 1, column 15: unexpected name `and`, expected value (a number, a \"text\" or a duration such as 7d)")]
+    [InlineData("and > 1", "line 1, column 1: unexpected name `and`, expected `(`, 'not' or operand")]
+    [InlineData("orders > 1 orr clv > 1", "line 1, column 12: unexpected name `orr`")]
+    [InlineData("tier == 5", "line 1, column 9: tier compares with a \"text\", not a number")]
+    [InlineData("last_seen < \"x\"", "line 1, column 13: last_seen compares with a duration such as 7d, not a text")]
+    [InlineData("trait.a == 7d", "line 1, column 12: trait.a compares with a number or a \"text\", not a duration")]
+    [InlineData("orders > 99999999999999999999999999999999", "line 1, column 10: '99999999999999999999999999999999' is not a value (numbers are decimals, durations at most 36500d)")]
+    [InlineData("purchase.2h > 1", "line 1, column 1: unknown operand 'purchase.2h': expected type.window (e.g. purchase.7d), type.sum.window, type.last, "
+        + "trait.name, or one of clv, clv.predicted, orders, rfm.recency, rfm.frequency, rfm.monetary, tier, last_seen, first_seen; windows are 1h, 24h, 7d, 30d, total")]
+    public void An_error_says_exactly_what_was_expected(string text, string error)
+    {
+        Assert.False(RuleParser.TryParse(text, out _, out var refused));
+        Assert.Equal(error, refused!.ToString());
+    }
+
+    [Theory]
+    [InlineData("trait. == 1")]
+    [InlineData("Purchase.1h > 1")]
+    [InlineData("purchase.Sum.1h > 1")]
+    [InlineData("Purchase.last < 1d")]
+    public void An_operand_that_is_not_one_is_refused_by_name(string text)
+    {
+        Assert.False(RuleParser.TryParse(text, out _, out var error));
+        Assert.Equal((1, 1), (error!.Line, error.Column));
+        Assert.StartsWith($"unknown operand '{text[..text.IndexOf(' ', StringComparison.Ordinal)]}'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_event_type_is_at_most_64_characters()
+    {
+        var longest = new string('p', 64);
+
+        Assert.Equal(new CountOperand(longest, Window.Total), Assert.IsType<Comparison>(Parse($"{longest}.total > 1")).Operand);
+        Assert.False(RuleParser.TryParse($"{longest}p.total > 1", out _, out var error));
+        Assert.StartsWith($"unknown operand '{longest}p.total'", error!.Reason, StringComparison.Ordinal);
+        Assert.False(RuleParser.TryParse($"{longest}p.last < 1d", out _, out _));
+        Assert.False(RuleParser.TryParse($"{longest}p.sum.1h < 1", out _, out _));
+    }
+
+    [Fact]
+    public void A_rule_is_at_most_4096_characters_written_and_canonically()
+    {
+        // "orders > 1 or " is 14 characters, written as canonically; a text in the last comparison takes up the rest.
+        static string Rule(int length) => string.Concat(Enumerable.Repeat("orders > 1 or ", 100)) + "tier == \"" + new string('x', length - 1410) + "\"";
+
+        Assert.Equal(4096, Rule(4096).Length);
+        Assert.True(RuleParser.TryParseCanonical(Rule(4096), out var rule, out _));
+        Assert.Equal(Rule(4096), rule.ToString());
+        Assert.False(RuleParser.TryParse(Rule(4097), out _, out var error));
+        Assert.Equal(new RuleError(1, 1, "the rule is longer than 4096 characters"), error);
+    }
+
+    [Fact]
+    public void Parse_throws_what_TryParse_would_say()
+    {
+        var parse = Assert.Throws<FormatException>(() => RuleParser.Parse("orders >"));
+        var canonical = Assert.Throws<FormatException>(() => RuleParser.ParseCanonical("orders >"));
+
+        const string Expected = "The rule does not read: line 1, column 9: unexpected end of input, expected value (a number, a \"text\" or a duration such as 7d).";
+        Assert.Equal(Expected, parse.Message);
+        Assert.Equal(Expected, canonical.Message);
+        Assert.False(RuleParser.TryParseCanonical("orders >", out _, out var error));
+        Assert.Equal((1, 9), (error!.Line, error.Column));
+        Assert.Equal(new NotRule(new Comparison(new DerivedOperand("orders"), CompareOp.Greater, new NumberLiteral(1))), RuleParser.Parse("not not not orders > 1").Normalize());
     }
 
     [Fact]
@@ -115,6 +192,8 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("tier == \"silver\"", true, "tier = \"silver\"")]
     [InlineData("not purchase.1h >= 1", true, "not (purchase.1h >= 1): purchase.1h = 0")]
     [InlineData("not (purchase.total >= 1 or page_view.total >= 1)", false, "")]
+    [InlineData("(purchase.total >= 1 and orders > 5) or tier == \"silver\"", true, "tier = \"silver\"")]
+    [InlineData("clv.predicted == 900 and rfm.frequency == 2", true, "clv.predicted = 900|rfm.frequency = 2")]
     public void A_rule_holds_or_not_and_says_why(string text, bool matches, string reasons)
     {
         var (holds, why) = RuleEvaluator.Evaluate(Parse(text), TestCustomer.Ann());

@@ -67,6 +67,16 @@ public sealed class RuleLimitsTests
     }
 
     [Fact]
+    public void A_parenthesis_ends_only_itself_and_a_comparison_ends_only_the_nots_before_it()
+    {
+        var closedInside = new string('(', 31) + "(orders > 1) and ((clv > 1))" + new string(')', 31);
+        var openAround = new string('(', 32) + "orders > 1 and (clv > 1)" + new string(')', 32);
+
+        Assert.Equal((1, 31 + "(orders > 1) and ((".Length), (Refused(closedInside).Line, Refused(closedInside).Column));
+        Assert.Equal((1, 32 + "orders > 1 and (".Length), (Refused(openAround).Line, Refused(openAround).Column));
+    }
+
+    [Fact]
     public void The_depth_error_names_the_line_and_column_of_the_token()
     {
         var error = Refused("orders > 1 and\n  " + Parentheses(40));

@@ -75,7 +75,54 @@ public sealed class RuleReasonTests
         var reasons = Why("trait.country == \"DK\" and not purchase.1h >= 1", TestCustomer.Ann()).ToArray();
 
         Assert.Equal("""["trait.country = \u0022DK\u0022","not (purchase.1h \u003E= 1): purchase.1h = 0"]""", JsonSerializer.Serialize(reasons));
-        Assert.Throws<NotSupportedException>(() => JsonSerializer.Deserialize<RuleReason[]>("""["orders = 1"]"""));
+        var reading = Assert.Throws<NotSupportedException>(() => JsonSerializer.Deserialize<RuleReason[]>("""["orders = 1"]"""));
+        Assert.StartsWith("A reason is written as its text and not read back.", reading.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(24 * 60, "1d ago")]
+    [InlineData(32 * 60, "1.3d ago")]
+    [InlineData(60, "1h ago")]
+    [InlineData(100, "1.7h ago")]
+    [InlineData(59, "59m ago")]
+    [InlineData(0, "0m ago")]
+    [InlineData(-5, "0m ago")] // an event stamped after the moment evaluated at is not in the future of it
+    public void A_time_since_is_shown_in_the_largest_whole_unit(int minutesAgo, string shown)
+    {
+        var customer = new TestCustomer(TestCustomer.Now);
+        customer.Latest["visit"] = TestCustomer.Now.AddMinutes(-minutesAgo);
+
+        Assert.Equal([new OperandReason("visit.last", shown, false)], Why("visit.last <= 2d", customer));
+        Assert.Equal(minutesAgo <= 0, RuleEvaluator.Evaluate(RuleParser.Parse("visit.last == 0s"), customer).Matches);
+    }
+
+    [Fact]
+    public void Seconds_are_shown_as_whole_minutes()
+    {
+        var customer = new TestCustomer(TestCustomer.Now);
+        customer.Latest["visit"] = TestCustomer.Now.AddSeconds(-100);
+
+        Assert.Equal([new OperandReason("visit.last", "2m ago", false)], Why("visit.last < 1d", customer));
+    }
+
+    [Fact]
+    public void Without_value_scores_the_derived_values_read_as_none_yet()
+    {
+        var reasons = Why("clv == 0 and clv.predicted == 0 and orders == 0 and rfm.recency == 1 and rfm.frequency == 1 and rfm.monetary == 1 "
+            + "and tier != \"gold\" and last_seen > 1d and first_seen > 1d", new TestCustomer(TestCustomer.Now));
+
+        Assert.Equal(["clv = 0", "clv.predicted = 0", "orders = 0", "rfm.recency = 1", "rfm.frequency = 1", "rfm.monetary = 1", "tier = not set",
+            "last_seen = never", "first_seen = never"], reasons.Select(reason => reason.ToString()));
+    }
+
+    [Fact]
+    public void A_derived_value_the_language_does_not_have_cannot_be_evaluated()
+    {
+        var rule = new Comparison(new DerivedOperand("loyalty"), CompareOp.Equal, new NumberLiteral(1));
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => RuleEvaluator.Evaluate(rule, TestCustomer.Ann()));
+
+        Assert.Equal(("operand", "loyalty"), (error.ParamName, error.ActualValue));
     }
 
     [Fact]
