@@ -41,7 +41,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
-        var evaluated = state.Exists ? profile() : null;
+        var evaluated = state.Exists ? new ProfileRuleInput(profile()) : null;
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var name in current)
         {
@@ -53,11 +53,10 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
         {
             var name = segment.Definition.Name;
             var was = Array.BinarySearch(current, name, StringComparer.Ordinal) >= 0;
-            bool matches;
-            IReadOnlyList<string> reasons;
+            RuleOutcome outcome;
             try
             {
-                (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+                outcome = evaluated is null ? RuleOutcome.NotMet : RuleEvaluator.Evaluate(segment.Rule, evaluated);
             }
             catch (Exception exception)
             {
@@ -66,10 +65,11 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
                 continue;
             }
 
+            var (matches, reasons) = outcome;
             if (matches)
             {
                 names.Add(name);
-                if (!was || name == reassert) announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now));
+                if (!was || name == reassert) announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons.Select(reason => reason.ToString())], now));
             }
             else if (was)
             {

@@ -45,14 +45,14 @@ internal sealed partial class CustomerWakeups(
         if (!customer.Exists) return null;
         DateTimeOffset? next = null;
         CustomerTimeline? timeline = null;
-        CustomerProfile? evaluated = null;
+        ProfileRuleInput? evaluated = null;
         foreach (var segment in segments)
         {
             if (!segment.MovesWithTime) continue;
             timeline ??= CustomerTimeline.Of(customer, value, now);
             // Comparisons time does not move (traits, totals) are evaluated on the profile as rules read it, once.
             var change = RuleTiming.NextChange(segment.Rule, timeline, comparison =>
-                RuleEvaluator.Evaluate(comparison, evaluated ??= customer.ToProfile(customerId, now, value, withActivity: false)).Matches);
+                RuleEvaluator.Evaluate(comparison, evaluated ??= new ProfileRuleInput(customer.ToProfile(customerId, now, value, withActivity: false))).Matches);
             if (change < next || next is null) next = change;
         }
 

@@ -9,6 +9,7 @@ public static class SegmentServices
     public static IServiceCollection AddSegments(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
         return services;
