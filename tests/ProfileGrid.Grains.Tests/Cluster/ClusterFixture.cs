@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Segments;
+using ProfileGrid.Segments.Members;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
@@ -37,9 +38,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
             services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
             services.AddSegments();
-            // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
             // Segments that time may let customers into are swept every 2 s.
-            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
+            services.Configure<SegmentOptions>(options => options.TimeSweepInterval = TimeSpan.FromSeconds(2));
+            // Member pages of a few members, so that shards split and merge pages in every segment test.
+            services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
         });
     }
 }
