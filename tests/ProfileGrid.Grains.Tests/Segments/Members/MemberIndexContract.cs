@@ -268,7 +268,7 @@ public abstract class MemberIndexContract
         var (before, after, writes) = await Dry(prepare, critical);
         Assert.Equal(expectedWrites, writes);
 
-        for (var failing = 1; failing <= writes; failing++)
+        foreach (var failing in FailingWrites(writes))
         {
             foreach (var afterApplying in new[] { false, true })
             {
@@ -288,6 +288,9 @@ public abstract class MemberIndexContract
             }
         }
     }
+
+    /// <summary>Which of a call's <paramref name="writes"/> the failure tests fail, one at a time (numbered from 1): every one.</summary>
+    protected virtual IEnumerable<int> FailingWrites(int writes) => Enumerable.Range(1, writes);
 
     /// <summary>What a scenario does before the call that fails, that call, and how many writes it makes.</summary>
     private static (Func<MemberIndex, Task> Prepare, Func<MemberIndex, Task> Critical, int Writes) Scenario(string checkpoint)
