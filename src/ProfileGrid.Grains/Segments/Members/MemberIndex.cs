@@ -6,7 +6,8 @@ namespace ProfileGrid.Segments.Members;
 /// <summary>
 /// One shard's members on journal storage in rows of bounded size, like a B-tree's leaf level under one directory:
 /// pages by id range (<see cref="PageBounds"/>), read on demand into a bounded <see cref="PageCache"/>, and a directory
-/// journal that lists the pages with their counts and logs the changes.
+/// journal that lists the pages with their counts and logs the changes. A page that was read keeps a
+/// <see cref="MemberFilter"/>, so a customer who is not a member enters without its page being read again.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -41,6 +42,7 @@ internal sealed class MemberIndex
     private readonly PageBounds _bounds;
     private readonly PageCache _cache;
     private readonly Dictionary<int, StoredPage> _stored = [];
+    private readonly Dictionary<int, MemberFilter> _filters = [];
     private readonly Dictionary<int, Task<MemberPage>> _loading = [];
     private readonly List<MemberLogEntry> _log = [];
     private MemberDirectory _directory = MemberDirectory.Empty();
@@ -110,10 +112,12 @@ internal sealed class MemberIndex
         if (customerIds.Count > 0 && _version.Exists) await CheckpointAsync(customerIds);
     }
 
-    /// <summary>The member's record, or null when the customer is not a member.</summary>
+    /// <summary>The member's record, or null when the customer is not a member (without reading its page when the page's filter says so).</summary>
     public async Task<MemberRecord?> FindAsync(string customerId)
     {
-        var page = await PageAsync(_directory.IndexOf(customerId));
+        var position = _directory.IndexOf(customerId);
+        if (_filters.TryGetValue(_directory.Pages[position].PageId, out var filter) && !filter.MayContain(customerId)) return null;
+        var page = await PageAsync(position);
         return page.TryGet(customerId, out var member) ? member : null;
     }
 
@@ -158,6 +162,7 @@ internal sealed class MemberIndex
             var pageId = _directory.Pages[_directory.IndexOf(change.CustomerId)].PageId;
             _directory.Count(change);
             _cache.Peek(pageId)?.Apply(entry.Lsn, [change]);
+            if (change.Kind == IndexChangeKind.Added) _filters.GetValueOrDefault(pageId)?.Add(change.CustomerId);
         }
     }
 
@@ -236,6 +241,7 @@ internal sealed class MemberIndex
             if (entry.Lsn > page.Lsn) page.Apply(entry.Lsn, entry.Changes, id => _directory.IndexOf(id) == position);
         }
 
+        _filters[pageId] = FilterOf(page);
         return page;
     }
 
@@ -263,6 +269,13 @@ internal sealed class MemberIndex
 
         var page = await PageAsync(position);
         return new PageWrite(pageId, _stored[pageId].Version, JournalWrite.Snapshot(EncodePage(page)));
+    }
+
+    private MemberFilter FilterOf(MemberPage page)
+    {
+        var filter = new MemberFilter(_bounds.Members);
+        foreach (var id in page.Ids) filter.Add(id);
+        return filter;
     }
 
     private byte[] EncodePage(MemberPage page) => _codec.Encode(page.ToSnapshot(_lsn), compress: true);
@@ -312,11 +325,13 @@ internal sealed class MemberIndex
         {
             _cache.Remove(pageId);
             _stored.Remove(pageId);
+            _filters.Remove(pageId);
         }
 
         foreach (var ((pageId, version), content) in created.Zip(plan.Layout.Where(slot => slot.Fresh is not null).Select(slot => slot.Fresh!)))
         {
             _stored[pageId] = new StoredPage(version, _lsn);
+            _filters[pageId] = FilterOf(content);
             _cache.Add(pageId, content);
         }
 

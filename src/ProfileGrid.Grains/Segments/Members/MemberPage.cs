@@ -23,6 +23,9 @@ internal sealed class MemberPage
     /// <summary>The smallest id, or null when the page is empty.</summary>
     public string? First => _members.Count == 0 ? null : _members.Keys[0];
 
+    /// <summary>The members' ids in order.</summary>
+    public IList<string> Ids => _members.Keys;
+
     public bool TryGet(string customerId, out MemberRecord member) => _members.TryGetValue(customerId, out member);
 
     /// <summary>Applies the changes of the entry at <paramref name="lsn"/> that fall in this page (<paramref name="inPage"/>).</summary>

@@ -85,6 +85,34 @@ public abstract class MemberIndexContract
     }
 
     [Fact]
+    public async Task A_customer_who_is_not_a_member_enters_without_its_page_being_read_again()
+    {
+        var shard = NewShard();
+        var index = await Open(shard);
+        await index.UpdateAsync([.. Enumerable.Range(0, 64).Select(i => Enter($"c-{i:D3}"))]);
+        await Checkpoint(index);
+        var storage = new FlakyJournalStorage(Storage);
+        // A cache of one page: reading the page of c-010 puts the page of c-000 out of memory.
+        var read = await MemberIndex.OpenAsync(storage, SerializerFixture.Codec, shard, new SegmentMembersOptions { PageMembers = 8, CachedMembers = 1 });
+        await read.UpdateAsync([Enter("c-000", sequence: 1)]);
+        await read.FindAsync("c-010");
+        var readsBefore = storage.Reads;
+
+        // Ids between c-000 and c-004 fall in the first page: its filter knows they are not members.
+        var news = await read.UpdateAsync([Enter("c-000a"), Enter("c-000b"), Enter("c-001a")]);
+        var stranger = await read.FindAsync("c-002a");
+        var readsOfNewcomers = storage.Reads - readsBefore;
+        var member = await read.FindAsync("c-000b");
+
+        Assert.Equal(3, news.Count);
+        Assert.Equal(0, readsOfNewcomers);
+        Assert.Null(stranger);
+        Assert.Equal(new MemberRecord(At.UtcTicks, 0), member);
+        Assert.Equal(readsBefore + 1, storage.Reads);
+        Assert.Equal(67, read.Count);
+    }
+
+    [Fact]
     public async Task A_call_is_one_write_and_a_full_log_is_carried_into_the_pages_it_touched()
     {
         var shard = NewShard();
