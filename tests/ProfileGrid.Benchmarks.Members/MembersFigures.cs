@@ -39,12 +39,14 @@ internal sealed record MembersFigures(
         md.AppendLine(Invariant($"| member page of 100 ({Pages.Count:N0} pages, {PageMembers:N0} members read) | **p50 {Pages.P50:0.###} ms, p99 {Pages.P99:0.###} ms**, max {Pages.Max:0.###} ms |"));
         md.AppendLine(Invariant($"| membership check ({Checks.Count:N0} checks, {WrongChecks} wrong answers) | **p50 {Checks.P50:0.###} ms, p99 {Checks.P99:0.###} ms**, max {Checks.Max:0.###} ms |"));
         md.AppendLine(Invariant($"| rows stored | {stored.Rows:N0}: {stored.Directories} directories, {stored.Pages:N0} pages in use, {stored.BlankRows:N0} blank rows kept for reuse |"));
-        md.AppendLine(Invariant($"| bytes stored | {Mib(stored.Bytes)} ({(double)stored.Bytes / Counted:0.#} B per member), of which directories {Mib(stored.DirectoryBytes)}; largest row {stored.LargestRow / 1024.0:N0} KiB |"));
-        md.AppendLine(Invariant($"| peak memory (the process, memory storage's copy of every row included) | working set {Mib(PeakWorkingSetBytes)}; managed heap at most {Mib(PeakHeapBytes)}, {Mib(HeapAfterBytes)} after the run (full collection) |"));
+        md.AppendLine(Invariant($"| bytes stored | {Size(stored.Bytes)} ({(double)stored.Bytes / Counted:0.#} B per member); largest row {Size(stored.LargestRow)} |"));
+        md.AppendLine(Invariant($"| of which directories (and their logs) | {Size(stored.DirectoryBytes)}: {(double)stored.DirectoryBytes / stored.Pages:0.#} B per page listed |"));
+        md.AppendLine(Invariant($"| peak memory (the process, memory storage's copy of every row included) | working set {Size(PeakWorkingSetBytes)}; managed heap at most {Size(PeakHeapBytes)}, {Size(HeapAfterBytes)} after the run (full collection) |"));
         return md.ToString();
     }
 
-    private static string Mib(long bytes) => Invariant($"{bytes / 1048576.0:N0} MiB");
+    private static string Size(long bytes) =>
+        bytes < 10 * 1048576L ? Invariant($"{bytes / 1024.0:N0} KiB") : Invariant($"{bytes / 1048576.0:N0} MiB");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

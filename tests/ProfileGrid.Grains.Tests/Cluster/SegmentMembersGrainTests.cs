@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ProfileGrid.Grains.Tests.Segments.Members;
 using ProfileGrid.Segments;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
@@ -52,14 +53,7 @@ public sealed class SegmentMembersGrainTests(ClusterFixture fixture)
         foreach (var id in ids.Where((_, i) => i % 3 == 0)) await shard.Update([Leave(id, 2)]);
         foreach (var id in ids.Where((_, i) => i % 6 == 0)) await shard.Update([Enter(id, 3)]);
 
-        var members = new List<string>();
-        for (string? after = null; ;)
-        {
-            var page = await shard.Members(after, 20);
-            if (page.Length == 0) break;
-            members.AddRange(page.Select(member => member.CustomerId));
-            after = page[^1].CustomerId;
-        }
+        var members = await PagedMembers.ReadAllAsync(async after => await shard.Members(after, 20));
 
         string[] expected = [.. ids.Where((_, i) => i % 3 != 0 || i % 6 == 0).Order(StringComparer.Ordinal)];
         Assert.Equal(expected, members);

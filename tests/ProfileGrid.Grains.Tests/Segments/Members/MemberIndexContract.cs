@@ -30,14 +30,7 @@ public abstract class MemberIndexContract
         foreach (var id in ids) await index.UpdateAsync([Enter(id)]);
 
         var all = await index.MembersAsync(null, 1000);
-        var paged = new List<string>();
-        for (string? after = null; ;)
-        {
-            var page = await index.MembersAsync(after, 7);
-            if (page.Count == 0) break;
-            paged.AddRange(page.Select(member => member.CustomerId));
-            after = page[^1].CustomerId;
-        }
+        var paged = await PagedMembers.ReadAllAsync(async after => await index.MembersAsync(after, 7));
 
         string[] sorted = [.. ids.Order(StringComparer.Ordinal)];
         Assert.Equal(sorted, all.Select(member => member.CustomerId));

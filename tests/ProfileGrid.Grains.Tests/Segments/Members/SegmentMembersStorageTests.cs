@@ -21,14 +21,7 @@ public sealed class SegmentMembersStorageTests : MemberIndexContract
         string[] ids = [.. Enumerable.Range(0, 20_000).Select(i => $"customer-{Guid.NewGuid():N}"[..31] + $"-{i:D8}")];
         foreach (var chunk in ids.Chunk(100)) await index.UpdateAsync([.. chunk.Select(id => Enter(id))]);
 
-        var members = new List<string>();
-        for (string? after = null; ;)
-        {
-            var page = await index.MembersAsync(after, 1000);
-            if (page.Count == 0) break;
-            members.AddRange(page.Select(member => member.CustomerId));
-            after = page[^1].CustomerId;
-        }
+        var members = await PagedMembers.ReadAllAsync(async after => await index.MembersAsync(after, 1000));
 
         var rows = await ShardRows.ReadAsync(Storage, shard);
         var largest = rows.Rows.Values.Max(read => read.StoredBytes);
