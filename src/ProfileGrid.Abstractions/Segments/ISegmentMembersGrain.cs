@@ -5,7 +5,7 @@ namespace ProfileGrid.Segments;
 /// <summary>
 /// One shard of a segment's member set (key <see cref="SegmentShards.Key"/>): the customers in the segment whose id
 /// hashes to the shard, sorted by id, each with when it entered. Customers send their entering and leaving; agents'
-/// gateways subscribe to hear them. A shard has no ceiling: its members are stored in pages of bounded size.
+/// gateways subscribe to hear them. A shard stores its members in rows of bounded size, however many it has.
 /// </summary>
 [Alias("pg.ISegmentMembersGrain")]
 public interface ISegmentMembersGrain : IGrainWithStringKey

@@ -79,28 +79,34 @@ internal sealed class MemberPage
     }
 
     /// <summary>
-    /// This page cut into pages of at most half the bounds each, in id order (one page, this one's copy, when it
-    /// already fits): what a page past its bounds is replaced by.
+    /// This page cut into pages of even size in id order, as few as leave each at most three quarters of the bounds (two
+    /// halves for a page just past them): what a page past its bounds is replaced by.
     /// </summary>
     public List<MemberPage> Split(PageBounds bounds)
     {
-        var pieces = new List<MemberPage>();
+        var count = Math.Max(2, Math.Max(PiecesOf(Count, bounds.Members), PiecesOf(Bytes, bounds.Bytes)));
+        var pieces = new List<MemberPage>(count);
         var piece = Empty(Lsn);
+        var placed = 0L;
         foreach (var (id, member) in _members)
         {
-            var size = PageBounds.SizeOf(id);
-            if (piece.Count > 0 && !bounds.FitsOneHalf(piece.Count + 1, piece.Bytes + size))
+            // A new piece starts once the bytes placed reach the next even share.
+            if (piece.Count > 0 && pieces.Count + 1 < count && placed * count >= (long)Bytes * (pieces.Count + 1))
             {
                 pieces.Add(piece);
                 piece = Empty(Lsn);
             }
 
+            var size = PageBounds.SizeOf(id);
             piece._members.Add(id, member);
             piece.Bytes += size;
+            placed += size;
         }
 
         pieces.Add(piece);
         return pieces;
+
+        static int PiecesOf(int size, int bound) => (int)Math.Ceiling(size / (bound * 0.75));
     }
 
     /// <summary>This page and <paramref name="next"/> (whose ids all follow this page's) as one page.</summary>

@@ -4,8 +4,8 @@ namespace ProfileGrid.Segments.Members;
 
 /// <summary>
 /// How large a member page may grow before it splits, and when it is small enough to merge with its neighbour: a
-/// page past <see cref="Members"/> members or <see cref="Bytes"/> estimated bytes splits into pages half that full, and
-/// a page under a quarter of both joins its right neighbour when together they stay within half.
+/// page past <see cref="Members"/> members or <see cref="Bytes"/> estimated bytes splits into even pages (two halves,
+/// when it is just past), and a page under a quarter of both joins its right neighbour when together they stay within half.
 /// </summary>
 internal readonly record struct PageBounds(int Members, int Bytes)
 {

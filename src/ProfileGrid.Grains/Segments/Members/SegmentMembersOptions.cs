@@ -5,7 +5,7 @@ public sealed class SegmentMembersOptions
 {
     public const string Section = "ProfileGrid:Segments:Members";
 
-    /// <summary>A page splits past this many members (into pages half as full).</summary>
+    /// <summary>A page splits past this many members (in two halves, when it is just past).</summary>
     public int PageMembers { get; set; } = 2000;
 
     /// <summary>

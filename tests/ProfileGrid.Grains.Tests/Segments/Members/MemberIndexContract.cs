@@ -39,8 +39,8 @@ public abstract class MemberIndexContract
         Assert.Equal(["c-050"], (await index.MembersAsync("c-04999", 1)).Select(member => member.CustomerId));
         Assert.Empty(await index.MembersAsync("c-099", 10));
         Assert.Equal(100, index.Count);
-        // The 64 changes of the first full log went into the one page there was, which split into pages of 4.
-        Assert.Equal(16, index.PageCount);
+        // The 64 changes of the first full log went into the one page there was, which split into 11 pages of 5 or 6.
+        Assert.Equal(11, index.PageCount);
     }
 
     [Fact]
@@ -117,13 +117,13 @@ public abstract class MemberIndexContract
         await index.UpdateAsync([Enter("c-064")]);
 
         Assert.Equal(64, writesForAFullLog);
-        // The checkpoint: the one page's 64 members go to 16 new rows, then the directory's snapshot; then the call's own entry.
+        // The checkpoint: the one page's 64 members go to 11 new rows, then the directory's snapshot; then the call's own entry.
         // (The first page had never been written: a page row is written when it first has members.)
-        Assert.Equal(64 + 16 + 1 + 1, storage.Writes);
+        Assert.Equal(64 + 11 + 1 + 1, storage.Writes);
         var rows = await ShardRows.ReadAsync(Storage, shard);
-        Assert.Equal(Enumerable.Range(1, 16), rows.Directory.PageIds);
-        Assert.Equal(Enumerable.Range(1, 16), rows.PageMembers().Keys.Order());
-        Assert.All(rows.PageMembers().Values, page => Assert.Equal(4, page.Length));
+        Assert.Equal(Enumerable.Range(1, 11), rows.Directory.PageIds);
+        Assert.Equal(Enumerable.Range(1, 11), rows.PageMembers().Keys.Order());
+        Assert.Equal([6, 6, 6, 6, 6, 5, 6, 6, 6, 6, 5], rows.Directory.PageIds.Select(pageId => rows.PageMembers()[pageId].Length));
     }
 
     [Fact]
@@ -136,19 +136,19 @@ public abstract class MemberIndexContract
         await Checkpoint(index);
         var split = index.PageCount;
 
-        // One member left on each page of four; each then merges with its neighbour.
+        // Pages of 6, 5 and 5; the second and third keep one member each and merge.
         await index.UpdateAsync([.. ids.Where((_, i) => i % 4 != 0).Select(id => Leave(id))]);
         await Checkpoint(index);
 
-        Assert.Equal(4, split);
+        Assert.Equal(3, split);
         Assert.Equal(2, index.PageCount);
         Assert.Equal(["m-00", "m-04", "m-08", "m-12"], (await index.MembersAsync(null, 100)).Select(member => member.CustomerId));
         var rows = await ShardRows.ReadAsync(Storage, shard);
         Assert.Equal(["m-00", "m-04", "m-08", "m-12"], rows.AssertConsistent());
         Assert.Equal([["m-00", "m-04"], ["m-08", "m-12"]], rows.Directory.PageIds.Select(pageId => rows.PageMembers()[pageId]));
-        // The four rows they replaced are blank, kept for the next split.
-        Assert.Equal([1, 2, 3, 4], rows.PageMembers().Where(page => page.Value.Length == 0).Select(page => page.Key).Order());
-        Assert.Equal([5, 6], rows.Directory.PageIds);
+        // The two rows they replaced are blank, kept for the next split.
+        Assert.Equal([2, 3], rows.PageMembers().Where(page => page.Value.Length == 0).Select(page => page.Key).Order());
+        Assert.Equal([1, 4], rows.Directory.PageIds);
     }
 
     [Fact]
@@ -217,19 +217,19 @@ public abstract class MemberIndexContract
         string[] ids = [.. Enumerable.Range(0, 16).Select(i => $"m-{i:D2}")];
         await index.UpdateAsync([.. ids.Select(id => Enter(id))]);
         await Checkpoint(index);
-        // m-08 is the first member of the third page, so the directory names it; its page journal and the log hold it too.
-        await index.UpdateAsync([Enter("m-08", sequence: 3)]);
-        await index.UpdateAsync([Enter("m-09", sequence: 3)]);
+        // m-06 is the first member of the second page (of 6, 5 and 5), so the directory names it; its page journal and the log hold it too.
+        await index.UpdateAsync([Enter("m-06", sequence: 3)]);
+        await index.UpdateAsync([Enter("m-07", sequence: 3)]);
         var before = await ShardRows.ReadAsync(Storage, shard);
 
-        await index.UpdateAsync([Leave("m-08", sequence: 4) with { Erased = true }]);
-        await index.EraseAsync(["m-08"]);
+        await index.UpdateAsync([Leave("m-06", sequence: 4) with { Erased = true }]);
+        await index.EraseAsync(["m-06"]);
 
         var after = await ShardRows.ReadAsync(Storage, shard);
-        Assert.Equal([shard + "/d", shard + "/p3"], before.Holding("m-08"));
-        Assert.Empty(after.Holding("m-08"));
-        Assert.Equal([.. ids.Where(id => id != "m-08")], after.AssertConsistent());
-        Assert.Equal("m-09", after.Directory.LowKeys[2]);
+        Assert.Equal([shard + "/d", shard + "/p2"], before.Holding("m-06"));
+        Assert.Empty(after.Holding("m-06"));
+        Assert.Equal([.. ids.Where(id => id != "m-06")], after.AssertConsistent());
+        Assert.Equal("m-07", after.Directory.LowKeys[1]);
     }
 
     [Fact]
@@ -319,7 +319,7 @@ public abstract class MemberIndexContract
         string[] sixteen = [.. Enumerable.Range(0, 16).Select(i => $"m-{i:D2}")];
         return checkpoint switch
         {
-            // The call that fills the log past 64 entries: its checkpoint moves the one page (never written) to 16 new
+            // The call that fills the log past 64 entries: its checkpoint moves the one page (never written) to 11 new
             // rows and writes the directory; then the call logs its own change.
             "the first split" => (
                 async index =>
@@ -327,8 +327,8 @@ public abstract class MemberIndexContract
                     for (var i = 0; i < 64; i++) await index.UpdateAsync([Enter($"c-{i:D3}")]);
                 },
                 index => index.UpdateAsync([Enter("c-064")]),
-                16 + 1 + 1),
-            // Four stored pages of four; the last takes five more and splits into three new rows; the page the erased
+                11 + 1 + 1),
+            // Stored pages of 6, 5 and 5; the last takes five more and splits into two new rows; the page the erased
             // id falls in is rewritten in place; the directory; the old row blanked.
             "a split of a stored page" => (
                 async index =>
@@ -338,15 +338,15 @@ public abstract class MemberIndexContract
                     await index.UpdateAsync([.. Enumerable.Range(90, 5).Select(i => Enter($"m-{i}"))]);
                 },
                 index => index.EraseAsync(["m-00"]),
-                1 + 3 + 1 + 1),
-            // The first two pages keep one member each and merge into a new row; the page the erased id falls in (the
-            // last) is rewritten in place; the directory; the two old rows blanked.
+                1 + 2 + 1 + 1),
+            // The first two pages (of 6, 5 and 5) keep one member each and merge into a new row; the page the erased
+            // id falls in (the last) is rewritten in place; the directory; the two old rows blanked.
             "a merge" => (
                 async index =>
                 {
                     await index.UpdateAsync([.. sixteen.Select(id => Enter(id))]);
                     await Checkpoint(index);
-                    await index.UpdateAsync([.. sixteen[1..4].Concat(sixteen[5..8]).Select(id => Leave(id))]);
+                    await index.UpdateAsync([.. sixteen[1..6].Concat(sixteen[7..11]).Select(id => Leave(id))]);
                 },
                 Checkpoint,
                 1 + 1 + 1 + 2),
@@ -384,8 +384,8 @@ public abstract class MemberIndexContract
         Assert.Equal(new MemberRecord(At.AddHours(1).UtcTicks, 0), await index.FindAsync("d-new"));
         var rows = await ShardRows.ReadAsync(Storage, shard);
         Assert.Equal(expected, rows.AssertConsistent());
-        Assert.Equal(5, rows.Directory.PageIds.Length);
-        Assert.Equal([shard + "/p1"], rows.Holding("c-06"));
+        Assert.Equal(4, rows.Directory.PageIds.Length);
+        Assert.Equal([shard + "/p1"], rows.Holding("c-08"));
     }
 
     /// <summary>Reads the shard again, failing each write of that read's clean-up in turn, and checks the rows after each.</summary>

@@ -52,27 +52,40 @@ public sealed class MemberPageTests
     }
 
     [Fact]
-    public void A_page_past_its_bounds_splits_into_pages_at_most_half_full_in_id_order()
+    public void A_page_just_past_its_bounds_splits_into_two_halves_in_id_order()
     {
         var page = PageOf([.. Enumerable.Range(0, 9).Select(i => $"c{i}")]);
 
         var pieces = page.Split(Bounds);
 
         Assert.True(Bounds.IsOver(page.Count, page.Bytes));
-        Assert.Equal([["c0", "c1", "c2", "c3"], ["c4", "c5", "c6", "c7"], ["c8"]], pieces.Select(Ids));
+        Assert.Equal([["c0", "c1", "c2", "c3", "c4"], ["c5", "c6", "c7", "c8"]], pieces.Select(Ids));
         Assert.Equal(page.Bytes, pieces.Sum(piece => piece.Bytes));
+    }
+
+    [Fact]
+    public void A_page_far_past_its_bounds_splits_into_even_pages_at_most_three_quarters_full()
+    {
+        // 64 members where 8 fit: eleven pages of five or six.
+        var page = PageOf([.. Enumerable.Range(0, 64).Select(i => $"c{i:D2}")]);
+
+        var pieces = page.Split(Bounds);
+
+        Assert.Equal([6, 6, 6, 6, 6, 5, 6, 6, 6, 6, 5], pieces.Select(piece => piece.Count));
+        Assert.Equal(page.Ids, pieces.SelectMany(Ids));
     }
 
     [Fact]
     public void Long_ids_split_by_bytes_before_the_member_count_is_reached()
     {
-        // 128-character ids cost 148 bytes each: half of 1,024 bytes holds three.
+        // 128-character ids cost 148 bytes each: seven of them are past 1,024 bytes, though within 8 members.
         var page = PageOf([.. Enumerable.Range(0, 7).Select(i => $"{i}".PadRight(128, 'x'))]);
 
         var pieces = page.Split(Bounds);
 
-        Assert.Equal([3, 3, 1], pieces.Select(piece => piece.Count));
-        Assert.All(pieces, piece => Assert.True(piece.Bytes <= Bounds.Bytes / 2));
+        Assert.True(Bounds.IsOver(page.Count, page.Bytes));
+        Assert.Equal([4, 3], pieces.Select(piece => piece.Count));
+        Assert.All(pieces, piece => Assert.False(Bounds.IsOver(piece.Count, piece.Bytes)));
     }
 
     [Fact]
