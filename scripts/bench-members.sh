@@ -2,7 +2,7 @@
 # The member index benchmark (issue 25): one segment's member index, in a silo of the tool's own process with memory
 # journal storage, takes N enter announcements from concurrent callers; then member pages of 100 and membership
 # checks are timed. Writes a markdown section (scripts/bench.sh's full run puts it into docs/benchmarks.md).
-#   --count N        announcements (default 10,000,000: about an hour on 2 shared cores; --count 20000 is a smoke run)
+#   --count N        announcements (default 10,000,000: 10 to 20 minutes on 2 shared cores; --count 20000 is a smoke run)
 #   --out FILE       where to write the section (default .data/bench-members/<time>/members.md)
 #   --batch B        announcements per call (default 1: one call per customer, as customers send them)
 #   --concurrency C  callers (default 256); --pages P, --checks K: reads measured after (default 1,000 and 10,000)

@@ -2,7 +2,7 @@
 # The benchmark suite of issue 8: every scenario against its reference, back to back in one run, each target a
 # process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
-#   (no option)   the full run (about 20 minutes on 2 cores, and the member index benchmark's hour: bench-members.sh)
+#   (no option)   the full run (about 20 minutes on 2 cores, and 10-20 more for the member index: bench-members.sh)
 #   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
