@@ -4,7 +4,7 @@ using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks.Tests;
 
-/// <summary>Runs the built load generator as the suite does (<c>dotnet ProfileGrid.LoadGenerator.dll ...</c>) and returns its stdout.</summary>
+/// <summary>Runs the built load generator (or another of the suite's tools) as the suite does (<c>dotnet ProfileGrid.LoadGenerator.dll ...</c>) and returns its stdout.</summary>
 internal static class LoadGeneratorProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
@@ -18,7 +18,10 @@ internal static class LoadGeneratorProcess
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
     }
 
-    public static async Task<string> RunAsync(params string[] args)
+    public static Task<string> RunAsync(params string[] args) => RunDllAsync(Dll, Limit, args);
+
+    /// <summary>Runs a built tool (<c>dotnet {dll} ...</c>) for at most <paramref name="limit"/> and returns its stdout; a non-zero exit throws.</summary>
+    public static async Task<string> RunDllAsync(string dll, TimeSpan limit, params string[] args)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -26,14 +29,14 @@ internal static class LoadGeneratorProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Dll);
+        startInfo.ArgumentList.Add(dll);
         foreach (var arg in args) startInfo.ArgumentList.Add(arg);
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the load generator.");
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {dll}.");
         var stderr = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -41,7 +44,7 @@ internal static class LoadGeneratorProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The load generator ran longer than {Limit}: {stderr}");
+            throw new TimeoutException($"{Path.GetFileName(dll)} ran longer than {limit}: {stderr}");
         }
 
         var output = await stdout;
@@ -49,7 +52,7 @@ internal static class LoadGeneratorProcess
         {
             return process.ExitCode == 0
                 ? output
-                : throw new InvalidOperationException($"The load generator exited with {process.ExitCode}: {stderr}{output}");
+                : throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {process.ExitCode}: {stderr}{output}");
         }
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ProfileGrid.Segments.Members;
 
 namespace ProfileGrid.Segments;
 
@@ -12,6 +14,8 @@ public static class SegmentServices
         services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        services.AddOptions<SegmentMembersOptions>().BindConfiguration(SegmentMembersOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentMembersOptions>, SegmentMembersOptionsValidator>());
         return services;
     }
 }

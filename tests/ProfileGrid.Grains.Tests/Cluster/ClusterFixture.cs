@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Segments;
+using ProfileGrid.Segments.Members;
 using ProfileGrid.Storage;
 using ProfileGrid.Wakeups;
 
@@ -41,13 +42,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
             services.AddKeyedSingleton<IJournalStorage, FaultableMembersStorage>(StorageNames.SegmentMembers);
             services.AddSegments();
-            // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
             // The back-fill's time sweep is left out of the way (a day): wake-ups move customers in and out by time.
-            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1)));
+            services.Configure<SegmentOptions>(options => options.TimeSweepInterval = TimeSpan.FromDays(1));
             services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
             services.AddWakeups();
             // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
             services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(100));
+            // Member pages of a few members, so that shards split and merge pages in every segment test.
+            services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
         });
     }
 }
