@@ -174,10 +174,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public Task DropMerged(string target) => _identity.DropMergedAsync(target);
 
-    public async Task Purge(string target)
+    public async Task Purge(string target, string[] via)
     {
         await Wakeups.UnregisterAsync();
-        await _identity.PurgeAsync(target);
+        await _identity.PurgeAsync(target, via);
         DeactivateOnIdle();
     }
 

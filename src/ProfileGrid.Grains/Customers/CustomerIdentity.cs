@@ -111,12 +111,14 @@ internal sealed partial class CustomerIdentity(
 
     /// <summary>
     /// The profile's target is being erased: every segment's member set forgets this profile, and its row is deleted,
-    /// key and all. A later call starts a new, empty profile that nothing links to.
+    /// key and all. A later call starts a new, empty profile that nothing links to. The target may be the one this
+    /// profile was merged into, or one that the latter was merged into in turn (<paramref name="via"/>: every profile
+    /// merged into the target, as its ledger has them).
     /// </summary>
-    public Task PurgeAsync(string target) => OneAtATime(async () =>
+    public Task PurgeAsync(string target, string[] via) => OneAtATime(async () =>
     {
         await store.Known();
-        if (store.State.MergedInto is { } into && into != target)
+        if (store.State.MergedInto is { } into && into != target && !via.Contains(into, StringComparer.Ordinal))
             throw new InvalidOperationException($"Customer '{self}' was merged into '{into}', not '{target}': only its target's erasure deletes it.");
         if (store.State.MergedInto is null && store.State.Seq > 0)
             throw new InvalidOperationException($"Customer '{self}' was not merged into '{target}': erase it on its own.");
@@ -151,7 +153,7 @@ internal sealed partial class CustomerIdentity(
         }
 
         await ReleaseFormer();
-        var (fresh, conflict) = await Claim(wanted);
+        var (claims, conflict) = await Claim(wanted);
         if (conflict is not null) return IdentifyResult.Refused(store.State.Seq, conflict.Value.Reason, conflict.Value.Key);
 
         var merged = Array.Empty<string>();
@@ -159,24 +161,24 @@ internal sealed partial class CustomerIdentity(
         {
             if (!store.State.HasMerged(merge) && await MergeIn(merge, patch.By ?? "", named) is { } refused)
             {
-                await GiveBack(fresh);
+                await GiveBack(claims, claims.Fresh, claims.Fresh);
                 return IdentifyResult.Refused(store.State.Seq, refused, merge);
             }
 
             merged = [merge];
         }
 
-        var traits = await MergeTraitsNow(patch, fresh);
+        var traits = await MergeTraitsNow(patch, claims);
         var linked = wanted.Where(Holds).ToArray();
         return new IdentifyResult(traits with { Seq = store.State.Seq }, linked, merged);
     }
 
     /// <summary>
     /// Merges traits: the identifiers the patch's email and phone traits hold were claimed before (those in
-    /// <paramref name="fresh"/> by this call); a trait the customer refused gives its fresh claim back, and an
+    /// <paramref name="claims"/> by this call); a trait the customer refused gives its fresh claim back, and an
     /// identifier the patch replaced or removed becomes former and is released.
     /// </summary>
-    private async Task<TraitsResult> MergeTraitsNow(TraitPatch patch, IReadOnlyCollection<string> fresh)
+    private async Task<TraitsResult> MergeTraitsNow(TraitPatch patch, Claims claims)
     {
         var now = clock.GetUtcNow();
         var before = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -196,7 +198,7 @@ internal sealed partial class CustomerIdentity(
             var identifier = Identifier.FromTrait(trait, json);
             if (!result.Traits.Contains(trait))
             {
-                if (identifier is not null && fresh.Contains(identifier.Key)) refused.Add(identifier.Key);
+                if (identifier is not null && claims.Fresh.Contains(identifier.Key)) refused.Add(identifier.Key);
                 continue;
             }
 
@@ -205,7 +207,7 @@ internal sealed partial class CustomerIdentity(
                 former.Add(entry with { FormerTicks = now.UtcTicks });
         }
 
-        if (refused.Count > 0) await GiveBack(refused);
+        if (refused.Count > 0) await GiveBack(claims, refused, refused);
         if (former.Count > 0)
         {
             await store.Store(new IdentifiersChange(new LedgerChange([.. former], []), now));
@@ -218,40 +220,62 @@ internal sealed partial class CustomerIdentity(
     private static TraitsResult TraitsFrom(long seq, TraitsMerged merged) => new(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
 
     /// <summary>
-    /// Records the identifiers not yet held in the ledger (stored first), then claims them. Returns those this call
-    /// linked, or the first conflict, after giving back what this call linked.
+    /// Records the identifiers not yet held in the ledger (stored first), then claims them. Returns the claims this
+    /// call made, or the first conflict, after giving back what this call linked and restoring the ledger as it was.
     /// </summary>
-    private async Task<(List<string> Fresh, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
+    private async Task<(Claims Claims, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
     {
         var ledger = store.State.Identifiers;
         var missing = wanted.Where(key => !Holds(key)).ToList();
-        if (missing.Count == 0) return ([], null);
-        var added = missing.Count(key => ledger?.Entries.ContainsKey(key) != true);
-        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return ([], (IdentifierLedger.FullRule, missing[0]));
+        if (missing.Count == 0) return (Claims.None, null);
+        // What the ledger held for each before this call (the ledger is changed in place by the write below).
+        var before = missing.ToDictionary(key => key, key => ledger?.Entries.GetValueOrDefault(key), StringComparer.Ordinal);
+        var added = before.Count(pair => pair.Value is null);
+        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return (Claims.None, (IdentifierLedger.FullRule, missing[0]));
 
         var now = clock.GetUtcNow().UtcTicks;
-        var intents = missing.Select(key => ledger?.Entries.GetValueOrDefault(key) is { } known
+        var intents = missing.Select(key => before[key] is { } known
             ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
             : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
         // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
         await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
         var claims = await Task.WhenAll(missing.Select(key => Identity(key).Claim(self)));
-        var fresh = missing.Where((_, i) => claims[i].Fresh).ToList();
+        var made = new Claims([.. missing.Where((_, i) => claims[i].Fresh)], before);
         var taken = Array.FindIndex(claims, claim => !Owns(claim.Owner));
-        if (taken < 0) return (fresh, null);
+        if (taken < 0)
+        {
+            // A row that already named a profile merged into this customer keeps naming it: the entry says so, so that
+            // erasure releases the row as it stands.
+            var theirs = missing.Select((key, i) => (Key: key, claims[i].Owner)).Where(claim => claim.Owner != self)
+                .Select(claim => store.State.Identifiers!.Entries[claim.Key] with { Owner = claim.Owner }).ToArray();
+            if (theirs.Length > 0) await store.Store(new IdentifiersChange(new LedgerChange(theirs, []), clock.GetUtcNow()));
+            return (made, null);
+        }
 
-        // Given back: this call's own claims, and the ledger entries it made for identifiers it did not get.
-        var notOurs = missing.Where((_, i) => !Owns(claims[i].Owner) && ledger?.Entries.ContainsKey(missing[i]) != true).ToList();
-        await GiveBack(fresh, notOurs);
-        return ([], ($"The identifier '{missing[taken]}' belongs to another customer; an identifier links to one customer only.", missing[taken]));
+        // Given back: this call's own claims; and every entry it made goes back to what it was (or away).
+        await GiveBack(made, made.Fresh, missing);
+        return (Claims.None, ($"The identifier '{missing[taken]}' belongs to another customer; an identifier links to one customer only.", missing[taken]));
     }
 
-    /// <summary>Releases claims this call made and removes their ledger entries (only once released: the ledger stays a superset of the index).</summary>
-    private async Task GiveBack(List<string> claimed, List<string>? unclaimed = null)
+    /// <summary>
+    /// Releases the claims of <paramref name="claimed"/> this call made, and puts the ledger entries of
+    /// <paramref name="entries"/> back as they were before the call (only once released: the ledger stays a superset
+    /// of the index). Removals rewrite the stored row (<see cref="CustomerEntry.Rewrites"/>): nothing stored keeps an
+    /// identifier this customer did not get.
+    /// </summary>
+    private async Task GiveBack(Claims claims, List<string> claimed, List<string> entries)
     {
-        if (claimed.Count + (unclaimed?.Count ?? 0) == 0) return;
+        if (entries.Count == 0) return;
         await Task.WhenAll(claimed.Select(key => Identity(key).Release(self)));
-        await store.Store(new IdentifiersChange(new LedgerChange([], [.. claimed, .. unclaimed ?? []]), clock.GetUtcNow()));
+        var restored = entries.Select(key => claims.Before.GetValueOrDefault(key)).OfType<LedgerEntry>().ToArray();
+        var removed = entries.Where(key => claims.Before.GetValueOrDefault(key) is null).ToArray();
+        await store.Store(new IdentifiersChange(new LedgerChange(restored, removed), clock.GetUtcNow()));
+    }
+
+    /// <summary>The index rows an identify claimed afresh, and what the ledger held for every key it claimed before the call.</summary>
+    private sealed record Claims(List<string> Fresh, Dictionary<string, LedgerEntry?> Before)
+    {
+        public static readonly Claims None = new([], new Dictionary<string, LedgerEntry?>(StringComparer.Ordinal));
     }
 
     /// <summary>Releases former identifiers whose index rows may still name their owner, then records them released.</summary>
@@ -297,9 +321,10 @@ internal sealed partial class CustomerIdentity(
     private async Task CompleteErasure()
     {
         var entries = store.State.Identifiers?.Entries.Values.ToArray() ?? [];
-        foreach (var profile in entries.Where(entry => entry.Profile))
+        var merged = entries.Where(entry => entry.Profile).Select(entry => entry.Key).ToArray();
+        foreach (var profile in merged)
         {
-            await grains.GetGrain<ICustomerMergeSource>(profile.Key).Purge(self);
+            await grains.GetGrain<ICustomerMergeSource>(profile).Purge(self, merged);
         }
 
         await Task.WhenAll(entries.Where(entry => entry.Indexed).Select(entry => Identity(entry.Key).Release(entry.Owner)));

@@ -1,0 +1,62 @@
+using Xunit.Abstractions;
+
+namespace ProfileGrid.Simulation.Tests;
+
+/// <summary>
+/// Histories the random simulation once found failing, kept as they were shrunk: each pins a defect that was fixed.
+/// </summary>
+public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITestOutputHelper output) : IClassFixture<MemorySimulationTests.Cluster>
+{
+    /// <summary>
+    /// An anonymous profile merged into a customer that was then merged into another: erasing the last one must delete
+    /// the anonymous profile's row too, although it names the middle one as its target.
+    /// </summary>
+    [Fact]
+    public Task Erasure_deletes_a_profile_merged_into_a_customer_that_was_merged_in_turn() => RunAsync(
+        new EventStep(Profile: 5, Id: 7, Producer: 1, Purchase: true, Value: 120.5m, Offset: 26),
+        new IdentifyStep(Customer: 2, Anonymous: 2, Devices: 0, Account: true, Email: 1, Plan: 3),
+        new AliasStep(Customer: 0, Previous: 2),
+        new EraseStep(Profile: 5));
+
+    /// <summary>An identify that claims a device of a customer merged into another is refused: the device is theirs.</summary>
+    [Fact]
+    public Task Identifiers_of_a_customer_merged_into_another_stay_theirs() => RunAsync(
+        new IdentifyStep(Customer: 1, Anonymous: 1, Devices: 3, Account: false, Email: 2, Plan: 2),
+        new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 3, Account: true, Email: 2, Plan: 0),
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 3, Account: false, Email: 1, Plan: 1),
+        new AliasStep(Customer: 2, Previous: 1),
+        new IdentifyStep(Customer: 0, Anonymous: 2, Devices: 3, Account: true, Email: 2, Plan: 0));
+
+    /// <summary>
+    /// A refused identify puts the customer's ledger back as it was, also when the ledger existed before: the devices
+    /// it did not get stay another's, and the next identify naming them is refused too.
+    /// </summary>
+    [Fact]
+    public Task A_refused_identify_leaves_no_claim_behind() => RunAsync(
+        new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 3, Account: false, Email: -1, Plan: 0),
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 0, Account: true, Email: -1, Plan: 0),
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 3, Account: false, Email: 1, Plan: 1),
+        new IdentifyStep(Customer: 0, Anonymous: 2, Devices: 3, Account: true, Email: -1, Plan: 3),
+        new EraseStep(Profile: 1));
+
+    /// <summary>
+    /// A merge that failed half-way and was retried left bookkeeping for a later write in the merged profile; once
+    /// that profile is deleted with its target's erasure, nothing written afterwards may bring its row back.
+    /// </summary>
+    [Fact]
+    public Task A_deleted_merged_profile_stays_deleted_after_a_merge_that_was_retried() => RunAsync(
+        new IdentifyStep(Customer: 0, Anonymous: 0, Devices: 2, Account: false, Email: 0, Plan: 1),
+        new EventStep(Profile: 3, Id: 10, Producer: 1, Purchase: true, Value: 80.5m, Offset: 9),
+        new IdentifyStep(Customer: 2, Anonymous: 0, Devices: 3, Account: false, Email: 1, Plan: 3),
+        new AliasStep(Customer: 1, Previous: 2),
+        new EventStep(Profile: 2, Id: 9, Producer: 1, Purchase: true, Value: 0.5m, Offset: 0),
+        new FaultStep(new AliasStep(Customer: 0, Previous: 1), Members: false, Allowed: 0),
+        new EraseStep(Profile: 3));
+
+    private async Task RunAsync(params HistoryStep[] steps)
+    {
+        var history = new History(steps);
+        output.WriteLine(history.ToString());
+        await new HistoryRunner(cluster, await cluster.SegmentsAsync()).RunAsync(history);
+    }
+}
