@@ -40,6 +40,8 @@ public sealed class HistoryRunner
         _started = DateTimeOffset.UtcNow.AddSeconds(-5);
     }
 
+    public string World => _world;
+
     private DateTimeOffset Now => _cluster.Clock.GetUtcNow();
 
     private string Account => $"account:{_world}-x0";
@@ -202,8 +204,9 @@ public sealed class HistoryRunner
         foreach (var marker in gone)
         {
             var value = marker[(marker.IndexOf(':', StringComparison.Ordinal) + 1)..];
-            // A former email another customer holds now is theirs to keep.
-            if (marker.StartsWith("email:", StringComparison.Ordinal) && (_model.Owners.ContainsKey(marker) || _model.Profiles.Any(p => p.Traits.Values.Any(v => v.Contains(value, StringComparison.Ordinal))))) continue;
+            // An email another customer holds now, or held before (its own former identifier), is theirs to keep.
+            if (marker.StartsWith("email:", StringComparison.Ordinal) && (_model.Owners.ContainsKey(marker)
+                || _model.Profiles.Any(p => p.Key != erasedKey && (p.FormerIdentifiers.Contains(marker) || p.Traits.Values.Any(v => v.Contains(value, StringComparison.Ordinal)))))) continue;
             markers.Add(value);
         }
 

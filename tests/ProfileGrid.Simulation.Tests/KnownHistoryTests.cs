@@ -53,6 +53,27 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new FaultStep(new AliasStep(Customer: 0, Previous: 1), Members: false, Allowed: 0),
         new EraseStep(Profile: 3));
 
+    /// <summary>
+    /// An email that one customer held first (through an anonymous profile merged in) and replaced, and another took
+    /// afterwards, stays in the first one's history as its former identifier when the second is erased: it is the
+    /// first one's data too. (The model had it wrong; the grid right.)
+    /// </summary>
+    [Fact]
+    public Task A_former_email_stays_with_the_customer_that_held_it_first() => RunAsync(
+        new TraitsStep(Profile: 5, Plan: 1, Email: 2),
+        new IdentifyStep(Customer: 1, Anonymous: 2, Devices: 2, Account: false, Email: 1, Plan: 2),
+        new IdentifyStep(Customer: 2, Anonymous: 0, Devices: 1, Account: false, Email: 2, Plan: 3),
+        new FaultStep(new EraseStep(Profile: 3), Members: false, Allowed: 0));
+
+    /// <summary>
+    /// A trait write that replaces the email and fails after the new trait was stored, but before the old email was
+    /// marked former: the retry must still release the old email (it stayed linked to the customer for good).
+    /// </summary>
+    [Fact]
+    public Task A_replaced_email_is_released_when_the_write_is_retried_after_a_failure() => RunAsync(
+        new IdentifyStep(Customer: 2, Anonymous: -1, Devices: 2, Account: false, Email: 1, Plan: 2),
+        new FaultStep(new TraitsStep(Profile: 2, Plan: 1, Email: 0), Members: false, Allowed: 2));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

@@ -188,9 +188,6 @@ internal sealed partial class CustomerIdentity(
         }
 
         var result = store.Change(state => state.Merge(patch, now));
-        if (result.Changed) await store.Commit(new TraitsChange(patch, now));
-        else await store.Flushed();
-
         var refused = new List<string>();
         var former = new List<LedgerEntry>();
         foreach (var (trait, json) in patch.Traits)
@@ -207,12 +204,14 @@ internal sealed partial class CustomerIdentity(
                 former.Add(entry with { FormerTicks = now.UtcTicks });
         }
 
+        // A replaced identifier becomes former in the same write as the trait that replaced it: stored together or
+        // not at all, so that a retry after a failed write still finds the old one to release.
+        if (former.Count > 0) store.Defer(new IdentifiersChange(new LedgerChange([.. former], []), now));
+        if (result.Changed) await store.Commit(new TraitsChange(patch, now));
+        else await store.Flushed();
+
         if (refused.Count > 0) await GiveBack(claims, refused, refused);
-        if (former.Count > 0)
-        {
-            await store.Store(new IdentifiersChange(new LedgerChange([.. former], []), now));
-            await ReleaseFormer();
-        }
+        if (former.Count > 0) await ReleaseFormer();
 
         return TraitsFrom(store.State.Seq, result);
     }
