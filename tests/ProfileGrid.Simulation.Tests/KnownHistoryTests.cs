@@ -74,6 +74,18 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new IdentifyStep(Customer: 2, Anonymous: -1, Devices: 2, Account: false, Email: 1, Plan: 2),
         new FaultStep(new TraitsStep(Profile: 2, Plan: 1, Email: 0), Members: false, Allowed: 2));
 
+    /// <summary>
+    /// An identify refused (a device is another's) whose giving back fails: the ledger keeps the entries it wrote
+    /// before claiming, but they are not claims. The retry is refused too, and the email it had claimed and released
+    /// is not taken as linked.
+    /// </summary>
+    [Fact]
+    public Task A_retried_identify_after_a_failed_give_back_is_refused_again() => RunAsync(
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 1, Account: true, Email: 1, Plan: 1),
+        new FaultStep(new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 1, Account: false, Email: 0, Plan: 2), Members: false, Allowed: 1),
+        new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 0, Account: false, Email: 0, Plan: 2),
+        new EraseStep(Profile: 0));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

@@ -219,55 +219,64 @@ internal sealed partial class CustomerIdentity(
     private static TraitsResult TraitsFrom(long seq, TraitsMerged merged) => new(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
 
     /// <summary>
-    /// Records the identifiers not yet held in the ledger (stored first), then claims them. Returns the claims this
-    /// call made, or the first conflict, after giving back what this call linked and restoring the ledger as it was.
+    /// Records the identifiers the ledger does not hold yet (stored first), then claims every identifier wanted: an
+    /// entry the ledger holds may be the intent of a claim that failed or was given back, so only the index says who
+    /// holds it. Returns the claims this call made, or the first conflict, after giving back what this call linked and
+    /// putting the ledger back as it was (without entries the index showed were never this customer's).
     /// </summary>
     private async Task<(Claims Claims, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
     {
+        if (wanted.Count == 0) return (Claims.None, null);
         var ledger = store.State.Identifiers;
         var missing = wanted.Where(key => !Holds(key)).ToList();
-        if (missing.Count == 0) return (Claims.None, null);
         // What the ledger held for each before this call (the ledger is changed in place by the write below).
-        var before = missing.ToDictionary(key => key, key => ledger?.Entries.GetValueOrDefault(key), StringComparer.Ordinal);
-        var added = before.Count(pair => pair.Value is null);
-        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return (Claims.None, (IdentifierLedger.FullRule, missing[0]));
+        var before = wanted.ToDictionary(key => key, key => ledger?.Entries.GetValueOrDefault(key), StringComparer.Ordinal);
+        var added = missing.Count(key => before[key] is null);
+        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return (Claims.None, (IdentifierLedger.FullRule, wanted[0]));
 
-        var now = clock.GetUtcNow().UtcTicks;
-        var intents = missing.Select(key => before[key] is { } known
-            ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
-            : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
-        // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
-        await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
-        var claims = await Task.WhenAll(missing.Select(key => Identity(key).Claim(self)));
-        var made = new Claims([.. missing.Where((_, i) => claims[i].Fresh)], before);
+        if (missing.Count > 0)
+        {
+            var now = clock.GetUtcNow().UtcTicks;
+            var intents = missing.Select(key => before[key] is { } known
+                ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
+                : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
+            // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
+            await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
+        }
+
+        var claims = await Task.WhenAll(wanted.Select(key => Identity(key).Claim(self)));
+        var made = new Claims([.. wanted.Where((_, i) => claims[i].Fresh)], before);
         var taken = Array.FindIndex(claims, claim => !Owns(claim.Owner));
         if (taken < 0)
         {
             // A row that already named a profile merged into this customer keeps naming it: the entry says so, so that
             // erasure releases the row as it stands.
-            var theirs = missing.Select((key, i) => (Key: key, claims[i].Owner)).Where(claim => claim.Owner != self)
+            var theirs = wanted.Select((key, i) => (Key: key, claims[i].Owner))
+                .Where(claim => claim.Owner != self && store.State.Identifiers!.Entries[claim.Key].Owner != claim.Owner)
                 .Select(claim => store.State.Identifiers!.Entries[claim.Key] with { Owner = claim.Owner }).ToArray();
             if (theirs.Length > 0) await store.Store(new IdentifiersChange(new LedgerChange(theirs, []), clock.GetUtcNow()));
             return (made, null);
         }
 
-        // Given back: this call's own claims; and every entry it made goes back to what it was (or away).
-        await GiveBack(made, made.Fresh, missing);
-        return (Claims.None, ($"The identifier '{missing[taken]}' belongs to another customer; an identifier links to one customer only.", missing[taken]));
+        // Given back: this call's own claims; every entry it made goes back to what it was (or away), and an entry it
+        // found saying an identifier was this customer's, where the index names another, goes away.
+        var notOurs = wanted.Where((key, i) => !Owns(claims[i].Owner) && !missing.Contains(key)).ToList();
+        await GiveBack(made, made.Fresh, missing, notOurs);
+        return (Claims.None, ($"The identifier '{wanted[taken]}' belongs to another customer; an identifier links to one customer only.", wanted[taken]));
     }
 
     /// <summary>
-    /// Releases the claims of <paramref name="claimed"/> this call made, and puts the ledger entries of
-    /// <paramref name="entries"/> back as they were before the call (only once released: the ledger stays a superset
-    /// of the index). Removals rewrite the stored row (<see cref="CustomerEntry.Rewrites"/>): nothing stored keeps an
-    /// identifier this customer did not get.
+    /// Releases the claims of <paramref name="claimed"/> this call made, puts the ledger entries of
+    /// <paramref name="entries"/> back as they were before the call, and removes those of <paramref name="stale"/>
+    /// (only once released: the ledger stays a superset of the index). Removals rewrite the stored row
+    /// (<see cref="CustomerEntry.Rewrites"/>): nothing stored keeps an identifier this customer did not get.
     /// </summary>
-    private async Task GiveBack(Claims claims, List<string> claimed, List<string> entries)
+    private async Task GiveBack(Claims claims, List<string> claimed, List<string> entries, List<string>? stale = null)
     {
-        if (entries.Count == 0) return;
+        if (entries.Count + (stale?.Count ?? 0) == 0) return;
         await Task.WhenAll(claimed.Select(key => Identity(key).Release(self)));
         var restored = entries.Select(key => claims.Before.GetValueOrDefault(key)).OfType<LedgerEntry>().ToArray();
-        var removed = entries.Where(key => claims.Before.GetValueOrDefault(key) is null).ToArray();
+        string[] removed = [.. entries.Where(key => claims.Before.GetValueOrDefault(key) is null), .. stale ?? []];
         await store.Store(new IdentifiersChange(new LedgerChange(restored, removed), clock.GetUtcNow()));
     }
 
