@@ -86,6 +86,19 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 0, Account: false, Email: 0, Plan: 2),
         new EraseStep(Profile: 0));
 
+    /// <summary>
+    /// A customer gave up an email that an anonymous profile then took; merging that profile in brings the email back
+    /// as the customer's trait, and an identify replacing it must release the anonymous profile's index row (the
+    /// merge had kept the customer's own former entry and lost the row's).
+    /// </summary>
+    [Fact]
+    public Task A_merged_profiles_email_that_the_customer_once_gave_up_is_released_when_replaced() => RunAsync(
+        new TraitsStep(Profile: 2, Plan: 0, Email: 1),
+        new TraitsStep(Profile: 2, Plan: 3, Email: -2),
+        new TraitsStep(Profile: 5, Plan: 1, Email: 1),
+        new IdentifyStep(Customer: 2, Anonymous: 2, Devices: 3, Account: true, Email: 0, Plan: 2),
+        new EraseStep(Profile: 2));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);
