@@ -79,7 +79,12 @@ public sealed class HistoryRunner
                 }
                 catch (Exception)
                 {
-                    retry = () => StepAsync(fault.Inner);
+                    // An erasure is retried through the customer it erases: one through a merged profile its first try
+                    // already deleted reaches a new, empty profile, and the customer finishes by its own wake-up
+                    // (KnownHistoryTests has that case, with the clock moved for the wake-up).
+                    // (The model erases only once the grid answered, so it still knows which customer that is.)
+                    var inner = fault.Inner is EraseStep erase ? erase with { Profile = Array.IndexOf(_profiles, _model.Target(_profiles[erase.Profile]).Key) } : fault.Inner;
+                    retry = () => StepAsync(inner);
                 }
                 finally
                 {

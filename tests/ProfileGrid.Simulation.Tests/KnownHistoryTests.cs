@@ -1,3 +1,7 @@
+using ProfileGrid.Customers;
+using ProfileGrid.Events;
+using ProfileGrid.Identity;
+using ProfileGrid.Testing;
 using Xunit.Abstractions;
 
 namespace ProfileGrid.Simulation.Tests;
@@ -98,6 +102,46 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new TraitsStep(Profile: 5, Plan: 1, Email: 1),
         new IdentifyStep(Customer: 2, Anonymous: 2, Devices: 3, Account: true, Email: 0, Plan: 2),
         new EraseStep(Profile: 2));
+
+    /// <summary>
+    /// An erasure asked for through a merged anonymous profile stops after that profile's row was deleted (storage
+    /// fails): a retry through the same id reaches a new, empty profile, so the customer must finish its erasure by
+    /// itself, woken a minute later: nothing of it is left but its tombstone.
+    /// </summary>
+    [Fact]
+    public async Task An_erasure_stopped_after_deleting_the_profile_it_came_through_finishes_by_itself()
+    {
+        var world = Guid.NewGuid().ToString("N")[..10];
+        var (customer, anonymous, device) = ($"{world}-c0", $"anon:{world}-a0", $"device:{world}-d0");
+        await Grain(anonymous).ApplyEvents(HistoryRunner.Producer, [new CustomerEvent($"{world}-ev0", "page_view", cluster.Clock.GetUtcNow(), 1m, "web", "{}")]);
+        var identified = await Grain(customer).Identify(new IdentifyRequest([device], anonymous, new TraitPatch([], [], HistoryRunner.Producer)));
+        Assert.Null(identified.Conflict);
+
+        // The tombstone and the anonymous profile's delete are stored; the write that completes the erasure fails.
+        cluster.CustomerFaults.FailAfter(2);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Grain(anonymous).EraseProfile());
+        }
+        finally
+        {
+            cluster.CustomerFaults.Disarm();
+        }
+
+        Assert.Null((await cluster.Journals[StorageNames.Customers].ReadAsync(anonymous)).Snapshot);
+        // The tombstone stored first still holds the ledger (the device), which the completed erasure drops.
+        var since = DateTimeOffset.UtcNow.AddMinutes(-5);
+        Assert.NotEmpty(await StorageScan.FindAsync(cluster, [device], tombstone: customer, since));
+
+        // The producer retries through the id it knows: that reaches a new, empty profile, not the customer.
+        await Grain(anonymous).EraseProfile();
+        cluster.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(10));
+        await Eventually.Async(() => StorageScan.FindAsync(cluster, [device], tombstone: customer, since), found => found.Count == 0, "nothing stored names the erased customer's device", TimeSpan.FromSeconds(20));
+        Assert.Null(await cluster.Grains.GetGrain<IIdentityGrain>(device).Resolve());
+        Assert.Null(await Grain(customer).GetProfile());
+    }
+
+    private ICustomerGrain Grain(string key) => cluster.Grains.GetGrain<ICustomerGrain>(key);
 
     private async Task RunAsync(params HistoryStep[] steps)
     {

@@ -161,9 +161,34 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     public async Task EraseProfile()
     {
         var customerId = this.GetPrimaryKeyString();
-        await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        try
+        {
+            await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        }
+        catch (Exception)
+        {
+            // Stopped after the tombstone (as storage has it, read again after the failure): it finishes when
+            // repeated, or by itself when the customer is woken.
+            if (await ErasureOpenAsync()) Wakeups.EraseAgainAt(_clock.GetUtcNow() + CustomerWakeups.RetryDelay);
+            throw;
+        }
+
         // Once erased nothing registers it again; a failure here fails the erasure, which a repeat finishes.
         await Wakeups.UnregisterAsync();
+    }
+
+    private async Task<bool> ErasureOpenAsync()
+    {
+        try
+        {
+            await _store.Known();
+            return State.ErasureOpen;
+        }
+        catch (Exception)
+        {
+            // Storage cannot say: the erasure may be open, and waking a customer whose erasure is complete changes nothing.
+            return State.IsErased;
+        }
     }
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
@@ -249,6 +274,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public async Task Wake()
     {
+        await _store.Known();
+        if (State.ErasureOpen)
+        {
+            await EraseProfile();
+            return;
+        }
+
         await ReevaluateSegments(backfill: null);
         await Wakeups.ReviewAsync(await _segments.CurrentAsync());
     }

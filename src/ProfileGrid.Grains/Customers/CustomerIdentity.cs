@@ -120,7 +120,8 @@ internal sealed partial class CustomerIdentity(
         await store.Known();
         if (store.State.MergedInto is { } into && into != target && !via.Contains(into, StringComparer.Ordinal))
             throw new InvalidOperationException($"Customer '{self}' was merged into '{into}', not '{target}': only its target's erasure deletes it.");
-        if (store.State.MergedInto is null && store.State.Seq > 0)
+        // A profile erased on its own since (a retry that reached it after its first purge) holds nothing: it goes too.
+        if (store.State.MergedInto is null && store.State.Seq > 0 && !store.State.IsErased)
             throw new InvalidOperationException($"Customer '{self}' was not merged into '{target}': erase it on its own.");
         await ForgetInSegments(self);
         await store.DeleteAsync();

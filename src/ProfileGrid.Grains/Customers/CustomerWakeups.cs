@@ -35,6 +35,7 @@ internal sealed partial class CustomerWakeups(
     private IReadOnlyList<Segment> _segments = [];
     private IGrainTimer? _retry;
     private DateTimeOffset? _announceAgainAt;
+    private DateTimeOffset? _eraseAgainAt;
 
     /// <summary>
     /// The earliest instant after <paramref name="now"/> at which time alone can change whether the customer is in one
@@ -80,6 +81,17 @@ internal sealed partial class CustomerWakeups(
         Review(segments);
     }
 
+    /// <summary>
+    /// An erasure stopped part-way (storage failed after its tombstone): the customer is woken at <paramref name="at"/>
+    /// to finish it, whoever asked for it and through which id (a retry through a merged profile already deleted
+    /// reaches a new, empty profile, not this one).
+    /// </summary>
+    public void EraseAgainAt(DateTimeOffset at)
+    {
+        _eraseAgainAt = at;
+        Review(_segments);
+    }
+
     /// <summary>Registers the next wake-up in the background, after any registration still on its way.</summary>
     public void Review(IReadOnlyList<Segment> segments)
     {
@@ -119,6 +131,12 @@ internal sealed partial class CustomerWakeups(
     {
         if (_leaving) return null;
         var (customer, now) = (state(), clock.GetUtcNow());
+        if (customer.ErasureOpen)
+        {
+            // Nothing but finishing the erasure: an erased customer is in no segment.
+            return _eraseAgainAt is { } retry && !(Registered(customer, now) is { } held && held <= retry) ? retry : null;
+        }
+
         var needed = Needed(customerId, customer, _segments, value, now);
         // Unconfirmed announcements are sent again when the customer is woken.
         if (_announceAgainAt is not { } again || customer.Unannounced is null || !customer.Exists) return needed;
