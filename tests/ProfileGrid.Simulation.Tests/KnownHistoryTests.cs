@@ -143,6 +143,61 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
 
     private ICustomerGrain Grain(string key) => cluster.Grains.GetGrain<ICustomerGrain>(key);
 
+    /// <summary>
+    /// The customer's wake-up passed and it registered the next one while the scheduler, lagging behind, had not taken
+    /// the passed one yet; erased then, it must leave both buckets (it left only the one its state named). The whole
+    /// history as the simulation found it.
+    /// </summary>
+    [Fact]
+    public Task Erasure_leaves_a_wakeup_bucket_the_scheduler_has_not_reached_yet() => RunAsync(
+        new ConsentStep(Profile: 2, Purpose: 1, Granted: true),
+        new EventStep(Profile: 1, Id: 7, Producer: 0, Purchase: true, Value: 40.5m, Offset: 0),
+        new EventStep(Profile: 0, Id: 7, Producer: 0, Purchase: false, Value: 100.5m, Offset: -8),
+        new DeactivateStep(),
+        new FaultStep(new AliasStep(Customer: 2, Previous: 1), Members: false, Allowed: 3),
+        new FaultStep(new EraseStep(Profile: 0), Members: false, Allowed: 2),
+        new EventStep(Profile: 2, Id: 2, Producer: 1, Purchase: false, Value: 80.5m, Offset: -56293),
+        new FaultStep(new EventStep(Profile: 0, Id: 9, Producer: 1, Purchase: true, Value: 0.5m, Offset: -85), Members: false, Allowed: 1),
+        new ConsentStep(Profile: 2, Purpose: 1, Granted: false),
+        new EventStep(Profile: 3, Id: 0, Producer: 1, Purchase: false, Value: 120.5m, Offset: -813),
+        new EventStep(Profile: 2, Id: 10, Producer: 1, Purchase: true, Value: -29.5m, Offset: 7),
+        new EventStep(Profile: 0, Id: 7, Producer: 0, Purchase: false, Value: -29.5m, Offset: -82),
+        new EventStep(Profile: 1, Id: 5, Producer: 1, Purchase: true, Value: 60.5m, Offset: -22450),
+        new IdentifyStep(Customer: 2, Anonymous: 0, Devices: 0, Account: true, Email: 0, Plan: 0),
+        new AliasStep(Customer: 0, Previous: 2),
+        new TraitsStep(Profile: 1, Plan: 1, Email: -2),
+        new ConsentStep(Profile: 2, Purpose: 0, Granted: true),
+        new EventStep(Profile: 5, Id: 0, Producer: 0, Purchase: true, Value: 100.5m, Offset: -320),
+        new AdvanceStep(Minutes: 50),
+        new IdentifyStep(Customer: 1, Anonymous: 2, Devices: 3, Account: false, Email: 2, Plan: 2),
+        new EventStep(Profile: 4, Id: 2, Producer: 0, Purchase: true, Value: 90.5m, Offset: -703),
+        new TraitsStep(Profile: 4, Plan: 1, Email: -1),
+        new EventStep(Profile: 2, Id: 8, Producer: 1, Purchase: true, Value: 30.5m, Offset: 0),
+        new EventStep(Profile: 0, Id: 10, Producer: 0, Purchase: false, Value: 70.5m, Offset: 23),
+        new EventStep(Profile: 0, Id: 10, Producer: 1, Purchase: true, Value: 120.5m, Offset: 0),
+        new EventStep(Profile: 5, Id: 1, Producer: 1, Purchase: false, Value: 110.5m, Offset: 17),
+        new EventStep(Profile: 5, Id: 7, Producer: 1, Purchase: false, Value: 90.5m, Offset: -1152),
+        new FaultStep(new EventStep(Profile: 1, Id: 8, Producer: 0, Purchase: true, Value: 60.5m, Offset: -43999), Members: true, Allowed: 2),
+        new EventStep(Profile: 5, Id: 4, Producer: 0, Purchase: true, Value: 70.5m, Offset: -11846),
+        new AdvanceStep(Minutes: 50),
+        new EventStep(Profile: 2, Id: 3, Producer: 1, Purchase: false, Value: -9.5m, Offset: -1946),
+        new FaultStep(new TraitsStep(Profile: 4, Plan: 1, Email: -1), Members: false, Allowed: 2),
+        new AliasStep(Customer: 0, Previous: 2),
+        new EventStep(Profile: 4, Id: 0, Producer: 0, Purchase: true, Value: -29.5m, Offset: -3605),
+        new EventStep(Profile: 3, Id: 10, Producer: 1, Purchase: true, Value: 50.5m, Offset: -19),
+        new EventStep(Profile: 5, Id: 1, Producer: 0, Purchase: false, Value: 110.5m, Offset: -25),
+        new EventStep(Profile: 0, Id: 7, Producer: 1, Purchase: true, Value: 80.5m, Offset: 24),
+        new EventStep(Profile: 5, Id: 8, Producer: 0, Purchase: false, Value: 110.5m, Offset: -569),
+        new TraitsStep(Profile: 0, Plan: 3, Email: -2),
+        new EventStep(Profile: 5, Id: 0, Producer: 1, Purchase: true, Value: 40.5m, Offset: -2595),
+        new EventStep(Profile: 0, Id: 9, Producer: 0, Purchase: false, Value: 10.5m, Offset: -1484),
+        new EventStep(Profile: 1, Id: 3, Producer: 1, Purchase: false, Value: -29.5m, Offset: -31511),
+        new ConsentStep(Profile: 3, Purpose: 1, Granted: true),
+        new EventStep(Profile: 0, Id: 10, Producer: 1, Purchase: true, Value: 90.5m, Offset: 0),
+        new EventStep(Profile: 2, Id: 1, Producer: 0, Purchase: true, Value: 60.5m, Offset: -1084),
+        new ConsentStep(Profile: 4, Purpose: 0, Granted: true),
+        new EraseStep(Profile: 1));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

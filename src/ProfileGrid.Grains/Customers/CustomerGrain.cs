@@ -54,6 +54,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         try
         {
+            // A registration in the wake-up schedule on its way is recorded in the state before the activation goes:
+            // a bucket holding the customer that its state does not name would outlive its erasure.
+            if (_wakeups is not null) await _wakeups.Settled().WaitAsync(cancellationToken);
             await _store.StoreDeferred().WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

@@ -66,7 +66,7 @@ internal sealed partial class CustomerWakeups(
     /// </summary>
     public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset now)
     {
-        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 ? DateTimeOffset.MinValue : null;
+        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0 ? DateTimeOffset.MinValue : null;
         if (NextChange(customerId, customer, segments, value, now) is not { } next) return null;
         return Registered(customer, now) is { } registered && registered <= next ? null : next;
     }
@@ -102,6 +102,9 @@ internal sealed partial class CustomerWakeups(
         _reviewing = InBackgroundAsync(_reviewing);
     }
 
+    /// <summary>Completes when no registration is on its way (it never throws: a failed one is tried again later).</summary>
+    public Task Settled() => _reviewing;
+
     /// <summary>Registers the next wake-up now (after any still on its way); throws if it could not.</summary>
     public async Task ReviewAsync(IReadOnlyList<Segment> segments)
     {
@@ -120,9 +123,8 @@ internal sealed partial class CustomerWakeups(
         _leaving = true;
         await _reviewing;
         var customer = state();
-        if (customer.WakeupTicks == 0) return;
-        var registered = new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero);
-        await grains.BucketFor(customerId, registered).Unregister(customerId);
+        if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0) return;
+        await UnregisterEverywhereAsync(customer);
         await store(new WakeupChange(0, clock.GetUtcNow()));
     }
 
@@ -156,12 +158,15 @@ internal sealed partial class CustomerWakeups(
         if (due == DateTimeOffset.MinValue)
         {
             // Merged into another customer, which registers its own: this id leaves the schedule.
-            if (registered is { } held) await grains.BucketFor(customerId, held).Unregister(customerId);
+            await UnregisterEverywhereAsync(customer);
             await store(new WakeupChange(0, clock.GetUtcNow()));
             return;
         }
 
         var at = await grains.BucketFor(customerId, due).Register(customerId, due);
+        // A registration whose instant passed is taken by the scheduler, which may lag behind: it is remembered until
+        // the next one is, so that erasure still finds its bucket.
+        var passed = registered is null && customer.WakeupTicks != 0 && customer.WakeupTicks != at.UtcTicks ? customer.WakeupTicks : customer.PassedWakeupTicks;
         // The later registration goes, so that the state names the only bucket that holds the customer.
         if (registered is { } later && WakeupBuckets.MinuteOf(later) != WakeupBuckets.MinuteOf(at))
         {
@@ -169,7 +174,16 @@ internal sealed partial class CustomerWakeups(
         }
 
         // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
-        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow()));
+        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed));
+    }
+
+    /// <summary>Takes the customer out of the bucket its state names and out of the one whose instant passed before it.</summary>
+    private async Task UnregisterEverywhereAsync(CustomerState customer)
+    {
+        foreach (var ticks in new[] { customer.WakeupTicks, customer.PassedWakeupTicks }.Where(ticks => ticks != 0).Distinct())
+        {
+            await grains.BucketFor(customerId, new DateTimeOffset(ticks, TimeSpan.Zero)).Unregister(customerId);
+        }
     }
 
     private async Task InBackgroundAsync(Task previous)
