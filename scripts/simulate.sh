@@ -3,7 +3,7 @@
 # and the reference model (tests/ProfileGrid.Simulation.Tests). The test command runs a short, fixed form of it; this
 # runs as many histories as asked, from any seed, on either storage or both.
 #   --histories N   histories per storage (default 5000)
-#   --seed S        CsCheck seed (default: the test command's); a failure prints the seed that reproduces it, shrunk
+#   --seed S        CsCheck seed of the first history (default: random ones); a failure prints the seed that reproduces it, shrunk
 #   --storage X     memory, azurite or both (default both; Azurite comes from the repository's package.json)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,6 +30,6 @@ case "$storage" in
   azurite) filter="FullyQualifiedName~AzuriteSimulationTests" ;;
 esac
 dotnet build tests/ProfileGrid.Simulation.Tests -c Release -nologo -v quiet
-echo "== simulation: $histories histories per storage ($storage), seed ${seed:-of the test command}" >&2
+echo "== simulation: $histories histories per storage ($storage), seed ${seed:-random}" >&2
 PROFILEGRID_SIM_HISTORIES="$histories" PROFILEGRID_SIM_SEED="$seed" \
   dotnet test tests/ProfileGrid.Simulation.Tests -c Release --no-build --filter "$filter" --logger "console;verbosity=detailed"

@@ -254,6 +254,18 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new EventStep(Profile: 4, Id: 9, Producer: 1, Purchase: true, Value: 80.5m, Offset: 11),
         new FaultStep(new EraseStep(Profile: 0), Members: false, Allowed: 2));
 
+    /// <summary>
+    /// A refused identify whose give-back failed leaves intents in the ledger; the retry, refused again, claims the
+    /// anonymous id afresh and gives it back, and must drop its stale entry too: erasing the anonymous profile later
+    /// left its id in the customer's row.
+    /// </summary>
+    [Fact]
+    public Task A_stale_intent_given_back_on_a_retry_leaves_the_ledger() => RunAsync(
+        new EventStep(Profile: 3, Id: 1, Producer: 0, Purchase: false, Value: 10.5m, Offset: 0),
+        new IdentifyStep(Customer: 2, Anonymous: -1, Devices: 1, Account: true, Email: -1, Plan: 0),
+        new FaultStep(new IdentifyStep(Customer: 0, Anonymous: 0, Devices: 1, Account: false, Email: -1, Plan: 0), Members: false, Allowed: 1),
+        new EraseStep(Profile: 3));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

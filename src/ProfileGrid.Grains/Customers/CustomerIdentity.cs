@@ -262,7 +262,7 @@ internal sealed partial class CustomerIdentity(
         // Given back: this call's own claims; every entry it made goes back to what it was (or away), and an entry it
         // found saying an identifier was this customer's, where the index names another, goes away.
         var notOurs = wanted.Where((key, i) => !Owns(claims[i].Owner) && !missing.Contains(key)).ToList();
-        await GiveBack(made, made.Fresh, missing, notOurs);
+        await GiveBack(made, made.Fresh, [.. missing.Union(made.Fresh)], notOurs);
         return (Claims.None, ($"The identifier '{wanted[taken]}' belongs to another customer; an identifier links to one customer only.", wanted[taken]));
     }
 
@@ -276,8 +276,14 @@ internal sealed partial class CustomerIdentity(
     {
         if (entries.Count + (stale?.Count ?? 0) == 0) return;
         await Task.WhenAll(claimed.Select(key => Identity(key).Release(self)));
-        var restored = entries.Select(key => claims.Before.GetValueOrDefault(key)).OfType<LedgerEntry>().ToArray();
-        string[] removed = [.. entries.Where(key => claims.Before.GetValueOrDefault(key) is null), .. stale ?? []];
+        // An entry that said the customer held an identifier this call claimed afresh was the intent of an earlier
+        // claim that was given back (or never made): it goes, with the claim.
+        bool Stale(LedgerEntry entry) => entry is { Indexed: true, FormerTicks: 0 } && claimed.Contains(entry.Key);
+        var restored = entries.Select(key => claims.Before.GetValueOrDefault(key)).OfType<LedgerEntry>().Where(entry => !Stale(entry)).ToArray();
+        string[] removed =
+        [
+            .. entries.Where(key => claims.Before.GetValueOrDefault(key) is not { } entry || Stale(entry)), .. stale ?? [],
+        ];
         await store.Store(new IdentifiersChange(new LedgerChange(restored, removed), clock.GetUtcNow()));
     }
 
