@@ -232,7 +232,11 @@ public sealed class HistoryRunner
         if (erased.Count > 0)
         {
             var found = await StorageScan.FindAsync(_cluster, erased, tombstone: erased[0], since: _started);
-            Expect(0, found.Count, $"stored markers of the erased customer {erased[0]}: {string.Join("; ", found)}");
+            if (found.Count > 0)
+            {
+                var status = await _cluster.Grains.GetGrain<ProfileGrid.Wakeups.IWakeupSchedulerGrain>(ProfileGrid.Wakeups.IWakeupSchedulerGrain.Key).Status();
+                throw new SimulationFailureException($"stored markers of the erased customer {erased[0]}: {string.Join("; ", found)} (now {Now:O}, wake-up scheduler {status})");
+            }
         }
     }
 

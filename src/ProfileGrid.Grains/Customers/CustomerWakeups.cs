@@ -36,6 +36,9 @@ internal sealed partial class CustomerWakeups(
     private IGrainTimer? _retry;
     private DateTimeOffset? _announceAgainAt;
     private DateTimeOffset? _eraseAgainAt;
+    // Every bucket this activation registered the customer in: one whose record in the state failed, or raced with an
+    // erasure, is left too when the customer leaves the schedule.
+    private readonly HashSet<DateTimeOffset> _registeredIn = [];
 
     /// <summary>
     /// The earliest instant after <paramref name="now"/> at which time alone can change whether the customer is in one
@@ -123,7 +126,7 @@ internal sealed partial class CustomerWakeups(
         _leaving = true;
         await _reviewing;
         var customer = state();
-        if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0) return;
+        if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0 && _registeredIn.Count == 0) return;
         await UnregisterEverywhereAsync(customer);
         await store(new WakeupChange(0, clock.GetUtcNow()));
     }
@@ -164,6 +167,7 @@ internal sealed partial class CustomerWakeups(
         }
 
         var at = await grains.BucketFor(customerId, due).Register(customerId, due);
+        _registeredIn.Add(at);
         // A registration whose instant passed is taken by the scheduler, which may lag behind: it is remembered until
         // the next one is, so that erasure still finds its bucket.
         var passed = registered is null && customer.WakeupTicks != 0 && customer.WakeupTicks != at.UtcTicks ? customer.WakeupTicks : customer.PassedWakeupTicks;
@@ -199,9 +203,12 @@ internal sealed partial class CustomerWakeups(
     /// <summary>Takes the customer out of the bucket its state names and out of the one whose instant passed before it.</summary>
     private async Task UnregisterEverywhereAsync(CustomerState customer)
     {
-        foreach (var ticks in new[] { customer.WakeupTicks, customer.PassedWakeupTicks }.Where(ticks => ticks != 0).Distinct())
+        var buckets = new[] { customer.WakeupTicks, customer.PassedWakeupTicks }.Where(ticks => ticks != 0)
+            .Select(ticks => new DateTimeOffset(ticks, TimeSpan.Zero)).Concat(_registeredIn)
+            .Select(WakeupBuckets.MinuteOf).Distinct().ToList();
+        foreach (var minute in buckets)
         {
-            await grains.BucketFor(customerId, new DateTimeOffset(ticks, TimeSpan.Zero)).Unregister(customerId);
+            await grains.BucketFor(customerId, WakeupBuckets.StartOf(minute)).Unregister(customerId);
         }
     }
 
