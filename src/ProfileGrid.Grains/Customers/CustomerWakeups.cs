@@ -128,7 +128,9 @@ internal sealed partial class CustomerWakeups(
         var customer = state();
         if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0 && _registeredIn.Count == 0) return;
         await UnregisterEverywhereAsync(customer);
-        await store(new WakeupChange(0, clock.GetUtcNow()));
+        _registeredIn.Clear();
+        // Only a state that names a bucket is written (a merged profile purged meanwhile has no row to write to).
+        if (customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0) await store(new WakeupChange(0, clock.GetUtcNow()));
     }
 
     /// <summary>What the schedule needs now (<see cref="Needed(string, CustomerState, IReadOnlyList{Segment}, ValueOptions, DateTimeOffset)"/>); nothing once the customer is leaving (erasure).</summary>
