@@ -32,6 +32,7 @@ public static class SiloHosting
         builder.Services.AddOptions<ValueOptions>().BindConfiguration(ValueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
         builder.Services.AddSegments();
+        builder.Services.AddSegmentSweep();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>

@@ -265,12 +265,12 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         _memberships.Announce(review.Announce);
     }
 
-    public async Task ReevaluateSegments(SegmentDefinition? backfill)
+    public async Task ReevaluateSegments(string[]? backfill)
     {
-        var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
+        var segments = await _segments.CurrentAsync();
         await Known();
         var now = _clock.GetUtcNow();
-        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), _state, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill?.Name);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), _state, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -282,6 +282,12 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+    }
+
+    public async Task<string[]> StoredSegments()
+    {
+        await Settled();
+        return _state.Segments ?? [];
     }
 
     /// <summary>Applies a change that is its own record (replayed as it is) and stores it with the next write; returns that write's seq.</summary>

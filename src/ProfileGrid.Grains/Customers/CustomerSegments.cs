@@ -7,7 +7,7 @@ namespace ProfileGrid.Customers;
 /// One customer's segments: compares the rules as of now with the segments its state says it is in, and announces
 /// entering and leaving to the segments' member sets once the state that holds them is stored. Announcements leave
 /// in order, a segment's at a time, and are retried a few times; one that still fails is logged and repaired when
-/// the customer is next evaluated with <c>reassert</c> (a back-fill). Single-threaded like the grain that owns it.
+/// the customer is next evaluated with <c>reassert</c> (a back-fill or a reconciliation). Single-threaded like the grain that owns it.
 /// </summary>
 internal sealed partial class CustomerSegments(string customerId, IGrainFactory grains, ILogger logger)
 {
@@ -23,11 +23,11 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     /// <summary>
     /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
     /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
-    /// segment that time may end (so its shard asks again later), and staying in the segment <paramref name="reassert"/> names.
+    /// segment that time may end (so its shard asks again later), and staying in the segments <paramref name="reassert"/> names.
     /// </summary>
     public static SegmentReview Review(
         string customerId,
-        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string? reassert)
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string[]? reassert)
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
@@ -47,7 +47,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             if (matches)
             {
                 names.Add(name);
-                if (!was || name == reassert || (refreshTimed && segment.RecheckPeriod is not null))
+                if (!was || (reassert is not null && reassert.Contains(name, StringComparer.Ordinal)) || (refreshTimed && segment.RecheckPeriod is not null))
                     announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now, now + segment.RecheckPeriod));
             }
             else if (was)

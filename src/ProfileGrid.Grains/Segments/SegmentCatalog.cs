@@ -79,18 +79,6 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : I
         }
     }
 
-    /// <summary>The definitions, read again unless they hold <paramref name="definition"/> or a later one of its name (for back-fills, which must not miss a definition just made elsewhere).</summary>
-    public async ValueTask<IReadOnlyList<Segment>> AtLeastAsync(SegmentDefinition definition)
-    {
-        var current = await CurrentAsync();
-        foreach (var segment in current)
-        {
-            if (segment.Definition.Name == definition.Name && segment.Definition.DefinedAt >= definition.DefinedAt) return current;
-        }
-
-        return (await ReadAsync()).Segments;
-    }
-
     public async Task<SegmentDefinition> DefineAsync(string name, string rule, string? description, string definedBy)
     {
         var definition = await Registry.Define(name, rule, description, definedBy);

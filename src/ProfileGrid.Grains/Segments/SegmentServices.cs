@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ProfileGrid.Segments;
 
@@ -11,6 +12,15 @@ public static class SegmentServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SegmentCatalog>();
         services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        return services;
+    }
+
+    /// <summary>What a silo adds for the segment sweep: its options, checked at start, and the wake-up that resumes it after a silo's end.</summary>
+    public static IServiceCollection AddSegmentSweep(this IServiceCollection services)
+    {
+        services.AddOptions<SegmentSweepOptions>().BindConfiguration(SegmentSweepOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentSweepOptions>, SegmentSweepOptionsValidator>());
+        services.AddHostedService<SegmentSweepWakeUp>();
         return services;
     }
 }

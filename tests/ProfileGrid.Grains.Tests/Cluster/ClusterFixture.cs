@@ -13,6 +13,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The producer the tests send events as; event ids are unique within it.</summary>
     public const string Producer = "webshop";
 
+    /// <summary>Customers per page of the segment sweep in this cluster.</summary>
+    public const int SweepPageSize = 50;
+
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -38,9 +41,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
             services.AddSegments();
             // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
-            // Segments that time may let customers into are swept every 2 s.
-            services.Configure<SegmentOptions>(options => (options.RecheckInterval, options.TimeSweepInterval) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
-        });
+            services.Configure<SegmentOptions>(options => options.RecheckInterval = TimeSpan.FromMilliseconds(100));
+            // The sweep takes small pages, so that a lap over the tests' customers has several, and is woken every second.
+            services.AddSegmentSweep();
+            services.Configure<SegmentSweepOptions>(options =>
+                (options.PageSize, options.MaxConcurrency, options.DutyCycle, options.ResumeInterval) = (SweepPageSize, 4, 0.5, TimeSpan.FromSeconds(1)));
+        }).AddIncomingGrainCallFilter<ReevaluationCounter>();
     }
 }
 

@@ -8,7 +8,7 @@ namespace ProfileGrid.Grains.Tests.Cluster;
 
 /// <summary>
 /// Segment member sets kept live by the customers: entering and leaving on events, on time passing without events,
-/// and on erasure; customers stored before a segment existed are back-filled; subscribers hear every change.
+/// and on erasure; subscribers hear every change (back-fills: <see cref="SegmentSweepClusterTests"/>).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SegmentMembershipTests(ClusterFixture fixture)
@@ -55,7 +55,7 @@ public sealed class SegmentMembershipTests(ClusterFixture fixture)
         Assert.DoesNotContain(id, await Members(segment));
     }
 
-    [Fact]
+    [Fact(Skip = "Entering by time alone was the hourly back-fill sweep, removed with it (branch backfill); per-customer wake-ups bring it back (branch wakeups).")]
     public async Task A_customer_who_sends_nothing_enters_a_segment_time_lets_them_into()
     {
         // "Browsed, and bought nothing in the last hour": a purchase keeps the customer out for an hour.
@@ -69,27 +69,6 @@ public sealed class SegmentMembershipTests(ClusterFixture fixture)
 
         await WaitUntil(async () => (await Members(segment)).Contains(id));
         Assert.DoesNotContain(id, before);
-    }
-
-    [Fact]
-    public async Task Customers_stored_before_a_segment_is_defined_are_back_filled_into_it()
-    {
-        var ids = Enumerable.Range(0, 30).Select(_ => NewCustomer()).ToArray();
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var type = i % 3 == 0 ? "vip_signup" : "page_view";
-            await Customer(ids[i]).ApplyEvents(Producer, [Event($"b{i}", type)]);
-        }
-
-        var segment = await Define("vip_signup.total >= 1");
-        var backfill = fixture.Grains.GetGrain<ISegmentBackfillGrain>(segment);
-        await WaitUntil(async () => (await backfill.Status()).State == BackfillState.Done);
-        var status = await backfill.Status();
-        var members = await Members(segment);
-
-        Assert.Equal(ids.Where((_, i) => i % 3 == 0).Order(StringComparer.Ordinal), members.Where(ids.Contains).Order(StringComparer.Ordinal));
-        Assert.True(status.Visited >= ids.Length, $"visited {status.Visited}");
-        Assert.NotNull(status.FinishedAt);
     }
 
     [Fact]
