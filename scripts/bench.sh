@@ -293,4 +293,9 @@ EOF
   echo "- hot customer history: $history events"
 } >"$results/machine.md"
 tools report --results "$results" --out "$docs/benchmarks.md" --images "$docs"
+
+# --- back-fill of a new segment over stored customers (issue 25): a script of its own, a gateway of its own; it adds
+# its section to the report just written ------------------------------------------------------------------------------
+./scripts/bench-backfill.sh --no-build --customers "$([ "$mode" = full ] && echo 1000000 || echo 20000)" --duration "$duration" \
+  --results "$results/backfill" --out "$docs/benchmarks.md"
 echo "results in $results; report in $docs/benchmarks.md"

@@ -35,14 +35,11 @@ public sealed class SegmentSweepOptions
     }
 }
 
-/// <summary>Refuses to start with sweep options that do not make sense, saying each problem.</summary>
+/// <summary>Refuses to start with sweep options that do not make sense, naming each problem and the section.</summary>
 public sealed class SegmentSweepOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SegmentSweepOptions>
 {
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SegmentSweepOptions options)
-    {
-        var problems = options.Problems().ToList();
-        return problems.Count == 0
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems.Select(problem => $"{SegmentSweepOptions.Section}: {problem}"));
-    }
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SegmentSweepOptions options) =>
+        options.Problems().Select(problem => $"{SegmentSweepOptions.Section}: {problem}").ToList() is { Count: > 0 } problems
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems)
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
 }
