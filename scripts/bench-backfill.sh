@@ -7,20 +7,23 @@
 #   --duration S    seconds measured of each live-load run, after 5 s of warm-up (default 15)
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
 #   --results DIR   where the raw results and logs go (default .data/bench/backfill-<time>)
+#   --settle S      seconds to wait after storing the customers, for Orleans to collect their activations (default
+#                   150: the gateway collects activations idle for a minute), so that the back-fill meets idle customers
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
-customers=1000000 duration=15 out=docs/benchmarks.md results="" build=true
+customers=1000000 duration=15 out=docs/benchmarks.md results="" build=true settle=150
 while [ $# -gt 0 ]; do
   case "$1" in
     --customers) customers="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --out) out="$2"; shift ;;
     --results) results="$2"; shift ;;
+    --settle) settle="$2"; shift ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -74,7 +77,7 @@ url="http://127.0.0.1:$port"
   ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
   ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
   ProfileGrid__Segments__Sweep__PageSize="$page_size" ProfileGrid__Segments__Sweep__MaxConcurrency="$max_concurrency" \
-  ProfileGrid__Segments__Sweep__DutyCycle="$duty_cycle" \
+  ProfileGrid__Segments__Sweep__DutyCycle="$duty_cycle" ProfileGrid__GrainCollection__CollectionAge=00:01:00 \
   dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway.log" 2>&1 &
 gateway_pid=$!
 for _ in $(seq 1 450); do
@@ -87,6 +90,8 @@ done
 echo "== populate: $customers customers, one event each" >&2
 tools populate --url "$url" --producer-key "$producer_key" --customers "$customers" --customer-prefix stored- \
   --label populate --out "$results/populate.json" >/dev/null
+echo "== settle: $settle s for the stored customers' activations to be collected" >&2
+sleep "$settle"
 rss_stored=$(rss)
 live() {
   loadgen --url "$url" --key "$producer_key" --concurrency 16 --batch 100 --customers 1000 --customer-prefix live- \
@@ -114,10 +119,10 @@ rss_after=$(rss)
 stop_gateway
 
 tools backfill-report --results "$results" --out "$results/section.md" \
-  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")" \
+  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 150 ] || echo " --settle $settle")" \
   --run "started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes'), load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
   --sweep "$page_size customers a page, at most $max_concurrency evaluated at once, a $duty_cycle duty cycle" \
-  --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after"
+  --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after" --settle "$settle"
 
 # The section replaces the one an earlier run wrote, or goes at the end.
 touch "$out"

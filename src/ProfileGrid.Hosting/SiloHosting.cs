@@ -54,6 +54,9 @@ public static class SiloHosting
                 });
             }
 
+            // Orleans' collection of idle activations (CollectionAge, 15 minutes by default), e.g. shorter where memory is tight.
+            siloBuilder.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("ProfileGrid:GrainCollection"));
+
             // Orleans' dashboard: every silo reports to it; a gateway serves it (see ClientHosting).
             siloBuilder.AddDashboard();
 

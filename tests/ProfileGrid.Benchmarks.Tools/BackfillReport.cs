@@ -30,8 +30,7 @@ internal sealed class BackfillReport(ToolArgs args)
             segment is defined over them, and while it is back-filled the load generator ingests live traffic (its own
             process: batches of 100 over 1,000 other customers, closed loop, {{during.Concurrency}} connections,
             {{during.DurationSeconds:0}} s measured after {{during.WarmupSeconds:0}} s of warm-up), against the same load just before the definition.
-            The customers are still active from being stored (Orleans collects idle activations after some minutes): a
-            back-fill of customers long idle also activates each and reads it from storage.
+            {{Settled(args.Int("settle", 0))}}
             """).AppendLine();
         md.AppendLine("| | |").AppendLine("|---|---|");
         md.AppendLine(CultureInfo.InvariantCulture, $"| segment | `{backfill.Rule}`: {backfill.Members:N0} members |");
@@ -55,6 +54,10 @@ internal sealed class BackfillReport(ToolArgs args)
         Console.Error.WriteLine($"wrote {output}");
         return null;
     }
+
+    private static string Settled(int seconds) => seconds > 0
+        ? $"The gateway collects activations idle for a minute (`ProfileGrid:GrainCollection:CollectionAge`) and the script waits {seconds} s after storing the customers, so the back-fill meets idle customers: each visit activates one and reads it from storage, and lets it go again unless it has an announcement to send."
+        : "The customers are still active from being stored (`--settle 0`): each visit finds its customer in memory.";
 
     private static string Ingest(RunResult run) => string.Create(CultureInfo.InvariantCulture,
         $"{run.EventsPerSecond:N0} events/s (p50 {run.LatencyMs.P50:0.0} ms, p99 {run.LatencyMs.P99:0.0} ms, {Errors(run)})");

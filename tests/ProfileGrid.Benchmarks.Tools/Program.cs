@@ -9,7 +9,7 @@ const string Usage = """
       report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
       populate --url <gateway> --producer-key <k> [--customers 1000000] [--customer-prefix stored-] [--concurrency 8] [--label x] [--out f.json]
       backfill --url <gateway> --admin-key <k> --agent-key <k> --rule <rule> [--segment bench-backfill] [--poll 0.5] [--out f.json]
-      backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text>
+      backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text> [--settle <s>]
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -267,6 +267,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public async Task ReevaluateSegments(string[]? backfill)
     {
+        // A sweep's visit to a customer nothing else had read yet (activated for it) must not hold it in memory until
+        // the collection age: a back-fill visits every stored customer.
+        var visitOnly = backfill is not null && !_journal.Known;
         var segments = await _segments.CurrentAsync();
         await Known();
         var now = _clock.GetUtcNow();
@@ -282,6 +285,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+        // Announcements still being sent keep it (they are answered to this activation).
+        if (visitOnly && review.Announce.Count == 0) DeactivateOnIdle();
     }
 
     public async Task<string[]> StoredSegments()

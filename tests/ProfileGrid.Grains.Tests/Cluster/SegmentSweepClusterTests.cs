@@ -117,6 +117,24 @@ public sealed class SegmentSweepClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_back_fill_lets_go_of_the_customers_it_activated_that_had_nothing_to_announce()
+    {
+        var type = NewType();
+        var ids = Enumerable.Range(0, 12).Select(_ => NewCustomer()).ToArray();
+        for (var i = 0; i < ids.Length; i++) await Customer(ids[i]).ApplyEvents(Producer, [Event($"a{i}", i % 3 == 0 ? type : "page_view")]);
+        foreach (var id in ids) await Customer(id).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.Async(() => Active(ids), active => active.Length == 0, "the customers are no longer active");
+
+        var segment = await Define($"{type}.total >= 1");
+        await BackfillDone(segment);
+
+        var members = ids.Where((_, i) => i % 3 == 0).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(members, await Members(segment));
+        // Those that entered stay until their announcements are answered; the others were let go after the visit.
+        await Eventually.Async(() => Active(ids), active => active.Except(members).Any() == false, "the customers with nothing to announce are let go");
+    }
+
+    [Fact]
     public async Task A_reconciliation_repairs_a_lost_entering_and_takes_out_members_their_customers_do_not_hold()
     {
         var type = NewType();
@@ -186,6 +204,13 @@ public sealed class SegmentSweepClusterTests(ClusterFixture fixture)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, SegmentShards.Count).Select(shard => fixture.Grains.For(segment, shard).Members(null, 10_000)));
         return [.. shards.SelectMany(members => members).Select(member => member.CustomerId).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Which of <paramref name="ids"/> have an activation in the cluster now.</summary>
+    private async Task<string[]> Active(string[] ids)
+    {
+        var active = await fixture.Grains.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("customer"));
+        return [.. ids.Where(id => active.Contains(GrainId.Create("customer", id)))];
     }
 
     private ISegmentMembersGrain Shard(string segment, string customerId) => fixture.Grains.For(segment, SegmentShards.Of(customerId));
