@@ -8,13 +8,13 @@
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
 #   --results DIR   where the raw results and logs go (default .data/bench/backfill-<time>)
 #   --settle S      seconds to wait after storing the customers, for Orleans to collect their activations (default
-#                   150: the gateway collects activations idle for a minute), so that the back-fill meets idle customers
+#                   120: the gateway collects activations idle for a minute, every 30 s), so that the back-fill meets idle customers
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
-customers=1000000 duration=15 out=docs/benchmarks.md results="" build=true settle=150
+customers=1000000 duration=15 out=docs/benchmarks.md results="" build=true settle=120
 while [ $# -gt 0 ]; do
   case "$1" in
     --customers) customers="$2"; shift ;;
@@ -78,6 +78,7 @@ url="http://127.0.0.1:$port"
   ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
   ProfileGrid__Segments__Sweep__PageSize="$page_size" ProfileGrid__Segments__Sweep__MaxConcurrency="$max_concurrency" \
   ProfileGrid__Segments__Sweep__DutyCycle="$duty_cycle" ProfileGrid__GrainCollection__CollectionAge=00:01:00 \
+  ProfileGrid__GrainCollection__CollectionQuantum=00:00:30 \
   dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway.log" 2>&1 &
 gateway_pid=$!
 for _ in $(seq 1 450); do
@@ -119,7 +120,7 @@ rss_after=$(rss)
 stop_gateway
 
 tools backfill-report --results "$results" --out "$results/section.md" \
-  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 150 ] || echo " --settle $settle")" \
+  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 120 ] || echo " --settle $settle")" \
   --run "started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes'), load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
   --sweep "$page_size customers a page, at most $max_concurrency evaluated at once, a $duty_cycle duty cycle" \
   --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after" --settle "$settle"

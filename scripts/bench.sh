@@ -297,6 +297,6 @@ tools report --results "$results" --out "$docs/benchmarks.md" --images "$docs"
 # --- back-fill of a new segment over stored customers (issue 25): a script of its own, a gateway of its own; it adds
 # its section to the report just written ------------------------------------------------------------------------------
 ./scripts/bench-backfill.sh --no-build --customers "$([ "$mode" = full ] && echo 1000000 || echo 20000)" --duration "$duration" \
-  --settle "$([ "$mode" = full ] && echo 150 || echo 0)" \
+  --settle "$([ "$mode" = full ] && echo 120 || echo 0)" \
   --results "$results/backfill" --out "$docs/benchmarks.md"
 echo "results in $results; report in $docs/benchmarks.md"
