@@ -13,14 +13,29 @@ namespace ProfileGrid.Segments;
 /// </summary>
 /// <remarks>
 /// Going round relies on the listing's contract (<see cref="IJournalStorage.ListKeysAsync"/>): keys come in a stable
-/// order, a key stored before a listing starts appears in it once, and journals are not deleted. A key stored before a
+/// order, and a key stored before a listing starts and not deleted during it appears in it once. A key stored before a
 /// job joined is then met either after the job's first customer in the lap it joined, or before it in the next; one
-/// stored after it joined was evaluated by its own write. Should the first customer be gone all the same, the job
-/// ends with the next lap, having gone round at least once.
+/// stored after it joined was evaluated by its own write. Should the first customer be gone (a merged profile's
+/// journal is deleted), the job ends with the next lap, having gone round at least once.
+/// The stored state names no customer: where a job joined, and the last customer visited, are kept as hashes; the
+/// listing's continuation stays in memory. An activation that reads the state therefore first finds its place again
+/// (<see cref="Seek"/>): it lists, without visiting, pages of 1,000 and then of the page size until the page that holds
+/// the last customer visited, and goes on after it. Should that customer be gone, the lap starts over.
 /// </remarks>
 internal sealed class SegmentSweep(SegmentSweepState state)
 {
+    // Finding the place again after the state was read: where to list next, and whether in pages of the page size yet.
+    private bool _seeking = state.After is not null;
+    private string? _seekFrom;
+    private bool _fineSeek;
+
     public SegmentSweepState State => state;
+
+    /// <summary>
+    /// The continuation of the next page of stored customers; null at the start of a lap. In memory only: it is a
+    /// place in the listing, which names a customer (the state stores <see cref="SegmentSweepState.After"/>).
+    /// </summary>
+    public string? Continuation { get; private set; }
 
     /// <summary>Whether any job is still running.</summary>
     public bool HasWork => state.Jobs.Exists(job => job.Running);
@@ -60,8 +75,51 @@ internal sealed class SegmentSweep(SegmentSweepState state)
     /// </summary>
     public CustomerPage? NextPage(Func<SweepJob, bool> mayJoin)
     {
+        if (_seeking) return null;
         SweepJob[] jobs = [.. Running.Where(job => !job.CustomersDone && (job.JoinedLap is not null || mayJoin(job)))];
-        return jobs.Length == 0 ? null : new CustomerPage(state.Continuation, state.Lap, jobs);
+        return jobs.Length == 0 ? null : new CustomerPage(Continuation, state.Lap, jobs);
+    }
+
+    /// <summary>
+    /// Where to list next to find the place of the last customer visited, and how many keys a page; null when the place
+    /// is known. Pages of 1,000 until the one that holds it, then pages of <paramref name="pageSize"/> over that stretch,
+    /// so that the next page to visit starts where the one the customer was visited in did.
+    /// </summary>
+    public (string? Continuation, int PageSize)? Seek(int pageSize) =>
+        _seeking ? (_seekFrom, _fineSeek ? pageSize : JournalKeyPage.MaxSize) : null;
+
+    /// <summary>Records a page listed to find the place (<see cref="Seek"/>).</summary>
+    public void Sought(JournalKeyPage listed)
+    {
+        if (IndexOf(listed.Keys, state.After) >= 0)
+        {
+            if (!_fineSeek)
+            {
+                // The stretch is found: it is listed again from its start in pages of the page size.
+                _fineSeek = true;
+                return;
+            }
+
+            // The next page is listed from where this one was: its customers up to the last one visited are passed over.
+            (Continuation, _seeking) = (_seekFrom, false);
+            return;
+        }
+
+        if (listed.Continuation is not null)
+        {
+            _seekFrom = listed.Continuation;
+            return;
+        }
+
+        // The last customer visited is gone: the lap starts over (a job that joined mid-lap still goes round to its first customer).
+        (Continuation, state.After, _seeking) = (null, null, false);
+    }
+
+    /// <summary>The keys of a listed page that come after the last customer visited in this lap (all of them but just after a <see cref="Seek"/>).</summary>
+    public IReadOnlyList<string> Unvisited(IReadOnlyList<string> keys)
+    {
+        var last = IndexOf(keys, state.After);
+        return last < 0 ? keys : [.. keys.Skip(last + 1)];
     }
 
     /// <summary>The customers of a listed page with the segments each is visited for; customers no job needs are left out.</summary>
@@ -85,15 +143,16 @@ internal sealed class SegmentSweep(SegmentSweepState state)
     }
 
     /// <summary>
-    /// Records a page as visited: each job's join, count and failures (<paramref name="failures"/>: customer → why), and
-    /// the jobs that have gone round; moves the cursor on, to the next lap after the last page. Jobs replaced while
-    /// the page was visited are left as they are (the new job joins at the next page). Returns the jobs it finished.
+    /// Records a page as visited (<paramref name="keys"/>: its <see cref="Unvisited"/> keys; <paramref name="next"/>: its
+    /// continuation): each job's join, count and failures (<paramref name="failures"/>: customer → why), and the jobs
+    /// that have gone round; moves the cursor on, to the next lap after the last page. Jobs replaced while the page
+    /// was visited are left as they are (the new job joins at the next page). Returns the jobs it finished.
     /// </summary>
-    public IReadOnlyList<SweepJob> Advance(CustomerPage page, JournalKeyPage listed, IReadOnlyDictionary<string, string> failures, DateTimeOffset now)
+    public IReadOnlyList<SweepJob> Advance(
+        CustomerPage page, IReadOnlyList<string> keys, string? next, IReadOnlyDictionary<string, string> failures, DateTimeOffset now)
     {
-        if (page.Continuation != state.Continuation || page.Lap != state.Lap)
+        if (page.Continuation != Continuation || page.Lap != state.Lap)
             throw new InvalidOperationException("The sweep's cursor moved while a page was visited; pages are visited one at a time.");
-        var keys = listed.Keys;
         var finished = new List<SweepJob>();
         foreach (var job in page.Jobs.Where(IsCurrent))
         {
@@ -110,8 +169,9 @@ internal sealed class SegmentSweep(SegmentSweepState state)
             if (taken < keys.Count) CustomersDone(job, now, finished);
         }
 
-        state.Continuation = listed.Continuation;
-        if (listed.Continuation is null)
+        if (keys.Count > 0) state.After = KeyHash(keys[^1]);
+        Continuation = next;
+        if (next is null)
         {
             // The lap ends: jobs that joined at its start have gone round, as has any that joined a lap before it.
             foreach (var job in page.Jobs.Where(job => IsCurrent(job) && job is { Running: true, CustomersDone: false, JoinedLap: not null }))
@@ -119,12 +179,11 @@ internal sealed class SegmentSweep(SegmentSweepState state)
                 if (job.JoinedLap < page.Lap || job.JoinedAt is null) CustomersDone(job, now, finished);
             }
 
-            state.Lap++;
+            (state.Lap, state.After) = (state.Lap + 1, null);
         }
 
-        // With no job left to serve, the cursor is not kept: it names a stored customer (a continuation is a place in
-        // the listing), and the next job may as well start a lap of its own.
-        if (!Running.Any(job => !job.CustomersDone)) (state.Continuation, state.Lap) = (null, state.Lap + (state.Continuation is null ? 0 : 1));
+        // With no job left to serve, the next job may as well start a lap of its own.
+        if (!Running.Any(job => !job.CustomersDone) && Continuation is not null) (Continuation, state.After, state.Lap) = (null, null, state.Lap + 1);
         return finished;
     }
 
@@ -161,15 +220,19 @@ internal sealed class SegmentSweep(SegmentSweepState state)
     private static int Taken(CustomerPage page, SweepJob job, IReadOnlyList<string> keys)
     {
         // Coming round to where it joined, a job takes the customers before that one.
-        if (job.JoinedLap < page.Lap && job.JoinedAt is { } joinedAt)
+        if (job.JoinedLap < page.Lap && IndexOf(keys, job.JoinedAt) is >= 0 and var at) return at;
+        return keys.Count;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> keys, ulong? hash)
+    {
+        if (hash is null) return -1;
+        for (var i = 0; i < keys.Count; i++)
         {
-            for (var i = 0; i < keys.Count; i++)
-            {
-                if (KeyHash(keys[i]) == joinedAt) return i;
-            }
+            if (KeyHash(keys[i]) == hash) return i;
         }
 
-        return keys.Count;
+        return -1;
     }
 
     /// <summary>A customer id's 64-bit XxHash: where a job joined, without storing the id.</summary>

@@ -104,12 +104,18 @@ public sealed partial class SegmentSweepGrain(
 
     public Task WakeUp() => Task.CompletedTask;
 
+    /// <summary>
+    /// Stores a new job and schedules its first page. Should the write fail, the caller hears it, and the job runs all
+    /// the same from memory, stored with the next checkpoint.
+    /// </summary>
     private async Task Start(SweepJob job)
     {
-        await Persist();
+        // A job replaced by this one (a redefinition) waits for nothing any more.
+        foreach (var replaced in _joinAfter.Keys.Where(other => !_sweep.State.Jobs.Contains(other)).ToList()) _joinAfter.Remove(replaced);
         _joinAfter[job] = Stopwatch.GetTimestamp() + Ticks(JoinDelay);
         LogStarted(logger, job.Kind, job.Segment);
         Wake(JoinDelay);
+        await Persist();
     }
 
     /// <summary>One step: a page of customers if a job needs one, and a page of members if a reconciliation does.</summary>
@@ -152,12 +158,20 @@ public sealed partial class SegmentSweepGrain(
 
     private async Task<bool> CustomersAsync(List<SweepJob> finished, CancellationToken cancellationToken)
     {
+        if (_sweep.Seek(Options.PageSize) is { } seek)
+        {
+            // After the state was read: the place of the last customer visited is found again first.
+            _sweep.Sought(await customers.ListKeysAsync(seek.Continuation, seek.PageSize, cancellationToken));
+            return true;
+        }
+
         if (_sweep.NextPage(MayJoin) is not { } page) return false;
         var listed = await customers.ListKeysAsync(page.Continuation, Options.PageSize, cancellationToken);
-        var visits = SegmentSweep.Visits(page, listed.Keys);
+        var keys = _sweep.Unvisited(listed.Keys);
+        var visits = SegmentSweep.Visits(page, keys);
         var failures = await ForEachAsync(visits, visit => visit.CustomerId,
             visit => Customer(visit.CustomerId).ReevaluateSegments(visit.Segments));
-        finished.AddRange(_sweep.Advance(page, listed, failures, clock.GetUtcNow()));
+        finished.AddRange(_sweep.Advance(page, keys, listed.Continuation, failures, clock.GetUtcNow()));
         return true;
     }
 

@@ -1,19 +1,23 @@
 namespace ProfileGrid.Segments;
 
 /// <summary>
-/// What the segment sweep stores (<see cref="SegmentSweepGrain"/>): where its cursor over the stored customers stands,
+/// What the segment sweep stores (<see cref="SegmentSweepGrain"/>): where its cursor over the stored customers stands
+/// (as a hash: the listing's continuation, which names a customer, stays in memory, <see cref="SegmentSweep.Continuation"/>),
 /// and each segment's latest back-fill and reconciliation, running or finished.
 /// </summary>
 [GenerateSerializer, Alias("pg.SegmentSweepState")]
 public sealed class SegmentSweepState
 {
-    /// <summary>The continuation of the next page of stored customers; null at the start of a lap.</summary>
-    [Id(0)] public string? Continuation { get; set; }
-
     /// <summary>Laps begun: each starts at the first stored customer.</summary>
     [Id(1)] public long Lap { get; set; }
 
     [Id(2)] public List<SweepJob> Jobs { get; set; } = [];
+
+    /// <summary>
+    /// The last customer visited in this lap, as a hash (<see cref="SegmentSweep.KeyHash"/>); null at the start of a
+    /// lap. An activation that reads the state finds its place again by listing up to it.
+    /// </summary>
+    [Id(3)] public ulong? After { get; set; }
 }
 
 /// <summary>What a sweep job does for its segment.</summary>

@@ -13,7 +13,7 @@ public sealed class SegmentSweepTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     private readonly MemoryJournalStorage _storage = new();
-    private readonly SegmentSweep _sweep = new(new SegmentSweepState());
+    private SegmentSweep _sweep = new(new SegmentSweepState());
     // Every visit made, in order: (customer, segments it was visited for).
     private readonly List<(string Customer, string[] Segments)> _visits = [];
 
@@ -111,6 +111,57 @@ public sealed class SegmentSweepTests
     }
 
     [Fact]
+    public async Task An_activation_that_reads_the_stored_state_finds_its_place_again_and_visits_no_one_twice()
+    {
+        var customers = Enumerable.Range(0, 2500).Select(i => $"c{i:D4}").ToArray();
+        await Store(customers);
+        _sweep.Backfill(Definition("vip"), Now);
+        for (var i = 0; i < 7; i++) await Page(pageSize: 100);
+
+        _sweep = new SegmentSweep(Reread(_sweep.State));
+        var seeking = _sweep.Seek(100);
+        await RunToIdle(pageSize: 100);
+
+        Assert.Equal((null, 1000), seeking);
+        Assert.Equal(customers, VisitsFor("vip"));
+        Assert.Equal((BackfillState.Done, 2500L), (_sweep.Find("vip", SweepKind.Backfill)!.State, _sweep.Find("vip", SweepKind.Backfill)!.Visited));
+    }
+
+    [Fact]
+    public async Task The_stored_state_names_no_customer_while_a_sweep_runs()
+    {
+        await Store("customer-ann", "customer-bob", "customer-cy", "customer-dan", "customer-eve");
+        _sweep.Backfill(Definition("vip"), Now);
+        await Page(pageSize: 2);
+        _sweep.Backfill(Definition("late"), Now);
+        await Page(pageSize: 2);
+
+        var stored = System.Text.Encoding.UTF8.GetString(SerializerFixture.Serialize(_sweep.State));
+
+        // In memory, the cursor is the listing's continuation, which names a customer; stored, only hashes.
+        Assert.Equal("customer-dan", _sweep.Continuation);
+        Assert.Equal(SegmentSweep.KeyHash("customer-cy"), _sweep.State.Jobs[1].JoinedAt);
+        Assert.DoesNotContain("customer-", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stored_place_whose_customer_is_gone_starts_the_lap_over()
+    {
+        var customers = Enumerable.Range(0, 300).Select(i => $"c{i:D4}").ToArray();
+        await Store(customers);
+        _sweep.Backfill(Definition("vip"), Now);
+        await Page(pageSize: 100);
+        var stored = Reread(_sweep.State);
+        stored.After = SegmentSweep.KeyHash("c0099-deleted-meanwhile");
+
+        _sweep = new SegmentSweep(stored);
+        await RunToIdle(pageSize: 100);
+
+        Assert.Equal([.. customers.Take(100), .. customers], VisitsFor("vip"));
+        Assert.Equal(BackfillState.Done, _sweep.Find("vip", SweepKind.Backfill)!.State);
+    }
+
+    [Fact]
     public async Task With_nothing_stored_a_job_finishes_after_one_empty_lap()
     {
         var (job, _) = _sweep.Backfill(Definition("vip"), Now);
@@ -159,7 +210,7 @@ public sealed class SegmentSweepTests
         await RunToIdle(pageSize: 2);
 
         // "late" came round to "cy" in the page [cy, dan], whose continuation names "dan": the sweep keeps no such place.
-        Assert.Null(_sweep.State.Continuation);
+        Assert.Equal((null, null), (_sweep.Continuation, _sweep.State.After));
         Assert.Equal(["cy", "dan", "eve", "ann", "bob"], VisitsFor("late"));
         Assert.Equal(SegmentSweep.KeyHash("cy"), _sweep.Find("late", SweepKind.Backfill)!.JoinedAt);
         Assert.Equal(BackfillState.Done, job.State);
@@ -233,6 +284,9 @@ public sealed class SegmentSweepTests
         Assert.True(new SegmentSweepOptionsValidator().Validate(null, new SegmentSweepOptions()).Succeeded);
     }
 
+    /// <summary>The state as an activation reads it back from grain storage (Orleans' serializer): what has an id, so not the continuation.</summary>
+    private static SegmentSweepState Reread(SegmentSweepState state) => SerializerFixture.RoundTrip(state);
+
     private static SegmentDefinition Definition(string name, DateTimeOffset? definedAt = null) =>
         new(name, "vip_signup.total >= 1", null, definedAt ?? Now, "test");
 
@@ -244,12 +298,19 @@ public sealed class SegmentSweepTests
     /// <summary>One page as the grain runs it: list, visit (some customers failing), record.</summary>
     private async Task<bool> Page(int pageSize, Func<SweepJob, bool>? mayJoin = null, IReadOnlyDictionary<string, string>? failing = null)
     {
+        if (_sweep.Seek(pageSize) is { } seek)
+        {
+            _sweep.Sought(await _storage.ListKeysAsync(seek.Continuation, seek.PageSize));
+            return true;
+        }
+
         if (_sweep.NextPage(mayJoin ?? (_ => true)) is not { } page) return false;
         var listed = await _storage.ListKeysAsync(page.Continuation, pageSize);
-        var visits = SegmentSweep.Visits(page, listed.Keys);
+        var keys = _sweep.Unvisited(listed.Keys);
+        var visits = SegmentSweep.Visits(page, keys);
         _visits.AddRange(visits.Select(visit => (visit.CustomerId, visit.Segments)));
         var failures = visits.Where(visit => failing?.ContainsKey(visit.CustomerId) == true).ToDictionary(visit => visit.CustomerId, visit => failing![visit.CustomerId]);
-        _sweep.Advance(page, listed, failures, Now);
+        _sweep.Advance(page, keys, listed.Continuation, failures, Now);
         return true;
     }
 
