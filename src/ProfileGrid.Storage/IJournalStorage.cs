@@ -13,8 +13,11 @@ public interface IJournalStorage
     /// <summary>The snapshot and the entries after it, oldest first; <see cref="JournalVersion.None"/> when nothing is stored.</summary>
     Task<JournalRead> ReadAsync(string key);
 
-    /// <summary>Appends an entry or replaces the whole journal by a snapshot, if the journal is still at <paramref name="expected"/>.</summary>
-    /// <returns>The version the journal is at after the write.</returns>
+    /// <summary>
+    /// Appends an entry, replaces the whole journal by a snapshot, or deletes it, if the journal is still at
+    /// <paramref name="expected"/>. A delete of a journal expected not to exist does nothing.
+    /// </summary>
+    /// <returns>The version the journal is at after the write (<see cref="JournalVersion.None"/> after a delete).</returns>
     /// <exception cref="InconsistentStateException">The journal is no longer at <paramref name="expected"/>.</exception>
     /// <exception cref="ArgumentException">A write past the journal's bounds (<see cref="JournalVersion.MaxEntries"/>, <see cref="JournalVersion.MaxEntryBytes"/>, <see cref="JournalVersion.MaxSnapshotBytes"/>), or an append to an empty journal.</exception>
     Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write);

@@ -22,11 +22,12 @@ public readonly record struct JournalVersion(int Entries, int EntryBytes, string
     /// <summary>Whether an entry of <paramref name="bytes"/> bytes may still be appended.</summary>
     public bool CanAppend(int bytes) => Exists && Entries < MaxEntries && EntryBytes + bytes <= MaxEntryBytes;
 
-    /// <summary>The version after <paramref name="write"/> extends this one, carrying the store's new tag.</summary>
+    /// <summary>The version after <paramref name="write"/> extends this one, carrying the store's new tag (<see cref="None"/> after a delete).</summary>
     /// <exception cref="ArgumentException">An append to an empty or full journal, or a snapshot past its bound.</exception>
     public JournalVersion After(JournalWrite write, string tag)
     {
         var bytes = write.Payload.Length;
+        if (write.Kind == JournalWriteKind.Delete) return None;
         if (write.Kind == JournalWriteKind.Snapshot)
         {
             return bytes <= MaxSnapshotBytes

@@ -1,15 +1,22 @@
 namespace ProfileGrid.Storage;
 
-/// <summary>One write to a journal: an entry to append, or a snapshot that replaces the snapshot and all entries.</summary>
+/// <summary>
+/// One write to a journal: an entry to append, a snapshot that replaces the snapshot and all entries, or a delete that
+/// removes the journal (its row) altogether, so that nothing of it stays in storage, not even its key.
+/// </summary>
 public readonly record struct JournalWrite(JournalWriteKind Kind, ReadOnlyMemory<byte> Payload)
 {
     public static JournalWrite Append(ReadOnlyMemory<byte> entry) => new(JournalWriteKind.Append, entry);
 
     public static JournalWrite Snapshot(ReadOnlyMemory<byte> snapshot) => new(JournalWriteKind.Snapshot, snapshot);
+
+    /// <summary>Removes the journal; deleting one that is not stored (<see cref="JournalVersion.None"/> expected) does nothing.</summary>
+    public static JournalWrite Delete() => new(JournalWriteKind.Delete, ReadOnlyMemory<byte>.Empty);
 }
 
 public enum JournalWriteKind
 {
     Append,
     Snapshot,
+    Delete,
 }

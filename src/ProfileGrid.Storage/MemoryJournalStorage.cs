@@ -19,7 +19,8 @@ namespace ProfileGrid.Storage;
 public sealed class MemoryJournalStorage : IJournalStorage
 {
     private readonly ConcurrentDictionary<string, Journal> _journals = new(StringComparer.Ordinal);
-    // The keys of the journals that hold something, sorted, for listing; a key joins at its journal's first write.
+    // The keys of the journals that hold something, sorted, for listing: a key joins at its journal's first write and
+    // leaves at its delete.
     private readonly SortedSet<string> _stored = new(StringComparer.Ordinal);
     private long _lastTag;
 
@@ -34,6 +35,7 @@ public sealed class MemoryJournalStorage : IJournalStorage
 
     public Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
     {
+        if (write.Kind == JournalWriteKind.Delete && !expected.Exists) return Task.FromResult(JournalVersion.None);
         var journal = _journals.GetOrAdd(key, static _ => new Journal());
         lock (journal)
         {
@@ -46,6 +48,20 @@ public sealed class MemoryJournalStorage : IJournalStorage
             }
 
             var version = expected.After(write, Interlocked.Increment(ref _lastTag).ToString(CultureInfo.InvariantCulture));
+            if (write.Kind == JournalWriteKind.Delete)
+            {
+                // Gone as from a store: it reads as empty, is not listed, and a later write starts it afresh (a writer
+                // holding the old version is refused). The empty journal stays in the map, so that a writer that found
+                // it before the delete writes where readers look.
+                journal.Clear();
+                lock (_stored)
+                {
+                    _stored.Remove(key);
+                }
+
+                return Task.FromResult(version);
+            }
+
             if (write.Kind == JournalWriteKind.Snapshot) journal.ReplaceSnapshot(write.Payload.Span);
             else journal.Append(write.Payload.Span);
             if (!journal.Version.Exists)
@@ -113,6 +129,12 @@ public sealed class MemoryJournalStorage : IJournalStorage
             }
 
             return new JournalRead(Version, _snapshotLength < 0 ? null : _snapshot[.._snapshotLength], entries);
+        }
+
+        public void Clear()
+        {
+            (_snapshot, _snapshotLength, _entries, _entryCount) = ([], -1, [], 0);
+            Version = JournalVersion.None;
         }
 
         public void ReplaceSnapshot(ReadOnlySpan<byte> payload)

@@ -46,13 +46,16 @@ public sealed class IdentityLookupTests(GatewayFixture gateway)
         await ApiAssert.Problem(await gateway.As(AgentKey).GetAsync(path), HttpStatusCode.BadRequest);
 
     [Fact]
-    public async Task The_first_customer_keeps_an_identifier_until_it_is_erased()
+    public async Task The_first_customer_keeps_an_identifier_until_it_is_erased_and_another_setting_it_is_a_409_that_changes_nothing()
     {
         var (first, second, third) = (NewCustomerId(), NewCustomerId(), NewCustomerId());
         var email = NewEmail();
         await SetTraits(first, $$"""{"email":"{{email}}"}""");
-        await SetTraits(second, $$"""{"email":"{{email}}"}""");
+        var refused = await ApiAssert.Problem(await gateway.As(ProducerKey).PatchAsync($"/v1/customers/{second}/traits",
+            Json($$"""{"email":"{{email}}","plan":"gold"}""")), HttpStatusCode.Conflict);
 
+        Assert.Contains($"email:{email.ToLowerInvariant()}", (string?)refused["detail"], StringComparison.Ordinal);
+        await ApiAssert.Problem(await gateway.As(AgentKey).GetAsync($"/v1/customers/{second}"), HttpStatusCode.NotFound);
         Assert.Equal(first, await Found($"/v1/customers?email={Uri.EscapeDataString(email)}"));
         Assert.Equal(HttpStatusCode.NoContent, (await gateway.As(AdminKey).DeleteAsync($"/v1/customers/{first}")).StatusCode);
         Assert.Null(await Found($"/v1/customers?email={Uri.EscapeDataString(email)}"));

@@ -10,7 +10,11 @@ namespace ProfileGrid.Gateway.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class PersonalDataTests(GatewayFixture gateway)
 {
-    private const string Traits = """{"name":"Ann Lee","email":"ann@example.com","phone":"+4512345678","addresses":[{"city":"Oslo"}],"plan":"gold","rating":5}""";
+    // An email and a phone of this test's own: an identifier links to one customer only, and the tests share a gateway.
+    private readonly string _email = $"ann.{Guid.NewGuid():N}@example.com";
+    private readonly string _phone = "+45" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private string Traits => $$"""{"name":"Ann Lee","email":"{{_email}}","phone":"{{_phone}}","addresses":[{"city":"Oslo"}],"plan":"gold","rating":5}""";
 
     [Theory]
     [InlineData("\"Ann Lee\"", "A•••")]
@@ -48,8 +52,9 @@ public sealed class PersonalDataTests(GatewayFixture gateway)
         AssertTraits(Node((await scoped.Watch(customer))!.Value)["traits"]!, unmasked: true);
         await ApiAssert.Json(await gateway.As(ProducerKey).PatchAsync($"/v1/customers/{customer}/traits", Json("""{"plan":"platinum"}""")), HttpStatusCode.OK);
 
-        var masked = Node((await AgentClient.Next(agent.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 2)).View);
-        var full = Node((await AgentClient.Next(scoped.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 2)).View);
+        // The first patch linked the email and the phone: their ledger entries were stored before the claims (seq 1), then the traits (seq 2).
+        var masked = Node((await AgentClient.Next(agent.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 3)).View);
+        var full = Node((await AgentClient.Next(scoped.ProfileChanged, p => p.View.GetProperty("seq").GetInt64() == 3)).View);
         Assert.Equal("platinum", (string?)masked["traits"]!["descriptive"]!["plan"]);
         AssertTraits(masked["traits"]!, unmasked: false, plan: "platinum");
         AssertTraits(full["traits"]!, unmasked: true, plan: "platinum");
@@ -57,12 +62,12 @@ public sealed class PersonalDataTests(GatewayFixture gateway)
 
     private static JsonNode Node(JsonElement element) => JsonNode.Parse(element.GetRawText())!;
 
-    private static void AssertTraits(JsonNode traits, bool unmasked, string plan = "gold")
+    private void AssertTraits(JsonNode traits, bool unmasked, string plan = "gold")
     {
         var identity = traits["identity"]!;
         Assert.Equal(unmasked ? "Ann Lee" : "A•••", (string?)identity["name"]);
-        Assert.Equal(unmasked ? "ann@example.com" : "a•••@•••", (string?)identity["email"]);
-        Assert.Equal(unmasked ? "+4512345678" : "+•••", (string?)identity["phone"]);
+        Assert.Equal(unmasked ? _email : "a•••@•••", (string?)identity["email"]);
+        Assert.Equal(unmasked ? _phone : "+•••", (string?)identity["phone"]);
         Assert.Equal(unmasked ? """[{"city":"Oslo"}]""" : "\"•••\"", identity["addresses"]!.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         // Only identity traits are personal data; the others are shown to every agent.
         Assert.Equal(plan, (string?)traits["descriptive"]!["plan"]);

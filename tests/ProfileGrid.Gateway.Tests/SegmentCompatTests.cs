@@ -20,11 +20,12 @@ public sealed class SegmentCompatTests(KestrelGatewayFixture gateway, ITestOutpu
     {
         var (user, anonymous) = (NewCustomerId(), $"a-{Guid.NewGuid():N}");
         var order = Guid.NewGuid().ToString("N");
+        var email = $"ann.{order}@example.com";
         JsonArray calls =
         [
             Call("page", new JsonObject { ["anonymousId"] = anonymous, ["name"] = "Home", ["properties"] = new JsonObject { ["path"] = "/" } }),
             Call("track", new JsonObject { ["anonymousId"] = anonymous, ["event"] = "Product Viewed", ["properties"] = new JsonObject { ["sku"] = "tee-1" } }),
-            Call("identify", new JsonObject { ["userId"] = user, ["anonymousId"] = anonymous, ["traits"] = new JsonObject { ["email"] = "ann@example.com", ["plan"] = "pro" } }),
+            Call("identify", new JsonObject { ["userId"] = user, ["anonymousId"] = anonymous, ["traits"] = new JsonObject { ["email"] = email, ["plan"] = "pro" } }),
             Call("track", new JsonObject { ["userId"] = user, ["event"] = "Order Completed", ["messageId"] = order, ["properties"] = new JsonObject { ["revenue"] = 49.5 } }),
             // The SDK retrying the same message (same messageId), as it does after a lost answer.
             Call("track", new JsonObject { ["userId"] = user, ["event"] = "Order Completed", ["messageId"] = order, ["properties"] = new JsonObject { ["revenue"] = 49.5 } }),
@@ -38,7 +39,7 @@ public sealed class SegmentCompatTests(KestrelGatewayFixture gateway, ITestOutpu
         Assert.Equal(1, (long)profile["counters"]!["product_viewed"]!["total"]!["count"]!);
         Assert.Equal(1, (long)profile["counters"]!["order_completed"]!["total"]!["count"]!);
         Assert.Equal(49.5m, (decimal)profile["counters"]!["order_completed"]!["total"]!["sum"]!);
-        Assert.Equal("ann@example.com", (string?)profile["traits"]!["identity"]!["email"]);
+        Assert.Equal(email, (string?)profile["traits"]!["identity"]!["email"]);
         Assert.Equal("pro", (string?)profile["traits"]!["descriptive"]!["plan"]);
         Assert.Equal("acme", (string?)profile["traits"]!["descriptive"]!["groupId"]);
         Assert.Equal($"anon:{anonymous}", (string?)profile["merges"]![0]!["from"]);

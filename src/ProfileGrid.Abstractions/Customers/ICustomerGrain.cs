@@ -21,10 +21,22 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     /// <summary>
     /// Merges traits and consent, creating the profile if anything changes, and stores it before returning what
-    /// changed. Traits and purposes past a bound of <see cref="CustomerLimits"/> are refused one by one.
+    /// changed. Traits and purposes past a bound of <see cref="CustomerLimits"/> are refused one by one. An
+    /// <c>email</c> or <c>phone</c> trait links its identifier (and a replaced one is released): when another customer
+    /// holds it, or the customer was erased, nothing changes and <see cref="TraitsResult.Conflict"/> says why.
     /// </summary>
     [Alias("MergeTraits")]
     Task<TraitsResult> MergeTraits(TraitPatch patch);
+
+    /// <summary>
+    /// Links identifiers, merges a profile in and merges traits, all or nothing: every identifier is claimed for
+    /// this customer (and released again if any is another's, or the merge is refused), then the profile is merged,
+    /// then the traits. Refused with a conflict, and nothing stored, when the customer was erased, when an identifier
+    /// or the profile belongs to another customer, or when the customer holds as many identifiers as it may. Runs one
+    /// at a time per customer with merges and erasure.
+    /// </summary>
+    [Alias("Identify")]
+    Task<IdentifyResult> Identify(IdentifyRequest request);
 
     /// <summary>
     /// Subscribes a gateway (or renews its subscription, which expires unless renewed) and says which of its agents
@@ -42,9 +54,12 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     /// <summary>
     /// Erases the customer (GDPR erasure): its stored row is replaced by a tombstone that keeps only the sequence
-    /// number and the time of erasure, and every later event or trait for the customer is refused, so that a late
-    /// retry cannot bring the data back. Watchers are told. Erasing again, or a customer never seen, also leaves a
-    /// tombstone.
+    /// number and the time of erasure, and every later event, trait, identify and merge for the customer is refused,
+    /// so that a late retry cannot bring the data back. Then everything else goes: the rows of the profiles merged
+    /// into it are deleted, every identifier it ever held is released from the index, and every segment's member set
+    /// and the wake-up schedule forget it. What is left to do is kept in the tombstone until done, so erasing again
+    /// completes an erasure a failure interrupted; after that, erasing again changes nothing. Erasing a profile that
+    /// was merged into another erases that one (the person). Watchers are told.
     /// </summary>
     [Alias("EraseProfile")]
     Task EraseProfile();
@@ -70,7 +85,9 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// (a source merged already is not merged again), with events arriving at both meanwhile, and with another merge
     /// racing it (merges into one customer run one at a time; a source goes to one customer only). Returns the seq.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The source was merged into another customer, or this one was merged away.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The source was merged into another customer or erased, or this customer was merged away or erased.
+    /// </exception>
     [Alias("MergeFrom")]
     Task<long> MergeFrom(string source, string by, string[] identifiers);
 

@@ -27,6 +27,20 @@ public sealed record Identifier(string Type, string Value)
         ["phone"] = Phone,
     };
 
+    /// <summary>
+    /// The identifier a trait's value holds (the <c>email</c> and <c>phone</c> traits, <see cref="Traits"/>), or null when
+    /// the trait is not one of those, is removed (<paramref name="json"/> null) or holds no valid identifier.
+    /// </summary>
+    public static Identifier? FromTrait(string trait, string? json)
+    {
+        if (json is null || !Traits.TryGetValue(trait, out var type)) return null;
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.String
+            && TryCreate(type, document.RootElement.GetString()!, out var identifier, out _)
+                ? identifier
+                : null;
+    }
+
     /// <summary><c>type:value</c>, the identifier's grain key.</summary>
     public string Key => $"{Type}:{Value}";
 

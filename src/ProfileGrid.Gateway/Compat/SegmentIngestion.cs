@@ -1,9 +1,10 @@
+using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Ingestion;
 
 namespace ProfileGrid.Gateway.Compat;
 
 /// <summary>
-/// Applies a Segment call's messages: identifies (traits, links, merges) in the order sent, then the events, one
+/// Applies a Segment call's messages: identifies and aliases (traits, links, merges) in the order sent, then the events, one
 /// grain call per customer as native events go. Returns once everything valid is stored; a message that breaks a
 /// rule, or an identify refused because an identifier is another customer's, is listed with why.
 /// </summary>
@@ -13,7 +14,7 @@ internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identificatio
     {
         var rejected = new List<EventRejection>();
         var events = new List<PendingEvent>();
-        var identifies = new List<IdentifyAction>();
+        var identifies = new List<SegmentAction>();
         foreach (var message in messages)
         {
             if (!SegmentMessages.TryRead(message, sentAt, receivedAt, out var action, out var messageId, out var error))
@@ -23,12 +24,17 @@ internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identificatio
             }
 
             if (action is EventAction { Event: var pending }) events.Add(pending);
-            else if (action is IdentifyAction identify) identifies.Add(identify);
+            else if (action is not null) identifies.Add(action);
         }
 
         foreach (var identify in identifies)
         {
-            var outcome = await identification.IdentifyAsync(identify.CustomerId, identify.Anonymous, [], identify.Patch with { By = producer });
+            var outcome = identify switch
+            {
+                AliasAction alias => await identification.AliasAsync(alias.CustomerId, alias.PreviousId, new TraitPatch([], [], producer)),
+                IdentifyAction named => await identification.IdentifyAsync(named.CustomerId, named.Anonymous, [], named.Patch with { By = producer }),
+                _ => throw new InvalidOperationException($"Unexpected action {identify.GetType().Name}."),
+            };
             if (outcome.Conflict is { } conflict) rejected.Add(new EventRejection(identify.Index, identify.MessageId, conflict));
         }
 

@@ -19,6 +19,9 @@ internal sealed record EventAction(int Index, string MessageId, PendingEvent Eve
 
 internal sealed record IdentifyAction(int Index, string MessageId, string CustomerId, Identifier? Anonymous, TraitPatch Patch) : SegmentAction(Index, MessageId);
 
+/// <summary>An alias: <see cref="PreviousId"/> is whatever id the producer used for the customer before.</summary>
+internal sealed record AliasAction(int Index, string MessageId, string CustomerId, string PreviousId) : SegmentAction(Index, MessageId);
+
 /// <summary>
 /// Reads Segment messages into ProfileGrid's actions, or says which field breaks which rule. The mapping:
 /// <list type="bullet">
@@ -28,7 +31,8 @@ internal sealed record IdentifyAction(int Index, string MessageId, string Custom
 /// <c>properties.revenue</c>, else <c>properties.value</c>; the properties are kept as sent;</item>
 /// <item><c>page</c> and <c>screen</c>: <c>page_view</c> and <c>screen_view</c>, with <c>name</c> and <c>category</c> added to the properties;</item>
 /// <item><c>identify</c>: the traits; with both <c>userId</c> and <c>anonymousId</c>, the anonymous profile is linked and merged in;</item>
-/// <item><c>alias</c>: <c>previousId</c>'s anonymous profile is linked to <c>userId</c> and merged in;</item>
+/// <item><c>alias</c>: <c>previousId</c> is whatever id the producer used before: the profile of that user id is merged
+/// into <c>userId</c> if one is known, otherwise the anonymous profile of that id is linked and merged in;</item>
 /// <item><c>group</c>: the trait <c>groupId</c>;</item>
 /// <item>the timestamp is <c>timestamp</c> moved by the clock skew <c>receivedAt - sentAt</c> (the message's or the batch's <c>sentAt</c>), as the spec does;</item>
 /// <item>the channel is the message's <c>channel</c> if it has one, else <c>segment</c>.</item>
@@ -79,7 +83,7 @@ internal static class SegmentMessages
                 if (userId is null) return Fail("alias needs userId: the customer the previous id becomes", out error);
                 if (Text(element, "previousId") is not { } previousId || !CustomerKeys.IsValidId(previousId)) return Fail($"previousId is required: {CustomerKeys.Rule}", out error);
                 if (previousId == userId) return Fail("previousId and userId are the same", out error);
-                action = new IdentifyAction(message.Index, messageId, userId, new Identifier(Identifier.Anonymous, previousId), new TraitPatch([], []));
+                action = new AliasAction(message.Index, messageId, userId, previousId);
                 return true;
             case "group":
                 if (Text(element, "groupId") is not { Length: > 0 and <= 256 } groupId) return Fail("groupId is required: a string of 1 to 256 characters", out error);

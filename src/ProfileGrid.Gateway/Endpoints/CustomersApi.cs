@@ -79,25 +79,24 @@ public static class CustomersApi
             : TypedResults.Ok(CustomerExportView.From(export, await segments.CurrentAsync(), clock.GetUtcNow()));
     }
 
-    /// <summary>Erases the customer everywhere, leaving a tombstone that refuses its later events: admin keys only.</summary>
-    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers, CustomerIdentities identities)
+    /// <summary>
+    /// Erases the customer everywhere (its row, the profiles merged into it, every identifier it held, its segment
+    /// memberships), leaving a tombstone that refuses its later events and links: admin keys only. An erasure that
+    /// fails part-way is completed by erasing again.
+    /// </summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
-        // Identifiers first: once erased, the traits that name them are gone (a failed erasure is retried; the
-        // customer's identifiers were released either way).
-        if (await customers.Get(id).GetProfile() is { } profile)
-        {
-            await identities.ReleaseAsync(id, profile.Traits);
-            // The anonymous profiles merged into it, and the identifiers identify calls linked.
-            if (profile.Merges is { } merges) await identities.ReleaseKeysAsync(id, merges.SelectMany(merge => merge.Identifiers.Prepend(merge.From)));
-        }
         await customers.Get(id).EraseProfile();
         return TypedResults.NoContent();
     }
 
-    /// <summary>Merges a flat traits object (a null value removes a trait), creating the profile if needed.</summary>
+    /// <summary>
+    /// Merges a flat traits object (a null value removes a trait), creating the profile if needed. An email or phone
+    /// that another customer holds is a 409 and changes nothing.
+    /// </summary>
     internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> PatchTraits(
-        string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers, CustomerIdentities identities)
+        string id, HttpRequest request, ClaimsPrincipal user, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxTraitBodyBytes);
@@ -107,8 +106,7 @@ public static class CustomersApi
             if (!TraitReader.TryRead(body.Root, consent: null, out var patch, out var error)) return Problem.BadRequest($"{error}.", "traits");
             if (patch.Traits.Count == 0) return Problem.BadRequest("Send at least one trait.", "traits");
             var result = await customers.Get(id).MergeTraits(patch with { By = ApiKeyAuthenticationHandler.ProducerOf(user) });
-            await identities.ClaimAsync(id, patch, result.Traits);
-            return TypedResults.Ok(TraitsResponse.From(id, result));
+            return result.Conflict is { } conflict ? Problem.Conflict(conflict, "traits") : TypedResults.Ok(TraitsResponse.From(id, result));
         }
     }
 
@@ -137,8 +135,8 @@ public static class CustomersApi
     /// <summary>
     /// <c>{customerId, anonymousId?, identifiers?, traits?, consent?, source?}</c>: links the identifiers
     /// (<c>anonymousId</c> is <c>anon:{anonymousId}</c>; <c>identifiers</c> up to 20 <c>type:value</c>) to the customer,
-    /// sets traits and consent, and merges the anonymous profile into the customer. An identifier that belongs to
-    /// another customer is a 409 and changes nothing.
+    /// sets traits and consent, and merges the anonymous profile into the customer: all of it or nothing. An identifier
+    /// or anonymous profile that belongs to another customer, or an erased customer, is a 409 and changes nothing.
     /// </summary>
     internal static async Task<Results<Ok<TraitsResponse>, ProblemHttpResult>> Identify(HttpRequest request, ClaimsPrincipal user, Identification identification)
     {

@@ -4,53 +4,39 @@ using ProfileGrid.Identity;
 namespace ProfileGrid.Gateway.Ingestion;
 
 /// <summary>
-/// What an identify call does, for the native route and the Segment-compatible one: links identifiers to the
-/// customer (refusing, before anything changes, one that belongs to another customer), merges traits and consent,
-/// claims the identifiers the traits hold, and merges the anonymous profile in.
+/// What an identify call does, for the native route and the Segment-compatible ones: the customer's grain links the
+/// identifiers, merges the anonymous (or aliased) profile in and merges traits and consent, all or nothing
+/// (<see cref="ICustomerGrain.Identify"/>); a conflict (an identifier or profile that is another customer's, an
+/// erased customer) changes nothing and is answered as such.
 /// </summary>
-public sealed class Identification(CustomerGrains customers, CustomerIdentities identities)
+public sealed class Identification(CustomerGrains customers)
 {
     /// <param name="anonymous">The anonymous profile to merge in (<c>anon:…</c>), also linked; or null.</param>
     /// <param name="identifiers">Other identifiers to link (device, account, email…).</param>
-    public async Task<IdentifyOutcome> IdentifyAsync(string customerId, Identifier? anonymous, IReadOnlyList<Identifier> identifiers, TraitPatch patch)
+    public Task<IdentifyOutcome> IdentifyAsync(string customerId, Identifier? anonymous, IReadOnlyList<Identifier> identifiers, TraitPatch patch) =>
+        RunAsync(customerId, new IdentifyRequest([.. identifiers.Select(identifier => identifier.Key)], anonymous?.Key, patch));
+
+    /// <summary>
+    /// The Segment spec's alias: <paramref name="previousId"/> is whatever id the producer used before, a user id or an
+    /// anonymous id. The profile of that user id is merged in if one is known; otherwise the anonymous profile of that
+    /// id (linked, so that later events naming it as <c>anonymousId</c> land on the customer too).
+    /// </summary>
+    public async Task<IdentifyOutcome> AliasAsync(string customerId, string previousId, TraitPatch patch)
     {
-        List<Identifier> linked = anonymous is null ? [.. identifiers] : [anonymous, .. identifiers.Where(identifier => identifier != anonymous)];
-        if (Conflict(customerId, linked, await identities.OwnersAsync(linked)) is { } taken) return IdentifyOutcome.Refused(taken);
-        if (Conflict(customerId, linked, await identities.ClaimAsync(customerId, linked)) is { } raced) return IdentifyOutcome.Refused(raced);
-
-        var result = await customers.Get(customerId).MergeTraits(patch);
-        await identities.ClaimAsync(customerId, patch, result.Traits);
-        var seq = result.Seq;
-        if (anonymous is not null)
-        {
-            try
-            {
-                seq = await customers.Get(customerId).MergeFrom(anonymous.Key, patch.By ?? "", [.. linked.Select(identifier => identifier.Key)]);
-            }
-            catch (InvalidOperationException exception)
-            {
-                return IdentifyOutcome.Refused(exception.Message);
-            }
-        }
-
-        return new IdentifyOutcome(TraitsResponse.From(customerId, result) with
-        {
-            Seq = seq,
-            Linked = linked.Count == 0 ? null : [.. linked.Select(identifier => identifier.Key)],
-            Merged = anonymous is null ? null : [anonymous.Key],
-        }, null);
+        var known = await customers.Get(previousId).GetProfile() is not null;
+        var merge = known ? previousId : CustomerKeys.ForAnonymous(previousId);
+        return await RunAsync(customerId, new IdentifyRequest([], merge, patch));
     }
 
-    /// <summary>Why the first identifier another customer owns cannot be linked, or null when none is.</summary>
-    private static string? Conflict(string customerId, List<Identifier> identifiers, string?[] owners)
+    private async Task<IdentifyOutcome> RunAsync(string customerId, IdentifyRequest request)
     {
-        for (var i = 0; i < owners.Length; i++)
+        var result = await customers.Get(customerId).Identify(request);
+        if (result.Conflict is { } conflict) return IdentifyOutcome.Refused(conflict);
+        return new IdentifyOutcome(TraitsResponse.From(customerId, result.Traits) with
         {
-            if (owners[i] is { } owner && owner != customerId)
-                return $"The identifier '{identifiers[i].Key}' belongs to another customer; an identifier links to one customer only.";
-        }
-
-        return null;
+            Linked = request.Identifiers.Length == 0 && request.Merge is null ? null : [.. result.Linked],
+            Merged = request.Merge is null ? null : [.. result.Merged],
+        }, null);
     }
 }
 

@@ -37,6 +37,20 @@ public sealed record ErasureChange(DateTimeOffset At) : CustomerChange(At)
     public override void ApplyTo(CustomerState state) => state.Erase(At);
 }
 
+/// <summary>What erasure removes outside the row is gone: the tombstone forgets its identifier ledger (a snapshot too).</summary>
+[GenerateSerializer, Alias("pg.ErasureCompletedChange")]
+public sealed record ErasureCompletedChange(DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.CompleteErasure();
+}
+
+/// <summary>Identifiers recorded before they are claimed, given back after a refused claim, or marked former and released.</summary>
+[GenerateSerializer, Alias("pg.IdentifiersChange")]
+public sealed record IdentifiersChange([property: Id(0)] ProfileGrid.Identity.LedgerChange Change, DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.Apply(Change);
+}
+
 /// <summary>The customer entered or left segments: the names it is in from then on (null for none).</summary>
 [GenerateSerializer, Alias("pg.SegmentsChange")]
 public sealed record SegmentsChange([property: Id(0)] string[]? Segments, DateTimeOffset At) : CustomerChange(At)
@@ -51,7 +65,7 @@ public sealed record MergedAwayChange([property: Id(0)] string Target, DateTimeO
     public override void ApplyTo(CustomerState state) => state.MergeAway(Target);
 }
 
-/// <summary>The target of this profile's merge stored it: its data is dropped.</summary>
+/// <summary>The target of this profile's merge stored it: its data is dropped (a snapshot, so no earlier entry keeps it).</summary>
 [GenerateSerializer, Alias("pg.MergedDataDroppedChange")]
 public sealed record MergedDataDroppedChange(DateTimeOffset At) : CustomerChange(At)
 {
@@ -73,6 +87,7 @@ public sealed record MergeChange([property: Id(0)] CustomerState? Absorbed, [pro
             return;
         }
 
+        (state.Identifiers ??= new()).Absorb(null, Record.From, At.UtcTicks);
         (state.Merges ??= []).Add(Record);
         if (state.Merges.Count > CustomerState.MaxMerges) state.Merges.RemoveAt(0);
     }

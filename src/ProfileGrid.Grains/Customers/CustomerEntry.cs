@@ -10,8 +10,11 @@ public sealed record CustomerEntry(
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] CustomerChange[] Changes)
 {
-    /// <summary>Whether the write erases the customer: it must replace the stored row, not append to it.</summary>
-    public bool Erases => Array.Exists(Changes, change => change is ErasureChange);
+    /// <summary>
+    /// Whether the write forgets data (erasure, or a merged profile's data dropped): it must replace the stored row,
+    /// not append to it, so that no earlier entry keeps what was forgotten.
+    /// </summary>
+    public bool Rewrites => Array.Exists(Changes, change => change is ErasureChange or ErasureCompletedChange or MergedDataDroppedChange);
 
     /// <summary>Brings a state read up to the write before this one to the state this write stored.</summary>
     public void Replay(CustomerState state)

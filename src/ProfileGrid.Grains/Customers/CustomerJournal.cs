@@ -48,12 +48,12 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
 
     /// <summary>
     /// Encodes a write now (the state goes on changing while it is stored): <paramref name="entry"/>, or a snapshot
-    /// of <paramref name="state"/>, which already holds the entry's changes. An erasure is always a snapshot: it
-    /// replaces the row, so no earlier entry survives it.
+    /// of <paramref name="state"/>, which already holds the entry's changes. A write that forgets data (erasure, a
+    /// merged profile's data dropped) is always a snapshot: it replaces the row, so no earlier entry survives it.
     /// </summary>
     public JournalWrite Prepare(CustomerState state, CustomerEntry entry)
     {
-        if (!entry.Erases && _version.CanAppend(0))
+        if (!entry.Rewrites && _version.CanAppend(0))
         {
             var encoded = codec.Encode(entry, compress: false);
             if (_version.CanAppend(encoded.Length) && _version.EntryBytes + encoded.Length <= EntryBudget)
@@ -68,6 +68,14 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     private int EntryBudget => Math.Max(
         YoungJournalBytes - _snapshotBytes,
         _snapshotBytes < SmallSnapshotBytes ? _snapshotBytes / 5 : _snapshotBytes / 2);
+
+    /// <summary>Deletes the customer's row altogether (a merged profile erased with its target): nothing of it stays, not even its key.</summary>
+    public async Task DeleteAsync()
+    {
+        if (!Known) throw new InvalidOperationException($"Journal '{key}' must be read before it is deleted: an unread journal does not know its row's version.");
+        _version = await storage.WriteAsync(key, _version, JournalWrite.Delete());
+        (_snapshotBytes, Known) = (0, true);
+    }
 
     /// <summary>Stores a prepared write; after a failure, read again before the next one.</summary>
     /// <exception cref="AlreadyStoredException">The journal was not read, and turned out not to be empty.</exception>

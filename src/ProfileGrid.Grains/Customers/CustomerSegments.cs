@@ -25,9 +25,14 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
     /// segment that time may end (so its shard asks again later), and staying in the segments <paramref name="reassert"/> names.
     /// </summary>
+    /// <remarks>
+    /// A rule that throws for this customer is not evaluable for it: the customer stays in or out of that segment as
+    /// stored, nothing is announced, and the failure is contained (<see cref="ContainedFailures"/>).
+    /// </remarks>
     public static SegmentReview Review(
         string customerId,
-        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string[]? reassert)
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string[]? reassert,
+        ILogger? logger = null)
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
@@ -43,7 +48,19 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
         {
             var name = segment.Definition.Name;
             var was = Array.BinarySearch(current, name, StringComparer.Ordinal) >= 0;
-            var (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+            bool matches;
+            IReadOnlyList<string> reasons;
+            try
+            {
+                (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+            }
+            catch (Exception exception)
+            {
+                ContainedFailures.Report(logger, "segment", name, exception);
+                if (was) names.Add(name);
+                continue;
+            }
+
             if (matches)
             {
                 names.Add(name);

@@ -1,6 +1,7 @@
 using System.Text;
 using ProfileGrid.Counters;
 using ProfileGrid.Events;
+using ProfileGrid.Identity;
 
 namespace ProfileGrid.Customers;
 
@@ -53,38 +54,66 @@ public sealed class CustomerState
 
     public const int MaxMerges = 100;
 
+    /// <summary>
+    /// Every identifier the customer holds or held and every profile merged into it (null for none): what erasure
+    /// releases and deletes, and what an export lists. Kept through erasure until erasure is done.
+    /// </summary>
+    [Id(15)] public IdentifierLedger? Identifiers { get; set; }
+
+    /// <summary>The customer was erased and what lies outside its row (identifiers, merged profiles, member sets) is not all gone yet.</summary>
+    [Id(16)] public bool ErasureOpen { get; set; }
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 
-    /// <summary>Whether anything is known of the customer: it changed at least once, was not erased and not merged away.</summary>
-    public bool Exists => Seq > 0 && ErasedAt is null && MergedInto is null;
+    /// <summary>
+    /// Whether anything is known of the customer: it holds profile data (events, traits, consent) or merged a profile
+    /// in, and was not erased or merged away. Identifiers alone do not make a profile: a customer whose only writes
+    /// were the ledger entries of an identify that was refused and gave them back is not known (nor evaluated for
+    /// segments), so the refused call changed nothing one can see.
+    /// </summary>
+    public bool Exists => Seq > 0 && ErasedAt is null && MergedInto is null && (HoldsProfileData || Merges is not null);
 
     public bool IsErased => ErasedAt is not null;
 
     /// <summary>
     /// Forgets everything about the customer but its sequence number and when it was erased: traits, consent,
-    /// counters, activity and the ids of applied events. What remains refuses events and traits from then on, so a
-    /// late retry cannot bring personal data back.
+    /// counters, activity and the ids of applied events. What remains refuses events, traits and links from then on,
+    /// so a late retry cannot bring personal data back. The identifier ledger stays until erasure is done
+    /// (<see cref="CompleteErasure"/>): it is the list of what else to remove.
     /// </summary>
     public void Erase(DateTimeOffset at)
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
         (Counters, Activity, AppliedEvents, ConsentRecords, Merges) = (new(), new(), new(), null, null);
-        if (ErasedTicks == 0) ErasedTicks = at.UtcTicks;
+        if (ErasedTicks != 0) return;
+        ErasedTicks = at.UtcTicks;
+        ErasureOpen = true;
     }
+
+    /// <summary>Everything outside the row is gone: the tombstone keeps only its sequence number and when it was erased.</summary>
+    public void CompleteErasure() => (Identifiers, Segments, ErasureOpen) = (null, null, false);
+
+    public void Apply(LedgerChange change) => (Identifiers ??= new()).Apply(change);
 
     /// <summary>Marks the profile as merged into <paramref name="target"/>; its data stays until <see cref="DropMerged"/>.</summary>
     public void MergeAway(string target) => MergedInto = target;
 
-    /// <summary>Forgets the data of a profile merged away (the target stored it): only the seq and where it went remain.</summary>
+    /// <summary>
+    /// Forgets the data of a profile merged away (the target stored it, its identifier ledger with it): only the seq
+    /// and where it went remain.
+    /// </summary>
     public void DropMerged()
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents, ConsentRecords, Merges) = (new(), new(), new(), null, null);
+        (Counters, Activity, AppliedEvents, ConsentRecords, Merges, Identifiers) = (new(), new(), new(), null, null, null);
     }
 
-    /// <summary>Whether a profile merged away still holds data to drop.</summary>
-    public bool HoldsData => Counters.TypeCount > 0 || Traits.Count > 0 || Consent.Count > 0 || Activity.Count > 0 || AppliedEvents.Count > 0 || FirstSeen is not null;
+    /// <summary>Whether a profile merged away still holds data to drop (its identifier ledger too).</summary>
+    public bool HoldsData => HoldsProfileData || Identifiers is { Count: > 0 };
+
+    private bool HoldsProfileData => Counters.TypeCount > 0 || Traits.Count > 0 || Consent.Count > 0 || Activity.Count > 0 || AppliedEvents.Count > 0
+        || FirstSeen is not null;
 
     /// <summary>
     /// Takes in the profile <paramref name="other"/> (merged into this one at <paramref name="at"/>): counts and sums
@@ -118,13 +147,14 @@ public sealed class CustomerState
         }
 
         AppliedEvents.Absorb(other.AppliedEvents, at);
+        (Identifiers ??= new()).Absorb(other.Identifiers, record.From, at.UtcTicks);
         var merges = Merges ??= [];
         merges.Add(record);
         if (merges.Count > MaxMerges) merges.RemoveAt(0);
     }
 
-    /// <summary>Whether <paramref name="source"/> was merged into this customer (within the last <see cref="MaxMerges"/> merges).</summary>
-    public bool HasMerged(string source) => Merges?.Exists(merge => merge.From == source) == true;
+    /// <summary>Whether <paramref name="source"/> was merged into this customer (the ledger; the merge history for profiles merged before it was kept).</summary>
+    public bool HasMerged(string source) => Identifiers?.HasMerged(source) == true || Merges?.Exists(merge => merge.From == source) == true;
 
     /// <summary>
     /// Applies each event that is new for its producer and within the rules, in order. The caller stores the state
@@ -218,11 +248,26 @@ public sealed class CustomerState
         AppliedEvents.Trim(now);
     }
 
-    /// <summary>The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults).</summary>
+    /// <summary>
+    /// The profile as of <paramref name="now"/>, with value scores by <paramref name="value"/> (else the defaults). Scores
+    /// that fail to compute are left out (<see cref="ContainedFailures"/>): the rest of the profile still shows.
+    /// </summary>
     /// <param name="withActivity">False leaves the recent activity out (for evaluating rules, which do not read it).</param>
-    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true)
+    /// <param name="logger">Where a contained failure is logged.</param>
+    public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var counters = Counters.View(now);
+        ValueScores? scores;
+        try
+        {
+            scores = ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now);
+        }
+        catch (Exception exception)
+        {
+            ContainedFailures.Report(logger, "value", "scores", exception);
+            scores = null;
+        }
+
         return new(
             customerId,
             Seq,
@@ -234,7 +279,7 @@ public sealed class CustomerState
             [.. Channels],
             counters,
             withActivity ? [.. Activity.Events] : [],
-            ValueScoring.Score(value ?? new ValueOptions(), counters, FirstSeen, now),
+            scores,
             ConsentRecords is null ? null : new Dictionary<string, ConsentRecord>(ConsentRecords, StringComparer.Ordinal),
             Merges is null ? null : [.. Merges]);
     }

@@ -12,11 +12,19 @@ public interface ICustomerMergeSource : IGrainWithStringKey
     /// the target) and returns its state, or null when it holds nothing. Asked again by the same target, returns the
     /// same state until it is dropped.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The profile was merged into another customer.</exception>
+    /// <exception cref="InvalidOperationException">The profile was merged into another customer, or erased.</exception>
     [Alias("HandOver")]
     Task<CustomerState?> HandOver(string target);
 
     /// <summary>Drops the data handed over to <paramref name="target"/>, which stored it; the redirect stays.</summary>
     [Alias("DropMerged")]
     Task DropMerged(string target);
+
+    /// <summary>
+    /// <paramref name="target"/>, which this profile was merged into, is being erased: every segment's member set
+    /// forgets this profile and its row is deleted, key and all. Safe to repeat.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The profile was not merged into <paramref name="target"/> (it is a customer of its own).</exception>
+    [Alias("Purge")]
+    Task Purge(string target);
 }

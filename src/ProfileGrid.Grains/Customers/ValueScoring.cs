@@ -3,13 +3,15 @@ namespace ProfileGrid.Customers;
 /// <summary>
 /// Computes <see cref="ValueScores"/> from a customer's counters, as of a moment, with <see cref="ValueOptions"/>:
 /// <list type="bullet">
-/// <item>historic CLV: the lifetime sum of the purchase types' values;</item>
-/// <item>predicted CLV: historic + average order value × purchases per year × <see cref="ValueOptions.ForecastYears"/>,
+/// <item>revenue: the lifetime sum of the purchase types' values, net of refunds (a purchase with a negative value);</item>
+/// <item>historic CLV: the revenue, never below zero (a customer refunded more than they bought is worth nothing, not less);</item>
+/// <item>predicted CLV: historic + average order value (historic / purchases) × purchases per year × <see cref="ValueOptions.ForecastYears"/>,
 /// where purchases per year is the customer's own pace since first seen (over at least
 /// <see cref="ValueOptions.MinPaceDays"/>), rounded to cents;</item>
 /// <item>RFM: each 1–5, one more for every threshold met (recency by days since the last purchase, at or under;
-/// frequency by purchases and monetary by revenue, at or over); a customer who never purchased scores 1, 1, 1;</item>
-/// <item>tier: the last configured tier whose minimum revenue the historic CLV reaches.</item>
+/// frequency by purchase events, refunds included, and monetary by net revenue, at or over); a customer who never
+/// purchased scores 1, 1, 1;</item>
+/// <item>tier: the last configured tier whose minimum revenue the historic CLV reaches, else the first (lowest) tier.</item>
 /// </list>
 /// Pure and deterministic, so that rules (segments) can be evaluated on it anywhere.
 /// </summary>
@@ -28,12 +30,13 @@ public static class ValueScoring
             if (counter.LastAt is { } at && (last is null || at > last)) last = at;
         }
 
-        var predicted = revenue;
+        var historic = Math.Max(0m, revenue);
+        var predicted = historic;
         if (orders > 0)
         {
             var paceDays = Math.Max(options.MinPaceDays, firstSeen is { } first ? (now - first).TotalDays : 0);
             var perYear = orders / (decimal)paceDays * 365m;
-            predicted = Math.Round(revenue + revenue / orders * perYear * options.ForecastYears, 2, MidpointRounding.AwayFromZero);
+            predicted = Math.Round(historic + historic / orders * perYear * options.ForecastYears, 2, MidpointRounding.AwayFromZero);
         }
 
         var recency = 1;
@@ -44,13 +47,24 @@ public static class ValueScoring
         }
 
         return new ValueScores(
-            revenue,
+            historic,
             predicted,
             orders,
             last,
             recency,
             1 + options.FrequencyCounts.Count(threshold => orders >= threshold),
             1 + options.MonetaryAmounts.Count(threshold => revenue >= threshold),
-            options.Tiers.Last(tier => revenue >= tier.MinRevenue).Name);
+            Tier(options.Tiers, historic));
+    }
+
+    /// <summary>The last tier whose minimum <paramref name="revenue"/> reaches; the first tier when it reaches none.</summary>
+    private static string Tier(ValueTier[] tiers, decimal revenue)
+    {
+        for (var i = tiers.Length - 1; i > 0; i--)
+        {
+            if (revenue >= tiers[i].MinRevenue) return tiers[i].Name;
+        }
+
+        return tiers[0].Name;
     }
 }

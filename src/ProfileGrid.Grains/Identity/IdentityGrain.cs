@@ -10,9 +10,9 @@ public sealed class IdentityGrain(
 
     public Task<string?> Resolve() => Task.FromResult(state.State.CustomerId);
 
-    public async Task<string> Claim(string customerId)
+    public async Task<IdentityClaim> Claim(string customerId)
     {
-        if (state.State.CustomerId is { } owner) return owner;
+        if (state.State.CustomerId is { } owner) return new IdentityClaim(owner, Fresh: false);
         state.State.CustomerId = customerId;
         try
         {
@@ -24,7 +24,7 @@ public sealed class IdentityGrain(
             throw;
         }
 
-        return customerId;
+        return new IdentityClaim(customerId, Fresh: true);
     }
 
     public async Task Release(string customerId)

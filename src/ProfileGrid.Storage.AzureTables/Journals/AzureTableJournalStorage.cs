@@ -87,11 +87,12 @@ public sealed class AzureTableJournalStorage(
 
     public async Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
     {
+        if (write.Kind == JournalWriteKind.Delete && !expected.Exists) return JournalVersion.None;
         var next = expected.After(write, "pending");
         var row = _keys.For(key);
         var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length);
         var etag = await _writers.GetOrAdd(row.PartitionKey, NewWriter).WriteAsync(unit);
-        return next with { Tag = etag.ToString() };
+        return write.Kind == JournalWriteKind.Delete ? JournalVersion.None : next with { Tag = etag.ToString() };
     }
 
     /// <summary>
@@ -136,11 +137,13 @@ public sealed class AzureTableJournalStorage(
 
     /// <summary>
     /// One operation on the journal's row: an append merges the new entry and count into it (the rest of the row
-    /// stays as it is), a snapshot replaces the whole row (dropping the entries), a first snapshot adds it.
+    /// stays as it is), a snapshot replaces the whole row (dropping the entries), a first snapshot adds it, a delete
+    /// removes it; all but the first under the row's ETag.
     /// </summary>
     private static TableTransactionAction Action(JournalRow row, JournalVersion expected, JournalWrite write)
     {
         var entity = new TableEntity(row.PartitionKey, row.RowKey);
+        if (write.Kind == JournalWriteKind.Delete) return new(TableTransactionActionType.Delete, entity, new ETag(expected.Tag!));
         if (write.Kind == JournalWriteKind.Append)
         {
             var number = expected.Entries + 1;

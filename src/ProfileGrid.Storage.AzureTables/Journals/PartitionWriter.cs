@@ -121,10 +121,13 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
         try
         {
             var action = unit.Action;
-            var response = action.ActionType == TableTransactionActionType.Add
-                ? await table.AddEntityAsync(action.Entity).ConfigureAwait(false)
-                : await table.UpdateEntityAsync(action.Entity, action.ETag,
-                    action.ActionType == TableTransactionActionType.UpdateMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace).ConfigureAwait(false);
+            var response = action.ActionType switch
+            {
+                TableTransactionActionType.Add => await table.AddEntityAsync(action.Entity).ConfigureAwait(false),
+                TableTransactionActionType.Delete => await table.DeleteEntityAsync(action.Entity, action.ETag).ConfigureAwait(false),
+                _ => await table.UpdateEntityAsync(action.Entity, action.ETag,
+                    action.ActionType == TableTransactionActionType.UpdateMerge ? TableUpdateMode.Merge : TableUpdateMode.Replace).ConfigureAwait(false),
+            };
             Settle(unit, response.Headers.ETag);
             metrics.Committed(1);
         }
@@ -193,7 +196,9 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
 
     private void Settle(TransactionUnit unit, ETag? etag)
     {
-        if (etag is { } committed) unit.Commit(committed);
+        // A deleted row has no ETag left to return.
+        if (unit.Action.ActionType == TableTransactionActionType.Delete) unit.Commit(default);
+        else if (etag is { } committed) unit.Commit(committed);
         else unit.Fail(new InvalidOperationException($"Table '{table.Name}' committed a journal write but returned no ETag for its row; read the journal again."));
     }
 

@@ -34,7 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName).ConfigureServices(services =>
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName).AddMemoryGrainStorage(ProfileGrid.Identity.IdentityGrain.StorageName).ConfigureServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);

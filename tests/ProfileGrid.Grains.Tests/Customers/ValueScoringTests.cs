@@ -86,4 +86,49 @@ public sealed class ValueScoringTests
             options.Problems());
         Assert.Empty(new ValueOptions().Problems());
     }
+
+    [Fact]
+    public void A_refund_nets_revenue_and_monetary_and_counts_as_a_purchase_event()
+    {
+        // Three purchase events: 300 and 200 bought, 150 refunded (a purchase with a negative value).
+        var scores = ValueScoring.Score(new ValueOptions(), [Counter("purchase", 3, 350m, Now.AddDays(-2))], Now.AddDays(-200), Now);
+
+        Assert.Equal(350m, scores.HistoricClv);
+        Assert.Equal(Math.Round(350m + 350m / 3m * (3m / 200m * 365m) * 2m, 2, MidpointRounding.AwayFromZero), scores.PredictedClv);
+        Assert.Equal(3, scores.Orders);
+        // Frequency: 3 events reach 2 (not 4). Monetary: 350 reaches 100 (not 500).
+        Assert.Equal((5, 2, 2), (scores.Recency, scores.Frequency, scores.Monetary));
+        Assert.Equal("silver", scores.Tier);
+    }
+
+    [Theory]
+    [InlineData(1, -5.0)]
+    [InlineData(2, -0.01)]
+    [InlineData(3, -1000000.0)]
+    public void Refunds_beyond_what_was_bought_leave_the_customer_worth_nothing_in_the_first_tier(long events, double net)
+    {
+        var scores = ValueScoring.Score(new ValueOptions(), [Counter("purchase", events, (decimal)net, Now.AddHours(-1))], Now.AddDays(-10), Now);
+
+        Assert.Equal(new ValueScores(0m, 0m, events, Now.AddHours(-1), 5, events >= 2 ? 2 : 1, 1, "prospect"), scores);
+    }
+
+    [Fact]
+    public void A_net_revenue_of_exactly_zero_is_in_the_first_tier_and_the_next_tier_starts_at_its_minimum()
+    {
+        var zero = ValueScoring.Score(new ValueOptions(), [Counter("purchase", 2, 0m, Now)], Now, Now);
+        var bronze = ValueScoring.Score(new ValueOptions(), [Counter("purchase", 1, 0.01m, Now)], Now, Now);
+
+        Assert.Equal(("prospect", 0m), (zero.Tier, zero.PredictedClv));
+        Assert.Equal("bronze", bronze.Tier);
+    }
+
+    [Fact]
+    public void Tiers_whose_first_minimum_is_above_zero_still_place_a_customer_below_it_in_the_first()
+    {
+        // Options are validated at start (the first tier at 0), but a score never throws on any.
+        var options = new ValueOptions { Tiers = [new("entry", 10m), new("top", 100m)] };
+
+        Assert.Equal("entry", ValueScoring.Score(options, [Counter("purchase", 1, 5m, Now)], Now, Now).Tier);
+        Assert.Equal("top", ValueScoring.Score(options, [Counter("purchase", 1, 100m, Now)], Now, Now).Tier);
+    }
 }

@@ -188,6 +188,34 @@ public sealed class AzureTableJournalStorageTests(AzuriteFixture azurite, ITestO
     }
 
     [Fact]
+    public async Task Deletes_share_a_transaction_with_other_writes_and_remove_the_rows()
+    {
+        var harness = await StartAsync(partitionCount: 1);
+        var storage = harness.Storage;
+        string[] keys = ["ann", "bob", "cat"];
+        var versions = new Dictionary<string, JournalVersion>();
+        foreach (var key in keys)
+        {
+            versions[key] = await storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Encoding.UTF8.GetBytes(key)));
+        }
+
+        var requests = storage.Metrics.Requests;
+        // One write in flight; the three behind it go together: two deletes and an append.
+        _gate.Close();
+        var opener = storage.WriteAsync("eve", JournalVersion.None, JournalWrite.Snapshot("eve"u8.ToArray()));
+        var deleteAnn = storage.WriteAsync("ann", versions["ann"], JournalWrite.Delete());
+        var appendBob = storage.WriteAsync("bob", versions["bob"], JournalWrite.Append("entry"u8.ToArray()));
+        var deleteCat = storage.WriteAsync("cat", versions["cat"], JournalWrite.Delete());
+        _gate.Open();
+        await Task.WhenAll(opener, deleteAnn, appendBob, deleteCat);
+
+        Assert.Equal(2, storage.Metrics.Requests - requests);
+        Assert.Equal((JournalVersion.None, JournalVersion.None), (await deleteAnn, await deleteCat));
+        Assert.Equal(["bob", "eve"], (await harness.RowsAsync()).Select(row => row.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(await appendBob, (await storage.ReadAsync("bob")).Version);
+    }
+
+    [Fact]
     public async Task Large_writes_split_over_transactions_by_payload_size()
     {
         var harness = await StartAsync(partitionCount: 1);

@@ -69,6 +69,41 @@ public abstract class JournalStorageContract
     }
 
     [Fact]
+    public async Task A_deleted_journal_reads_empty_is_not_listed_and_starts_afresh()
+    {
+        var key = NewKey();
+        var snapshot = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        var appended = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("one")));
+
+        var deleted = await Storage.WriteAsync(key, appended, JournalWrite.Delete());
+        var read = await Storage.ReadAsync(key);
+        var listed = (await ListAllAsync(pageSize: JournalKeyPage.MaxSize)).SelectMany(page => page).ToList();
+        var again = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("again")));
+
+        Assert.Equal(JournalVersion.None, deleted);
+        Assert.Equal((JournalVersion.None, null, 0), (read.Version, read.Snapshot, read.Entries.Count));
+        Assert.DoesNotContain(key, listed);
+        Assert.Equal("again", Text((await Storage.ReadAsync(key)).Snapshot));
+        Assert.Equal(0, again.Entries);
+    }
+
+    [Fact]
+    public async Task A_delete_of_a_stale_version_is_refused_and_a_delete_of_nothing_does_nothing()
+    {
+        var key = NewKey();
+        var snapshot = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+        var current = await Storage.WriteAsync(key, snapshot, JournalWrite.Append(Bytes("one")));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(key, snapshot, JournalWrite.Delete()));
+        var nothing = await Storage.WriteAsync(NewKey(), JournalVersion.None, JournalWrite.Delete());
+
+        var read = await Storage.ReadAsync(key);
+        Assert.Equal(current, read.Version);
+        Assert.Equal(["one"], read.Entries.Select(Text));
+        Assert.Equal(JournalVersion.None, nothing);
+    }
+
+    [Fact]
     public async Task An_append_to_an_empty_journal_is_an_argument_error()
     {
         var key = NewKey();

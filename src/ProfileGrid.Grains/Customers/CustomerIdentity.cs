@@ -1,0 +1,361 @@
+using Microsoft.Extensions.Logging;
+using ProfileGrid.Identity;
+using ProfileGrid.Segments;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// One customer's identity protocol: identify (link identifiers, merge a profile in, merge traits), merges from
+/// both sides, and erasure. Operations run one at a time per customer; events interleave with them, and only the
+/// erased and merged-away states refuse or forward those. Calls for a profile merged away go to its target outside
+/// the queue, so that a target erasing its merged profiles never waits on a profile that waits on it.
+/// <para>
+/// Identify is all or nothing, by claim, confirm, and release on failure: the identifiers are first recorded in the
+/// customer's ledger (<see cref="IdentifierLedger"/>, stored), then claimed in the index (each identifier grain keeps
+/// the first claimant); if any belongs to another customer, or the profile to merge cannot be merged, the claims this
+/// call made are released and their ledger entries removed, and the call answers the conflict having changed
+/// nothing. Otherwise the profile is merged, then the traits are merged; a replaced email or phone becomes a former
+/// identifier and is released. A failure part-way (storage) leaves the ledger a superset of what the index holds, so
+/// a retry completes the identify and erasure still finds every row.
+/// </para>
+/// <para>
+/// Erasure first stores a tombstone that refuses everything and keeps the ledger, then deletes the rows of the merged
+/// profiles, releases every identifier, and tells every segment's member set to forget the customer, and only then
+/// stores the final tombstone; a failure leaves the first one, and erasing again completes the rest.
+/// </para>
+/// </summary>
+internal sealed partial class CustomerIdentity(
+    CustomerStore store, string self, IGrainFactory grains, TimeProvider clock, SegmentCatalog segments, ILogger logger)
+{
+    public static string ErasedConflict(string customerId) => $"Customer '{customerId}' was erased: nothing can be linked to it or merged into it.";
+
+    private Task _running = Task.CompletedTask;
+
+    public async Task<IdentifyResult> IdentifyAsync(IdentifyRequest request)
+    {
+        await store.Known();
+        if (store.State.MergedInto is { } target) return await Customer(target).Identify(request);
+        var (result, forward) = await OneAtATime(async () =>
+        {
+            await store.Known();
+            if (store.State.MergedInto is { } later) return ((IdentifyResult?)null, (string?)later);
+            return (await IdentifyNow(request), null);
+        });
+        return result ?? await Customer(forward!).Identify(request);
+    }
+
+    /// <summary>Merges <paramref name="source"/> in (no identifiers claimed); the seq after it.</summary>
+    public Task<long> MergeFromAsync(string source, string by, string[] identifiers) => OneAtATime(async () =>
+    {
+        if (source == self) throw new ArgumentException("A customer cannot be merged into itself.", nameof(source));
+        await store.Known();
+        if (store.State.MergedInto is { } elsewhere) throw new InvalidOperationException($"Customer '{self}' was merged into '{elsewhere}'; merge into that one.");
+        if (store.State.IsErased) throw new InvalidOperationException(ErasedConflict(self));
+        if (await MergeIn(source, by, identifiers) is { } conflict) throw new InvalidOperationException(conflict);
+        return store.State.Seq;
+    });
+
+    /// <param name="erased">Called with the seq of the tombstone once stored (watchers are told).</param>
+    public async Task EraseAsync(Action<long> erased)
+    {
+        await store.Known();
+        // The profile was merged into another: erasing it erases that one, the person.
+        if (store.State.MergedInto is { } target)
+        {
+            await Customer(target).EraseProfile();
+            return;
+        }
+
+        var forward = await OneAtATime(async () =>
+        {
+            await store.Known();
+            if (store.State.MergedInto is { } later) return later;
+            if (!store.State.IsErased) erased(await store.Store(new ErasureChange(clock.GetUtcNow())));
+            if (store.State.ErasureOpen) await CompleteErasure();
+            else await store.Flushed();
+            return null;
+        });
+        if (forward is not null) await Customer(forward).EraseProfile();
+    }
+
+    /// <summary>The profile is merged into <paramref name="target"/>: marks it so (stored) and hands its state over.</summary>
+    public Task<CustomerState?> HandOverAsync(string target) => OneAtATime(async () =>
+    {
+        await store.Known();
+        var state = store.State;
+        if (state.MergedInto is null)
+        {
+            if (state.IsErased) throw new InvalidOperationException(ErasedConflict(self));
+            await store.Store(new MergedAwayChange(target, clock.GetUtcNow()));
+        }
+        else if (state.MergedInto != target)
+        {
+            throw new InvalidOperationException($"Customer '{self}' was merged into '{state.MergedInto}', not '{target}'.");
+        }
+        else
+        {
+            await store.Flushed();
+        }
+
+        // Events that arrived before the mark are in this state; those after it went to the target.
+        return store.State.HoldsData ? store.State : null;
+    });
+
+    public Task DropMergedAsync(string target) => OneAtATime(async () =>
+    {
+        await store.Known();
+        if (store.State.MergedInto != target || !store.State.HoldsData) await store.Flushed();
+        else await store.Store(new MergedDataDroppedChange(clock.GetUtcNow()));
+        return true;
+    });
+
+    /// <summary>
+    /// The profile's target is being erased: every segment's member set forgets this profile, and its row is deleted,
+    /// key and all. A later call starts a new, empty profile that nothing links to.
+    /// </summary>
+    public Task PurgeAsync(string target) => OneAtATime(async () =>
+    {
+        await store.Known();
+        if (store.State.MergedInto is { } into && into != target)
+            throw new InvalidOperationException($"Customer '{self}' was merged into '{into}', not '{target}': only its target's erasure deletes it.");
+        if (store.State.MergedInto is null && store.State.Seq > 0)
+            throw new InvalidOperationException($"Customer '{self}' was not merged into '{target}': erase it on its own.");
+        await ForgetInSegments(self);
+        await store.DeleteAsync();
+        return true;
+    });
+
+    private async Task<IdentifyResult> IdentifyNow(IdentifyRequest request)
+    {
+        var state = store.State;
+        if (state.IsErased)
+        {
+            // A trait write is refused trait by trait, as for any erased customer; an identify is a conflict.
+            if (request.TraitsOnly)
+                return new IdentifyResult(TraitsFrom(state.Seq, state.Merge(request.Patch)), [], []);
+            return IdentifyResult.Refused(state.Seq, ErasedConflict(self));
+        }
+
+        var patch = request.Patch;
+        var merge = request.Merge;
+        if (merge == self) return IdentifyResult.Refused(state.Seq, $"Customer '{self}' cannot be merged into itself.", merge);
+
+        // The identifiers the call names (an anonymous profile first), then those its traits hold.
+        var wanted = new List<string>();
+        if (merge is not null && merge.StartsWith(Identifier.Anonymous + ":", StringComparison.Ordinal)) Want(wanted, merge);
+        foreach (var key in request.Identifiers) Want(wanted, key);
+        var named = wanted.ToArray();
+        foreach (var (trait, json) in patch.Traits)
+        {
+            if (Identifier.FromTrait(trait, json) is { } identifier) Want(wanted, identifier.Key);
+        }
+
+        await ReleaseFormer();
+        var (fresh, conflict) = await Claim(wanted);
+        if (conflict is not null) return IdentifyResult.Refused(store.State.Seq, conflict.Value.Reason, conflict.Value.Key);
+
+        var merged = Array.Empty<string>();
+        if (merge is not null)
+        {
+            if (!store.State.HasMerged(merge) && await MergeIn(merge, patch.By ?? "", named) is { } refused)
+            {
+                await GiveBack(fresh);
+                return IdentifyResult.Refused(store.State.Seq, refused, merge);
+            }
+
+            merged = [merge];
+        }
+
+        var traits = await MergeTraitsNow(patch, fresh);
+        var linked = wanted.Where(Holds).ToArray();
+        return new IdentifyResult(traits with { Seq = store.State.Seq }, linked, merged);
+    }
+
+    /// <summary>
+    /// Merges traits: the identifiers the patch's email and phone traits hold were claimed before (those in
+    /// <paramref name="fresh"/> by this call); a trait the customer refused gives its fresh claim back, and an
+    /// identifier the patch replaced or removed becomes former and is released.
+    /// </summary>
+    private async Task<TraitsResult> MergeTraitsNow(TraitPatch patch, IReadOnlyCollection<string> fresh)
+    {
+        var now = clock.GetUtcNow();
+        var before = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var trait in Identifier.Traits.Keys)
+        {
+            if (store.State.Traits.TryGetValue(trait, out var json)) before[trait] = json;
+        }
+
+        var result = store.Change(state => state.Merge(patch, now));
+        if (result.Changed) await store.Commit(new TraitsChange(patch, now));
+        else await store.Flushed();
+
+        var refused = new List<string>();
+        var former = new List<LedgerEntry>();
+        foreach (var (trait, json) in patch.Traits)
+        {
+            var identifier = Identifier.FromTrait(trait, json);
+            if (!result.Traits.Contains(trait))
+            {
+                if (identifier is not null && fresh.Contains(identifier.Key)) refused.Add(identifier.Key);
+                continue;
+            }
+
+            if (Identifier.FromTrait(trait, before.GetValueOrDefault(trait)) is { } old && old != identifier
+                && store.State.Identifiers?.Entries.GetValueOrDefault(old.Key) is { FormerTicks: 0 } entry && entry.Owner == self)
+                former.Add(entry with { FormerTicks = now.UtcTicks });
+        }
+
+        if (refused.Count > 0) await GiveBack(refused);
+        if (former.Count > 0)
+        {
+            await store.Store(new IdentifiersChange(new LedgerChange([.. former], []), now));
+            await ReleaseFormer();
+        }
+
+        return TraitsFrom(store.State.Seq, result);
+    }
+
+    private static TraitsResult TraitsFrom(long seq, TraitsMerged merged) => new(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
+
+    /// <summary>
+    /// Records the identifiers not yet held in the ledger (stored first), then claims them. Returns those this call
+    /// linked, or the first conflict, after giving back what this call linked.
+    /// </summary>
+    private async Task<(List<string> Fresh, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
+    {
+        var ledger = store.State.Identifiers;
+        var missing = wanted.Where(key => !Holds(key)).ToList();
+        if (missing.Count == 0) return ([], null);
+        var added = missing.Count(key => ledger?.Entries.ContainsKey(key) != true);
+        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return ([], (IdentifierLedger.FullRule, missing[0]));
+
+        var now = clock.GetUtcNow().UtcTicks;
+        var intents = missing.Select(key => ledger?.Entries.GetValueOrDefault(key) is { } known
+            ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
+            : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
+        // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
+        await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
+        var claims = await Task.WhenAll(missing.Select(key => Identity(key).Claim(self)));
+        var fresh = missing.Where((_, i) => claims[i].Fresh).ToList();
+        var taken = Array.FindIndex(claims, claim => !Owns(claim.Owner));
+        if (taken < 0) return (fresh, null);
+
+        // Given back: this call's own claims, and the ledger entries it made for identifiers it did not get.
+        var notOurs = missing.Where((_, i) => !Owns(claims[i].Owner) && ledger?.Entries.ContainsKey(missing[i]) != true).ToList();
+        await GiveBack(fresh, notOurs);
+        return ([], ($"The identifier '{missing[taken]}' belongs to another customer; an identifier links to one customer only.", missing[taken]));
+    }
+
+    /// <summary>Releases claims this call made and removes their ledger entries (only once released: the ledger stays a superset of the index).</summary>
+    private async Task GiveBack(List<string> claimed, List<string>? unclaimed = null)
+    {
+        if (claimed.Count + (unclaimed?.Count ?? 0) == 0) return;
+        await Task.WhenAll(claimed.Select(key => Identity(key).Release(self)));
+        await store.Store(new IdentifiersChange(new LedgerChange([], [.. claimed, .. unclaimed ?? []]), clock.GetUtcNow()));
+    }
+
+    /// <summary>Releases former identifiers whose index rows may still name their owner, then records them released.</summary>
+    private async Task ReleaseFormer()
+    {
+        var pending = store.State.Identifiers?.PendingReleases().ToArray() ?? [];
+        if (pending.Length == 0) return;
+        await Task.WhenAll(pending.Select(entry => Identity(entry.Key).Release(entry.Owner)));
+        // Goes with the next write: if it is lost, the releases are made again, which changes nothing.
+        store.Defer(new IdentifiersChange(new LedgerChange([.. pending.Select(entry => entry with { Indexed = false })], []), clock.GetUtcNow()));
+    }
+
+    /// <summary>Merges the profile <paramref name="source"/> in; null when merged, else why it could not be.</summary>
+    private async Task<string?> MergeIn(string source, string by, string[] identifiers)
+    {
+        var from = grains.GetGrain<ICustomerMergeSource>(source);
+        if (!store.State.HasMerged(source))
+        {
+            CustomerState? handedOver;
+            try
+            {
+                handedOver = await from.HandOver(self);
+            }
+            catch (InvalidOperationException exception)
+            {
+                return exception.Message;
+            }
+
+            await store.Fresh();
+            var now = clock.GetUtcNow();
+            await store.Store(new MergeChange(handedOver, new MergeRecord(source, now, by, identifiers), now));
+        }
+        else
+        {
+            await store.Flushed();
+        }
+
+        // Stored here: the source's copy can go (if this fails, the next merge call drops it).
+        await from.DropMerged(self);
+        return null;
+    }
+
+    private async Task CompleteErasure()
+    {
+        var entries = store.State.Identifiers?.Entries.Values.ToArray() ?? [];
+        foreach (var profile in entries.Where(entry => entry.Profile))
+        {
+            await grains.GetGrain<ICustomerMergeSource>(profile.Key).Purge(self);
+        }
+
+        await Task.WhenAll(entries.Where(entry => entry.Indexed).Select(entry => Identity(entry.Key).Release(entry.Owner)));
+        await ForgetInSegments(self);
+        await store.Store(new ErasureCompletedChange(clock.GetUtcNow()));
+        var (profiles, identifiers) = (entries.Count(entry => entry.Profile), entries.Count(entry => entry.Indexed));
+        LogErased(logger, profiles, identifiers);
+    }
+
+    /// <summary>
+    /// Every segment's member set forgets <paramref name="customerId"/>: it leaves (if a member) and the shard
+    /// rewrites its storage so that no earlier entry keeps the id (one that left long ago, too).
+    /// </summary>
+    private async Task ForgetInSegments(string customerId)
+    {
+        var now = clock.GetUtcNow();
+        var shard = SegmentShards.Of(customerId);
+        foreach (var segment in await segments.CurrentAsync())
+        {
+            var name = segment.Definition.Name;
+            await grains.For(name, shard).Update([new MembershipChange(name, customerId, Entered: false, [], now, Erased: true)]);
+        }
+    }
+
+    private async Task<T> OneAtATime<T>(Func<Task<T>> operation)
+    {
+        var previous = _running;
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running = mine.Task;
+        try
+        {
+            await previous;
+            return await operation();
+        }
+        finally
+        {
+            mine.SetResult();
+        }
+    }
+
+    /// <summary>Whether the index names this customer for <paramref name="key"/>, or a profile merged into it (which forwards here), as far as the ledger knows.</summary>
+    private bool Holds(string key) =>
+        store.State.Identifiers?.Entries.GetValueOrDefault(key) is { Indexed: true, FormerTicks: 0 } entry && Owns(entry.Owner);
+
+    /// <summary>Whether an index row naming <paramref name="owner"/> finds this customer: it is this one, or a profile merged into it.</summary>
+    private bool Owns(string owner) => owner == self || store.State.HasMerged(owner);
+
+    private static void Want(List<string> wanted, string key)
+    {
+        if (!wanted.Contains(key)) wanted.Add(key);
+    }
+
+    private IIdentityGrain Identity(string key) => grains.GetGrain<IIdentityGrain>(key);
+
+    private ICustomerGrain Customer(string id) => grains.GetGrain<ICustomerGrain>(id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A customer was erased: {Profiles} merged profiles deleted, {Identifiers} identifiers released, every segment told")]
+    private static partial void LogErased(ILogger logger, int profiles, int identifiers);
+}
