@@ -199,7 +199,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         // A sweep's visit to a customer nothing else had read yet (activated for it) must not hold it in memory until
         // the collection age: a back-fill visits every stored customer.
         var visitOnly = backfill is not null && !_store.IsKnown;
-        var segments = await _segments.CurrentAsync();
+        var segments = await _segments.HoldingAsync(backfill ?? []);
         await _store.Known();
         var now = _clock.GetUtcNow();
         var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill, _logger);

@@ -79,6 +79,14 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : I
         }
     }
 
+    /// <summary>The definitions, read again unless they hold every segment <paramref name="names"/> names (for sweeps, which must not miss a definition just made elsewhere).</summary>
+    public async ValueTask<IReadOnlyList<Segment>> HoldingAsync(IReadOnlyCollection<string> names)
+    {
+        var current = await CurrentAsync();
+        if (names.All(name => current.Any(segment => string.Equals(segment.Definition.Name, name, StringComparison.Ordinal)))) return current;
+        return (await ReadAsync()).Segments;
+    }
+
     public async Task<SegmentDefinition> DefineAsync(string name, string rule, string? description, string definedBy)
     {
         var definition = await Registry.Define(name, rule, description, definedBy);
