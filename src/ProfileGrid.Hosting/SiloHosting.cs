@@ -11,6 +11,7 @@ using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Hosting;
 
@@ -18,6 +19,9 @@ public static class SiloHosting
 {
     /// <summary>Segment member shards have a table of their own, so that listing the customers' journals (back-fills) sees only customers.</summary>
     public const string SegmentMembersTable = "ProfileGridSegmentMembers";
+
+    /// <summary>The wake-up schedule's buckets and the scheduler's cursor: a table of its own, rows only for minutes still to come.</summary>
+    public const string WakeupsTable = "ProfileGridWakeups";
 
     /// <summary>
     /// Hosts a silo in this process. With durable storage, grain state goes to Azure Tables; a silo process also
@@ -33,6 +37,7 @@ public static class SiloHosting
         builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
         builder.Services.AddSegments();
         builder.Services.AddSegmentSweep();
+        builder.Services.AddWakeups();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>
@@ -70,6 +75,11 @@ public static class SiloHosting
                     storage.ApplyTo(options);
                     options.TableName = SegmentMembersTable;
                 });
+                siloBuilder.AddAzureTableJournalStorage(StorageNames.Wakeups, options =>
+                {
+                    storage.ApplyTo(options);
+                    options.TableName = WakeupsTable;
+                });
                 siloBuilder.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => storage.ApplyTo(options));
                 siloBuilder.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => storage.ApplyTo(options));
             }
@@ -77,6 +87,7 @@ public static class SiloHosting
             {
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+                siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Wakeups);
                 siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
                 siloBuilder.AddMemoryGrainStorage(IdentityGrain.StorageName);
             }

@@ -24,6 +24,7 @@ internal static class ProbeSilo
         builder.Services.AddKeyedSingleton(DomainClock.Key, TimeProvider.System);
         builder.Services.AddMemoryJournalStorage(StorageNames.Customers);
         builder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+        builder.Services.AddMemoryJournalStorage(StorageNames.Wakeups);
         builder.Services.AddSegments();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: "memory-probe", clusterId: "memory-probe")

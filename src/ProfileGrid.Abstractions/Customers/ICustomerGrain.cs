@@ -78,6 +78,14 @@ public interface ICustomerGrain : IGrainWithStringKey
     Task<string[]> StoredSegments();
 
     /// <summary>
+    /// A wake-up the customer registered is due (the wake-up scheduler calls it): evaluates its segments as of now,
+    /// storing and announcing any entering or leaving, and registers its next wake-up if time alone can change one
+    /// again. Returns once that is registered; safe to repeat.
+    /// </summary>
+    [Alias("Wake")]
+    Task Wake();
+
+    /// <summary>
     /// Merges the profile <paramref name="source"/> (e.g. <c>anon:7f3c…</c>) into this customer: counters, activity,
     /// first and last seen, channels, and the traits and consent purposes this customer lacks combine; the source's
     /// applied event ids travel along, so no event counts twice; the merge is recorded (when, <paramref name="by"/>

@@ -8,12 +8,27 @@ namespace ProfileGrid.Counters;
 internal readonly record struct Windows(int HourFromMinute, int DayFromHour, int WeekFromHour, int MonthFromDay)
 {
     public const int MinutesKept = 60;
+    public const int HoursInDay = 24;
     public const int HoursKept = 7 * 24;
     public const int DaysKept = 30;
 
     public static Windows At(BucketClock now) => new(
         HourFromMinute: now.Minute - (MinutesKept - 1),
-        DayFromHour: now.Hour - 23,
+        DayFromHour: now.Hour - (HoursInDay - 1),
         WeekFromHour: now.Hour - (HoursKept - 1),
         MonthFromDay: now.Day - (DaysKept - 1));
+
+    /// <summary>The instant a minute slot leaves the 1-hour window: it counts strictly before, and not from then on (the inverse of <see cref="At"/>).</summary>
+    public static DateTimeOffset HourLeaves(long minute) => Minutes(minute + MinutesKept);
+
+    /// <summary>The instant an hour slot leaves the 24-hour window.</summary>
+    public static DateTimeOffset DayLeaves(long hour) => Minutes((hour + HoursInDay) * 60);
+
+    /// <summary>The instant an hour slot leaves the 7-day window.</summary>
+    public static DateTimeOffset WeekLeaves(long hour) => Minutes((hour + HoursKept) * 60);
+
+    /// <summary>The instant a day slot leaves the 30-day window.</summary>
+    public static DateTimeOffset MonthLeaves(long day) => Minutes((day + DaysKept) * 60 * 24);
+
+    private static DateTimeOffset Minutes(long sinceEpoch) => DateTimeOffset.UnixEpoch.AddTicks(sinceEpoch * TimeSpan.TicksPerMinute);
 }

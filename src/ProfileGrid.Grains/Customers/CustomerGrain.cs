@@ -30,6 +30,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     private readonly SegmentCatalog _segments;
     // Created by the first announcement: most customers are in no segment, and an activation should cost little.
     private CustomerSegments? _memberships;
+    private CustomerWakeups? _wakeups;
 
     public CustomerGrain(
         [FromKeyedServices(StorageNames.Customers)] IJournalStorage storage,
@@ -143,10 +144,12 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             : null;
     }
 
-    public Task EraseProfile()
+    public async Task EraseProfile()
     {
         var customerId = this.GetPrimaryKeyString();
-        return _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        // Once erased nothing registers it again; a failure here fails the erasure, which a repeat finishes.
+        await Wakeups.UnregisterAsync();
     }
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
@@ -159,6 +162,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public async Task Purge(string target)
     {
+        await Wakeups.UnregisterAsync();
         await _identity.PurgeAsync(target);
         DeactivateOnIdle();
     }
@@ -202,7 +206,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var segments = await _segments.HoldingAsync(backfill ?? []);
         await _store.Known();
         var now = _clock.GetUtcNow();
-        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, refreshTimed: true, reassert: backfill, _logger);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill, _logger);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -214,14 +218,29 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
-        // Announcements still being sent keep it (they are answered to this activation).
-        if (visitOnly && review.Announce.Count == 0) DeactivateOnIdle();
+        ReviewWakeups(segments);
+        // Unless announcements or a wake-up registration are on their way (answered to this activation).
+        if (visitOnly && review.Announce.Count == 0 && _wakeups is null) DeactivateOnIdle();
     }
 
     public async Task<string[]> StoredSegments()
     {
         await _store.Settled();
         return State.Segments ?? [];
+    }
+
+    public async Task Wake()
+    {
+        await ReevaluateSegments(backfill: null);
+        await Wakeups.ReviewAsync(await _segments.CurrentAsync());
+    }
+
+    private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, _store.Store, _logger);
+
+    /// <summary>Registers the next wake-up if time can change a segment answer; a customer with nothing to register keeps no helper for it.</summary>
+    private void ReviewWakeups(IReadOnlyList<Segment> segments)
+    {
+        if (_wakeups is not null || CustomerWakeups.Needed(this.GetPrimaryKeyString(), State, segments, _value, _clock.GetUtcNow()) is not null) Wakeups.Review(segments);
     }
 
     /// <summary>Stores the state as it is now: every change made since the last write, and the segments it puts the customer in or out of.</summary>
@@ -242,7 +261,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;
-            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, refreshTimed: false, reassert: null, _logger);
+            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, reassert: null, _logger);
             if (review.Change is { } segmentsChange)
             {
                 segmentsChange.ApplyTo(state);
@@ -261,6 +280,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+        ReviewWakeups(segments);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
     }

@@ -22,8 +22,8 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
 
     /// <summary>
     /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
-    /// keeps its members. Announces entering and leaving, and with <paramref name="refreshTimed"/> also staying in a
-    /// segment that time may end (so its shard asks again later), and staying in the segments <paramref name="reassert"/> names.
+    /// keeps its members. Announces entering and leaving, and staying in the segments <paramref name="reassert"/> names.
+    /// Time passing is noticed when the customer is woken (<see cref="CustomerWakeups"/>), which reviews it again.
     /// </summary>
     /// <remarks>
     /// A rule that throws for this customer is not evaluable for it: the customer stays in or out of that segment as
@@ -31,7 +31,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     /// </remarks>
     public static SegmentReview Review(
         string customerId,
-        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, bool refreshTimed, string[]? reassert,
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, string[]? reassert,
         ILogger? logger = null)
     {
         var current = state.Segments ?? [];
@@ -64,8 +64,8 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             if (matches)
             {
                 names.Add(name);
-                if (!was || (reassert is not null && reassert.Contains(name, StringComparer.Ordinal)) || (refreshTimed && segment.RecheckPeriod is not null))
-                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now, now + segment.RecheckPeriod));
+                if (!was || (reassert is not null && reassert.Contains(name, StringComparer.Ordinal)))
+                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now));
             }
             else if (was)
             {

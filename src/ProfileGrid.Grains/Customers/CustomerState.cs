@@ -63,6 +63,12 @@ public sealed class CustomerState
     /// <summary>The customer was erased and what lies outside its row (identifiers, merged profiles, member sets) is not all gone yet.</summary>
     [Id(16)] public bool ErasureOpen { get; set; }
 
+    /// <summary>
+    /// When the customer is registered to be woken in the wake-up schedule (<see cref="CustomerWakeups"/>), as UTC
+    /// ticks (0: never registered, or erased); an instant already past has been, or is being, used.
+    /// </summary>
+    [Id(20)] public long WakeupTicks { get; set; }
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 

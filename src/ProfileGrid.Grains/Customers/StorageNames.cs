@@ -7,4 +7,7 @@ public static class StorageNames
 
     /// <summary>Segment member sets, a journal per shard (<see cref="ProfileGrid.Segments.SegmentMembersGrain"/>).</summary>
     public const string SegmentMembers = "segment-members";
+
+    /// <summary>The wake-up schedule: a journal per minute and shard (<see cref="ProfileGrid.Wakeups.WakeupBucketGrain"/>) and the scheduler's cursor.</summary>
+    public const string Wakeups = "wakeups";
 }

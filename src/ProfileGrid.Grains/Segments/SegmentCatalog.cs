@@ -122,11 +122,11 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : I
     private sealed record Snapshot(DateTimeOffset ReadAt, Segment[] Segments);
 }
 
-/// <summary>A definition and its rule, read; and how often time alone may change whether a customer is in it.</summary>
+/// <summary>A definition and its rule, read; and whether time alone may change whether a customer is in it.</summary>
 public sealed record Segment(SegmentDefinition Definition, SegmentRule Rule)
 {
-    /// <summary>Null when only events and traits can change membership (no window, recency or time-based score in the rule).</summary>
-    public TimeSpan? RecheckPeriod { get; } = SegmentTiming.RecheckPeriod(Rule);
+    /// <summary>False when only events and traits can change membership (no window, time since, recency or forecast in the rule).</summary>
+    public bool MovesWithTime { get; } = RuleTiming.MovesWithTime(Rule);
 }
 
 /// <summary>A segment a customer is in, and the values that put them there.</summary>

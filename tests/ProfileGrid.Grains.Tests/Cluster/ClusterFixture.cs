@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
 
@@ -17,6 +18,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const int SweepPageSize = 50;
 
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The wake-up schedule's storage, shared by both silos (a bucket or the scheduler may move between them), for the tests to read.</summary>
+    public static readonly MemoryJournalStorage WakeupStorage = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -42,6 +46,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddSegments();
             // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
             services.Configure<SegmentOptions>(options => options.RecheckInterval = TimeSpan.FromMilliseconds(100));
+            services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
+            services.AddWakeups();
+            // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
+            services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(100));
             // The sweep takes small pages, so that a lap over the tests' customers has several, and is woken every second.
             services.AddSegmentSweep();
             services.Configure<SegmentSweepOptions>(options =>

@@ -55,7 +55,7 @@ public sealed class SegmentMembershipTests(ClusterFixture fixture)
         Assert.DoesNotContain(id, await Members(segment));
     }
 
-    [Fact(Skip = "Entering by time alone was the hourly back-fill sweep, removed with it (branch backfill); per-customer wake-ups bring it back (branch wakeups).")]
+    [Fact]
     public async Task A_customer_who_sends_nothing_enters_a_segment_time_lets_them_into()
     {
         // "Browsed, and bought nothing in the last hour": a purchase keeps the customer out for an hour.

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging;
+using ProfileGrid.Segments;
+using ProfileGrid.Wakeups;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// One customer's place in the wake-up schedule. After each write, each back-fill visit and each wake-up, the customer
+/// finds the earliest instant at which time alone can change whether it is in one of the segments
+/// (<see cref="RuleTiming.NextChange"/>) and registers it in that minute's bucket when it is earlier than the instant
+/// registered already (a later one is found when that one wakes the customer), then records it in its state
+/// (<see cref="CustomerState.WakeupTicks"/>), so that it registers nothing twice and erasure finds it. A customer whose
+/// answers time cannot change registers nothing. Registration follows writes in the background, tried
+/// <see cref="MaxAttempts"/> times and then again every <see cref="RetryDelay"/> while the activation lives; on a
+/// wake-up it is awaited, so that a failure puts the wake-up back. The grain creates it for a customer with something
+/// to register (<see cref="Needed"/>), so that other activations keep none. Single-threaded like the grain that owns it.
+/// </summary>
+internal sealed partial class CustomerWakeups(
+    string customerId,
+    IGrainBase owner,
+    IGrainFactory grains,
+    TimeProvider clock,
+    ValueOptions value,
+    Func<CustomerState> state,
+    Func<CustomerChange, Task> store,
+    ILogger logger)
+{
+    private const int MaxAttempts = 4;
+    private static readonly TimeSpan AttemptDelay = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
+
+    private Task _reviewing = Task.CompletedTask;
+    private bool _queued;
+    private bool _leaving;
+    private IReadOnlyList<Segment> _segments = [];
+    private IGrainTimer? _retry;
+
+    /// <summary>
+    /// The earliest instant after <paramref name="now"/> at which time alone can change whether the customer is in one
+    /// of <paramref name="segments"/>; null when none can (or the customer is not there: erased, merged away, unknown).
+    /// </summary>
+    public static DateTimeOffset? NextChange(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset now)
+    {
+        if (!customer.Exists) return null;
+        DateTimeOffset? next = null;
+        CustomerTimeline? timeline = null;
+        CustomerProfile? evaluated = null;
+        foreach (var segment in segments)
+        {
+            if (!segment.MovesWithTime) continue;
+            timeline ??= CustomerTimeline.Of(customer, value, now);
+            // Comparisons time does not move (traits, totals) are evaluated on the profile as rules read it, once.
+            var change = RuleTiming.NextChange(segment.Rule, timeline, comparison =>
+                RuleEvaluator.Evaluate(comparison, evaluated ??= customer.ToProfile(customerId, now, value, withActivity: false)).Matches);
+            if (change < next || next is null) next = change;
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// What the schedule needs of the customer now: the instant to register (its next change, unless the one registered
+    /// comes no later), <see cref="DateTimeOffset.MinValue"/> to drop the registration of a profile merged away, or null.
+    /// </summary>
+    public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset now)
+    {
+        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 ? DateTimeOffset.MinValue : null;
+        if (NextChange(customerId, customer, segments, value, now) is not { } next) return null;
+        return Registered(customer, now) is { } registered && registered <= next ? null : next;
+    }
+
+    /// <summary>Registers the next wake-up in the background, after any registration still on its way.</summary>
+    public void Review(IReadOnlyList<Segment> segments)
+    {
+        _segments = segments;
+        // Most customers have nothing to register: no task for them, and one queued review serves every write meanwhile.
+        if (_queued || (_reviewing.IsCompleted && Needed() is null)) return;
+        _queued = true;
+        _reviewing = InBackgroundAsync(_reviewing);
+    }
+
+    /// <summary>Registers the next wake-up now (after any still on its way); throws if it could not.</summary>
+    public async Task ReviewAsync(IReadOnlyList<Segment> segments)
+    {
+        _segments = segments;
+        await _reviewing;
+        await RegisterAsync();
+    }
+
+    /// <summary>
+    /// Takes the customer out of the schedule (erasure, or a merged profile purged): the bucket its state names is
+    /// rewritten without it, and the state records that it is in none; from then on this activation registers nothing.
+    /// Throws if the bucket could not be rewritten, so that a repeated erasure finishes it.
+    /// </summary>
+    public async Task UnregisterAsync()
+    {
+        _leaving = true;
+        await _reviewing;
+        var customer = state();
+        if (customer.WakeupTicks == 0) return;
+        var registered = new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero);
+        await grains.BucketFor(customerId, registered).Unregister(customerId);
+        await store(new WakeupChange(0, clock.GetUtcNow()));
+    }
+
+    /// <summary>What the schedule needs now (<see cref="Needed(string, CustomerState, IReadOnlyList{Segment}, ValueOptions, DateTimeOffset)"/>); nothing once the customer is leaving (erasure).</summary>
+    private DateTimeOffset? Needed() => _leaving ? null : Needed(customerId, state(), _segments, value, clock.GetUtcNow());
+
+    /// <summary>The instant the customer is registered at, unless it has passed (the scheduler has used it, or is using it).</summary>
+    private static DateTimeOffset? Registered(CustomerState customer, DateTimeOffset now) =>
+        customer.WakeupTicks > now.UtcTicks ? new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero) : null;
+
+    private async Task RegisterAsync()
+    {
+        if (Needed() is not { } due) return;
+        var customer = state();
+        var registered = Registered(customer, clock.GetUtcNow());
+        if (due == DateTimeOffset.MinValue)
+        {
+            // Merged into another customer, which registers its own: this id leaves the schedule.
+            if (registered is { } held) await grains.BucketFor(customerId, held).Unregister(customerId);
+            await store(new WakeupChange(0, clock.GetUtcNow()));
+            return;
+        }
+
+        var at = await grains.BucketFor(customerId, due).Register(customerId, due);
+        // The later registration goes, so that the state names the only bucket that holds the customer.
+        if (registered is { } later && WakeupBuckets.MinuteOf(later) != WakeupBuckets.MinuteOf(at))
+        {
+            await grains.BucketFor(customerId, later).Unregister(customerId);
+        }
+
+        // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
+        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow()));
+    }
+
+    private async Task InBackgroundAsync(Task previous)
+    {
+        await previous;
+        _queued = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RegisterAsync();
+                return;
+            }
+            catch (Exception) when (attempt < MaxAttempts)
+            {
+                await Task.Delay(AttemptDelay * attempt);
+            }
+            catch (Exception exception)
+            {
+                LogRegisterFailed(logger, exception, customerId, MaxAttempts, RetryDelay);
+                // Tried again later, the activation kept alive meanwhile: an idle customer has nothing else to register it.
+                _retry ??= owner.RegisterGrainTimer(RetryAsync, new GrainTimerCreationOptions(RetryDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+                return;
+            }
+        }
+    }
+
+    private Task RetryAsync(CancellationToken cancellationToken)
+    {
+        _retry?.Dispose();
+        _retry = null;
+        Review(_segments);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Registering customer {CustomerId} in the wake-up schedule failed {Attempts} times; trying again in {Delay}")]
+    private static partial void LogRegisterFailed(ILogger logger, Exception exception, string customerId, int attempts, TimeSpan delay);
+}

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using ProfileGrid.Customers;
+using ProfileGrid.Storage;
+
+namespace ProfileGrid.Wakeups;
+
+/// <summary>
+/// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it reads the buckets of each minute
+/// from its cursor to now, wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their
+/// buckets; the cursor, stored in the wake-up journal storage, moves past each minute that ended at least
+/// <see cref="WakeupBuckets.Grace"/> ago and whose buckets are empty. A tick wakes at most
+/// <see cref="WakeupOptions.MaxWakesPerTick"/> customers and reads at most <see cref="WakeupOptions.MaxMinutesPerTick"/>
+/// minutes, so that catching up after a pause goes at a bounded pace. A wake that fails is put back a minute later. The
+/// ticks are a grain timer that keeps the grain active; every silo's <see cref="WakeupTicker"/> starts it again after
+/// the grain moved.
+/// </summary>
+public sealed partial class WakeupSchedulerGrain(
+    [FromKeyedServices(StorageNames.Wakeups)] IJournalStorage storage,
+    Serializer serializer,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    IOptions<WakeupOptions> options,
+    ILogger<WakeupSchedulerGrain> logger) : Grain, IWakeupSchedulerGrain
+{
+    /// <summary>The scheduler's own journal in the wake-up storage (bucket keys start with a date, so never collide with it).</summary>
+    public const string StateKey = "scheduler";
+
+    /// <summary>How long after a failed wake the customer is tried again.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
+
+    private readonly CustomerCodec _codec = new(serializer);
+    private readonly WakeupOptions _options = options.Value;
+    private WakeupSchedulerState _state = new(0, 0, 0);
+    private WakeupSchedulerState _stored = new(0, 0, 0);
+    private JournalVersion _version = JournalVersion.None;
+    private IGrainTimer? _timer;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var read = await storage.ReadAsync(StateKey);
+        _version = read.Version;
+        // The first start looks a minute back, for customers that registered while the silos were starting.
+        _stored = _state = read.Snapshot is null
+            ? new WakeupSchedulerState(WakeupBuckets.MinuteOf(clock.GetUtcNow()) - 1, 0, 0)
+            : _codec.Decode<WakeupSchedulerState>(read.Snapshot, StateKey);
+    }
+
+    public Task Tick()
+    {
+        _timer ??= this.RegisterGrainTimer(RunAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.TickPeriod) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public Task<WakeupStatus> Status() => Task.FromResult(new WakeupStatus(WakeupBuckets.StartOf(_state.Cursor), _state.Woken, _state.Failed));
+
+    /// <summary>One tick: the minutes from the cursor to now, within the tick's budget; then the cursor, if it moved.</summary>
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (first, last) = (_state.Cursor, Math.Min(WakeupBuckets.MinuteOf(now), _state.Cursor + _options.MaxMinutesPerTick - 1));
+        var budget = _options.MaxWakesPerTick;
+        var finished = true;
+        try
+        {
+            for (var minute = first; minute <= last && budget > 0 && !cancellationToken.IsCancellationRequested; minute++)
+            {
+                var (woken, putBack, held) = await RunMinuteAsync(minute, now, budget);
+                budget -= woken + putBack;
+                _state = _state with { Woken = _state.Woken + woken, Failed = _state.Failed + putBack };
+                // The cursor passes only minutes that are over, with every earlier one, and hold no one.
+                finished &= held == 0 && now >= WakeupBuckets.StartOf(minute + 1) + WakeupBuckets.Grace;
+                if (finished) _state = _state with { Cursor = minute + 1 };
+            }
+
+            if (_state != _stored)
+            {
+                _version = await storage.WriteAsync(StateKey, _version, JournalWrite.Snapshot(_codec.Encode(_state, compress: false)));
+                _stored = _state;
+            }
+        }
+        catch (Exception exception)
+        {
+            // Whatever was woken is woken again next time (a wake is safe to repeat); a new activation reads the cursor as stored.
+            LogTickFailed(logger, exception, WakeupBuckets.StartOf(_state.Cursor));
+            _state = _stored;
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Wakes the minute's customers due by <paramref name="now"/>, at most <paramref name="budget"/>; returns how many were woken, put back, and are left in its buckets.</summary>
+    private async Task<(int Woken, int PutBack, int Held)> RunMinuteAsync(long minute, DateTimeOffset now, int budget)
+    {
+        var buckets = Enumerable.Range(0, WakeupBuckets.Shards).Select(shard => GrainFactory.Bucket(minute, shard)).ToArray();
+        var batches = await Task.WhenAll(buckets.Select(bucket => bucket.Due(now, budget)));
+        var taken = new List<(int Shard, WakeupEntry Entry)>();
+        for (var shard = 0; shard < buckets.Length; shard++)
+        {
+            foreach (var entry in batches[shard].Due.Take(budget - taken.Count)) taken.Add((shard, entry));
+        }
+
+        if (taken.Count == 0) return (0, 0, batches.Sum(batch => batch.Held));
+        using var slots = new SemaphoreSlim(_options.ConcurrentWakes);
+        var outcomes = await Task.WhenAll(taken.Select(async item =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                return await WakeAsync(item.Entry, now);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        // Each bucket forgets the customers woken or put back, and says how many it still holds.
+        var done = taken.Zip(outcomes).Where(pair => pair.Second != Outcome.Kept).Select(pair => pair.First).ToLookup(item => item.Shard, item => item.Entry);
+        var held = await Task.WhenAll(Enumerable.Range(0, buckets.Length).Select(shard =>
+            done.Contains(shard) ? buckets[shard].Done([.. done[shard]]) : Task.FromResult(batches[shard].Held)));
+        return (outcomes.Count(outcome => outcome == Outcome.Woken), outcomes.Count(outcome => outcome == Outcome.PutBack), held.Sum());
+    }
+
+    /// <summary>Wakes one customer; a wake that fails is registered again a minute later (kept here if that fails too).</summary>
+    private async Task<Outcome> WakeAsync(WakeupEntry entry, DateTimeOffset now)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICustomerGrain>(entry.CustomerId).Wake();
+            return Outcome.Woken;
+        }
+        catch (Exception exception)
+        {
+            LogWakeFailed(logger, exception, entry.CustomerId, RetryDelay);
+        }
+
+        try
+        {
+            var retry = now + RetryDelay;
+            await GrainFactory.BucketFor(entry.CustomerId, retry).Register(entry.CustomerId, retry);
+            return Outcome.PutBack;
+        }
+        catch (Exception exception)
+        {
+            LogPutBackFailed(logger, exception, entry.CustomerId);
+            return Outcome.Kept;
+        }
+    }
+
+    private enum Outcome { Woken, PutBack, Kept }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A wake-up tick failed at {Cursor}; the scheduler reads its place again and goes on at the next tick")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception, DateTimeOffset cursor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking customer {CustomerId} failed; trying again in {Delay}")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string customerId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Putting customer {CustomerId} back in the wake-up schedule failed; it stays due")]
+    private static partial void LogPutBackFailed(ILogger logger, Exception exception, string customerId);
+}
+
+/// <summary>The scheduler's durable place: the first minute not finished, and customers woken and put back so far.</summary>
+[GenerateSerializer, Immutable, Alias("pg.WakeupSchedulerState")]
+public sealed record WakeupSchedulerState([property: Id(0)] long Cursor, [property: Id(1)] long Woken, [property: Id(2)] long Failed);

@@ -1,0 +1,46 @@
+using System.Globalization;
+using ProfileGrid.Wakeups;
+
+namespace ProfileGrid.Grains.Tests.Customers;
+
+/// <summary>How the wake-up schedule is cut into minutes and shards, and which options it starts with.</summary>
+public sealed class WakeupScheduleTests
+{
+    [Theory]
+    [InlineData("2026-11-23T12:59:59.9999999Z", "2026-11-23T12:59/")]
+    [InlineData("2026-11-23T13:00:00Z", "2026-11-23T13:00/")]
+    [InlineData("1969-12-31T23:59:59.9999999Z", "1969-12-31T23:59/")]
+    [InlineData("1970-01-01T00:00:00Z", "1970-01-01T00:00/")]
+    public void An_instant_falls_in_the_minute_it_is_in_to_the_tick(string instant, string keyStart)
+    {
+        var at = DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
+        var minute = WakeupBuckets.MinuteOf(at);
+
+        Assert.StartsWith(keyStart, WakeupBuckets.Key(minute, 0), StringComparison.Ordinal);
+        Assert.InRange(at, WakeupBuckets.StartOf(minute), WakeupBuckets.StartOf(minute + 1).AddTicks(-1));
+        Assert.Equal((minute, 17), WakeupBuckets.Parse(WakeupBuckets.Key(minute, 17)));
+    }
+
+    [Fact]
+    public void Customers_spread_over_every_shard_and_keep_theirs()
+    {
+        var shards = Enumerable.Range(0, 2_000).Select(i => WakeupBuckets.ShardOf($"customer-{i}")).ToList();
+
+        Assert.Equal(Enumerable.Range(0, WakeupBuckets.Shards), shards.Distinct().Order());
+        Assert.Equal(shards, Enumerable.Range(0, 2_000).Select(i => WakeupBuckets.ShardOf($"customer-{i}")));
+        Assert.Equal("2026-11-23T13:00/07", WakeupBuckets.Key(WakeupBuckets.MinuteOf(new DateTimeOffset(2026, 11, 23, 13, 0, 30, TimeSpan.Zero)), 7));
+    }
+
+    [Fact]
+    public void Options_that_would_wake_customers_late_or_never_are_named()
+    {
+        var options = new WakeupOptions { TickPeriod = TimeSpan.FromMinutes(1), MaxWakesPerTick = 0, MaxMinutesPerTick = 0, ConcurrentWakes = 0 };
+
+        Assert.Equal(
+            ["TickPeriod must be more than 0 and at most 30 seconds, so that customers are woken within a minute", "MaxWakesPerTick must be at least 1",
+                "MaxMinutesPerTick must be at least 1", "ConcurrentWakes must be at least 1"],
+            options.Problems());
+        Assert.Empty(new WakeupOptions().Problems());
+        Assert.False(new WakeupOptionsValidator().Validate(null, options).Succeeded);
+    }
+}
