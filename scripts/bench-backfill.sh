@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The back-fill benchmark of issue 25: a segment defined over N stored customers (memory storage) and back-filled,
 # its time and rate, and the ingest rate live traffic keeps meanwhile against the same load just before the
-# definition, the load generator in its own process. Writes its Markdown section into docs/benchmarks.md, between
+# definition and just after the back-fill, the load generator in its own process. Writes its Markdown section into docs/benchmarks.md, between
 # the markers below (replacing the section an earlier run wrote); ./scripts/bench.sh runs it after its own report.
 #   --customers N   stored customers (default 1,000,000; --customers 20000 is a smoke of a couple of minutes)
 #   --duration S    seconds measured of each live-load run, after 5 s of warm-up (default 15)
@@ -37,6 +37,7 @@ begin_marker='<!-- bench-backfill: written by scripts/bench-backfill.sh -->' end
 # The sweep's settings, passed to the gateway and named in the report (these are its defaults, SegmentSweepOptions).
 page_size=100 max_concurrency=8 duty_cycle=0.25
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes')"
 
 if [ "$build" = true ]; then
   for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Tools; do
@@ -117,11 +118,13 @@ live ingest-during
 load_end=$(now_ms)
 wait "$backfill_pid"
 rss_after=$(rss)
+echo "== ingest-after: the same live load after the back-fill" >&2
+live ingest-after
 stop_gateway
 
 tools backfill-report --results "$results" --out "$results/section.md" \
   --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 120 ] || echo " --settle $settle")" \
-  --run "started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes'), load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
+  --run "started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$commit\`, load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
   --sweep "$page_size customers a page, at most $max_concurrency evaluated at once, a $duty_cycle duty cycle" \
   --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after" --settle "$settle"
 

@@ -6,7 +6,8 @@ namespace ProfileGrid.Benchmarks.Tools;
 
 /// <summary>
 /// Writes the Markdown section of <c>scripts/bench-backfill.sh</c> from its results (<c>--results</c>): the population,
-/// the back-fill's time and rate, and the live ingest rate during the back-fill against the same load just before it.
+/// the back-fill's time and rate, and the live ingest rate during the back-fill against the same load just before the
+/// definition and just after the back-fill.
 /// </summary>
 internal sealed class BackfillReport(ToolArgs args)
 {
@@ -16,6 +17,7 @@ internal sealed class BackfillReport(ToolArgs args)
         var populate = RunResult.Read(Path.Combine(results, "populate.json"));
         var before = RunResult.Read(Path.Combine(results, "ingest-before.json"));
         var during = RunResult.Read(Path.Combine(results, "ingest-during.json"));
+        var after = RunResult.Read(Path.Combine(results, "ingest-after.json"));
         var backfill = BackfillResult.Read(Path.Combine(results, "backfill.json"));
         var (loadStart, loadEnd) = (long.Parse(args.Text("load-start"), CultureInfo.InvariantCulture), long.Parse(args.Text("load-end"), CultureInfo.InvariantCulture));
         var backfillEnd = backfill.DefinedAtUnixMs + (long)(backfill.Seconds * 1000);
@@ -29,7 +31,8 @@ internal sealed class BackfillReport(ToolArgs args)
             generator's mix ({{populate.Events:N0}} events in {{populate.DurationSeconds:N0}} s, {{populate.EventsPerSecond:N0}} customers/s, {{Errors(populate)}}); then a
             segment is defined over them, and while it is back-filled the load generator ingests live traffic (its own
             process: batches of 100 over 1,000 other customers, closed loop, {{during.Concurrency}} connections,
-            {{during.DurationSeconds:0}} s measured after {{during.WarmupSeconds:0}} s of warm-up), against the same load just before the definition.
+            {{during.DurationSeconds:0}} s measured after {{during.WarmupSeconds:0}} s of warm-up), against the same load just before the definition
+            and just after the back-fill.
             {{Settled(args.Int("settle", 0))}}
             """).AppendLine();
         md.AppendLine("| | |").AppendLine("|---|---|");
@@ -40,7 +43,8 @@ internal sealed class BackfillReport(ToolArgs args)
             $"| back-fill rate while the live ingest was measured / after it | {backfill.RateBetween(loadStart, loadEnd):N0} customers/s / {(backfillEnd > loadEnd + 5000 ? backfill.RateBetween(loadEnd, backfillEnd).ToString("N0", CultureInfo.InvariantCulture) + " customers/s" : "(done by then)")} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| live ingest just before the definition | {Ingest(before)} |");
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| live ingest during the back-fill | {Ingest(during)}: **{during.EventsPerSecond / before.EventsPerSecond:0.00}** of the rate before |");
+            $"| live ingest during the back-fill | {Ingest(during)}: **{during.EventsPerSecond / before.EventsPerSecond:0.00}** of the rate before, **{during.EventsPerSecond / after.EventsPerSecond:0.00}** of the rate after |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| live ingest just after the back-fill | {Ingest(after)} |");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| `GET /healthz` during the back-fill | p50 {backfill.HealthMs.P50:0.0} ms, p99 {backfill.HealthMs.P99:0.0} ms, max {backfill.HealthMs.Max:0.0} ms (n = {backfill.HealthMs.Count:N0}) |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| the gateway's resident memory | {args.Text("rss-stored")} with the customers stored, {args.Text("rss-after")} after the back-fill |");
