@@ -9,12 +9,15 @@
 #   --results DIR   where the raw results and logs go (default .data/bench/backfill-<time>)
 #   --settle S      seconds to wait after storing the customers, for Orleans to collect their activations (default
 #                   120: the gateway collects activations idle for a minute, every 30 s), so that the back-fill meets idle customers
+#   --max-concurrency N, --duty-cycle D   the sweep's settings (default its own: 8 and 0.25), to see what others cost
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
 customers=1000000 duration=15 out=docs/benchmarks.md results="" build=true settle=120
+# The sweep's settings, passed to the gateway and named in the report (its defaults, SegmentSweepOptions, unless set).
+page_size=100 max_concurrency=8 duty_cycle=0.25
 while [ $# -gt 0 ]; do
   case "$1" in
     --customers) customers="$2"; shift ;;
@@ -22,8 +25,10 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift ;;
     --results) results="$2"; shift ;;
     --settle) settle="$2"; shift ;;
+    --max-concurrency) max_concurrency="$2"; shift ;;
+    --duty-cycle) duty_cycle="$2"; shift ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -34,8 +39,6 @@ mkdir -p "$results"
 producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001
 segment=bench-backfill rule='cart_add.total >= 1 and purchase.total == 0'
 begin_marker='<!-- bench-backfill: written by scripts/bench-backfill.sh -->' end_marker='<!-- bench-backfill: end -->'
-# The sweep's settings, passed to the gateway and named in the report (these are its defaults, SegmentSweepOptions).
-page_size=100 max_concurrency=8 duty_cycle=0.25
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes')"
 
@@ -123,9 +126,11 @@ live ingest-after
 stop_gateway
 
 tools backfill-report --results "$results" --out "$results/section.md" \
-  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 120 ] || echo " --settle $settle")" \
+  --command "./scripts/bench-backfill.sh --customers $customers$([ "$duration" = 15 ] || echo " --duration $duration")$([ "$settle" = 120 ] || echo " --settle $settle")$(
+    [ "$max_concurrency" = 8 ] || echo " --max-concurrency $max_concurrency")$([ "$duty_cycle" = 0.25 ] || echo " --duty-cycle $duty_cycle")" \
   --run "started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$commit\`, load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
-  --sweep "$page_size customers a page, at most $max_concurrency evaluated at once, a $duty_cycle duty cycle" \
+  --sweep "$page_size customers a page, at most $max_concurrency evaluated at once, a $duty_cycle duty cycle$(
+    [ "$max_concurrency/$duty_cycle" = 8/0.25 ] && echo ", its defaults")" \
   --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after" --settle "$settle"
 
 # The section replaces the one an earlier run wrote, or goes at the end.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks.Tests;
@@ -35,32 +33,6 @@ public sealed class BackfillBenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains("tools backfill --url http://127.0.0.1:", text, StringComparison.Ordinal);
     }
 
-    private async Task RunAsync(params string[] args)
-    {
-        var startInfo = new ProcessStartInfo("bash") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(Path.Combine(RepoPaths.Root, "scripts", "bench-backfill.sh"));
-        foreach (var arg in args) startInfo.ArgumentList.Add(arg);
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start bash.");
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scripts/bench-backfill.sh ran longer than {Limit}: {log}");
-        }
-
-        lock (log)
-        {
-            output.WriteLine(log.ToString());
-            Assert.True(process.ExitCode == 0, $"scripts/bench-backfill.sh exited with {process.ExitCode}");
-        }
-    }
+    private static Task RunAsync(params string[] args) =>
+        ToolProcess.RunAsync("scripts/bench-backfill.sh", "bash", [Path.Combine(RepoPaths.Root, "scripts", "bench-backfill.sh"), .. args], Limit, RepoPaths.Root);
 }

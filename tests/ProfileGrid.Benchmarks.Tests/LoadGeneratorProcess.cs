@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks.Tests;
@@ -18,38 +16,5 @@ internal static class LoadGeneratorProcess
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
     }
 
-    public static async Task<string> RunAsync(params string[] args)
-    {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(Dll);
-        foreach (var arg in args) startInfo.ArgumentList.Add(arg);
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the load generator.");
-        var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The load generator ran longer than {Limit}: {stderr}");
-        }
-
-        var output = await stdout;
-        lock (stderr)
-        {
-            return process.ExitCode == 0
-                ? output
-                : throw new InvalidOperationException($"The load generator exited with {process.ExitCode}: {stderr}{output}");
-        }
-    }
+    public static Task<string> RunAsync(params string[] args) => ToolProcess.RunAsync("The load generator", "dotnet", [Dll, .. args], Limit);
 }

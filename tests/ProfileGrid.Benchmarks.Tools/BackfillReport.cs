@@ -27,7 +27,7 @@ internal sealed class BackfillReport(ToolArgs args)
         md.AppendLine(CultureInfo.InvariantCulture, $$"""
             Written by `{{args.Text("command")}}` (`./scripts/bench.sh` runs it with 1,000,000 customers, `--quick` with
             20,000); {{args.Text("run")}}. A gateway of its own (memory storage, co-hosted silo; the sweep's
-            settings: {{args.Text("sweep")}}, its defaults) is given {{populate.Customers:N0}} customers, one event each of the load
+            settings: {{args.Text("sweep")}}) is given {{populate.Customers:N0}} customers, one event each of the load
             generator's mix ({{populate.Events:N0}} events in {{populate.DurationSeconds:N0}} s, {{populate.EventsPerSecond:N0}} customers/s, {{Errors(populate)}}); then a
             segment is defined over them, and while it is back-filled the load generator ingests live traffic (its own
             process: batches of 100 over 1,000 other customers, closed loop, {{during.Concurrency}} connections,
