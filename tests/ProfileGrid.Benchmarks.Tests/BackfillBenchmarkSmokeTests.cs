@@ -33,6 +33,6 @@ public sealed class BackfillBenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains("tools backfill --url http://127.0.0.1:", text, StringComparison.Ordinal);
     }
 
-    private static Task RunAsync(params string[] args) =>
+    private static Task<string> RunAsync(params string[] args) =>
         ToolProcess.RunAsync("scripts/bench-backfill.sh", "bash", [Path.Combine(RepoPaths.Root, "scripts", "bench-backfill.sh"), .. args], Limit, RepoPaths.Root);
 }
