@@ -2,7 +2,7 @@
 # The benchmark suite of issue 8: every scenario against its reference, back to back in one run, each target a
 # process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
-#   (no option)   the full run (about 20 minutes on 2 cores)
+#   (no option)   the full run (about 20 minutes on 2 cores, and 10-20 more for the member index: bench-members.sh)
 #   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
@@ -243,6 +243,12 @@ done
 run batch100-100k.azurite "$durable_port" --batch 100 --customers 100000 --customer-prefix durable-batch-
 run single-hot.azurite "$durable_port" --batch 1 --customers 1 --customer-prefix durable-hot-
 stop_all
+
+# --- the member index (issue 25): 10,000,000 enter announcements, in a process of its own -------------------------
+# Its markdown section goes into the report as it is (every section-*.md of the results is appended).
+if [ "$mode" = full ]; then
+  scripts/bench-members.sh --count 10000000 --out "$results/section-members.md"
+fi
 
 # --- the report ---------------------------------------------------------------------------------------------------
 cat >"$results/header.md" <<EOF

@@ -11,8 +11,9 @@ namespace ProfileGrid.Hosting;
 /// <summary>
 /// OpenTelemetry for the gateway and the silo: ProfileGrid's meters and spans (<c>ProfileGrid.*</c>), Orleans' meters
 /// and grain-call spans (<c>Microsoft.Orleans*</c>), ASP.NET Core's and the runtime's, and the Azure SDK's table
-/// requests. It is on when an exporter is configured: OTLP through the standard <c>OTEL_EXPORTER_OTLP_*</c>
-/// variables, Azure Monitor through <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> (as infra/ sets it), or both;
+/// requests, with customer ids and identifiers taken out (<see cref="TelemetryRedaction"/>). It is on when an
+/// exporter is configured: OTLP through the standard <c>OTEL_EXPORTER_OTLP_*</c> variables, Azure Monitor through
+/// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> (as infra/ sets it), or both;
 /// <c>ProfileGrid:Telemetry:Enabled</c> overrides that. Off, none of it is registered, so the hot path pays nothing
 /// for spans nobody reads.
 /// </summary>
@@ -43,7 +44,8 @@ public static class TelemetryHosting
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? serviceName))
             .WithMetrics(metrics => metrics.AddMeter(Meters).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing.AddSource(Sources).AddAspNetCoreInstrumentation());
+            // The redaction goes before every exporter, which are added after it (TelemetryRedaction).
+            .WithTracing(tracing => tracing.AddSource(Sources).AddAspNetCoreInstrumentation().AddProcessor(new TelemetryRedaction()));
         if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
         {
             telemetry.WithMetrics(metrics => metrics.AddOtlpExporter()).WithTracing(tracing => tracing.AddOtlpExporter());

@@ -2,7 +2,7 @@ using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks.Tests;
 
-/// <summary>Runs the built load generator as the suite does (<c>dotnet ProfileGrid.LoadGenerator.dll ...</c>) and returns its stdout.</summary>
+/// <summary>Runs the built load generator (or another of the suite's tools) as the suite does (<c>dotnet ProfileGrid.LoadGenerator.dll ...</c>) and returns its stdout.</summary>
 internal static class LoadGeneratorProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
@@ -16,5 +16,9 @@ internal static class LoadGeneratorProcess
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is missing: build the solution first.", dll);
     }
 
-    public static Task<string> RunAsync(params string[] args) => ToolProcess.RunAsync("The load generator", "dotnet", [Dll, .. args], Limit);
+    public static Task<string> RunAsync(params string[] args) => RunDllAsync(Dll, Limit, args);
+
+    /// <summary>Runs a built tool (<c>dotnet {dll} ...</c>) for at most <paramref name="limit"/> and returns its stdout; a non-zero exit throws.</summary>
+    public static Task<string> RunDllAsync(string dll, TimeSpan limit, params string[] args) =>
+        ToolProcess.RunAsync(Path.GetFileName(dll), "dotnet", [dll, .. args], limit);
 }

@@ -6,7 +6,8 @@ namespace ProfileGrid.Benchmarks.Tests;
 
 /// <summary>
 /// The benchmark suite's machinery, run for two seconds per target: the load generator, as a process, against the
-/// no-op reference app and the real gateway in memory. It checks what a result says, never how fast anything was.
+/// no-op reference app and the real gateway in memory, and the member index benchmark with 20,000 announcements. It
+/// checks what a result says, never how fast anything was.
 /// </summary>
 public sealed class SuiteSmokeTests(ITestOutputHelper output)
 {
@@ -48,6 +49,20 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
         // Every batch the client sent is a request; every event it queued was answered (the phase ends with a flush).
         Assert.Contains("ProfileGrid.Client", result.GetProperty("target").GetString(), StringComparison.Ordinal);
         Assert.True(result.GetProperty("events").GetInt64() >= result.GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_member_index_benchmark_counts_every_announcement_and_answers_every_check()
+    {
+        var dll = LoadGeneratorProcess.Built(Path.Combine(RepoPaths.Root, "tests", "ProfileGrid.Benchmarks.Members"), "ProfileGrid.Benchmarks.Members");
+
+        // The tool exits non-zero when the shards count other than 20,000 members or a check answers wrongly.
+        var section = await LoadGeneratorProcess.RunDllAsync(dll, TimeSpan.FromMinutes(3), "--count", "20000", "--pages", "20", "--checks", "200");
+        output.WriteLine(section);
+
+        Assert.Contains("| members counted after (the shards' `Count`, from their directories) | 20,000 |", section, StringComparison.Ordinal);
+        Assert.Contains("(200 checks, 0 wrong answers)", section, StringComparison.Ordinal);
+        Assert.Contains("| member page of 100 (20 pages, 2,000 members read) |", section, StringComparison.Ordinal);
     }
 
     /// <summary>The gateway in memory, with the smoke's producer key.</summary>

@@ -88,6 +88,12 @@ internal sealed class BenchmarkReport(ToolArgs args)
                 $"History: {preload.Events:N0} events were sent to the hot customer first, in batches of 1,000, at {preload.EventsPerSecond:N0} events/s ({preload.Seconds:N0} s, {preload.Errors} errors), before the target's warm-up; its measured run follows the fresh hot customer's.");
         }
 
+        // Sections other benchmarks wrote whole (scripts/bench-members.sh): each as it is, in name order.
+        foreach (var section in Directory.GetFiles(_results, "section-*.md").Order(StringComparer.Ordinal))
+        {
+            md.AppendLine().AppendLine(File.ReadAllText(section).TrimEnd());
+        }
+
         md.AppendLine().AppendLine("## Plots").AppendLine();
         foreach (var (file, caption) in written) md.AppendLine(CultureInfo.InvariantCulture, $"![{caption}]({(relative == "." ? file : relative + "/" + file)})").AppendLine();
         md.AppendLine("## The commands").AppendLine();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using ProfileGrid.Customers;
@@ -5,9 +6,13 @@ using ProfileGrid.Storage;
 
 namespace ProfileGrid.Gateway.Tests;
 
-/// <summary>A gateway whose customer storage refuses every write while <see cref="FailWrites"/> is set, as an unreachable table would.</summary>
+/// <summary>
+/// A gateway whose customer storage refuses every write while <see cref="FailWrites"/> is set, as an unreachable table
+/// would, and the writes of the customers named in <see cref="FailWritesOf"/>, as an unreachable partition would.
+/// </summary>
 public sealed class FaultableStorageGatewayFixture : GatewayFixture
 {
+    private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
     private volatile bool _failWrites;
 
     public bool FailWrites
@@ -15,6 +20,11 @@ public sealed class FaultableStorageGatewayFixture : GatewayFixture
         get => _failWrites;
         set => _failWrites = value;
     }
+
+    /// <summary>Refuses the customer's writes until <see cref="HealWritesOf"/>.</summary>
+    public void FailWritesOf(string customerId) => _failing[customerId] = true;
+
+    public void HealWritesOf(string customerId) => _failing.TryRemove(customerId, out _);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -28,7 +38,7 @@ public sealed class FaultableStorageGatewayFixture : GatewayFixture
     {
         public Task<JournalRead> ReadAsync(string key) => inner.ReadAsync(key);
 
-        public Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write) => fixture.FailWrites
+        public Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write) => fixture.FailWrites || fixture._failing.ContainsKey(key)
             ? throw new IOException("storage is unreachable (test switch)")
             : inner.WriteAsync(key, expected, write);
 

@@ -178,6 +178,25 @@ public sealed class HostileInputTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_value_that_is_not_a_number_refuses_its_event_and_the_rest_of_the_batch_applies()
+    {
+        var customer = NewCustomerId();
+        var batch = Json($$"""
+            {"events":[{"id":"v1","type":"purchase","customerId":"{{customer}}","value":"49.50"},
+                       {"id":"v2","type":"purchase","customerId":"{{customer}}","value":true},
+                       {"id":"v3","type":"purchase","customerId":"{{customer}}","value":12.5}]}
+            """);
+
+        var answer = await ApiAssert.Json(await _producer.PostAsync("/v1/events", batch), HttpStatusCode.Accepted);
+        var profile = await ApiAssert.Json(await _agent.GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+
+        Assert.Equal($$"""{"accepted":1,"duplicates":0,"rejected":[{"index":0,"id":"v1","error":"{{EventLimits.ValueRule}}"},{"index":1,"id":"v2","error":"{{EventLimits.ValueRule}}"}]}""",
+            answer.ToJsonString());
+        Assert.Equal(1, (int)profile["counters"]!["purchase"]!["total"]!["count"]!);
+        Assert.Equal(12.5m, (decimal)profile["counters"]!["purchase"]!["total"]!["sum"]!);
+    }
+
+    [Fact]
     public async Task The_largest_values_sum_exactly_and_the_profile_stays_readable()
     {
         var customer = NewCustomerId();

@@ -60,6 +60,33 @@ public sealed class PersonalDataTests(GatewayFixture gateway)
         AssertTraits(full["traits"]!, unmasked: true, plan: "platinum");
     }
 
+    [Theory]
+    [InlineData(AgentKey, false)]
+    [InlineData(ScopedAgentKey, true)]
+    public async Task Segment_reasons_show_an_identity_traits_value_only_to_keys_with_the_pii_scope(string key, bool unmasked)
+    {
+        var customer = await CustomerWithTraits();
+        var email = unmasked ? $"\"{_email}\"" : "\"•••\"";
+        var segment = $"s-{Guid.NewGuid():N}"[..24];
+        await ApiAssert.Json(await gateway.As(AdminKey).PutAsync($"/v1/segments/{segment}",
+            Json("""{"rule":"trait.email != \"bo@example.com\" and trait.plan == \"gold\" and not (trait.email == \"bo@example.com\" or trait.rating < 3)"}""")),
+            HttpStatusCode.OK);
+        string[] expected =
+        [
+            $"trait.email = {email}",
+            "trait.plan = \"gold\"",
+            $"not (trait.email == \"bo@example.com\" or trait.rating < 3): trait.email = {email}, trait.rating = 5",
+        ];
+
+        var view = await ApiAssert.Json(await gateway.As(key).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
+        var membership = await ApiAssert.Json(await gateway.As(key).GetAsync($"/v1/segments/{segment}/members/{customer}"), HttpStatusCode.OK);
+
+        var reasons = Assert.Single(view["segments"]!.AsArray(), s => (string?)s!["name"] == segment)!["reasons"]!.AsArray();
+        Assert.Equal(expected, reasons.Select(reason => (string?)reason));
+        Assert.True((bool)membership["member"]!);
+        Assert.Equal(expected, membership["reasons"]!.AsArray().Select(reason => (string?)reason));
+    }
+
     private static JsonNode Node(JsonElement element) => JsonNode.Parse(element.GetRawText())!;
 
     private void AssertTraits(JsonNode traits, bool unmasked, string plan = "gold")

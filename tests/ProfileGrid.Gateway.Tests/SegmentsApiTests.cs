@@ -121,6 +121,71 @@ public sealed class SegmentsApiTests(GatewayFixture gateway)
         await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_rule_nested_2000_parentheses_deep_is_a_400_at_the_one_that_crosses_the_limit_and_the_gateway_keeps_answering()
+    {
+        // 4,011 characters, under the length limit: it overflowed the stack of the gateway and its co-hosted silo.
+        var name = NewSegment();
+        var rule = new string('(', 2000) + "orders >= 1" + new string(')', 2000);
+
+        var problem = await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}", Json(Definition(rule))), HttpStatusCode.BadRequest);
+
+        Assert.Equal((1, 33), ((int)problem["line"]!, (int)problem["column"]!));
+        Assert.Equal("the rule nests deeper than 32 levels (parentheses and not together)", (string?)problem["reason"]);
+        Assert.Equal("The rule does not read: line 1, column 33: the rule nests deeper than 32 levels (parentheses and not together).", (string?)problem["detail"]);
+        await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.As(null).GetAsync("/healthz")).StatusCode);
+        await Define(NewSegment(), AbandonedRule);
+    }
+
+    [Fact]
+    public async Task A_rule_of_1000_nested_nots_is_a_400_at_the_one_that_crosses_the_limit()
+    {
+        // Accepted before, it made every write of every customer evaluate it, at a cost quadratic in the depth.
+        var name = NewSegment();
+        var rule = string.Concat(Enumerable.Repeat("not ", 1000)) + "purchase.1h >= 1";
+
+        var problem = await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/segments/{name}", Json(Definition(rule))), HttpStatusCode.BadRequest);
+
+        Assert.Equal((1, 129), ((int)problem["line"]!, (int)problem["column"]!));
+        Assert.Equal("the rule nests deeper than 32 levels (parentheses and not together)", (string?)problem["reason"]);
+        await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_rule_of_too_many_comparisons_is_a_400_at_the_first_one_too_many()
+    {
+        var rule = string.Join(" or ", Enumerable.Repeat("orders >= 1", 129));
+
+        var problem = await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/segments/{NewSegment()}", Json(Definition(rule))), HttpStatusCode.BadRequest);
+
+        Assert.Equal((1, 1 + (128 * "orders >= 1 or ".Length)), ((int)problem["line"]!, (int)problem["column"]!));
+        Assert.Equal("the rule holds more than 128 comparisons", (string?)problem["reason"]);
+    }
+
+    [Fact]
+    public async Task A_rule_at_the_depth_limit_is_stored_normalized_and_evaluates_right()
+    {
+        // 2 parentheses and 15 'not (' are 32 levels; the 15 nots are one.
+        var name = NewSegment();
+        var rule = "((" + string.Concat(Enumerable.Repeat("not (", 15)) + "purchase.total >= 1" + new string(')', 17);
+        var (browsed, bought) = (NewCustomerId(), NewCustomerId());
+        await Post(browsed, "page_view", DateTimeOffset.UtcNow);
+        await Post(bought, "purchase", DateTimeOffset.UtcNow);
+
+        var defined = await Define(name, rule);
+        var inside = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}/members/{browsed}"), HttpStatusCode.OK);
+        var outside = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}/members/{bought}"), HttpStatusCode.OK);
+        var view = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/customers/{browsed}"), HttpStatusCode.OK);
+
+        Assert.Equal("not purchase.total >= 1", (string?)defined["rule"]);
+        Assert.True((bool)inside["member"]!);
+        Assert.Equal("""["not (purchase.total \u003E= 1): purchase.total = 0"]""", inside["reasons"]!.ToJsonString());
+        Assert.False((bool)outside["member"]!);
+        Assert.Equal(inside["reasons"]!.ToJsonString(), Assert.Single(view["segments"]!.AsArray(), s => (string?)s!["name"] == name)!["reasons"]!.ToJsonString());
+        Assert.Null(view["segmentsNotEvaluable"]);
+    }
+
     [Theory]
     [InlineData("Upper", """{"rule":"orders > 1"}""")]
     [InlineData("ok-name", """{"description":"no rule"}""")]

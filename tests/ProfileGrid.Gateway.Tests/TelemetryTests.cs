@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -65,14 +66,18 @@ public sealed class TelemetryTests(TelemetryGatewayFixture gateway) : IClassFixt
         var customer = NewCustomerId();
         await using var agent = await AgentClient.ConnectAsync(gateway, AgentKey);
         await agent.Watch(customer);
+        // The producer's trace context, so that this request's spans are told apart from every other test's.
+        var traceId = ActivityTraceId.CreateRandom();
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = Json(Event("t1", customer)) };
+        post.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
 
-        Assert.Equal(HttpStatusCode.Accepted, (await _producer.PostAsync("/v1/events", Json(Event("t1", customer)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _producer.SendAsync(post)).StatusCode);
         await AgentClient.Next(agent.ProfileChanged);
 
         var spans = gateway.Exported();
-        var write = Assert.Single(spans, span => span.OperationName == "customer write" && Equals(span.GetTagItem("profilegrid.customer_id"), customer));
-        var push = Assert.Single(spans, span => span.OperationName == "push profile" && Equals(span.GetTagItem("profilegrid.customer_id"), customer));
-        var request = Assert.Single(spans, span => span.TraceId == write.TraceId && span.Source.Name == "Microsoft.AspNetCore");
+        var write = Assert.Single(spans, span => span.OperationName == "customer write" && span.TraceId == traceId);
+        var push = Assert.Single(spans, span => span.OperationName == "push profile" && span.TraceId == traceId);
+        var request = Assert.Single(spans, span => span.TraceId == traceId && span.Source.Name == "Microsoft.AspNetCore");
         Assert.Equal("POST", request.GetTagItem("http.request.method"));
         Assert.Equal(request.TraceId, push.TraceId);
         Assert.Equal(1, write.GetTagItem("profilegrid.events"));
@@ -119,6 +124,69 @@ public sealed class TelemetryTests(TelemetryGatewayFixture gateway) : IClassFixt
         {
             lock (measurements) return measurements.Count(m => m.Instrument == RealtimeMetrics.PushLatencyInstrument);
         }
+    }
+
+    [Fact]
+    public async Task No_span_or_metric_of_a_customers_whole_story_carries_its_id_or_an_identifier()
+    {
+        var (customer, anonymous) = (NewCustomerId(), $"a-{Guid.NewGuid():N}");
+        var (email, device) = ($"{Guid.NewGuid():N}@example.com", $"d-{Guid.NewGuid():N}");
+        string[] personal = [customer, anonymous, email, device];
+        var tags = new ConcurrentQueue<string>();
+        using var listener = ListenToEveryTag(tags);
+        await using var agent = await AgentClient.ConnectAsync(gateway, AgentKey);
+        await agent.Watch(customer);
+        var admin = gateway.As(AdminKey);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _producer.PostAsync("/v1/events",
+            Json($$"""{"id":"s1","type":"page_view","anonymousId":"{{anonymous}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _producer.PostAsync("/v1/events", Json(Event("s2", customer)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _producer.PostAsync("/v1/identify", Json($$$"""
+            {"customerId":"{{{customer}}}","anonymousId":"{{{anonymous}}}","identifiers":["email:{{{email}}}","device:{{{device}}}"],"traits":{"email":"{{{email}}}"}}
+            """))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/customers?email={Uri.EscapeDataString(email)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/customers/device:{device}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/customers/{customer}")).StatusCode);
+        await AgentClient.Next(agent.Erased);
+        listener.RecordObservableInstruments();
+
+        var spans = gateway.Exported();
+        Assert.Contains(spans, span => span.OperationName == "customer write");
+        Assert.Contains(spans, span => span.OperationName == "push profile");
+        var leaks = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var span in spans)
+        {
+            var texts = new List<string?> { $"name {span.DisplayName}", $"operation {span.OperationName}", $"status {span.StatusDescription}" };
+            texts.AddRange(span.TagObjects.Select(tag => $"{tag.Key}={tag.Value}"));
+            texts.AddRange(span.Events.SelectMany(e => e.Tags.Select(tag => $"event {e.Name}: {tag.Key}={tag.Value}")));
+            texts.AddRange(span.Baggage.Select(item => $"baggage {item.Key}={item.Value}"));
+            foreach (var text in texts.Where(Personal)) leaks.Add($"span of {span.Source.Name}: {text}");
+        }
+
+        foreach (var tag in tags.Where(Personal)) leaks.Add($"metric {tag}");
+        Assert.True(leaks.Count == 0, $"telemetry carries personal data:\n{string.Join('\n', leaks)}");
+
+        bool Personal(string? text) => text is not null && personal.Any(value => text.Contains(value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Every tag of every measurement of every meter in the process, as <c>instrument: key=value</c>.</summary>
+    private static MeterListener ListenToEveryTag(ConcurrentQueue<string> tags)
+    {
+        var listener = new MeterListener { InstrumentPublished = (instrument, listener) => listener.EnableMeasurementEvents(instrument) };
+        void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> measured)
+        {
+            foreach (var tag in measured) tags.Enqueue($"{instrument.Meter.Name}/{instrument.Name}: {tag.Key}={tag.Value}");
+        }
+
+        listener.SetMeasurementEventCallback<byte>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<short>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<int>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<long>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<float>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<double>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.SetMeasurementEventCallback<decimal>((instrument, _, measured, _) => Record(instrument, measured));
+        listener.Start();
+        return listener;
     }
 
     private static IEnumerable<Activity> Ancestors(List<Activity> spans, Activity span)

@@ -120,5 +120,9 @@ public static class SegmentApi
     }
 }
 
-/// <summary>The answer: <c>success</c> as Segment's API gives it, and the messages not applied with why.</summary>
-public sealed record SegmentResponse(bool Success, int Applied, List<EventRejection> Rejected);
+/// <summary>
+/// The answer: <c>success</c> as Segment's API gives it; the messages this call stored (events new to their customer,
+/// identify, alias and group calls applied); the events stored before under their messageId (retries, copies); and
+/// the messages not applied with why.
+/// </summary>
+public sealed record SegmentResponse(bool Success, int Applied, int Duplicates, List<EventRejection> Rejected);

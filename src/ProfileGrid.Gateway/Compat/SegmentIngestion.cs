@@ -5,8 +5,10 @@ namespace ProfileGrid.Gateway.Compat;
 
 /// <summary>
 /// Applies a Segment call's messages: identifies and aliases (traits, links, merges) in the order sent, then the events, one
-/// grain call per customer as native events go. Returns once everything valid is stored; a message that breaks a
-/// rule, or an identify refused because an identifier is another customer's, is listed with why.
+/// grain call per customer as native events go. Returns once everything valid is stored, counting what this call
+/// stored (<c>applied</c>) apart from events stored before under their messageId (<c>duplicates</c>); a message that
+/// breaks a rule, or an identify refused because an identifier is another customer's, is listed with why. If a call
+/// fails after something was stored, it throws a <see cref="PartlyStoredException"/> that says what was.
 /// </summary>
 internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identification identification)
 {
@@ -27,19 +29,52 @@ internal sealed class SegmentIngestion(EventDispatcher dispatcher, Identificatio
             else if (action is not null) identifies.Add(action);
         }
 
-        foreach (var identify in identifies)
+        List<StoredEvent> identified = [];
+        for (var next = 0; next < identifies.Count; next++)
         {
-            var outcome = identify switch
+            var identify = identifies[next];
+            IdentifyOutcome outcome;
+            try
             {
-                AliasAction alias => await identification.AliasAsync(alias.CustomerId, alias.PreviousId, new TraitPatch([], [], producer)),
-                IdentifyAction named => await identification.IdentifyAsync(named.CustomerId, named.Anonymous, [], named.Patch with { By = producer }),
-                _ => throw new InvalidOperationException($"Unexpected action {identify.GetType().Name}."),
-            };
+                outcome = identify switch
+                {
+                    AliasAction alias => await identification.AliasAsync(alias.CustomerId, alias.PreviousId, new TraitPatch([], [], producer)),
+                    IdentifyAction named => await identification.IdentifyAsync(named.CustomerId, named.Anonymous, [], named.Patch with { By = producer }),
+                    _ => throw new InvalidOperationException($"Unexpected action {identify.GetType().Name}."),
+                };
+            }
+            catch (Exception failure) when (identified.Count > 0)
+            {
+                throw new PartlyStoredException(identified, [.. identifies[next..].Select(Unstored), .. events.Select(Unstored)], rejected, failure);
+            }
+
             if (outcome.Conflict is { } conflict) rejected.Add(new EventRejection(identify.Index, identify.MessageId, conflict));
+            else identified.Add(new StoredEvent(identify.Index, identify.MessageId, StoredEvent.Accepted));
         }
 
-        if (events.Count > 0) await dispatcher.DispatchAsync(producer, events, rejected);
+        var (accepted, duplicates) = (0, 0);
+        if (events.Count > 0)
+        {
+            try
+            {
+                var stored = await dispatcher.DispatchAsync(producer, events, rejected);
+                (accepted, duplicates) = (stored.Accepted, stored.Duplicates);
+            }
+            catch (PartlyStoredException partial) when (identified.Count > 0)
+            {
+                throw partial.With(identified);
+            }
+            catch (Exception failure) when (failure is not PartlyStoredException && identified.Count > 0)
+            {
+                throw new PartlyStoredException(identified, [.. events.Select(Unstored)], rejected, failure);
+            }
+        }
+
         rejected.Sort(static (a, b) => a.Index.CompareTo(b.Index));
-        return new SegmentResponse(true, messages.Count - rejected.Count, rejected);
+        return new SegmentResponse(true, identified.Count + accepted, duplicates, rejected);
     }
+
+    private static UnstoredEvent Unstored(SegmentAction action) => new(action.Index, action.MessageId);
+
+    private static UnstoredEvent Unstored(PendingEvent pending) => new(pending.Index, pending.Event.Id);
 }

@@ -28,19 +28,23 @@ internal sealed record AliasAction(int Index, string MessageId, string CustomerI
 /// <item>the customer is <c>userId</c>, else the anonymous profile of <c>anonymousId</c>; <c>messageId</c> is the event id;</item>
 /// <item><c>track</c>: the event type is <c>event</c> normalized (lower case, every run of other characters than
 /// a-z, 0-9, '.' and '-' an '_', at most 64 characters: "Order Completed" is <c>order_completed</c>); the value is
-/// <c>properties.revenue</c>, else <c>properties.value</c>; the properties are kept as sent;</item>
+/// <c>properties.revenue</c>, else <c>properties.value</c> (either, if given, a number: negative for a refund); the
+/// properties are kept as sent;</item>
 /// <item><c>page</c> and <c>screen</c>: <c>page_view</c> and <c>screen_view</c>, with <c>name</c> and <c>category</c> added to the properties;</item>
 /// <item><c>identify</c>: the traits; with both <c>userId</c> and <c>anonymousId</c>, the anonymous profile is linked and merged in;</item>
 /// <item><c>alias</c>: <c>previousId</c> is whatever id the producer used before: the profile of that user id is merged
 /// into <c>userId</c> if one is known, otherwise the anonymous profile of that id is linked and merged in;</item>
 /// <item><c>group</c>: the trait <c>groupId</c>;</item>
-/// <item>the timestamp is <c>timestamp</c> moved by the clock skew <c>receivedAt - sentAt</c> (the message's or the batch's <c>sentAt</c>), as the spec does;</item>
+/// <item>the timestamp is <c>timestamp</c> moved by the clock skew <c>receivedAt - sentAt</c> (the message's or the batch's <c>sentAt</c>), as the spec does
+/// (<see cref="ClockSkew"/>); a message it moves before 1970 or into the future is refused on its own;</item>
 /// <item>the channel is the message's <c>channel</c> if it has one, else <c>segment</c>.</item>
 /// </list>
 /// </summary>
 internal static class SegmentMessages
 {
     public const string DefaultChannel = "segment";
+
+    public const string SkewedTimestampRule = "timestamp, moved by the sender's clock skew (receivedAt - sentAt), must fall between 1970 and 5 minutes from now";
 
     public static DateTimeOffset? SentAt(JsonElement element) =>
         element.TryGetProperty("sentAt", out var sentAt) && sentAt.ValueKind == JsonValueKind.String && sentAt.TryGetDateTimeOffset(out var at) ? at : null;
@@ -116,15 +120,19 @@ internal static class SegmentMessages
     {
         action = null;
         var timestamp = receivedAt;
+        var skewed = false;
         if (element.TryGetProperty("timestamp", out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
         {
             if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp)) return Fail(EventLimits.TimestampRule, out error);
-            // The spec's skew correction: the sender's clock was sentAt when ours was receivedAt.
-            if ((SentAt(element) ?? batchSentAt) is { } sentAt) timestamp += receivedAt - sentAt;
+            if ((SentAt(element) ?? batchSentAt) is { } sentAt)
+            {
+                skewed = true;
+                if (!ClockSkew.TryCorrect(timestamp, sentAt, receivedAt, out timestamp)) return Fail(SkewedTimestampRule, out error);
+            }
         }
 
-        if (timestamp < EventLimits.MinTimestamp) return Fail(EventLimits.TimestampRule, out error);
-        if (timestamp > receivedAt + EventLimits.MaxFutureSkew) return Fail(EventLimits.FutureRule, out error);
+        if (timestamp < EventLimits.MinTimestamp) return Fail(skewed ? SkewedTimestampRule : EventLimits.TimestampRule, out error);
+        if (timestamp > receivedAt + EventLimits.MaxFutureSkew) return Fail(skewed ? SkewedTimestampRule : EventLimits.FutureRule, out error);
 
         JsonObject? properties = null;
         if (element.TryGetProperty("properties", out var propertiesElement) && propertiesElement.ValueKind != JsonValueKind.Null)
@@ -133,12 +141,10 @@ internal static class SegmentMessages
             properties = JsonNode.Parse(propertiesElement.GetRawText())!.AsObject();
         }
 
-        decimal? value = null;
-        if (properties is not null && (Number(propertiesElement, "revenue") ?? Number(propertiesElement, "value")) is { } amount)
-        {
-            if (!EventLimits.TryNormalizeValue(amount, out var normalized)) return Fail(EventLimits.ValueRule, out error);
-            value = normalized;
-        }
+        decimal? revenue = null, value = null;
+        if (properties is not null
+            && (!TryValue(propertiesElement, "revenue", out revenue, out error) || !TryValue(propertiesElement, "value", out value, out error)))
+            return false;
 
         foreach (var (name, text) in extra ?? [])
         {
@@ -149,7 +155,7 @@ internal static class SegmentMessages
         if (json is not null && Encoding.UTF8.GetByteCount(json) > EventLimits.MaxPropertiesBytes)
             return Fail($"properties must be at most {EventLimits.MaxPropertiesBytes} bytes of JSON", out error);
         var channel = Text(element, "channel") is { Length: > 0 and <= EventLimits.MaxChannelLength } given && !given.Any(char.IsControl) ? given : DefaultChannel;
-        action = new EventAction(index, messageId, new PendingEvent(index, customer, new CustomerEvent(messageId, type, timestamp, value, channel, json)));
+        action = new EventAction(index, messageId, new PendingEvent(index, customer, new CustomerEvent(messageId, type, timestamp, revenue ?? value, channel, json)));
         error = "";
         return true;
     }
@@ -159,8 +165,27 @@ internal static class SegmentMessages
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString() : null;
 
-    private static decimal? Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetDecimal(out var number) ? number : null;
+    /// <summary>
+    /// <c>properties.{name}</c> as the spec types it: absent or null, or a number in the value's range. Anything else
+    /// (<c>"49.50"</c> above all) refuses the message: counting it without its value would be silently wrong.
+    /// </summary>
+    private static bool TryValue(JsonElement properties, string name, out decimal? value, out string error)
+    {
+        (value, error) = (null, "");
+        if (!properties.TryGetProperty(name, out var property) || property.ValueKind == JsonValueKind.Null) return true;
+        if (property.ValueKind != JsonValueKind.Number) return Fail($"properties.{name} must be a JSON number such as 49.5, not {Describe(property.ValueKind)}", out error);
+        if (!property.TryGetDecimal(out var number) || !EventLimits.TryNormalizeValue(number, out var normalized)) return Fail($"properties.{name}: {EventLimits.ValueRule}", out error);
+        value = normalized;
+        return true;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static bool Fail(string message, out string error)
     {

@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Gateway.Views;
+using ProfileGrid.Rules;
 using ProfileGrid.Segments;
 
 namespace ProfileGrid.Gateway.Endpoints;
@@ -54,7 +57,7 @@ public static class SegmentsApi
             }
 
             var rule = ruleElement.GetString()!;
-            if (!RuleParser.TryParse(rule, out _, out var error)) return Problem.BadRule(error!);
+            if (!RuleParser.TryParseCanonical(rule, out _, out var error)) return Problem.BadRule(error!);
             if ((await segments.CurrentAsync()).Count >= SegmentNames.MaxSegments && await segments.FindAsync(name) is null)
                 return Problem.BadRequest($"A deployment holds at most {SegmentNames.MaxSegments} segments.", "name");
             var definition = await segments.DefineAsync(name, rule, description, ApiKeyAuthenticationHandler.ProducerOf(user));
@@ -88,13 +91,17 @@ public static class SegmentsApi
         return TypedResults.Ok(new MembersPageView(name, page, merged.Count > size ? page[^1].CustomerId : null));
     }
 
-    /// <summary>Whether the customer is in the segment now, and why: evaluated on the live profile (an unknown customer is not).</summary>
+    /// <summary>
+    /// Whether the customer is in the segment now, and why: evaluated on the live profile (an unknown customer is not);
+    /// identity trait values in the reasons masked unless the key has the <c>pii</c> scope.
+    /// </summary>
     internal static async Task<Results<Ok<MembershipView>, ProblemHttpResult>> IsMember(
-        string name, string customerId, SegmentCatalog segments, CustomerGrains customers)
+        string name, string customerId, ClaimsPrincipal user, SegmentCatalog segments, CustomerGrains customers)
     {
         if (!CustomerKeys.IsValidKey(customerId)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "customerId");
         if (await segments.FindAsync(name) is not { } segment) return Unknown(name);
-        return TypedResults.Ok(await MembershipAsync(segment, customerId, customers));
+        var membership = await MembershipAsync(segment, customerId, customers);
+        return TypedResults.Ok(PersonalData.MaySee(user) ? membership : membership with { Reasons = PersonalData.MaskReasons(membership.Reasons) });
     }
 
     /// <summary><c>{"customerIds": [...]}</c> (up to 1,000): which of them are in the segment now.</summary>
@@ -123,9 +130,11 @@ public static class SegmentsApi
 
         var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
         var results = await Task.WhenAll(distinct.Select(id => MembershipAsync(segment, id, customers)));
+        var notEvaluable = results.Where(r => r.NotEvaluable == true).Select(r => r.CustomerId).ToArray();
         return TypedResults.Ok(new CheckView(segment.Definition.Name,
             [.. results.Where(r => r.Member).Select(r => r.CustomerId)],
-            [.. results.Where(r => !r.Member).Select(r => r.CustomerId)]));
+            [.. results.Where(r => !r.Member && r.NotEvaluable is null).Select(r => r.CustomerId)],
+            notEvaluable.Length == 0 ? null : notEvaluable));
     }
 
     /// <summary>Starts repairing the member set against the customers (docs/segments.md); <c>202</c> with its progress, as <c>GET</c> shows it.</summary>
@@ -140,8 +149,9 @@ public static class SegmentsApi
     {
         var profile = await customers.Get(customerId).GetProfile();
         if (profile is null) return new MembershipView(segment.Definition.Name, customerId, false, [], null);
-        var (matches, reasons) = RuleEvaluator.Evaluate(segment.Rule, profile);
-        return new MembershipView(segment.Definition.Name, customerId, matches, [.. reasons], profile.AsOf);
+        if (SegmentCatalog.Evaluate(segment, new ProfileRuleInput(profile)) is not { } outcome)
+            return new MembershipView(segment.Definition.Name, customerId, false, [], profile.AsOf, NotEvaluable: true);
+        return new MembershipView(segment.Definition.Name, customerId, outcome.Matches, [.. outcome.Reasons], profile.AsOf);
     }
 
     private static ProblemHttpResult Unknown(string name) => Problem.NotFound($"No segment '{name}' is defined.");
@@ -192,6 +202,14 @@ public sealed record MemberView(string CustomerId, DateTimeOffset Since);
 
 public sealed record MembersPageView(string Segment, MemberView[] Members, string? Next);
 
-public sealed record MembershipView(string Segment, string CustomerId, bool Member, string[] Reasons, DateTimeOffset? AsOf);
+/// <summary>Whether a customer is in a segment now, and why.</summary>
+/// <param name="NotEvaluable">True when the segment's rule failed on this customer: <c>member</c> is then false, but not known (absent otherwise).</param>
+public sealed record MembershipView(
+    string Segment, string CustomerId, bool Member, RuleReason[] Reasons, DateTimeOffset? AsOf,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? NotEvaluable = null);
 
-public sealed record CheckView(string Segment, string[] Members, string[] NotMembers);
+/// <summary>Which customers are in a segment now.</summary>
+/// <param name="NotEvaluable">Those on whom the segment's rule failed (absent when none): neither members nor known not to be.</param>
+public sealed record CheckView(
+    string Segment, string[] Members, string[] NotMembers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? NotEvaluable = null);

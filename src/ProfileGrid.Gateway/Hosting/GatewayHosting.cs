@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
@@ -44,7 +45,8 @@ public static class GatewayHosting
         services.AddHostedService<QueueDelayProbe>();
         services.AddSingleton<IngestionMetrics>();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
-        services.AddSignalR().AddJsonProtocol(json =>
+        services.AddSingleton<TokenExpiryFilter>();
+        services.AddSignalR(hub => hub.AddFilter<TokenExpiryFilter>()).AddJsonProtocol(json =>
         {
             json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
             json.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -79,7 +81,8 @@ public static class GatewayHosting
         app.MapCustomersApi();
         app.MapSegmentsApi();
         app.MapSegmentApi();
-        app.MapHub<AgentHub>("/hubs/agents");
+        // A connection lives no longer than its token (a key's has no expiry): closed at the ticket's ExpiresUtc.
+        app.MapHub<AgentHub>("/hubs/agents", hub => hub.CloseOnAuthenticationExpiration = true);
         // Orleans' own dashboard (silos, activations, grain calls), for operators: admin keys only.
         app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin);
         return app;

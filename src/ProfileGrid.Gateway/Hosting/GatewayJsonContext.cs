@@ -28,4 +28,7 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(CheckView))]
 [JsonSerializable(typeof(AgentIdentity))]
 [JsonSerializable(typeof(IssuedToken))]
+[JsonSerializable(typeof(List<StoredEvent>))]
+[JsonSerializable(typeof(List<UnstoredEvent>))]
+[JsonSerializable(typeof(List<EventRejection>))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

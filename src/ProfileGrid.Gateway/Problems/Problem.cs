@@ -9,7 +9,7 @@ internal static class Problem
         Create(StatusCodes.Status400BadRequest, "Invalid request", detail, field);
 
     /// <summary>A rule that does not read: where (1-based line and column) and why, also as extensions.</summary>
-    public static ProblemHttpResult BadRule(ProfileGrid.Segments.RuleError error) =>
+    public static ProblemHttpResult BadRule(ProfileGrid.Rules.RuleError error) =>
         TypedResults.Problem($"The rule does not read: {error}.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
             extensions: new Dictionary<string, object?> { ["field"] = "rule", ["line"] = error.Line, ["column"] = error.Column, ["reason"] = error.Reason });
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
+using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Gateway.Problems;
@@ -22,27 +24,29 @@ internal sealed partial class UnavailableExceptionHandler(
         }
 
         if (!IsTransient(exception)) return false;
-        LogUnavailable(logger, exception, httpContext.Request.Path);
+        LogUnavailable(logger, exception, httpContext.Request.Method, FailedRoute.Of(httpContext));
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "1";
-        return await problems.TryWriteAsync(new() { HttpContext = httpContext, Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service unavailable",
-                Detail = "The profile cluster or its storage is not reachable right now; nothing was changed. Retry shortly.",
-            } });
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = "The profile cluster or its storage is not reachable right now; nothing was changed. Retry shortly.",
+        };
+        PartlyStoredProblem.TryDescribe(problem, exception, "Retry shortly.");
+        return await problems.TryWriteAsync(new() { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
 
     /// <summary>
-    /// A failure that retrying can cure: the cluster or storage is unreachable or busy. Storage that answers with a
-    /// row no one can read is not one of them, though the runtime reports it as an <see cref="OrleansException"/>.
+    /// A failure that retrying can cure: the cluster or storage is unreachable or busy (for a request stored in part,
+    /// the failure of its calls). Storage that answers with a row no one can read is not one of them, though the
+    /// runtime reports it as an <see cref="OrleansException"/>.
     /// </summary>
     internal static bool IsTransient(Exception exception) =>
-        exception is OrleansException or StorageUnavailableException or TimeoutException or OperationCanceledException
+        PartlyStoredException.CauseOf(exception) is OrleansException or StorageUnavailableException or TimeoutException or OperationCanceledException
             or System.Net.Sockets.SocketException or IOException
         && !CorruptStateException.IsIn(exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} failed because the cluster is unavailable")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Route} failed because the cluster or its storage is unavailable; answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string route);
 }

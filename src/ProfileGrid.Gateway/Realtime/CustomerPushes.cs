@@ -26,7 +26,6 @@ public sealed partial class CustomerPushes(
     public Task ProfileChanged(CustomerProfile profile, CustomerEvent[] applied)
     {
         using var span = RealtimeMetrics.Source.StartActivity("push profile");
-        span?.SetTag("profilegrid.customer_id", profile.CustomerId);
         span?.SetTag("profilegrid.seq", profile.Seq);
         try
         {

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
 namespace ProfileGrid.Gateway.Security;
 
 /// <summary>
@@ -14,4 +18,10 @@ public static class AccessTokens
 
     /// <summary>How far the clocks of gateway replicas may disagree about a token's expiry.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>When the token <paramref name="user"/> authenticated with expires (its <c>exp</c>); null for an API key, which has no expiry.</summary>
+    public static DateTimeOffset? ExpiresAt(ClaimsPrincipal user) =>
+        user.FindFirst(JwtRegisteredClaimNames.Exp) is { } exp && long.TryParse(exp.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 }

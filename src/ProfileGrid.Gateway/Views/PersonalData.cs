@@ -2,19 +2,24 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Rules;
 
 namespace ProfileGrid.Gateway.Views;
 
 /// <summary>
 /// Personal data in what agents see: the identity traits (name, email, phone, addresses...; see
-/// <see cref="TraitCatalog"/>) are shown only to keys with the <c>pii</c> scope; other keys see them masked, keeping
-/// only the first character (and for an email that it is one), e.g. <c>A•••</c> and <c>a•••@•••</c>. Producers'
-/// event properties are shown as sent: they have no schema that says what is personal.
+/// <see cref="IdentityTraits"/>) are shown only to keys with the <c>pii</c> scope; other keys see them masked, keeping
+/// only the first character (and for an email that it is one), e.g. <c>A•••</c> and <c>a•••@•••</c>, and see their
+/// values in segment reasons as <c>"•••"</c>. Producers' event properties are shown as sent: they have no schema that
+/// says what is personal.
 /// </summary>
 public static partial class PersonalData
 {
     public const string Scope = "pii";
     private const string Hidden = "•••";
+
+    /// <summary>A personal value in a reason, as a key without the scope sees it.</summary>
+    private const string HiddenValue = "\"" + Hidden + "\"";
 
     public static bool MaySee(ClaimsPrincipal? user) => user is not null && user.HasClaim(AgentClaims.Scope, Scope);
 
@@ -42,13 +47,20 @@ public static partial class PersonalData
 
     /// <summary>
     /// A segment's reasons with the values of identity traits hidden (<c>trait.email = "•••"</c>): a rule over an
-    /// email must not show the email to a key without the scope.
+    /// email must not show the email to a key without the scope. Works on the reasons' fields (<see cref="OperandReason.Personal"/>).
+    /// </summary>
+    public static RuleReason[] MaskReasons(RuleReason[] reasons) =>
+        Array.ConvertAll(reasons, reason => reason.Map(value => value.Personal ? value with { Value = HiddenValue } : value));
+
+    /// <summary>
+    /// The same for reasons that arrive as text: the hub's <c>segmentChanged</c>, whose <c>MembershipChange</c> carries
+    /// reasons rendered by the silo. Until it carries <see cref="RuleReason"/>s, this finds trait values in the text.
     /// </summary>
     public static string[] MaskReasons(string[] reasons) =>
         Array.ConvertAll(reasons, reason => TraitValue().Replace(reason, match =>
-            TraitCatalog.IsIdentity(match.Groups["name"].Value) ? $"trait.{match.Groups["name"].Value} = \"{Hidden}\"" : match.Value));
+            IdentityTraits.Contains(match.Groups["name"].Value) ? $"trait.{match.Groups["name"].Value} = {HiddenValue}" : match.Value));
 
-    // A trait's value as RuleEvaluator describes it: a JSON string, or a bare value up to the next ',' or ')'.
+    // A trait's value as RuleReason renders it: a JSON string, or a bare value up to the next ',' or ')'.
     [GeneratedRegex("""trait\.(?<name>[A-Za-z0-9_.-]+) = (?:"(?:[^"\\]|\\.)*"|[^,)]*)""")]
     private static partial Regex TraitValue();
 

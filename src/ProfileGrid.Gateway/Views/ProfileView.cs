@@ -6,6 +6,9 @@ using ProfileGrid.Segments;
 namespace ProfileGrid.Gateway.Views;
 
 /// <summary>The live profile as <c>GET /v1/customers/{id}</c> shows it (and the dashboard receives it).</summary>
+/// <param name="Segments">The segments the customer is in now, each with why.</param>
+/// <param name="SegmentsNotEvaluable">Segments whose rule failed on this profile, so that whether the customer is in them
+/// is not known (docs/segments.md, "Not evaluable"); absent when none.</param>
 public sealed record ProfileView(
     string CustomerId,
     long Seq,
@@ -20,7 +23,8 @@ public sealed record ProfileView(
     ValueView? Value,
     SegmentMembership[] Segments,
     Dictionary<string, ConsentView> ConsentDetails,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MergeRecord[]? Merges = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MergeRecord[]? Merges = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? SegmentsNotEvaluable = null)
 {
     /// <summary>The view of a profile, with the segments (of <paramref name="segments"/>) it is in now and why.</summary>
     public static ProfileView From(CustomerProfile profile, IReadOnlyList<Segment>? segments)
@@ -35,9 +39,10 @@ public sealed record ProfileView(
         var activity = new ActivityView[profile.RecentActivity.Length];
         for (var i = 0; i < activity.Length; i++) activity[i] = ActivityView.From(profile.RecentActivity[i]);
 
+        var segmentsNow = SegmentCatalog.Evaluate(segments, profile);
         return new ProfileView(profile.CustomerId, profile.Seq, profile.AsOf, TraitCatalog.Group(profile.Traits), profile.Consent,
             profile.FirstSeen, profile.LastSeen, profile.Channels, counters, activity, ValueView.From(profile.Value),
-            SegmentCatalog.Evaluate(segments, profile), ConsentView.Of(profile), profile.Merges);
+            segmentsNow.Segments, ConsentView.Of(profile), profile.Merges, segmentsNow.NotEvaluable);
     }
 }
 

@@ -51,11 +51,25 @@ public sealed record IdentifiersChange([property: Id(0)] ProfileGrid.Identity.Le
     public override void ApplyTo(CustomerState state) => state.Apply(Change);
 }
 
-/// <summary>The customer entered or left segments: the names it is in from then on (null for none).</summary>
+/// <summary>
+/// The customer entered or left segments: the names it is in from then on (null for none), and those whose member
+/// sets are to be told (<paramref name="Announce"/>; null for none), which stay unannounced until they confirm.
+/// </summary>
 [GenerateSerializer, Alias("pg.SegmentsChange")]
-public sealed record SegmentsChange([property: Id(0)] string[]? Segments, DateTimeOffset At) : CustomerChange(At)
+public sealed record SegmentsChange([property: Id(0)] string[]? Segments, DateTimeOffset At, [property: Id(1)] string[]? Announce = null) : CustomerChange(At)
 {
-    public override void ApplyTo(CustomerState state) => state.Segments = Segments;
+    public override void ApplyTo(CustomerState state)
+    {
+        state.Segments = Segments;
+        foreach (var segment in Announce ?? []) state.Unconfirmed(segment, At.UtcTicks);
+    }
+}
+
+/// <summary>The member set of <paramref name="Segment"/> confirmed the change made at <paramref name="ChangedTicks"/>.</summary>
+[GenerateSerializer, Alias("pg.AnnouncedChange")]
+public sealed record AnnouncedChange([property: Id(0)] string Segment, [property: Id(1)] long ChangedTicks, DateTimeOffset At) : CustomerChange(At)
+{
+    public override void ApplyTo(CustomerState state) => state.Confirmed(Segment, ChangedTicks);
 }
 
 /// <summary>This profile was merged into <paramref name="Target"/>: from then on calls go there.</summary>

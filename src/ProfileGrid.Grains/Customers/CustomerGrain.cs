@@ -42,11 +42,25 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         (_clock, _logger, _value, _segments) = (clock, logger, value.Value, segments);
         var key = this.GetPrimaryKeyString();
-        _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key);
+        _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key,
+            loaded => Announce(CustomerSegments.Unsent(key, loaded)));
         _identity = new CustomerIdentity(_store, key, GrainFactory, clock, segments, logger);
     }
 
     private CustomerState State => _store.State;
+
+    /// <summary>Bookkeeping left for the next write (confirmed announcements) is stored as the activation ends, if it can be; otherwise it is redone later.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.StoreDeferred().WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Nothing is lost: the state still names the announcements, which are sent again when it is next read.
+        }
+    }
 
     /// <summary>
     /// Applies the events that are new for their producer. An activation does not read its state until it needs
@@ -191,12 +205,25 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     private ICustomerGrain Customer(string id) => GrainFactory.GetGrain<ICustomerGrain>(id);
 
-    private void Announce(SegmentReview review)
+    private void Announce(SegmentReview review) => Announce(review.Announce);
+
+    private void Announce(IReadOnlyList<MembershipChange> changes)
     {
-        if (review.Announce.Count == 0) return;
-        if (_memberships is not { Idle: false }) _memberships = new CustomerSegments(this.GetPrimaryKeyString(), GrainFactory, _logger);
-        _memberships.Announce(review.Announce);
+        if (changes.Count == 0) return;
+        if (_memberships is not { Idle: false }) _memberships = new CustomerSegments(this.GetPrimaryKeyString(), GrainFactory, _logger, Confirmed, AnnounceAgainLater);
+        _memberships.Announce(changes);
     }
+
+    /// <summary>A member set took an announcement: the state forgets it with the next write (if that is lost, it is sent again, which changes nothing).</summary>
+    private void Confirmed(MembershipChange change)
+    {
+        var at = change.At.UtcTicks;
+        if (State.Unannounced?.GetValueOrDefault(change.Segment) == at) _store.Defer(new AnnouncedChange(change.Segment, at, _clock.GetUtcNow()));
+    }
+
+    /// <summary>An announcement failed every try: the customer asks to be woken within a minute to send it again.</summary>
+    private void AnnounceAgainLater() =>
+        Wakeups.AnnounceAgainAt(_clock.GetUtcNow() + CustomerWakeups.RetryDelay, _segments.Cached() ?? []);
 
     public async Task ReevaluateSegments(string[]? backfill)
     {
@@ -206,6 +233,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var segments = await _segments.HoldingAsync(backfill ?? []);
         await _store.Known();
         var now = _clock.GetUtcNow();
+        // What an earlier activation did not get confirmed goes first, as the state has it.
+        Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), State));
         var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill, _logger);
         if (review.Change is { } change)
         {
@@ -219,8 +248,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
         Announce(review);
         ReviewWakeups(segments);
-        // Unless announcements or a wake-up registration are on their way (answered to this activation).
-        if (visitOnly && review.Announce.Count == 0 && _wakeups is null) DeactivateOnIdle();
+        // Unless announcements (this visit's or ones sent again) or a wake-up registration are on their way (answered to this activation).
+        if (visitOnly && _memberships is not { Idle: false } && _wakeups is null) DeactivateOnIdle();
     }
 
     public async Task<string[]> StoredSegments()
@@ -251,7 +280,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var now = _clock.GetUtcNow();
         var changes = _store.TakeChanges();
         var events = EventCount(changes);
-        using var activity = CustomerTelemetry.StartWrite(this.GetPrimaryKeyString(), events);
+        using var activity = CustomerTelemetry.StartWrite(events);
         long seq;
         CustomerProfile? profile;
         SegmentReview review;

@@ -201,7 +201,7 @@ internal sealed partial class CustomerIdentity(
             }
 
             if (Identifier.FromTrait(trait, before.GetValueOrDefault(trait)) is { } old && old != identifier
-                && store.State.Identifiers?.Entries.GetValueOrDefault(old.Key) is { FormerTicks: 0 } entry && entry.Owner == self)
+                && store.State.Identifiers?.Entries.GetValueOrDefault(old.Key) is { FormerTicks: 0 } entry && Owns(entry.Owner))
                 former.Add(entry with { FormerTicks = now.UtcTicks });
         }
 

@@ -5,11 +5,16 @@ namespace ProfileGrid.Customers;
 
 /// <summary>
 /// One customer's segments: compares the rules as of now with the segments its state says it is in, and announces
-/// entering and leaving to the segments' member sets once the state that holds them is stored. Announcements leave
-/// in order, a segment's at a time, and are retried a few times; one that still fails is logged and repaired when
-/// the customer is next evaluated with <c>reassert</c> (a back-fill or a reconciliation). Single-threaded like the grain that owns it.
+/// entering and leaving to the segments' member sets once the state that holds them is stored. The state records
+/// each change as unannounced (<see cref="CustomerState.Unannounced"/>) in the same write, and a member set's
+/// confirmation clears it (<paramref name="confirmed"/>, stored with the next write), so an announcement is durable:
+/// one the activation or its silo lost on the way is sent again from the state (<see cref="Unsent"/>) when the
+/// customer is next read or woken. Announcements leave in order, a segment's at a time, and are retried a few times;
+/// once all that is queued has been tried, any that still failed calls <paramref name="failed"/> (the grain asks to be
+/// woken to send them again). Member sets take
+/// an announcement again without harm. Single-threaded like the grain that owns it.
 /// </summary>
-internal sealed partial class CustomerSegments(string customerId, IGrainFactory grains, ILogger logger)
+internal sealed partial class CustomerSegments(string customerId, IGrainFactory grains, ILogger logger, Action<MembershipChange> confirmed, Action failed)
 {
     private const int MaxAttempts = 4;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
@@ -36,7 +41,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     {
         var current = state.Segments ?? [];
         if (segments.Count == 0 && current.Length == 0) return SegmentReview.None;
-        var evaluated = state.Exists ? profile() : null;
+        var evaluated = state.Exists ? new ProfileRuleInput(profile()) : null;
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var name in current)
         {
@@ -48,11 +53,10 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
         {
             var name = segment.Definition.Name;
             var was = Array.BinarySearch(current, name, StringComparer.Ordinal) >= 0;
-            bool matches;
-            IReadOnlyList<string> reasons;
+            RuleOutcome outcome;
             try
             {
-                (matches, reasons) = evaluated is null ? (false, []) : RuleEvaluator.Evaluate(segment.Rule, evaluated);
+                outcome = evaluated is null ? RuleOutcome.NotMet : RuleEvaluator.Evaluate(segment.Rule, evaluated);
             }
             catch (Exception exception)
             {
@@ -61,11 +65,12 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
                 continue;
             }
 
+            var (matches, reasons) = outcome;
             if (matches)
             {
                 names.Add(name);
                 if (!was || (reassert is not null && reassert.Contains(name, StringComparer.Ordinal)))
-                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons], now));
+                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons.Select(reason => reason.ToString())], now));
             }
             else if (was)
             {
@@ -74,8 +79,21 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
         }
 
         string[] next = [.. names];
-        var change = next.AsSpan().SequenceEqual(current) ? null : new SegmentsChange(next.Length == 0 ? null : next, now);
-        return new SegmentReview(change, announce);
+        string[] changed = [.. announce.Where(change => Array.BinarySearch(current, change.Segment, StringComparer.Ordinal) >= 0 != change.Entered).Select(change => change.Segment)];
+        var segmentsChange = next.AsSpan().SequenceEqual(current) ? null : new SegmentsChange(next.Length == 0 ? null : next, now, changed.Length == 0 ? null : changed);
+        return new SegmentReview(segmentsChange, announce);
+    }
+
+    /// <summary>The announcements <paramref name="state"/> says were never confirmed: to send again (a member set takes them again without harm).</summary>
+    public static IReadOnlyList<MembershipChange> Unsent(string customerId, CustomerState state)
+    {
+        if (state.Unannounced is not { Count: > 0 } unannounced) return [];
+        var segments = state.Segments ?? [];
+        return
+        [
+            .. unannounced.Select(pair => new MembershipChange(pair.Key, customerId,
+                Entered: Array.BinarySearch(segments, pair.Key, StringComparer.Ordinal) >= 0, [], new DateTimeOffset(pair.Value, TimeSpan.Zero))),
+        ];
     }
 
     /// <summary>Sends the changes to their segments' shards, after those queued before them.</summary>
@@ -88,18 +106,23 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
 
     private async Task AnnounceAsync()
     {
+        var failures = 0;
         while (_pending.Count > 0)
         {
             var batch = _pending.ToArray();
             _pending.Clear();
             foreach (var segment in batch.GroupBy(change => change.Segment, StringComparer.Ordinal))
             {
-                await SendAsync(segment.Key, [.. segment]);
+                if (!await SendAsync(segment.Key, [.. segment])) failures++;
             }
         }
+
+        // Once nothing more is on its way: the grain asks to be woken to send what failed again.
+        if (failures > 0) failed();
     }
 
-    private async Task SendAsync(string segment, MembershipChange[] changes)
+    /// <returns>Whether the member set took the changes.</returns>
+    private async Task<bool> SendAsync(string segment, MembershipChange[] changes)
     {
         var shard = grains.For(segment, SegmentShards.Of(customerId));
         for (var attempt = 1; ; attempt++)
@@ -107,7 +130,8 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             try
             {
                 await shard.Update(changes);
-                return;
+                foreach (var change in changes) confirmed(change);
+                return true;
             }
             catch (Exception) when (attempt < MaxAttempts)
             {
@@ -116,13 +140,13 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             catch (Exception exception)
             {
                 LogAnnounceFailed(logger, exception, customerId, segment, MaxAttempts);
-                return;
+                return false;
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
-        "Telling segment {Segment} about customer {CustomerId} failed {Attempts} times; the next back-fill repairs its members")]
+        "Telling segment {Segment} about customer {CustomerId} failed {Attempts} times; it is sent again when the customer is next read or woken")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string customerId, string segment, int attempts);
 }
 

@@ -64,6 +64,13 @@ public sealed class CustomerState
     [Id(16)] public bool ErasureOpen { get; set; }
 
     /// <summary>
+    /// The segments whose entering or leaving (as <see cref="Segments"/> says) their member set has not confirmed yet,
+    /// each with the instant of the change (UTC ticks) that the confirmation must name; null for none. Stored with the
+    /// change, so that an announcement lost with the activation or the silo is sent again (<see cref="CustomerSegments"/>).
+    /// </summary>
+    [Id(17)] public Dictionary<string, long>? Unannounced { get; set; }
+
+    /// <summary>
     /// When the customer is registered to be woken in the wake-up schedule (<see cref="CustomerWakeups"/>), as UTC
     /// ticks (0: never registered, or erased); an instant already past has been, or is being, used.
     /// </summary>
@@ -98,7 +105,18 @@ public sealed class CustomerState
     }
 
     /// <summary>Everything outside the row is gone: the tombstone keeps only its sequence number and when it was erased.</summary>
-    public void CompleteErasure() => (Identifiers, Segments, ErasureOpen) = (null, null, false);
+    public void CompleteErasure() => (Identifiers, Segments, Unannounced, ErasureOpen) = (null, null, null, false);
+
+    /// <summary>The customer's membership of <paramref name="segment"/> changed at <paramref name="atTicks"/>: to be announced.</summary>
+    public void Unconfirmed(string segment, long atTicks) => (Unannounced ??= new(StringComparer.Ordinal))[segment] = atTicks;
+
+    /// <summary>The member set of <paramref name="segment"/> confirmed the change made at <paramref name="atTicks"/> (not a later one).</summary>
+    public void Confirmed(string segment, long atTicks)
+    {
+        if (Unannounced is null || !Unannounced.TryGetValue(segment, out var pending) || pending != atTicks) return;
+        Unannounced.Remove(segment);
+        if (Unannounced.Count == 0) Unannounced = null;
+    }
 
     public void Apply(LedgerChange change) => (Identifiers ??= new()).Apply(change);
 

@@ -28,11 +28,14 @@ internal sealed partial class CustomerStore
     /// <param name="write">Stores the changes made so far (taking them with <see cref="TakeChanges"/>) and returns the write's seq.</param>
     /// <param name="logger">Logs failed changes.</param>
     /// <param name="customerId">The customer, for the log.</param>
-    public CustomerStore(CustomerJournal journal, Func<Task<long>> write, ILogger logger, string customerId)
+    /// <param name="loaded">Called after the state was read from storage (to send again what it says was not sent).</param>
+    public CustomerStore(CustomerJournal journal, Func<Task<long>> write, ILogger logger, string customerId, Action<CustomerState> loaded)
     {
-        (_journal, _logger, _customerId) = (journal, logger, customerId);
+        (_journal, _logger, _customerId, _loaded) = (journal, logger, customerId, loaded);
         _commit = new GroupCommit(write);
     }
+
+    private readonly Action<CustomerState> _loaded;
 
     public CustomerState State { get; private set; } = new();
 
@@ -88,6 +91,9 @@ internal sealed partial class CustomerStore
         });
         _unstored.Add(change);
     }
+
+    /// <summary>Stores what <see cref="Defer"/> left for the next write, if anything (the activation ends).</summary>
+    public Task StoreDeferred() => _unstored.Count > 0 && !_stale ? _commit.Commit() : Task.CompletedTask;
 
     /// <summary>Completes when every change made so far is stored; throws if one of them could not be.</summary>
     public Task Flushed() => _commit.Flushed();
@@ -178,6 +184,7 @@ internal sealed partial class CustomerStore
         while (_commit.Busy) await Stored();
         State = await _journal.ReadAsync();
         _stale = false;
+        _loaded(State);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]

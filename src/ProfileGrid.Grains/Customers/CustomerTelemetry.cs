@@ -28,10 +28,11 @@ internal static class CustomerTelemetry
         "Events one customer journal write stores: more than one when concurrent calls share it (group commit).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HistogramBuckets.Events });
 
-    public static Activity? StartWrite(string customerId, int events)
+    /// <summary>The write's span: it carries no customer id, as no telemetry does (docs/operations.md, "Telemetry").</summary>
+    /// <param name="events">The events the write stores.</param>
+    public static Activity? StartWrite(int events)
     {
         var activity = Source.StartActivity("customer write");
-        activity?.SetTag("profilegrid.customer_id", customerId);
         activity?.SetTag("profilegrid.events", events);
         return activity;
     }

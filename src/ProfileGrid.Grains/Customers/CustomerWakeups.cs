@@ -34,6 +34,7 @@ internal sealed partial class CustomerWakeups(
     private bool _leaving;
     private IReadOnlyList<Segment> _segments = [];
     private IGrainTimer? _retry;
+    private DateTimeOffset? _announceAgainAt;
 
     /// <summary>
     /// The earliest instant after <paramref name="now"/> at which time alone can change whether the customer is in one
@@ -44,14 +45,14 @@ internal sealed partial class CustomerWakeups(
         if (!customer.Exists) return null;
         DateTimeOffset? next = null;
         CustomerTimeline? timeline = null;
-        CustomerProfile? evaluated = null;
+        ProfileRuleInput? evaluated = null;
         foreach (var segment in segments)
         {
             if (!segment.MovesWithTime) continue;
             timeline ??= CustomerTimeline.Of(customer, value, now);
             // Comparisons time does not move (traits, totals) are evaluated on the profile as rules read it, once.
             var change = RuleTiming.NextChange(segment.Rule, timeline, comparison =>
-                RuleEvaluator.Evaluate(comparison, evaluated ??= customer.ToProfile(customerId, now, value, withActivity: false)).Matches);
+                RuleEvaluator.Evaluate(comparison, evaluated ??= new ProfileRuleInput(customer.ToProfile(customerId, now, value, withActivity: false))).Matches);
             if (change < next || next is null) next = change;
         }
 
@@ -67,6 +68,16 @@ internal sealed partial class CustomerWakeups(
         if (customer.MergedInto is not null) return customer.WakeupTicks != 0 ? DateTimeOffset.MinValue : null;
         if (NextChange(customerId, customer, segments, value, now) is not { } next) return null;
         return Registered(customer, now) is { } registered && registered <= next ? null : next;
+    }
+
+    /// <summary>
+    /// Announcements of the customer's segments failed: it is woken at <paramref name="at"/> (or at its next change, if
+    /// sooner) to send them again from its state, whatever its segments' rules say about time.
+    /// </summary>
+    public void AnnounceAgainAt(DateTimeOffset at, IReadOnlyList<Segment> segments)
+    {
+        _announceAgainAt = at;
+        Review(segments);
     }
 
     /// <summary>Registers the next wake-up in the background, after any registration still on its way.</summary>
@@ -104,7 +115,16 @@ internal sealed partial class CustomerWakeups(
     }
 
     /// <summary>What the schedule needs now (<see cref="Needed(string, CustomerState, IReadOnlyList{Segment}, ValueOptions, DateTimeOffset)"/>); nothing once the customer is leaving (erasure).</summary>
-    private DateTimeOffset? Needed() => _leaving ? null : Needed(customerId, state(), _segments, value, clock.GetUtcNow());
+    private DateTimeOffset? Needed()
+    {
+        if (_leaving) return null;
+        var (customer, now) = (state(), clock.GetUtcNow());
+        var needed = Needed(customerId, customer, _segments, value, now);
+        // Unconfirmed announcements are sent again when the customer is woken.
+        if (_announceAgainAt is not { } again || customer.Unannounced is null || !customer.Exists) return needed;
+        if (Registered(customer, now) is { } registered && registered <= again) return needed;
+        return needed is { } next && next != DateTimeOffset.MinValue && next < again ? next : again;
+    }
 
     /// <summary>The instant the customer is registered at, unless it has passed (the scheduler has used it, or is using it).</summary>
     private static DateTimeOffset? Registered(CustomerState customer, DateTimeOffset now) =>

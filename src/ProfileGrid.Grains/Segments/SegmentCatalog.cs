@@ -10,7 +10,7 @@ namespace ProfileGrid.Segments;
 /// while the registry answers. A definition made through this process is used at once; one made elsewhere within
 /// <see cref="Freshness"/>.
 /// </summary>
-public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : IDisposable
+public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, SegmentFailures failures) : IDisposable
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
@@ -19,6 +19,7 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : I
     private volatile Snapshot? _current;
     private Task? _refresher;
     private Task<Snapshot>? _reading;
+    private HashSet<SegmentDefinition> _unreadable = [];
 
     private ISegmentRegistryGrain Registry => grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key);
 
@@ -97,25 +98,69 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock) : I
     public async ValueTask<Segment?> FindAsync(string name) =>
         (await CurrentAsync()).FirstOrDefault(segment => string.Equals(segment.Definition.Name, name, StringComparison.Ordinal));
 
-    /// <summary>The segments the profile is in now, each with why.</summary>
-    public static SegmentMembership[] Evaluate(IReadOnlyList<Segment>? segments, CustomerProfile profile)
+    /// <summary>
+    /// The segments the profile is in now, each with why. Each segment is evaluated on its own: one whose rule fails on
+    /// this profile is listed as not evaluable (and reported to <see cref="SegmentFailures"/>), and the others still answer.
+    /// </summary>
+    public static SegmentEvaluation Evaluate(IReadOnlyList<Segment>? segments, CustomerProfile profile)
     {
-        if (segments is null) return [];
+        if (segments is null) return SegmentEvaluation.None;
+        var input = new ProfileRuleInput(profile);
         var memberships = new List<SegmentMembership>();
+        List<string>? notEvaluable = null;
         foreach (var segment in segments)
         {
-            var (matches, reasons) = RuleEvaluator.Evaluate(segment.Rule, profile);
-            if (matches) memberships.Add(new SegmentMembership(segment.Definition.Name, [.. reasons]));
+            if (Evaluate(segment, input) is not { } outcome) (notEvaluable ??= []).Add(segment.Definition.Name);
+            else if (outcome.Matches) memberships.Add(new SegmentMembership(segment.Definition.Name, [.. outcome.Reasons]));
         }
 
-        return [.. memberships];
+        return new SegmentEvaluation([.. memberships], notEvaluable?.ToArray());
     }
 
+    /// <summary>One segment on a customer; null when its rule fails on it (reported to <see cref="SegmentFailures"/>).</summary>
+    public static RuleOutcome? Evaluate(Segment segment, IRuleInput input)
+    {
+        try
+        {
+            return RuleEvaluator.Evaluate(segment.Rule, input);
+        }
+        catch (Exception exception)
+        {
+            segment.Failures?.Report(segment.Definition, exception);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads the definitions; a definition read before keeps its <see cref="Segment"/> (its rule is not read again). A
+    /// stored rule that no longer reads (one stored before a <see cref="RuleLimits"/> limit existed) is left out, and
+    /// reported when first found.
+    /// </summary>
     private async Task<Snapshot> ReadAsync()
     {
         var definitions = await Registry.List();
-        var snapshot = new Snapshot(clock.GetUtcNow(), [.. definitions.Select(d => new Segment(d, RuleParser.Parse(d.Rule)))]);
-        _current = snapshot;
+        var known = _current?.Segments.ToDictionary(segment => segment.Definition.Name, StringComparer.Ordinal);
+        var segments = new List<Segment>(definitions.Length);
+        var unreadable = new HashSet<SegmentDefinition>();
+        foreach (var definition in definitions)
+        {
+            if (known?.GetValueOrDefault(definition.Name) is { } same && same.Definition == definition)
+            {
+                segments.Add(same);
+            }
+            else if (RuleParser.TryParseCanonical(definition.Rule, out var rule, out var error))
+            {
+                segments.Add(new Segment(definition, rule) { Failures = failures });
+            }
+            else
+            {
+                unreadable.Add(definition);
+                if (!_unreadable.Contains(definition)) failures.Report(definition, new FormatException($"The stored rule does not read: {error}."));
+            }
+        }
+
+        var snapshot = new Snapshot(clock.GetUtcNow(), [.. segments]);
+        (_current, _unreadable) = (snapshot, unreadable);
         return snapshot;
     }
 
@@ -127,7 +172,16 @@ public sealed record Segment(SegmentDefinition Definition, SegmentRule Rule)
 {
     /// <summary>False when only events and traits can change membership (no window, time since, recency or forecast in the rule).</summary>
     public bool MovesWithTime { get; } = RuleTiming.MovesWithTime(Rule);
+
+    /// <summary>Where this process reports a failure to evaluate it: its catalog's (none for a segment made elsewhere, e.g. in a test).</summary>
+    internal SegmentFailures? Failures { get; init; }
 }
 
 /// <summary>A segment a customer is in, and the values that put them there.</summary>
-public sealed record SegmentMembership(string Name, string[] Reasons);
+public sealed record SegmentMembership(string Name, RuleReason[] Reasons);
+
+/// <summary>The segments a profile is in now, and those that could not be evaluated for it (null when none).</summary>
+public sealed record SegmentEvaluation(SegmentMembership[] Segments, string[]? NotEvaluable)
+{
+    public static readonly SegmentEvaluation None = new([], null);
+}

@@ -19,7 +19,7 @@ public sealed partial class SegmentRegistryGrain(
     public async Task<SegmentDefinition> Define(string name, string rule, string? description, string definedBy)
     {
         if (!SegmentNames.IsValid(name)) throw new ArgumentException($"A segment name is {SegmentNames.Rule}.", nameof(name));
-        if (!RuleParser.TryParse(rule, out var parsed, out var error)) throw new ArgumentException($"The rule does not read: {error}.", nameof(rule));
+        if (!RuleParser.TryParseCanonical(rule, out var parsed, out var error)) throw new ArgumentException($"The rule does not read: {error}.", nameof(rule));
         var definitions = state.State.Definitions;
         if (!definitions.ContainsKey(name) && definitions.Count >= SegmentNames.MaxSegments)
             throw new ArgumentException($"A deployment holds at most {SegmentNames.MaxSegments} segments.", nameof(name));

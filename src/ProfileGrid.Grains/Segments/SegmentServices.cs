@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ProfileGrid.Segments.Members;
 
 namespace ProfileGrid.Segments;
 
@@ -10,8 +11,10 @@ public static class SegmentServices
     public static IServiceCollection AddSegments(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
-        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
+        services.AddOptions<SegmentMembersOptions>().BindConfiguration(SegmentMembersOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentMembersOptions>, SegmentMembersOptionsValidator>());
         return services;
     }
 

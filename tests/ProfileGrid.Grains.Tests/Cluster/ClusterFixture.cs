@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Segments;
+using ProfileGrid.Segments.Members;
 using ProfileGrid.Storage;
 using ProfileGrid.Wakeups;
 
@@ -42,10 +43,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
-            services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
+            services.AddKeyedSingleton<IJournalStorage, FaultableMembersStorage>(StorageNames.SegmentMembers);
             services.AddSegments();
-            // Members that time may move out are looked at every 100 ms, so tests see it within a moment.
-            services.Configure<SegmentOptions>(options => options.RecheckInterval = TimeSpan.FromMilliseconds(100));
             services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
             services.AddWakeups();
             // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
@@ -54,6 +53,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddSegmentSweep();
             services.Configure<SegmentSweepOptions>(options =>
                 (options.PageSize, options.MaxConcurrency, options.DutyCycle, options.ResumeInterval) = (SweepPageSize, 4, 0.5, TimeSpan.FromSeconds(1)));
+            // Member pages of a few members, so that shards split and merge pages in every segment test.
+            services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
         }).AddIncomingGrainCallFilter<ReevaluationCounter>();
     }
 }

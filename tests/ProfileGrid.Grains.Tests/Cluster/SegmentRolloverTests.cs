@@ -1,5 +1,6 @@
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
+using ProfileGrid.Rules;
 using ProfileGrid.Segments;
 using static ProfileGrid.Grains.Tests.Cluster.ClusterFixture;
 
@@ -16,14 +17,14 @@ public sealed class SegmentRolloverTests(ClusterFixture fixture)
         var customer = fixture.Grains.GetGrain<ICustomerGrain>($"c-{Guid.NewGuid():N}");
         await customer.ApplyEvents(Producer, [new CustomerEvent("a1", "cart_abandoned", ClusterFixture.Clock.GetUtcNow(), null, "web", null)]);
 
-        var now = RuleEvaluator.Evaluate(rule, (await customer.GetProfile())!);
+        var now = ProfileRuleInput.Evaluate(rule, (await customer.GetProfile())!);
         ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(59));
-        var stillIn = RuleEvaluator.Evaluate(rule, (await customer.GetProfile())!);
+        var stillIn = ProfileRuleInput.Evaluate(rule, (await customer.GetProfile())!);
         ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(2));
-        var later = RuleEvaluator.Evaluate(rule, (await customer.GetProfile())!);
+        var later = ProfileRuleInput.Evaluate(rule, (await customer.GetProfile())!);
 
         Assert.True(now.Matches);
-        Assert.Equal(["cart_abandoned.1h = 1", "purchase.1h = 0"], now.Reasons);
+        Assert.Equal(["cart_abandoned.1h = 1", "purchase.1h = 0"], now.Reasons.Select(reason => reason.ToString()));
         Assert.True(stillIn.Matches);
         Assert.False(later.Matches);
         Assert.Empty(later.Reasons);

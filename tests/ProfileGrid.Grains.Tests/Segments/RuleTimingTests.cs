@@ -1,3 +1,4 @@
+using ProfileGrid.Rules;
 using System.Globalization;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
@@ -324,7 +325,7 @@ public sealed class RuleTimingTests
         }
     }
 
-    private static bool Holds(SegmentRule rule, CustomerProfile profile) => RuleEvaluator.Evaluate(rule, profile).Matches;
+    private static bool Holds(SegmentRule rule, CustomerProfile profile) => ProfileRuleInput.Evaluate(rule, profile).Matches;
 
     private static DateTimeOffset? Next(string rule, CustomerState customer, DateTimeOffset now)
     {

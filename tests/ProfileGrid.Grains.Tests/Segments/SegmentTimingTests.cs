@@ -1,3 +1,4 @@
+using ProfileGrid.Rules;
 using ProfileGrid.Segments;
 
 namespace ProfileGrid.Grains.Tests.Segments;

@@ -1,25 +1,21 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Superpower;
 using Superpower.Display;
 using Superpower.Model;
 using Superpower.Parsers;
 using Superpower.Tokenizers;
 
-namespace ProfileGrid.Segments;
+namespace ProfileGrid.Rules;
 
 /// <summary>
-/// Reads the segment rule language (docs/segments.md) with Superpower: a tokenizer and a grammar of token parsers,
-/// then a check of each comparison's operand and value. Anything that does not read is a <see cref="RuleError"/>
-/// with the line, the column and the reason.
+/// Reads the segment rule language (docs/segments.md) with Superpower: a tokenizer, a check of the
+/// <see cref="RuleLimits"/> on the tokens, a grammar of token parsers, then a check of each comparison's operand and
+/// value. Anything that does not read is a <see cref="RuleError"/> with the line, the column and the reason.
 /// </summary>
 public static class RuleParser
 {
-    /// <summary>The longest rule accepted.</summary>
-    public const int MaxLength = 4096;
-
-    /// <summary>The longest duration a rule may name: a hundred years.</summary>
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36_500);
-
     private enum RuleToken
     {
         [Token(Category = "name")] Name,
@@ -73,7 +69,7 @@ public static class RuleParser
             .Named("value (a number, a \"text\" or a duration such as 7d)");
 
     private static readonly TokenListParser<RuleToken, Token<RuleToken>> OperandName =
-        Token.EqualTo(RuleToken.Name).Where(token => !IsKeyword(token.ToStringValue()), "an operand, not a keyword").Named("operand");
+        Token.EqualTo(RuleToken.Name).Where(token => !IsKeyword(token.ToStringValue())).Named("operand");
 
     private static readonly TokenListParser<RuleToken, SegmentRule> Comparison =
         from operand in OperandName
@@ -99,25 +95,45 @@ public static class RuleParser
 
     private static readonly TokenListParser<RuleToken, SegmentRule> Rule = Expression.AtEnd();
 
-    /// <summary>Reads a rule, or says where and why it does not read.</summary>
+    /// <summary>Reads a rule as it is written (<c>not not x</c> stays), or says where and why it does not read.</summary>
     public static bool TryParse(string text, out SegmentRule rule, out RuleError? error)
     {
         rule = null!;
         if (string.IsNullOrWhiteSpace(text)) return Fail(new RuleError(1, 1, "the rule is empty"), out error);
-        if (text.Length > MaxLength) return Fail(new RuleError(1, 1, $"the rule is longer than {MaxLength} characters"), out error);
+        if (text.Length > RuleLimits.MaxLength) return Fail(new RuleError(1, 1, $"the rule is longer than {RuleLimits.MaxLength} characters"), out error);
 
         var tokens = Tokenizer.TryTokenize(text);
         if (!tokens.HasValue) return Fail(RuleError.At(tokens.ErrorPosition, tokens.FormatErrorMessageFragment()), out error);
+        if (CheckLimits(tokens.Value) is { } beyond) return Fail(beyond, out error);
         var parsed = Rule.TryParse(tokens.Value);
         if (!parsed.HasValue) return Fail(RuleError.At(parsed.ErrorPosition, parsed.FormatErrorMessageFragment()), out error);
         error = Check(parsed.Value, out rule);
         return error is null;
     }
 
-    /// <summary>Reads a rule that is known to be valid (e.g. one stored after it was checked).</summary>
+    /// <summary>Reads a rule that is known to be valid (e.g. one stored after it was checked), as it is written.</summary>
     /// <exception cref="FormatException">It is not.</exception>
     public static SegmentRule Parse(string text) =>
         TryParse(text, out var rule, out var error) ? rule : throw new FormatException($"The rule does not read: {error}.");
+
+    /// <summary>
+    /// Reads a rule to define a segment with: as <see cref="TryParse"/>, then normalized (<see cref="SegmentRule.Normalize"/>).
+    /// Its <see cref="SegmentRule.ToString"/> is the canonical text to store, which reads back to an equal rule (so it
+    /// too must fit in <see cref="RuleLimits.MaxLength"/>).
+    /// </summary>
+    public static bool TryParseCanonical(string text, out SegmentRule rule, out RuleError? error)
+    {
+        if (!TryParse(text, out rule, out error)) return false;
+        rule = rule.Normalize();
+        var length = rule.ToString().Length;
+        return length <= RuleLimits.MaxLength
+            || Fail(new RuleError(1, 1, $"written canonically (one space around each operator and keyword) the rule is {length} characters, longer than {RuleLimits.MaxLength}"), out error);
+    }
+
+    /// <summary>Reads a stored definition's rule, normalized: as <see cref="TryParseCanonical"/>.</summary>
+    /// <exception cref="FormatException">It does not read.</exception>
+    public static SegmentRule ParseCanonical(string text) =>
+        TryParseCanonical(text, out var rule, out var error) ? rule : throw new FormatException($"The rule does not read: {error}.");
 
     private static bool Fail(RuleError error, out RuleError? result)
     {
@@ -130,6 +146,58 @@ public static class RuleParser
 
     private static bool IsKeyword(string name) => name is "and" or "or" or "not";
 
+    /// <summary>
+    /// The <see cref="RuleLimits"/> on the tokens, in one pass without recursion, so that the grammar (which recurses
+    /// once per level) only ever sees a rule within them: the token that nests one level too deep, or that starts one
+    /// comparison too many, is the error's position.
+    /// </summary>
+    private static RuleError? CheckLimits(TokenList<RuleToken> tokens)
+    {
+        // What encloses the current token, innermost on top: true for a 'not' (which ends with the factor after it), false for a '('.
+        var enclosing = new Stack<bool>();
+        var comparisons = 0;
+        foreach (var token in tokens)
+        {
+            switch (token.Kind)
+            {
+                case RuleToken.Open:
+                    enclosing.Push(false);
+                    break;
+                case RuleToken.Name when token.Span.EqualsValue("not"):
+                    enclosing.Push(true);
+                    break;
+                case RuleToken.Name when !IsKeyword(token.ToStringValue()):
+                    // An operand: a comparison starts.
+                    if (++comparisons > RuleLimits.MaxComparisons)
+                        return RuleError.At(token.Position, $"the rule holds more than {RuleLimits.MaxComparisons} comparisons");
+                    break;
+                case RuleToken.Close:
+                    // Ends the parenthesis (and a 'not' left open inside it, which the grammar refuses), then the factor it closes.
+                    while (enclosing.TryPop(out var not) && not)
+                    {
+                    }
+
+                    EndFactor(enclosing);
+                    break;
+                case RuleToken.Number or RuleToken.Text or RuleToken.Duration:
+                    // A comparison ends with its value.
+                    EndFactor(enclosing);
+                    break;
+            }
+
+            if (enclosing.Count > RuleLimits.MaxDepth)
+                return RuleError.At(token.Position, $"the rule nests deeper than {RuleLimits.MaxDepth} levels (parentheses and not together)");
+        }
+
+        return null;
+
+        // The 'not's right before a factor that ended end with it.
+        static void EndFactor(Stack<bool> enclosing)
+        {
+            while (enclosing.TryPeek(out var not) && not) enclosing.Pop();
+        }
+    }
+
     /// <summary>Replaces every unchecked comparison by a checked one, or returns the first error.</summary>
     private static RuleError? Check(SegmentRule parsed, out SegmentRule rule)
     {
@@ -140,7 +208,7 @@ public static class RuleParser
             OrRule or => Both(or.Left, or.Right, (l, r) => new OrRule(l, r)),
             NotRule not => (error = Check(not.Inner, out var inner)) is null ? new NotRule(inner) : null!,
             Unchecked comparison => (error = comparison.Check(out var checkedComparison)) is null ? checkedComparison : null!,
-            _ => throw new InvalidOperationException($"Unexpected rule {parsed.GetType().Name}."),
+            _ => throw new UnreachableException(),
         };
         return error;
 
@@ -158,7 +226,10 @@ public static class RuleParser
     {
         internal override int Precedence => 3;
 
-        public override string ToString() => $"{Operand.ToStringValue()} {ProfileGrid.Segments.Comparison.Symbol(Op)} {Value.ToStringValue()}";
+        public override SegmentRule Normalize() => this;
+
+        // Never printed: the grammar's rule is replaced by the checked one before anyone sees it.
+        internal override void Write(StringBuilder text) => throw new UnreachableException();
 
         public RuleError? Check(out SegmentRule comparison)
         {
@@ -168,7 +239,7 @@ public static class RuleParser
                 return RuleError.At(Operand.Position, $"unknown operand '{name}': expected type.window (e.g. purchase.7d), type.sum.window, "
                     + "type.last, trait.name, or one of " + string.Join(", ", DerivedOperand.Known.Keys) + "; windows are 1h, 24h, 7d, 30d, total");
             if (ReadLiteral(Value) is not { } literal)
-                return RuleError.At(Value.Position, $"'{Value.ToStringValue()}' is not a value (numbers are decimals, durations at most {MaxDuration.Days}d)");
+                return RuleError.At(Value.Position, $"'{Value.ToStringValue()}' is not a value (numbers are decimals, durations at most {RuleLimits.MaxDuration.Days}d)");
 
             var fits = (operand.Kind, literal) switch
             {
@@ -181,7 +252,7 @@ public static class RuleParser
             if (!fits)
                 return RuleError.At(Value.Position, $"{operand} compares with {Describe(operand.Kind)}, not {Describe(literal)}");
             if (literal is TextLiteral && Op is not (CompareOp.Equal or CompareOp.NotEqual))
-                return RuleError.At(Value.Position, $"a text compares only with == or !=, not {ProfileGrid.Segments.Comparison.Symbol(Op)}");
+                return RuleError.At(Value.Position, $"a text compares only with == or !=, not {Rules.Comparison.Symbol(Op)}");
 
             comparison = new Comparison(operand, Op, literal);
             return null;
@@ -233,7 +304,7 @@ public static class RuleParser
                         _ => TimeSpan.TicksPerSecond,
                     };
                     return long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
-                        && amount <= MaxDuration.Ticks / unit
+                        && amount <= RuleLimits.MaxDuration.Ticks / unit
                             ? new DurationLiteral(TimeSpan.FromTicks(amount * unit))
                             : null;
                 default:
@@ -256,13 +327,4 @@ public static class RuleParser
             _ => "a duration",
         };
     }
-}
-
-/// <summary>Where a rule stops reading (1-based line and column) and why.</summary>
-public sealed record RuleError(int Line, int Column, string Reason)
-{
-    internal static RuleError At(Position position, string reason) =>
-        position.HasValue ? new RuleError(position.Line, position.Column, reason) : new RuleError(1, 1, reason);
-
-    public override string ToString() => $"line {Line}, column {Column}: {Reason}";
 }

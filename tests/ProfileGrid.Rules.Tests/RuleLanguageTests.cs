@@ -1,18 +1,10 @@
-using ProfileGrid.Customers;
-using ProfileGrid.Events;
-using ProfileGrid.Segments;
 using Xunit.Abstractions;
 
-namespace ProfileGrid.Grains.Tests.Segments;
+namespace ProfileGrid.Rules.Tests;
 
 /// <summary>The segment rule language: grammar, errors with positions, every operator and operand, and print → parse round trips.</summary>
 public sealed class RuleLanguageTests(ITestOutputHelper output)
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-
-    // Quotes and backslashes must be escaped when printed; the rest must survive as they are.
-    private const string TextCharacters = "aZ 9_\"\\é-.(";
-
     private static SegmentRule Parse(string text)
     {
         Assert.True(RuleParser.TryParse(text, out var rule, out var error), $"'{text}' does not parse: {error}");
@@ -30,6 +22,8 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
         Assert.Equal(new AndRule(new OrRule(a, b), c), Parse("""(cart_abandoned.1h >= 1 or purchase.1h == 0) and trait.country == "DK" """));
         Assert.Equal(new AndRule(new AndRule(a, b), c), Parse("""cart_abandoned.1h>=1 and purchase.1h==0 and trait.country=="DK" """));
         Assert.Equal(new NotRule(new NotRule(c)), Parse("""not not trait.country == "DK" """));
+        Assert.NotEqual(new NotRule(a), Parse("not purchase.1h == 0"));
+        Assert.NotEqual<SegmentRule>(new NotRule(a), a);
         Assert.Equal(new AndRule(new NotRule(a), b), Parse("not cart_abandoned.1h >= 1 and purchase.1h == 0"));
     }
 
@@ -47,6 +41,12 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("trait.firstName == \"Ann \\\"A\\\" Lee\"", "trait.firstName == \"Ann \\\"A\\\" Lee\"")]
     [InlineData("trait.age >= 18", "trait.age >= 18")]
     [InlineData("  orders   ==0  ", "orders == 0")]
+    [InlineData("first_seen > 36h", "first_seen > 36h")]
+    [InlineData("last_seen < 120s", "last_seen < 2m")]
+    [InlineData("last_seen < 90s", "last_seen < 90s")]
+    [InlineData("last_seen < 36500d", "last_seen < 36500d")]
+    [InlineData("x0.1h > 1 and z9.total > 1 and a_b-c.d.sum.7d > 1", "x0.1h > 1 and z9.total > 1 and a_b-c.d.sum.7d > 1")]
+    [InlineData("(orders > 1 or clv > 1) and (tier == \"a\" and not (orders > 2 or clv < 0))", "(orders > 1 or clv > 1) and (tier == \"a\" and not (orders > 2 or clv < 0))")]
     public void Every_operand_reads_and_prints_canonically(string text, string canonical) =>
         Assert.Equal(canonical, Parse(text).ToString());
 
@@ -78,13 +78,82 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrWhiteSpace(error.Reason));
     }
 
+    [Theory]
+    [InlineData("last_seen < 7days", "line 1, column 13: unexpected `7`")]
+    [InlineData("orders > 5x", "line 1, column 10: unexpected `5`")]
+    [InlineData("purchase.1h > and", "line 1, column 15: unexpected name `and`, expected value (a number, a \"text\" or a duration such as 7d)")]
+    [InlineData("and > 1", "line 1, column 1: unexpected name `and`, expected `(`, 'not' or operand")]
+    [InlineData("orders > 1 orr clv > 1", "line 1, column 12: unexpected name `orr`")]
+    [InlineData("tier == 5", "line 1, column 9: tier compares with a \"text\", not a number")]
+    [InlineData("last_seen < \"x\"", "line 1, column 13: last_seen compares with a duration such as 7d, not a text")]
+    [InlineData("trait.a == 7d", "line 1, column 12: trait.a compares with a number or a \"text\", not a duration")]
+    [InlineData("orders > 99999999999999999999999999999999", "line 1, column 10: '99999999999999999999999999999999' is not a value (numbers are decimals, durations at most 36500d)")]
+    [InlineData("purchase.2h > 1", "line 1, column 1: unknown operand 'purchase.2h': expected type.window (e.g. purchase.7d), type.sum.window, type.last, "
+        + "trait.name, or one of clv, clv.predicted, orders, rfm.recency, rfm.frequency, rfm.monetary, tier, last_seen, first_seen; windows are 1h, 24h, 7d, 30d, total")]
+    public void An_error_says_exactly_what_was_expected(string text, string error)
+    {
+        Assert.False(RuleParser.TryParse(text, out _, out var refused));
+        Assert.Equal(error, refused!.ToString());
+    }
+
+    [Theory]
+    [InlineData("trait. == 1")]
+    [InlineData("Purchase.1h > 1")]
+    [InlineData("purchase.Sum.1h > 1")]
+    [InlineData("Purchase.last < 1d")]
+    public void An_operand_that_is_not_one_is_refused_by_name(string text)
+    {
+        Assert.False(RuleParser.TryParse(text, out _, out var error));
+        Assert.Equal((1, 1), (error!.Line, error.Column));
+        Assert.StartsWith($"unknown operand '{text[..text.IndexOf(' ', StringComparison.Ordinal)]}'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_event_type_is_at_most_64_characters()
+    {
+        var longest = new string('p', 64);
+
+        Assert.Equal(new CountOperand(longest, Window.Total), Assert.IsType<Comparison>(Parse($"{longest}.total > 1")).Operand);
+        Assert.False(RuleParser.TryParse($"{longest}p.total > 1", out _, out var error));
+        Assert.StartsWith($"unknown operand '{longest}p.total'", error!.Reason, StringComparison.Ordinal);
+        Assert.False(RuleParser.TryParse($"{longest}p.last < 1d", out _, out _));
+        Assert.False(RuleParser.TryParse($"{longest}p.sum.1h < 1", out _, out _));
+    }
+
+    [Fact]
+    public void A_rule_is_at_most_4096_characters_written_and_canonically()
+    {
+        // "orders > 1 or " is 14 characters, written as canonically; a text in the last comparison takes up the rest.
+        static string Rule(int length) => string.Concat(Enumerable.Repeat("orders > 1 or ", 100)) + "tier == \"" + new string('x', length - 1410) + "\"";
+
+        Assert.Equal(4096, Rule(4096).Length);
+        Assert.True(RuleParser.TryParseCanonical(Rule(4096), out var rule, out _));
+        Assert.Equal(Rule(4096), rule.ToString());
+        Assert.False(RuleParser.TryParse(Rule(4097), out _, out var error));
+        Assert.Equal(new RuleError(1, 1, "the rule is longer than 4096 characters"), error);
+    }
+
+    [Fact]
+    public void Parse_throws_what_TryParse_would_say()
+    {
+        var parse = Assert.Throws<FormatException>(() => RuleParser.Parse("orders >"));
+        var canonical = Assert.Throws<FormatException>(() => RuleParser.ParseCanonical("orders >"));
+
+        const string Expected = "The rule does not read: line 1, column 9: unexpected end of input, expected value (a number, a \"text\" or a duration such as 7d).";
+        Assert.Equal(Expected, parse.Message);
+        Assert.Equal(Expected, canonical.Message);
+        Assert.False(RuleParser.TryParseCanonical("orders >", out _, out var error));
+        Assert.Equal((1, 9), (error!.Line, error.Column));
+        Assert.Equal(new NotRule(new Comparison(new DerivedOperand("orders"), CompareOp.Greater, new NumberLiteral(1))), RuleParser.Parse("not not not orders > 1").Normalize());
+    }
+
     [Fact]
     public void Printed_rules_parse_back_to_the_same_rule()
     {
         var random = new Random(20261203);
         for (var i = 0; i < 2000; i++)
         {
-            var rule = RandomRule(random, depth: 0);
+            var rule = RandomRules.Rule(random);
             var text = rule.ToString();
             Assert.True(RuleParser.TryParse(text, out var parsed, out var error), $"'{text}' does not parse: {error}");
             Assert.Equal(rule, parsed);
@@ -95,7 +164,7 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [Fact]
     public void Every_operator_compares_numbers()
     {
-        var profile = Profile();
+        var profile = TestCustomer.Ann();
         string[] holds = ["purchase.total == 2", "purchase.total != 3", "purchase.total < 3", "purchase.total <= 2", "purchase.total > 1", "purchase.total >= 2"];
         string[] fails = ["purchase.total == 3", "purchase.total != 2", "purchase.total < 2", "purchase.total <= 1", "purchase.total > 2", "purchase.total >= 3"];
 
@@ -123,67 +192,13 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("tier == \"silver\"", true, "tier = \"silver\"")]
     [InlineData("not purchase.1h >= 1", true, "not (purchase.1h >= 1): purchase.1h = 0")]
     [InlineData("not (purchase.total >= 1 or page_view.total >= 1)", false, "")]
+    [InlineData("(purchase.total >= 1 and orders > 5) or tier == \"silver\"", true, "tier = \"silver\"")]
+    [InlineData("clv.predicted == 900 and rfm.frequency == 2", true, "clv.predicted = 900|rfm.frequency = 2")]
     public void A_rule_holds_or_not_and_says_why(string text, bool matches, string reasons)
     {
-        var (holds, why) = RuleEvaluator.Evaluate(Parse(text), Profile());
+        var (holds, why) = RuleEvaluator.Evaluate(Parse(text), TestCustomer.Ann());
 
         Assert.Equal(matches, holds);
-        Assert.Equal(reasons.Length == 0 ? [] : reasons.Split('|'), why);
-    }
-
-    /// <summary>Two purchases (500 twenty days ago, 120 ten days ago), a cart abandoned half an hour ago, two traits.</summary>
-    private static CustomerProfile Profile()
-    {
-        var state = new CustomerState();
-        state.Apply("shop", [new CustomerEvent("p1", "purchase", Now.AddDays(-20), 500m, "web", null)], Now);
-        state.Apply("shop", [new CustomerEvent("p2", "purchase", Now.AddDays(-10), 120m, "web", null)], Now);
-        state.Apply("shop", [new CustomerEvent("c1", "cart_abandoned", Now.AddMinutes(-30), null, "web", null)], Now);
-        state.Merge(new TraitPatch(new() { ["country"] = "\"DK\"", ["age"] = "42" }, []));
-        state.Seq = 4;
-        return state.ToProfile("ann", Now);
-    }
-
-    private static SegmentRule RandomRule(Random random, int depth)
-    {
-        var pick = depth >= 4 ? 0 : random.Next(5);
-        return pick switch
-        {
-            1 => new AndRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
-            2 => new OrRule(RandomRule(random, depth + 1), RandomRule(random, depth + 1)),
-            3 => new NotRule(RandomRule(random, depth + 1)),
-            _ => RandomComparison(random),
-        };
-    }
-
-    private static Comparison RandomComparison(Random random)
-    {
-        string[] types = ["purchase", "cart_abandoned", "order.completed", "page-view", "x1"];
-        var type = types[random.Next(types.Length)];
-        var window = (Window)random.Next(5);
-        var ops = Enum.GetValues<CompareOp>();
-        var numberOp = ops[random.Next(ops.Length)];
-        var textOp = random.Next(2) == 0 ? CompareOp.Equal : CompareOp.NotEqual;
-        var number = new NumberLiteral(Math.Round((decimal)(random.NextDouble() * 20000 - 10000), random.Next(4)));
-        var duration = new DurationLiteral(random.Next(4) switch
-        {
-            0 => TimeSpan.FromDays(random.Next(1, 400)),
-            1 => TimeSpan.FromHours(random.Next(1, 500)),
-            2 => TimeSpan.FromMinutes(random.Next(1, 5000)),
-            _ => TimeSpan.FromSeconds(random.Next(1, 50000)),
-        });
-        var text = new TextLiteral(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => TextCharacters[random.Next(TextCharacters.Length)]).ToArray()));
-        string[] traits = ["country", "firstName", "a.b", "x-y_z"];
-        string[] numbers = ["clv", "clv.predicted", "orders", "rfm.recency", "rfm.frequency", "rfm.monetary"];
-        return random.Next(8) switch
-        {
-            0 => new Comparison(new CountOperand(type, window), numberOp, number),
-            1 => new Comparison(new SumOperand(type, window), numberOp, number),
-            2 => new Comparison(new LastOperand(type), numberOp, duration),
-            3 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), textOp, text),
-            4 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), numberOp, number),
-            5 => new Comparison(new DerivedOperand(numbers[random.Next(numbers.Length)]), numberOp, number),
-            6 => new Comparison(new DerivedOperand("tier"), textOp, text),
-            _ => new Comparison(new DerivedOperand(random.Next(2) == 0 ? "last_seen" : "first_seen"), numberOp, duration),
-        };
+        Assert.Equal(reasons.Length == 0 ? [] : reasons.Split('|'), why.Select(reason => reason.ToString()));
     }
 }
