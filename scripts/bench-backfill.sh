@@ -2,7 +2,7 @@
 # The back-fill benchmark of issue 25: a segment defined over N stored customers (memory storage) and back-filled,
 # its time and rate, and the ingest rate live traffic keeps meanwhile against the same load just before the
 # definition and just after the back-fill, the load generator in its own process. Writes its Markdown section into docs/benchmarks.md, between
-# the markers below (replacing the section an earlier run wrote); ./scripts/bench.sh runs it after its own report.
+# the markers below (replacing the section an earlier run wrote); ./scripts/bench.sh runs it and puts the section in its report.
 #   --customers N   stored customers (default 1,000,000; --customers 20000 is a smoke of a couple of minutes)
 #   --duration S    seconds measured of each live-load run, after 5 s of warm-up (default 15)
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
