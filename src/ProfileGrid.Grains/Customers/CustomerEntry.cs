@@ -11,10 +11,12 @@ public sealed record CustomerEntry(
     [property: Id(2)] CustomerChange[] Changes)
 {
     /// <summary>
-    /// Whether the write forgets data (erasure, or a merged profile's data dropped): it must replace the stored row,
-    /// not append to it, so that no earlier entry keeps what was forgotten.
+    /// Whether the write forgets data (erasure, a merged profile's data dropped, or the identifiers of a refused
+    /// identify given back): it must replace the stored row, not append to it, so that no earlier entry keeps what was
+    /// forgotten (a refused identify leaves no trace of another customer's identifiers).
     /// </summary>
-    public bool Rewrites => Array.Exists(Changes, change => change is ErasureChange or ErasureCompletedChange or MergedDataDroppedChange);
+    public bool Rewrites => Array.Exists(Changes, change =>
+        change is ErasureChange or ErasureCompletedChange or MergedDataDroppedChange or IdentifiersChange { Change.Removals.Length: > 0 });
 
     /// <summary>Brings a state read up to the write before this one to the state this write stored.</summary>
     public void Replay(CustomerState state)

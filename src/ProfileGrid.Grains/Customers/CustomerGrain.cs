@@ -54,6 +54,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         try
         {
+            // A registration in the wake-up schedule on its way is recorded in the state before the activation goes:
+            // a bucket holding the customer that its state does not name would outlive its erasure.
+            if (_wakeups is not null) await _wakeups.Settled().WaitAsync(cancellationToken);
             await _store.StoreDeferred().WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -161,9 +164,34 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     public async Task EraseProfile()
     {
         var customerId = this.GetPrimaryKeyString();
-        await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        try
+        {
+            await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+        }
+        catch (Exception)
+        {
+            // Stopped after the tombstone (as storage has it, read again after the failure): it finishes when
+            // repeated, or by itself when the customer is woken.
+            if (await ErasureOpenAsync()) Wakeups.EraseAgainAt(_clock.GetUtcNow() + CustomerWakeups.RetryDelay);
+            throw;
+        }
+
         // Once erased nothing registers it again; a failure here fails the erasure, which a repeat finishes.
         await Wakeups.UnregisterAsync();
+    }
+
+    private async Task<bool> ErasureOpenAsync()
+    {
+        try
+        {
+            await _store.Known();
+            return State.ErasureOpen;
+        }
+        catch (Exception)
+        {
+            // Storage cannot say: the erasure may be open, and waking a customer whose erasure is complete changes nothing.
+            return State.IsErased;
+        }
     }
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
@@ -174,10 +202,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public Task DropMerged(string target) => _identity.DropMergedAsync(target);
 
-    public async Task Purge(string target)
+    public async Task Purge(string target, string[] via)
     {
         await Wakeups.UnregisterAsync();
-        await _identity.PurgeAsync(target);
+        await _identity.PurgeAsync(target, via);
         DeactivateOnIdle();
     }
 
@@ -260,6 +288,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public async Task Wake()
     {
+        await _store.Known();
+        if (State.ErasureOpen)
+        {
+            await EraseProfile();
+            return;
+        }
+
         await ReevaluateSegments(backfill: null);
         await Wakeups.ReviewAsync(await _segments.CurrentAsync());
     }

@@ -111,14 +111,17 @@ internal sealed partial class CustomerIdentity(
 
     /// <summary>
     /// The profile's target is being erased: every segment's member set forgets this profile, and its row is deleted,
-    /// key and all. A later call starts a new, empty profile that nothing links to.
+    /// key and all. A later call starts a new, empty profile that nothing links to. The target may be the one this
+    /// profile was merged into, or one that the latter was merged into in turn (<paramref name="via"/>: every profile
+    /// merged into the target, as its ledger has them).
     /// </summary>
-    public Task PurgeAsync(string target) => OneAtATime(async () =>
+    public Task PurgeAsync(string target, string[] via) => OneAtATime(async () =>
     {
         await store.Known();
-        if (store.State.MergedInto is { } into && into != target)
+        if (store.State.MergedInto is { } into && into != target && !via.Contains(into, StringComparer.Ordinal))
             throw new InvalidOperationException($"Customer '{self}' was merged into '{into}', not '{target}': only its target's erasure deletes it.");
-        if (store.State.MergedInto is null && store.State.Seq > 0)
+        // A profile erased on its own since (a retry that reached it after its first purge) holds nothing: it goes too.
+        if (store.State.MergedInto is null && store.State.Seq > 0 && !store.State.IsErased)
             throw new InvalidOperationException($"Customer '{self}' was not merged into '{target}': erase it on its own.");
         await ForgetInSegments(self);
         await store.DeleteAsync();
@@ -151,7 +154,7 @@ internal sealed partial class CustomerIdentity(
         }
 
         await ReleaseFormer();
-        var (fresh, conflict) = await Claim(wanted);
+        var (claims, conflict) = await Claim(wanted);
         if (conflict is not null) return IdentifyResult.Refused(store.State.Seq, conflict.Value.Reason, conflict.Value.Key);
 
         var merged = Array.Empty<string>();
@@ -159,24 +162,24 @@ internal sealed partial class CustomerIdentity(
         {
             if (!store.State.HasMerged(merge) && await MergeIn(merge, patch.By ?? "", named) is { } refused)
             {
-                await GiveBack(fresh);
+                await GiveBack(claims, claims.Fresh, claims.Fresh);
                 return IdentifyResult.Refused(store.State.Seq, refused, merge);
             }
 
             merged = [merge];
         }
 
-        var traits = await MergeTraitsNow(patch, fresh);
+        var traits = await MergeTraitsNow(patch, claims);
         var linked = wanted.Where(Holds).ToArray();
         return new IdentifyResult(traits with { Seq = store.State.Seq }, linked, merged);
     }
 
     /// <summary>
     /// Merges traits: the identifiers the patch's email and phone traits hold were claimed before (those in
-    /// <paramref name="fresh"/> by this call); a trait the customer refused gives its fresh claim back, and an
+    /// <paramref name="claims"/> by this call); a trait the customer refused gives its fresh claim back, and an
     /// identifier the patch replaced or removed becomes former and is released.
     /// </summary>
-    private async Task<TraitsResult> MergeTraitsNow(TraitPatch patch, IReadOnlyCollection<string> fresh)
+    private async Task<TraitsResult> MergeTraitsNow(TraitPatch patch, Claims claims)
     {
         var now = clock.GetUtcNow();
         var before = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -186,9 +189,6 @@ internal sealed partial class CustomerIdentity(
         }
 
         var result = store.Change(state => state.Merge(patch, now));
-        if (result.Changed) await store.Commit(new TraitsChange(patch, now));
-        else await store.Flushed();
-
         var refused = new List<string>();
         var former = new List<LedgerEntry>();
         foreach (var (trait, json) in patch.Traits)
@@ -196,7 +196,7 @@ internal sealed partial class CustomerIdentity(
             var identifier = Identifier.FromTrait(trait, json);
             if (!result.Traits.Contains(trait))
             {
-                if (identifier is not null && fresh.Contains(identifier.Key)) refused.Add(identifier.Key);
+                if (identifier is not null && claims.Fresh.Contains(identifier.Key)) refused.Add(identifier.Key);
                 continue;
             }
 
@@ -205,12 +205,14 @@ internal sealed partial class CustomerIdentity(
                 former.Add(entry with { FormerTicks = now.UtcTicks });
         }
 
-        if (refused.Count > 0) await GiveBack(refused);
-        if (former.Count > 0)
-        {
-            await store.Store(new IdentifiersChange(new LedgerChange([.. former], []), now));
-            await ReleaseFormer();
-        }
+        // A replaced identifier becomes former in the same write as the trait that replaced it: stored together or
+        // not at all, so that a retry after a failed write still finds the old one to release.
+        if (former.Count > 0) store.Defer(new IdentifiersChange(new LedgerChange([.. former], []), now));
+        if (result.Changed) await store.Commit(new TraitsChange(patch, now));
+        else await store.Flushed();
+
+        if (refused.Count > 0) await GiveBack(claims, refused, refused);
+        if (former.Count > 0) await ReleaseFormer();
 
         return TraitsFrom(store.State.Seq, result);
     }
@@ -218,40 +220,71 @@ internal sealed partial class CustomerIdentity(
     private static TraitsResult TraitsFrom(long seq, TraitsMerged merged) => new(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
 
     /// <summary>
-    /// Records the identifiers not yet held in the ledger (stored first), then claims them. Returns those this call
-    /// linked, or the first conflict, after giving back what this call linked.
+    /// Records the identifiers the ledger does not hold yet (stored first), then claims every identifier wanted: an
+    /// entry the ledger holds may be the intent of a claim that failed or was given back, so only the index says who
+    /// holds it. Returns the claims this call made, or the first conflict, after giving back what this call linked and
+    /// putting the ledger back as it was (without entries the index showed were never this customer's).
     /// </summary>
-    private async Task<(List<string> Fresh, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
+    private async Task<(Claims Claims, (string Reason, string Key)? Conflict)> Claim(List<string> wanted)
     {
+        if (wanted.Count == 0) return (Claims.None, null);
         var ledger = store.State.Identifiers;
         var missing = wanted.Where(key => !Holds(key)).ToList();
-        if (missing.Count == 0) return ([], null);
-        var added = missing.Count(key => ledger?.Entries.ContainsKey(key) != true);
-        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return ([], (IdentifierLedger.FullRule, missing[0]));
+        // What the ledger held for each before this call (the ledger is changed in place by the write below).
+        var before = wanted.ToDictionary(key => key, key => ledger?.Entries.GetValueOrDefault(key), StringComparer.Ordinal);
+        var added = missing.Count(key => before[key] is null);
+        if ((ledger?.Count ?? 0) + added > IdentifierLedger.MaxEntries) return (Claims.None, (IdentifierLedger.FullRule, wanted[0]));
 
-        var now = clock.GetUtcNow().UtcTicks;
-        var intents = missing.Select(key => ledger?.Entries.GetValueOrDefault(key) is { } known
-            ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
-            : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
-        // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
-        await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
-        var claims = await Task.WhenAll(missing.Select(key => Identity(key).Claim(self)));
-        var fresh = missing.Where((_, i) => claims[i].Fresh).ToList();
+        if (missing.Count > 0)
+        {
+            var now = clock.GetUtcNow().UtcTicks;
+            var intents = missing.Select(key => before[key] is { } known
+                ? known with { Owner = self, Indexed = true, FormerTicks = 0 }
+                : new LedgerEntry(key, self, Indexed: true, Profile: false, now, 0)).ToArray();
+            // Recorded before claimed: whatever fails after this, erasure finds the rows this call may have written.
+            await store.Store(new IdentifiersChange(new LedgerChange(intents, []), clock.GetUtcNow()));
+        }
+
+        var claims = await Task.WhenAll(wanted.Select(key => Identity(key).Claim(self)));
+        var made = new Claims([.. wanted.Where((_, i) => claims[i].Fresh)], before);
         var taken = Array.FindIndex(claims, claim => !Owns(claim.Owner));
-        if (taken < 0) return (fresh, null);
+        if (taken < 0)
+        {
+            // A row that already named a profile merged into this customer keeps naming it: the entry says so, so that
+            // erasure releases the row as it stands.
+            var theirs = wanted.Select((key, i) => (Key: key, claims[i].Owner))
+                .Where(claim => claim.Owner != self && store.State.Identifiers!.Entries[claim.Key].Owner != claim.Owner)
+                .Select(claim => store.State.Identifiers!.Entries[claim.Key] with { Owner = claim.Owner }).ToArray();
+            if (theirs.Length > 0) await store.Store(new IdentifiersChange(new LedgerChange(theirs, []), clock.GetUtcNow()));
+            return (made, null);
+        }
 
-        // Given back: this call's own claims, and the ledger entries it made for identifiers it did not get.
-        var notOurs = missing.Where((_, i) => !Owns(claims[i].Owner) && ledger?.Entries.ContainsKey(missing[i]) != true).ToList();
-        await GiveBack(fresh, notOurs);
-        return ([], ($"The identifier '{missing[taken]}' belongs to another customer; an identifier links to one customer only.", missing[taken]));
+        // Given back: this call's own claims; every entry it made goes back to what it was (or away), and an entry it
+        // found saying an identifier was this customer's, where the index names another, goes away.
+        var notOurs = wanted.Where((key, i) => !Owns(claims[i].Owner) && !missing.Contains(key)).ToList();
+        await GiveBack(made, made.Fresh, missing, notOurs);
+        return (Claims.None, ($"The identifier '{wanted[taken]}' belongs to another customer; an identifier links to one customer only.", wanted[taken]));
     }
 
-    /// <summary>Releases claims this call made and removes their ledger entries (only once released: the ledger stays a superset of the index).</summary>
-    private async Task GiveBack(List<string> claimed, List<string>? unclaimed = null)
+    /// <summary>
+    /// Releases the claims of <paramref name="claimed"/> this call made, puts the ledger entries of
+    /// <paramref name="entries"/> back as they were before the call, and removes those of <paramref name="stale"/>
+    /// (only once released: the ledger stays a superset of the index). Removals rewrite the stored row
+    /// (<see cref="CustomerEntry.Rewrites"/>): nothing stored keeps an identifier this customer did not get.
+    /// </summary>
+    private async Task GiveBack(Claims claims, List<string> claimed, List<string> entries, List<string>? stale = null)
     {
-        if (claimed.Count + (unclaimed?.Count ?? 0) == 0) return;
+        if (entries.Count + (stale?.Count ?? 0) == 0) return;
         await Task.WhenAll(claimed.Select(key => Identity(key).Release(self)));
-        await store.Store(new IdentifiersChange(new LedgerChange([], [.. claimed, .. unclaimed ?? []]), clock.GetUtcNow()));
+        var restored = entries.Select(key => claims.Before.GetValueOrDefault(key)).OfType<LedgerEntry>().ToArray();
+        string[] removed = [.. entries.Where(key => claims.Before.GetValueOrDefault(key) is null), .. stale ?? []];
+        await store.Store(new IdentifiersChange(new LedgerChange(restored, removed), clock.GetUtcNow()));
+    }
+
+    /// <summary>The index rows an identify claimed afresh, and what the ledger held for every key it claimed before the call.</summary>
+    private sealed record Claims(List<string> Fresh, Dictionary<string, LedgerEntry?> Before)
+    {
+        public static readonly Claims None = new([], new Dictionary<string, LedgerEntry?>(StringComparer.Ordinal));
     }
 
     /// <summary>Releases former identifiers whose index rows may still name their owner, then records them released.</summary>
@@ -297,9 +330,10 @@ internal sealed partial class CustomerIdentity(
     private async Task CompleteErasure()
     {
         var entries = store.State.Identifiers?.Entries.Values.ToArray() ?? [];
-        foreach (var profile in entries.Where(entry => entry.Profile))
+        var merged = entries.Where(entry => entry.Profile).Select(entry => entry.Key).ToArray();
+        foreach (var profile in merged)
         {
-            await grains.GetGrain<ICustomerMergeSource>(profile.Key).Purge(self);
+            await grains.GetGrain<ICustomerMergeSource>(profile).Purge(self, merged);
         }
 
         await Task.WhenAll(entries.Where(entry => entry.Indexed).Select(entry => Identity(entry.Key).Release(entry.Owner)));

@@ -76,6 +76,12 @@ public sealed class CustomerState
     /// </summary>
     [Id(20)] public long WakeupTicks { get; set; }
 
+    /// <summary>
+    /// A registration replaced after its instant passed (UTC ticks; 0 for none): the scheduler takes it and forgets it
+    /// unless it lags behind, so erasure takes the customer out of that bucket too.
+    /// </summary>
+    [Id(21)] public long PassedWakeupTicks { get; set; }
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 

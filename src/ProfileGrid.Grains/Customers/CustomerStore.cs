@@ -115,10 +115,14 @@ internal sealed partial class CustomerStore
         return write.Kind;
     }
 
-    /// <summary>Deletes the customer's row and forgets the state (a merged profile erased with its target).</summary>
+    /// <summary>
+    /// Deletes the customer's row and forgets the state (a merged profile erased with its target), with whatever
+    /// <see cref="Defer"/> left for a later write: nothing written after the delete brings the row back.
+    /// </summary>
     public async Task DeleteAsync()
     {
         await Flushed();
+        _unstored = [];
         await _journal.DeleteAsync();
         State = new CustomerState();
     }

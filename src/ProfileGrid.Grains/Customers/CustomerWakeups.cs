@@ -35,6 +35,7 @@ internal sealed partial class CustomerWakeups(
     private IReadOnlyList<Segment> _segments = [];
     private IGrainTimer? _retry;
     private DateTimeOffset? _announceAgainAt;
+    private DateTimeOffset? _eraseAgainAt;
 
     /// <summary>
     /// The earliest instant after <paramref name="now"/> at which time alone can change whether the customer is in one
@@ -65,7 +66,7 @@ internal sealed partial class CustomerWakeups(
     /// </summary>
     public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset now)
     {
-        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 ? DateTimeOffset.MinValue : null;
+        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0 ? DateTimeOffset.MinValue : null;
         if (NextChange(customerId, customer, segments, value, now) is not { } next) return null;
         return Registered(customer, now) is { } registered && registered <= next ? null : next;
     }
@@ -80,6 +81,17 @@ internal sealed partial class CustomerWakeups(
         Review(segments);
     }
 
+    /// <summary>
+    /// An erasure stopped part-way (storage failed after its tombstone): the customer is woken at <paramref name="at"/>
+    /// to finish it, whoever asked for it and through which id (a retry through a merged profile already deleted
+    /// reaches a new, empty profile, not this one).
+    /// </summary>
+    public void EraseAgainAt(DateTimeOffset at)
+    {
+        _eraseAgainAt = at;
+        Review(_segments);
+    }
+
     /// <summary>Registers the next wake-up in the background, after any registration still on its way.</summary>
     public void Review(IReadOnlyList<Segment> segments)
     {
@@ -89,6 +101,9 @@ internal sealed partial class CustomerWakeups(
         _queued = true;
         _reviewing = InBackgroundAsync(_reviewing);
     }
+
+    /// <summary>Completes when no registration is on its way (it never throws: a failed one is tried again later).</summary>
+    public Task Settled() => _reviewing;
 
     /// <summary>Registers the next wake-up now (after any still on its way); throws if it could not.</summary>
     public async Task ReviewAsync(IReadOnlyList<Segment> segments)
@@ -108,9 +123,8 @@ internal sealed partial class CustomerWakeups(
         _leaving = true;
         await _reviewing;
         var customer = state();
-        if (customer.WakeupTicks == 0) return;
-        var registered = new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero);
-        await grains.BucketFor(customerId, registered).Unregister(customerId);
+        if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0) return;
+        await UnregisterEverywhereAsync(customer);
         await store(new WakeupChange(0, clock.GetUtcNow()));
     }
 
@@ -119,6 +133,12 @@ internal sealed partial class CustomerWakeups(
     {
         if (_leaving) return null;
         var (customer, now) = (state(), clock.GetUtcNow());
+        if (customer.ErasureOpen)
+        {
+            // Nothing but finishing the erasure: an erased customer is in no segment.
+            return _eraseAgainAt is { } retry && !(Registered(customer, now) is { } held && held <= retry) ? retry : null;
+        }
+
         var needed = Needed(customerId, customer, _segments, value, now);
         // Unconfirmed announcements are sent again when the customer is woken.
         if (_announceAgainAt is not { } again || customer.Unannounced is null || !customer.Exists) return needed;
@@ -138,12 +158,15 @@ internal sealed partial class CustomerWakeups(
         if (due == DateTimeOffset.MinValue)
         {
             // Merged into another customer, which registers its own: this id leaves the schedule.
-            if (registered is { } held) await grains.BucketFor(customerId, held).Unregister(customerId);
+            await UnregisterEverywhereAsync(customer);
             await store(new WakeupChange(0, clock.GetUtcNow()));
             return;
         }
 
         var at = await grains.BucketFor(customerId, due).Register(customerId, due);
+        // A registration whose instant passed is taken by the scheduler, which may lag behind: it is remembered until
+        // the next one is, so that erasure still finds its bucket.
+        var passed = registered is null && customer.WakeupTicks != 0 && customer.WakeupTicks != at.UtcTicks ? customer.WakeupTicks : customer.PassedWakeupTicks;
         // The later registration goes, so that the state names the only bucket that holds the customer.
         if (registered is { } later && WakeupBuckets.MinuteOf(later) != WakeupBuckets.MinuteOf(at))
         {
@@ -151,7 +174,16 @@ internal sealed partial class CustomerWakeups(
         }
 
         // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
-        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow()));
+        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed));
+    }
+
+    /// <summary>Takes the customer out of the bucket its state names and out of the one whose instant passed before it.</summary>
+    private async Task UnregisterEverywhereAsync(CustomerState customer)
+    {
+        foreach (var ticks in new[] { customer.WakeupTicks, customer.PassedWakeupTicks }.Where(ticks => ticks != 0).Distinct())
+        {
+            await grains.BucketFor(customerId, new DateTimeOffset(ticks, TimeSpan.Zero)).Unregister(customerId);
+        }
     }
 
     private async Task InBackgroundAsync(Task previous)

@@ -21,10 +21,11 @@ public interface ICustomerMergeSource : IGrainWithStringKey
     Task DropMerged(string target);
 
     /// <summary>
-    /// <paramref name="target"/>, which this profile was merged into, is being erased: every segment's member set
-    /// forgets this profile and its row is deleted, key and all. Safe to repeat.
+    /// <paramref name="target"/>, which this profile was merged into (directly, or through one of the profiles in
+    /// <paramref name="via"/>, themselves merged into the target), is being erased: every segment's member set forgets
+    /// this profile and its row is deleted, key and all. Safe to repeat.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The profile was not merged into <paramref name="target"/> (it is a customer of its own).</exception>
-    [Alias("Purge")]
-    Task Purge(string target);
+    /// <exception cref="InvalidOperationException">The profile was not merged into <paramref name="target"/> nor into one of <paramref name="via"/> (it is a customer of its own, or another's).</exception>
+    [Alias("Purge.v2")]
+    Task Purge(string target, string[] via);
 }

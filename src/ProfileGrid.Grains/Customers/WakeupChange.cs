@@ -1,8 +1,12 @@
 namespace ProfileGrid.Customers;
 
-/// <summary>The customer was registered in the wake-up schedule at this instant (UTC ticks), or unregistered (0).</summary>
+/// <summary>
+/// The customer was registered in the wake-up schedule at this instant (UTC ticks), or unregistered (0); and the
+/// registration it replaced after that one's instant passed (<paramref name="PassedTicks"/>, 0 for none), which the
+/// scheduler may not have taken yet.
+/// </summary>
 [GenerateSerializer, Alias("pg.WakeupChange")]
-public sealed record WakeupChange([property: Id(0)] long WakeupTicks, DateTimeOffset At) : CustomerChange(At)
+public sealed record WakeupChange([property: Id(0)] long WakeupTicks, DateTimeOffset At, [property: Id(1)] long PassedTicks = 0) : CustomerChange(At)
 {
-    public override void ApplyTo(CustomerState state) => state.WakeupTicks = WakeupTicks;
+    public override void ApplyTo(CustomerState state) => (state.WakeupTicks, state.PassedWakeupTicks) = (WakeupTicks, PassedTicks);
 }

@@ -35,14 +35,17 @@ public sealed class IdentifierLedger
     }
 
     /// <summary>
-    /// Takes in a merged profile's ledger: its entries this one lacks (their index rows keep naming the profile,
-    /// which forwards to this customer), and the profile itself.
+    /// Takes in a merged profile's ledger: its entries this one lacks, or holds only as former or unindexed (their
+    /// index rows keep naming the profile, which forwards to this customer), and the profile itself.
     /// </summary>
     public void Absorb(IdentifierLedger? other, string profile, long atTicks)
     {
         foreach (var (key, entry) in other?.Entries ?? [])
         {
-            Entries.TryAdd(key, entry);
+            // Both hold the key (this one had the email before, say, and the merged profile has it now): the entry
+            // whose index row may exist wins, so that release and erasure still find that row.
+            if (!Entries.TryGetValue(key, out var mine) || (entry.Indexed && entry.FormerTicks == 0 && !(mine.Indexed && mine.FormerTicks == 0)))
+                Entries[key] = mine is null ? entry : entry with { Profile = mine.Profile || entry.Profile };
         }
 
         Entries[profile] = Entries.TryGetValue(profile, out var existing)
