@@ -198,6 +198,62 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new ConsentStep(Profile: 4, Purpose: 0, Granted: true),
         new EraseStep(Profile: 1));
 
+    /// <summary>
+    /// An erasure that storage stopped asks for a wake-up; the bucket took the registration but storing it in the state
+    /// failed too, and the repeated erasure, finding no registration in the state, left the customer's id in the
+    /// bucket. A registration the state could not record is now taken back. The whole history as the simulation found it.
+    /// </summary>
+    [Fact]
+    public Task A_wakeup_registration_the_state_could_not_record_leaves_no_id_behind() => RunAsync(
+        new DeactivateStep(),
+        new EventStep(Profile: 5, Id: 2, Producer: 1, Purchase: true, Value: 50.5m, Offset: -8),
+        new EventStep(Profile: 3, Id: 8, Producer: 1, Purchase: false, Value: 110.5m, Offset: 20),
+        new EventStep(Profile: 5, Id: 7, Producer: 0, Purchase: true, Value: 100.5m, Offset: 13),
+        new EventStep(Profile: 4, Id: 7, Producer: 1, Purchase: true, Value: 100.5m, Offset: 0),
+        new EventStep(Profile: 3, Id: 9, Producer: 0, Purchase: true, Value: -29.5m, Offset: -89),
+        new EventStep(Profile: 2, Id: 2, Producer: 1, Purchase: false, Value: 120.5m, Offset: 13),
+        new IdentifyStep(Customer: 1, Anonymous: -1, Devices: 2, Account: false, Email: 1, Plan: 0),
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 3, Account: false, Email: -1, Plan: 0),
+        new AdvanceStep(Minutes: 63),
+        new FaultStep(new EraseStep(Profile: 2), Members: false, Allowed: 0),
+        new IdentifyStep(Customer: 0, Anonymous: 0, Devices: 1, Account: true, Email: 0, Plan: 2),
+        new AdvanceStep(Minutes: 68),
+        new IdentifyStep(Customer: 0, Anonymous: 1, Devices: 2, Account: true, Email: 1, Plan: 2),
+        new EventStep(Profile: 2, Id: 4, Producer: 0, Purchase: false, Value: 60.5m, Offset: -32),
+        new TraitsStep(Profile: 2, Plan: 3, Email: -1),
+        new DeactivateStep(),
+        new IdentifyStep(Customer: 2, Anonymous: 2, Devices: 3, Account: false, Email: 2, Plan: 3),
+        new EventStep(Profile: 3, Id: 4, Producer: 0, Purchase: true, Value: -9.5m, Offset: 15),
+        new AliasStep(Customer: 0, Previous: 2),
+        new AdvanceStep(Minutes: 2),
+        new EventStep(Profile: 0, Id: 6, Producer: 1, Purchase: false, Value: 10.5m, Offset: -35),
+        new EventStep(Profile: 1, Id: 6, Producer: 0, Purchase: false, Value: 20.5m, Offset: 6),
+        new EventStep(Profile: 5, Id: 7, Producer: 1, Purchase: true, Value: 40.5m, Offset: -13),
+        new IdentifyStep(Customer: 0, Anonymous: -1, Devices: 2, Account: true, Email: -1, Plan: 0),
+        new EventStep(Profile: 5, Id: 5, Producer: 0, Purchase: true, Value: 10.5m, Offset: 0),
+        new EventStep(Profile: 1, Id: 9, Producer: 0, Purchase: false, Value: 30.5m, Offset: -90),
+        new EventStep(Profile: 1, Id: 1, Producer: 0, Purchase: false, Value: 20.5m, Offset: -1726),
+        new EventStep(Profile: 3, Id: 4, Producer: 0, Purchase: true, Value: 70.5m, Offset: -47978),
+        new AdvanceStep(Minutes: 7),
+        new TraitsStep(Profile: 4, Plan: 3, Email: 0),
+        new EventStep(Profile: 0, Id: 8, Producer: 0, Purchase: false, Value: 100.5m, Offset: -30),
+        new EventStep(Profile: 2, Id: 10, Producer: 0, Purchase: false, Value: 100.5m, Offset: -948),
+        new AdvanceStep(Minutes: 70),
+        new AdvanceStep(Minutes: 62),
+        new ConsentStep(Profile: 1, Purpose: 1, Granted: false),
+        new IdentifyStep(Customer: 0, Anonymous: 2, Devices: 2, Account: true, Email: 0, Plan: 1),
+        new EventStep(Profile: 4, Id: 4, Producer: 0, Purchase: true, Value: -9.5m, Offset: -647),
+        new EventStep(Profile: 5, Id: 10, Producer: 1, Purchase: false, Value: -9.5m, Offset: -2562),
+        new EventStep(Profile: 1, Id: 3, Producer: 0, Purchase: true, Value: -9.5m, Offset: -2325),
+        new FaultStep(new EventStep(Profile: 2, Id: 6, Producer: 0, Purchase: false, Value: 20.5m, Offset: -7), Members: true, Allowed: 0),
+        new EventStep(Profile: 4, Id: 8, Producer: 1, Purchase: true, Value: 90.5m, Offset: 0),
+        new TraitsStep(Profile: 1, Plan: 2, Email: -2),
+        new IdentifyStep(Customer: 0, Anonymous: 1, Devices: 3, Account: false, Email: 2, Plan: 0),
+        new EventStep(Profile: 2, Id: 1, Producer: 1, Purchase: false, Value: -29.5m, Offset: -44),
+        new EventStep(Profile: 3, Id: 5, Producer: 0, Purchase: false, Value: 90.5m, Offset: -61),
+        new EventStep(Profile: 4, Id: 9, Producer: 1, Purchase: true, Value: 80.5m, Offset: 11),
+        new FaultStep(new EraseStep(Profile: 0), Members: false, Allowed: 2));
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

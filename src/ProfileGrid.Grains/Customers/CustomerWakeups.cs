@@ -174,7 +174,26 @@ internal sealed partial class CustomerWakeups(
         }
 
         // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
-        if (at.UtcTicks != customer.WakeupTicks) await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed));
+        if (at.UtcTicks == customer.WakeupTicks) return;
+        try
+        {
+            await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed));
+        }
+        catch (Exception) when (customer.WakeupTicks == 0 || WakeupBuckets.MinuteOf(new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero)) != WakeupBuckets.MinuteOf(at))
+        {
+            // The state does not name the bucket: it must not hold the customer (erasure would not find it there). The
+            // next try registers again.
+            try
+            {
+                await grains.BucketFor(customerId, at).Unregister(customerId);
+            }
+            catch (Exception exception)
+            {
+                LogOrphaned(logger, exception, customerId, at);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Takes the customer out of the bucket its state names and out of the one whose instant passed before it.</summary>
@@ -218,6 +237,10 @@ internal sealed partial class CustomerWakeups(
         Review(_segments);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Customer {CustomerId} is in the wake-up bucket of {Due} without its state naming it: storing the registration and taking it back both failed; the scheduler forgets it when it wakes the customer then")]
+    private static partial void LogOrphaned(ILogger logger, Exception exception, string customerId, DateTimeOffset due);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "Registering customer {CustomerId} in the wake-up schedule failed {Attempts} times; trying again in {Delay}")]
