@@ -80,15 +80,11 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
         }
     }
 
-    /// <summary>The definitions, read again unless they hold <paramref name="definition"/> or a later one of its name (for back-fills, which must not miss a definition just made elsewhere).</summary>
-    public async ValueTask<IReadOnlyList<Segment>> AtLeastAsync(SegmentDefinition definition)
+    /// <summary>The definitions, read again unless they hold every segment <paramref name="names"/> names (for sweeps, which must not miss a definition just made elsewhere).</summary>
+    public async ValueTask<IReadOnlyList<Segment>> HoldingAsync(IReadOnlyCollection<string> names)
     {
         var current = await CurrentAsync();
-        foreach (var segment in current)
-        {
-            if (segment.Definition.Name == definition.Name && segment.Definition.DefinedAt >= definition.DefinedAt) return current;
-        }
-
+        if (names.All(name => current.Any(segment => string.Equals(segment.Definition.Name, name, StringComparison.Ordinal)))) return current;
         return (await ReadAsync()).Segments;
     }
 

@@ -7,7 +7,7 @@ namespace ProfileGrid.Segments;
 /// <summary>
 /// Keeps the segment definitions, in grain storage <see cref="StorageName"/>. Definitions are few and change
 /// rarely; silos and gateways read them all and cache them for a moment (<see cref="SegmentCatalog"/>). A
-/// definition starts its back-fill (<see cref="ISegmentBackfillGrain"/>).
+/// definition starts its back-fill (<see cref="ISegmentSweepGrain"/>).
 /// </summary>
 public sealed partial class SegmentRegistryGrain(
     [PersistentState("definitions", SegmentRegistryGrain.StorageName)] IPersistentState<SegmentRegistryState> state,
@@ -39,7 +39,7 @@ public sealed partial class SegmentRegistryGrain(
 
         try
         {
-            await GrainFactory.GetGrain<ISegmentBackfillGrain>(name).Start(definition);
+            await GrainFactory.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Backfill(definition);
         }
         catch (Exception exception)
         {
