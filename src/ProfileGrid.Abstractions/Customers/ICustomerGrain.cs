@@ -1,4 +1,5 @@
 using ProfileGrid.Events;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Customers;
 
@@ -68,10 +69,12 @@ public interface ICustomerGrain : IGrainWithStringKey
     /// Evaluates the customer's segments as of now and stores and announces any entering or leaving (for time passing
     /// without events). For the segments a sweep names in <paramref name="backfill"/> (a back-fill or a
     /// reconciliation), also announces entering again if the customer is in them, even if unchanged, so that their
-    /// member sets hold every customer stored before them.
+    /// member sets hold every customer stored before them. Each of those is evaluated with the definition it names or
+    /// a later one: a customer whose silo holds an older one reads the definitions again (a redefined segment's
+    /// back-fill must not evaluate its old rule). Version 2: version 1 took the names alone.
     /// </summary>
-    [Alias("ReevaluateSegments")]
-    Task ReevaluateSegments(string[]? backfill);
+    [Alias("ReevaluateSegments.v2")]
+    Task ReevaluateSegments(SegmentVersion[]? backfill);
 
     /// <summary>The segments the customer's stored state says it is in (for reconciling member sets with their customers).</summary>
     [Alias("StoredSegments"), Orleans.Concurrency.ReadOnly]

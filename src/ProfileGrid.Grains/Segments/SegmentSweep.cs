@@ -62,11 +62,14 @@ internal sealed class SegmentSweep(SegmentSweepState state)
         }), true);
     }
 
-    /// <summary>Starts a reconciliation of <paramref name="segment"/> unless one is running. Returns the job and whether it is new.</summary>
-    public (SweepJob Job, bool Started) Reconcile(string segment, DateTimeOffset now)
+    /// <summary>
+    /// Starts a reconciliation of <paramref name="segment"/> (as defined at <paramref name="definedAt"/>, null when it is
+    /// not defined) unless one is running. Returns the job and whether it is new.
+    /// </summary>
+    public (SweepJob Job, bool Started) Reconcile(string segment, DateTimeOffset? definedAt, DateTimeOffset now)
     {
         if (Find(segment, SweepKind.Reconcile) is { Running: true } current) return (current, false);
-        return (Replace(new SweepJob { Segment = segment, Kind = SweepKind.Reconcile, State = BackfillState.Running, StartedAt = now }), true);
+        return (Replace(new SweepJob { Segment = segment, Kind = SweepKind.Reconcile, DefinedAt = definedAt, State = BackfillState.Running, StartedAt = now }), true);
     }
 
     /// <summary>
@@ -122,18 +125,25 @@ internal sealed class SegmentSweep(SegmentSweepState state)
         return last < 0 ? keys : [.. keys.Skip(last + 1)];
     }
 
-    /// <summary>The customers of a listed page with the segments each is visited for; customers no job needs are left out.</summary>
+    /// <summary>
+    /// The customers of a listed page with the segments each is visited for, each as of the latest definition a job
+    /// serving it there works for; customers no job needs are left out.
+    /// </summary>
     public static IReadOnlyList<CustomerVisit> Visits(CustomerPage page, IReadOnlyList<string> keys)
     {
         var takes = Array.ConvertAll(page.Jobs, job => Taken(page, job, keys));
         var visits = new List<CustomerVisit>(keys.Count);
-        string[] segments = [];
+        SegmentVersion[] segments = [];
         for (var i = 0; i < keys.Count; i++)
         {
             // The segments change only where a job stops taking customers: at most once per job in a page.
             if (i == 0 || Array.IndexOf(takes, i) >= 0)
             {
-                segments = [.. page.Jobs.Where((_, j) => i < takes[j]).Select(job => job.Segment).Distinct(StringComparer.Ordinal)];
+                segments =
+                [
+                    .. page.Jobs.Where((_, j) => i < takes[j]).Select(job => job.Version).GroupBy(version => version.Name, StringComparer.Ordinal)
+                        .Select(versions => versions.MaxBy(version => version.DefinedAt)!),
+                ];
             }
 
             if (segments.Length > 0) visits.Add(new CustomerVisit(keys[i], segments));
@@ -268,8 +278,8 @@ internal sealed class SegmentSweep(SegmentSweepState state)
 /// <summary>A page of stored customers to visit: where the listing continues from, in which lap, and for which jobs.</summary>
 internal sealed record CustomerPage(string? Continuation, long Lap, SweepJob[] Jobs);
 
-/// <summary>A customer to visit and the segments it announces its membership of again.</summary>
-internal sealed record CustomerVisit(string CustomerId, string[] Segments);
+/// <summary>A customer to visit and the segments it announces its membership of again, each with the definition it is evaluated with at least.</summary>
+internal sealed record CustomerVisit(string CustomerId, SegmentVersion[] Segments);
 
 /// <summary>A page of a shard's members checked: how many, how many were taken out, and those that could not be checked (member → what failed).</summary>
 internal sealed record MemberCheck(int Checked, int Removed, IReadOnlyDictionary<string, string> Failures);

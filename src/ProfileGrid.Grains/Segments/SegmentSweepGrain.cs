@@ -93,7 +93,10 @@ public sealed partial class SegmentSweepGrain(
     public async Task<ReconcileStatus> Reconcile(string segment)
     {
         if (!SegmentNames.IsValid(segment)) throw new ArgumentException($"A segment name is {SegmentNames.Rule}.", nameof(segment));
-        var (job, started) = _sweep.Reconcile(segment, clock.GetUtcNow());
+        // Its visits evaluate the segment as defined now, or later (null: not defined, any definition a customer holds).
+        var definitions = await GrainFactory.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key).List();
+        var definedAt = Array.Find(definitions, definition => string.Equals(definition.Name, segment, StringComparison.Ordinal))?.DefinedAt;
+        var (job, started) = _sweep.Reconcile(segment, definedAt, clock.GetUtcNow());
         if (started) await Start(job);
         return job.ToReconcileStatus();
     }
@@ -197,7 +200,7 @@ public sealed partial class SegmentSweepGrain(
             await shard.Update([.. strays.Select(id => new MembershipChange(segment, id, Entered: false, [], now))]);
             await ForEachAsync(strays, id => id, async id =>
             {
-                if (await InSegment(id, segment)) await Customer(id).ReevaluateSegments([segment]);
+                if (await InSegment(id, segment)) await Customer(id).ReevaluateSegments([job.Version]);
             });
         }
 

@@ -38,7 +38,10 @@ public sealed class SweepJob
 
     [Id(1)] public SweepKind Kind { get; set; }
 
-    /// <summary>For a back-fill: when the definition it fills was made.</summary>
+    /// <summary>
+    /// When the definition it works for was made: a back-fill's, or the one a reconciliation found when it started
+    /// (null when the segment was not defined then, or for a reconciliation stored before this was recorded).
+    /// </summary>
     [Id(2)] public DateTimeOffset? DefinedAt { get; set; }
 
     [Id(3)] public BackfillState State { get; set; }
@@ -81,6 +84,9 @@ public sealed class SweepJob
     [Id(15)] public long MembersRemoved { get; set; }
 
     public bool Running => State == BackfillState.Running;
+
+    /// <summary>The segment as the job's visits evaluate it at least (any definition a customer holds when <see cref="DefinedAt"/> is null).</summary>
+    public SegmentVersion Version => new(Segment, DefinedAt ?? DateTimeOffset.MinValue);
 
     public BackfillStatus ToBackfillStatus() => new(State, Visited, StartedAt, FinishedAt, Error, DefinedAt);
 

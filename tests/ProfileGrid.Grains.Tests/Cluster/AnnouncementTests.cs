@@ -53,7 +53,7 @@ public sealed class AnnouncementTests(ClusterFixture fixture) : IDisposable
         var id = $"c-{Guid.NewGuid():N}";
         FaultableMembersStorage.FailWrites = true;
         await Customer(id).ApplyEvents(Producer, [new CustomerEvent("p1", "purchase", Clock.GetUtcNow(), 10m, "web", null)]);
-        await Customer(id).ReevaluateSegments([definition.Name]);
+        await Customer(id).ReevaluateSegments([new SegmentVersion(definition.Name, definition.DefinedAt)]);
 
         var pending = await Eventually.Async(() => Unannounced(id), unannounced => unannounced?.ContainsKey(segment) == true, "the state recorded the entry as unannounced");
         // Every try failed: the customer asked to be woken to send it again.

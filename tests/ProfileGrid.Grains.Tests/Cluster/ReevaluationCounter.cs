@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ProfileGrid.Customers;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Grains.Tests.Cluster;
 
@@ -19,7 +20,7 @@ public sealed class ReevaluationCounter : IIncomingGrainCallFilter
     public Task Invoke(IIncomingGrainCallContext context)
     {
         if (context.Grain is ICustomerGrain && context.InterfaceMethod.Name == nameof(ICustomerGrain.ReevaluateSegments))
-            Calls.GetOrAdd(context.TargetId.Key.ToString()!, static _ => new()).Enqueue(context.Request.GetArgument(0) as string[] ?? []);
+            Calls.GetOrAdd(context.TargetId.Key.ToString()!, static _ => new()).Enqueue(context.Request.GetArgument(0) is SegmentVersion[] versions ? Array.ConvertAll(versions, version => version.Name) : []);
         return context.Invoke();
     }
 }

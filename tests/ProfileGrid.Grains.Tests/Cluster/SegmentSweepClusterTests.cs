@@ -167,6 +167,35 @@ public sealed class SegmentSweepClusterTests(ClusterFixture fixture)
         Assert.Empty(await Customer(outsider).StoredSegments());
     }
 
+    [Fact]
+    public async Task A_redefinition_made_in_the_same_instant_is_back_filled_and_takes_out_customers_that_met_only_the_old_rule()
+    {
+        var (oldType, newType) = (NewType(), NewType());
+        var (old, both, fresh) = (NewCustomer(), NewCustomer(), NewCustomer());
+        await Customer(old).ApplyEvents(Producer, [Event("r1", oldType)]);
+        await Customer(both).ApplyEvents(Producer, [Event("r2", oldType), Event("r3", newType)]);
+        await Customer(fresh).ApplyEvents(Producer, [Event("r4", newType)]);
+        var registry = fixture.Grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key);
+        var segment = $"s-{Guid.NewGuid():N}"[..20];
+        var first = await registry.Define(segment, $"{oldType}.total >= 1", null, "test");
+        await BackfillDone(segment);
+        var before = await Members(segment);
+
+        // The domain clock has not moved: the redefinition is still a newer definition, and its back-fill runs.
+        var second = await registry.Define(segment, $"{newType}.total >= 1", null, "test");
+        var status = await Eventually.Async(async () => (await Sweep.Status(segment)).Backfill,
+            s => s.State != BackfillState.Running && s.DefinedAt == second.DefinedAt, $"the back-fill of {segment}'s redefinition finishes", SweepTimeout);
+
+        Assert.True(second.DefinedAt > first.DefinedAt, $"redefined at {second.DefinedAt:O}, first defined at {first.DefinedAt:O}");
+        Assert.Equal((BackfillState.Done, (string?)null), (status.State, status.Error));
+        // Before and after, as one value, so that a failure shows both: "old" leaves, "fresh" enters, "both" stays.
+        Assert.Equal(
+            (string.Join(" ", new[] { old, both }.Order(StringComparer.Ordinal)), string.Join(" ", new[] { both, fresh }.Order(StringComparer.Ordinal))),
+            (string.Join(" ", before), string.Join(" ", await Members(segment))));
+        Assert.Empty(await Customer(old).StoredSegments());
+        Assert.Equal([segment], await Customer(fresh).StoredSegments());
+    }
+
     private async Task<string> Define(string rule)
     {
         var name = $"s-{Guid.NewGuid():N}"[..20];

@@ -221,8 +221,8 @@ public sealed class SegmentSweepTests
     public async Task A_reconciliation_checks_members_after_its_customers_and_finishes_when_every_shard_is_done()
     {
         await Store("a", "b");
-        var (job, started) = _sweep.Reconcile("vip", Now);
-        var (again, startedAgain) = _sweep.Reconcile("vip", Now);
+        var (job, started) = _sweep.Reconcile("vip", null, Now);
+        var (again, startedAgain) = _sweep.Reconcile("vip", null, Now);
         var membersBeforeCustomers = _sweep.NextMemberCheck();
 
         await RunToIdle(pageSize: 10);
@@ -245,7 +245,7 @@ public sealed class SegmentSweepTests
     [Fact]
     public void A_page_of_members_checked_twice_counts_once()
     {
-        var (job, _) = _sweep.Reconcile("vip", Now);
+        var (job, _) = _sweep.Reconcile("vip", null, Now);
         var check = new MemberCheck(100, 0, new Dictionary<string, string>());
 
         _sweep.MembersChecked(job, 0, after: null, check, next: "m100", Now);
@@ -308,7 +308,7 @@ public sealed class SegmentSweepTests
         var listed = await _storage.ListKeysAsync(page.Continuation, pageSize);
         var keys = _sweep.Unvisited(listed.Keys);
         var visits = SegmentSweep.Visits(page, keys);
-        _visits.AddRange(visits.Select(visit => (visit.CustomerId, visit.Segments)));
+        _visits.AddRange(visits.Select(visit => (visit.CustomerId, Array.ConvertAll(visit.Segments, version => version.Name))));
         var failures = visits.Where(visit => failing?.ContainsKey(visit.CustomerId) == true).ToDictionary(visit => visit.CustomerId, visit => failing![visit.CustomerId]);
         _sweep.Advance(page, keys, listed.Continuation, failures, Now);
         return true;
