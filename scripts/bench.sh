@@ -2,7 +2,8 @@
 # The benchmark suite of issue 8: every scenario against its reference, back to back in one run, each target a
 # process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
-#   (no option)   the full run (about 20 minutes on 2 cores, and 10-20 more for the member index: bench-members.sh)
+#   (no option)   the full run (about 20 minutes on 2 cores, 10-20 more for the member index: bench-members.sh,
+#                 and about 10 for the back-fill over 1,000,000 customers: bench-backfill.sh)
 #   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     --micro) micro=true ;;
     --history) history="$2"; shift ;;
     --out) docs="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -250,6 +251,13 @@ if [ "$mode" = full ]; then
   scripts/bench-members.sh --count 10000000 --out "$results/section-members.md"
 fi
 
+# --- back-fill of a new segment over stored customers (issue 25): a script of its own, a gateway of its own; its
+# section goes into the report like the member index's (between its markers, so that a run of the script alone
+# replaces it in place) ------------------------------------------------------------------------------------------------
+./scripts/bench-backfill.sh --no-build --customers "$([ "$mode" = full ] && echo 1000000 || echo 20000)" --duration "$duration" \
+  --settle "$([ "$mode" = full ] && echo 120 || echo 0)" \
+  --results "$results/backfill" --out "$results/section-segments-backfill.md"
+
 # --- the report ---------------------------------------------------------------------------------------------------
 cat >"$results/header.md" <<EOF
 Written by \`./scripts/bench.sh$([ "$mode" = quick ] && echo " --quick")\` (mode \`$mode\`: ${duration} s measured after ${warmup} s of warm-up per run). Do not edit by hand:
@@ -299,4 +307,5 @@ EOF
   echo "- hot customer history: $history events"
 } >"$results/machine.md"
 tools report --results "$results" --out "$docs/benchmarks.md" --images "$docs"
+
 echo "results in $results; report in $docs/benchmarks.md"

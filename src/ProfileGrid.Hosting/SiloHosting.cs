@@ -36,6 +36,7 @@ public static class SiloHosting
         builder.Services.AddOptions<ValueOptions>().BindConfiguration(ValueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
         builder.Services.AddSegments();
+        builder.Services.AddSegmentSweep();
         builder.Services.AddWakeups();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
@@ -57,6 +58,9 @@ public static class SiloHosting
                     builder.Configuration.GetSection("ProfileGrid:Membership").Bind(options);
                 });
             }
+
+            // Orleans' collection of idle activations (CollectionAge, 15 minutes by default), e.g. shorter where memory is tight.
+            siloBuilder.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("ProfileGrid:GrainCollection"));
 
             // Orleans' dashboard: every silo reports to it; a gateway serves it (see ClientHosting).
             siloBuilder.AddDashboard();

@@ -19,6 +19,9 @@ namespace ProfileGrid.Storage;
 public sealed class MemoryJournalStorage : IJournalStorage
 {
     private readonly ConcurrentDictionary<string, Journal> _journals = new(StringComparer.Ordinal);
+    // The keys of the journals that hold something, sorted, for listing: a key joins at its journal's first write and
+    // leaves at its delete.
+    private readonly SortedSet<string> _stored = new(StringComparer.Ordinal);
     private long _lastTag;
 
     public Task<JournalRead> ReadAsync(string key)
@@ -51,18 +54,35 @@ public sealed class MemoryJournalStorage : IJournalStorage
                 // holding the old version is refused). The empty journal stays in the map, so that a writer that found
                 // it before the delete writes where readers look.
                 journal.Clear();
+                lock (_stored)
+                {
+                    _stored.Remove(key);
+                }
+
                 return Task.FromResult(version);
             }
 
             if (write.Kind == JournalWriteKind.Snapshot) journal.ReplaceSnapshot(write.Payload.Span);
             else journal.Append(write.Payload.Span);
+            if (!journal.Version.Exists)
+            {
+                lock (_stored)
+                {
+                    _stored.Add(key);
+                }
+            }
+
             journal.Version = version;
             return Task.FromResult(version);
         }
     }
 
     /// <summary>Keys in ordinal order; the continuation is the last key of the page.</summary>
-    /// <remarks>Each page sorts the keys after the continuation: fine for the journals one process holds in memory.</remarks>
+    /// <remarks>
+    /// A page reads the sorted index of stored keys from the continuation on, so it costs its own size, not the
+    /// store's (a back-fill lists a million customers a page at a time). A journal whose first write was refused never
+    /// held anything and is not listed.
+    /// </remarks>
     public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
@@ -70,24 +90,23 @@ public sealed class MemoryJournalStorage : IJournalStorage
         cancellationToken.ThrowIfCancellationRequested();
 
         // One key past the page tells whether another page follows.
-        var keys = _journals
-            .Where(pair => (continuation is null || string.CompareOrdinal(pair.Key, continuation) > 0) && IsStored(pair.Value))
-            .Select(pair => pair.Key)
-            .Order(StringComparer.Ordinal)
-            .Take(pageSize + 1)
-            .ToList();
+        var keys = new List<string>(pageSize + 1);
+        lock (_stored)
+        {
+            if (_stored.Count > 0 && (continuation is null || string.CompareOrdinal(continuation, _stored.Max) < 0))
+            {
+                foreach (var key in continuation is null ? _stored : _stored.GetViewBetween(continuation, _stored.Max!))
+                {
+                    if (key == continuation) continue;
+                    keys.Add(key);
+                    if (keys.Count > pageSize) break;
+                }
+            }
+        }
+
         if (keys.Count <= pageSize) return Task.FromResult(new JournalKeyPage(keys, null));
         keys.RemoveAt(pageSize);
         return Task.FromResult(new JournalKeyPage(keys, keys[^1]));
-    }
-
-    // A write that was refused can leave a journal that never held anything; it reads as empty, so it is not listed.
-    private static bool IsStored(Journal journal)
-    {
-        lock (journal)
-        {
-            return journal.Version.Exists;
-        }
     }
 
     private sealed class Journal

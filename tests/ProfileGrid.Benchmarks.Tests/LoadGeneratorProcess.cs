@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Benchmarks.Tests;
@@ -21,38 +19,6 @@ internal static class LoadGeneratorProcess
     public static Task<string> RunAsync(params string[] args) => RunDllAsync(Dll, Limit, args);
 
     /// <summary>Runs a built tool (<c>dotnet {dll} ...</c>) for at most <paramref name="limit"/> and returns its stdout; a non-zero exit throws.</summary>
-    public static async Task<string> RunDllAsync(string dll, TimeSpan limit, params string[] args)
-    {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(dll);
-        foreach (var arg in args) startInfo.ArgumentList.Add(arg);
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {dll}.");
-        var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(dll)} ran longer than {limit}: {stderr}");
-        }
-
-        var output = await stdout;
-        lock (stderr)
-        {
-            return process.ExitCode == 0
-                ? output
-                : throw new InvalidOperationException($"{Path.GetFileName(dll)} exited with {process.ExitCode}: {stderr}{output}");
-        }
-    }
+    public static Task<string> RunDllAsync(string dll, TimeSpan limit, params string[] args) =>
+        ToolProcess.RunAsync(Path.GetFileName(dll), "dotnet", [dll, .. args], limit);
 }

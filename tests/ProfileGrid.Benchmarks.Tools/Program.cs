@@ -7,6 +7,9 @@ const string Usage = """
       push    --url <gateway> --agent-key <k> --producer-key <k> [--customers 5] [--rate 20] [--duration 10] [--warmup 3] [--customer-prefix push-] [--label x] [--out f.json]
       exclusion --url <gateway> --admin-key <k> --agent-key <k> --customer-prefix <p> [--customers 1000] [--ids 1] [--rate 50] [--duration 10] [--warmup 3] [--label x] [--out f.json]
       report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
+      populate --url <gateway> --producer-key <k> [--customers 1000000] [--customer-prefix stored-] [--concurrency 8] [--label x] [--out f.json]
+      backfill --url <gateway> --admin-key <k> --agent-key <k> --rule <rule> [--segment bench-backfill] [--poll 0.5] [--out f.json]
+      backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text> [--settle <s>]
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -22,6 +25,9 @@ RunResult? result = args[0] switch
     "push" => await new PushLatencyProbe(options).RunAsync(),
     "exclusion" => await new ExclusionCheckProbe(options).RunAsync(),
     "report" => new BenchmarkReport(options).Write(),
+    "populate" => await new PopulateProbe(options).RunAsync(),
+    "backfill" => await new BackfillProbe(options).RunAsync(),
+    "backfill-report" => new BackfillReport(options).Write(),
     _ => throw new ArgumentException($"Unknown command {args[0]}.{Environment.NewLine}{Usage}"),
 };
 if (result is null) return 0;

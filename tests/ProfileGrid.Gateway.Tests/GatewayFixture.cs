@@ -26,6 +26,8 @@ public class GatewayFixture : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("ProfileGrid:Silo:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("ProfileGrid:Silo:GatewayPort", SiloGatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Back-fills run without resting, so that tests of what they fill wait less; SweepGatewayFixture tests the pacing.
+        builder.UseSetting("ProfileGrid:Segments:Sweep:DutyCycle", "1");
         UseTestKeys(builder);
     }
 

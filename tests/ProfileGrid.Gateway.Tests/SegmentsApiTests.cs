@@ -29,6 +29,7 @@ public sealed class SegmentsApiTests(GatewayFixture gateway)
             ("GET", "/v1/segments/{name}/members", HttpStatusCode.OK, ["agent", "admin"]),
             ("GET", "/v1/segments/{name}/members/{id}", HttpStatusCode.OK, ["agent", "admin"]),
             ("POST", "/v1/segments/{name}/check", HttpStatusCode.OK, ["agent", "admin"]),
+            ("POST", "/v1/segments/{name}/reconcile", HttpStatusCode.Accepted, ["admin"]),
         ];
         foreach (var (method, route, ok, roles) in routes)
         {
@@ -86,6 +87,22 @@ public sealed class SegmentsApiTests(GatewayFixture gateway)
         Assert.Equal(0, (long)read["size"]!);
         Assert.Contains((string?)read["backfill"]!["state"], new[] { "running", "done" });
         Assert.Contains(list["segments"]!.AsArray(), s => (string?)s!["name"] == name && (string?)s["description"] == "abandoned a cart in the last hour");
+    }
+
+    [Fact]
+    public async Task An_admin_starts_a_reconciliation_and_the_segment_shows_its_progress()
+    {
+        var name = NewSegment();
+        await Define(name, AbandonedRule);
+
+        var started = await ApiAssert.Json(await gateway.As(AdminKey).PostAsync($"/v1/segments/{name}/reconcile", null), HttpStatusCode.Accepted);
+        var read = await ApiAssert.Json(await gateway.As(AgentKey).GetAsync($"/v1/segments/{name}"), HttpStatusCode.OK);
+        var unknown = await ApiAssert.Problem(await gateway.As(AdminKey).PostAsync($"/v1/segments/{NewSegment()}/reconcile", null), HttpStatusCode.NotFound);
+
+        Assert.Equal("running", (string?)started["state"]);
+        Assert.Equal(0, (long)started["membersRemoved"]!);
+        Assert.Contains((string?)read["reconcile"]!["state"], new[] { "running", "done" });
+        Assert.StartsWith("No segment 's-", (string?)unknown["detail"], StringComparison.Ordinal);
     }
 
     [Theory]

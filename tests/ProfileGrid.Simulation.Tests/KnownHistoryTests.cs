@@ -266,6 +266,18 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         new FaultStep(new IdentifyStep(Customer: 0, Anonymous: 0, Devices: 1, Account: false, Email: -1, Plan: 0), Members: false, Allowed: 1),
         new EraseStep(Profile: 3));
 
+    /// <summary>
+    /// The turning segment redefined twice while the clock stands still: the second definition was made in the same
+    /// instant as the first, and the sweep took it for the one it had back-filled already, so customers that met only
+    /// the first rule stayed members (history 11 of the test command, the first time the sweep ran under the simulation).
+    /// </summary>
+    [Fact]
+    public Task A_redefinition_in_the_same_instant_as_the_last_is_back_filled() => RunAsync(
+        new EventStep(Profile: 0, Id: 1, Producer: 0, Purchase: false, Value: 10.5m, Offset: 0),
+        new TraitsStep(Profile: 1, Plan: 2, Email: -1),
+        new RedefineStep(),
+        new RedefineStep());
+
     private async Task RunAsync(params HistoryStep[] steps)
     {
         var history = new History(steps);

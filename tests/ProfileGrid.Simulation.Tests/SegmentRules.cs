@@ -44,7 +44,7 @@ public sealed class SegmentRules
     {
         var catalog = cluster.SiloServices.GetRequiredService<SegmentCatalog>();
         var definition = await catalog.DefineAsync(name, rule.Text, "simulation", "simulation");
-        await Eventually.Async(() => cluster.Grains.GetGrain<ISegmentBackfillGrain>(name).Status(),
+        await Eventually.Async(async () => (await cluster.Grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Status(name)).Backfill,
             status => status.State == BackfillState.Done && status.DefinedAt == definition.DefinedAt, $"the back-fill of {name} finished", TimeSpan.FromMinutes(2));
     }
 }

@@ -92,8 +92,8 @@ public class SimulatedCluster : IAsyncLifetime
             services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(50));
             // Member pages of a few members, so that histories split and merge pages too.
             services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
-            // Wake-ups move customers by time; the back-fill's sweep stays out of the way.
-            services.Configure<SegmentOptions>(options => options.TimeSweepInterval = TimeSpan.FromDays(40));
+            // Back-fills run on the segment sweep, as in a silo (wake-ups move customers by time).
+            services.AddSegmentSweep();
         });
         if (_azurite is { } azurite)
         {

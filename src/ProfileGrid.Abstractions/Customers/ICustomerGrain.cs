@@ -1,4 +1,5 @@
 using ProfileGrid.Events;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Customers;
 
@@ -66,12 +67,18 @@ public interface ICustomerGrain : IGrainWithStringKey
 
     /// <summary>
     /// Evaluates the customer's segments as of now and stores and announces any entering or leaving (for time passing
-    /// without events). For a back-fill of <paramref name="backfill"/>, evaluates that definition or a later one and
-    /// announces the customer's membership of it even if unchanged, so that its member set learns of customers stored
-    /// before it.
+    /// without events). For the segments a sweep names in <paramref name="backfill"/> (a back-fill or a
+    /// reconciliation), also announces entering again if the customer is in them, even if unchanged, so that their
+    /// member sets hold every customer stored before them. Each of those is evaluated with the definition it names or
+    /// a later one: a customer whose silo holds an older one reads the definitions again (a redefined segment's
+    /// back-fill must not evaluate its old rule). Version 2: version 1 took the names alone.
     /// </summary>
-    [Alias("ReevaluateSegments")]
-    Task ReevaluateSegments(ProfileGrid.Segments.SegmentDefinition? backfill);
+    [Alias("ReevaluateSegments.v2")]
+    Task ReevaluateSegments(SegmentVersion[]? backfill);
+
+    /// <summary>The segments the customer's stored state says it is in (for reconciling member sets with their customers).</summary>
+    [Alias("StoredSegments"), Orleans.Concurrency.ReadOnly]
+    Task<string[]> StoredSegments();
 
     /// <summary>
     /// A wake-up the customer registered is due (the wake-up scheduler calls it): evaluates its segments as of now,

@@ -15,7 +15,11 @@ public interface ISegmentRegistryGrain : IGrainWithStringKey
     Task<SegmentDefinition[]> List();
 }
 
-/// <summary>A segment: its name, its rule in canonical text, and who defined it when.</summary>
+/// <summary>
+/// A segment: its name, its rule in canonical text, and who defined it when. <see cref="DefinedAt"/> is also the
+/// definition's version: the registry makes each definition of a name later than the one it replaces (by a tick, should
+/// the clock not have moved or have gone back), so that the sweep and the catalogs can tell the newer of two apart.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("pg.SegmentDefinition")]
 public sealed record SegmentDefinition(
     [property: Id(0)] string Name,
@@ -23,6 +27,13 @@ public sealed record SegmentDefinition(
     [property: Id(2)] string? Description,
     [property: Id(3)] DateTimeOffset DefinedAt,
     [property: Id(4)] string DefinedBy);
+
+/// <summary>
+/// A segment as a sweep works for it: its name and when the definition it fills was made. A customer it visits
+/// evaluates the segment with that definition or a later one (<see cref="DateTimeOffset.MinValue"/>: any it holds).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pg.SegmentVersion")]
+public sealed record SegmentVersion([property: Id(0)] string Name, [property: Id(1)] DateTimeOffset DefinedAt);
 
 /// <summary>Segment names: what the routes accept.</summary>
 public static class SegmentNames

@@ -31,6 +31,7 @@ public static class SegmentsApi
         routes.MapGet("/v1/segments/{name}/members", Members).RequireAuthorization(Policies.ReadProfiles);
         routes.MapGet("/v1/segments/{name}/members/{customerId}", IsMember).RequireAuthorization(Policies.ReadProfiles);
         routes.MapPost("/v1/segments/{name}/check", Check).RequireAuthorization(Policies.ReadProfiles);
+        routes.MapPost("/v1/segments/{name}/reconcile", Reconcile).RequireAuthorization(Policies.Admin);
         return routes;
     }
 
@@ -67,7 +68,7 @@ public static class SegmentsApi
     internal static async Task<Ok<SegmentListView>> List(SegmentCatalog segments) =>
         TypedResults.Ok(new SegmentListView([.. (await segments.CurrentAsync()).Select(s => SegmentDefinitionView.From(s.Definition))]));
 
-    /// <summary>The definition, the member count and the back-fill's progress.</summary>
+    /// <summary>The definition, the member count, and the progress of its back-fill and reconciliation.</summary>
     internal static async Task<Results<Ok<SegmentView>, ProblemHttpResult>> Get(string name, SegmentCatalog segments, IGrainFactory grains) =>
         await segments.FindAsync(name) is { } segment ? TypedResults.Ok(await SegmentView.ReadAsync(segment, grains)) : Unknown(name);
 
@@ -136,6 +137,14 @@ public static class SegmentsApi
             notEvaluable.Length == 0 ? null : notEvaluable));
     }
 
+    /// <summary>Starts repairing the member set against the customers (docs/segments.md); <c>202</c> with its progress, as <c>GET</c> shows it.</summary>
+    internal static async Task<Results<Accepted<ReconcileView>, ProblemHttpResult>> Reconcile(string name, SegmentCatalog segments, IGrainFactory grains)
+    {
+        if (await segments.FindAsync(name) is null) return Unknown(name);
+        var status = await grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Reconcile(name);
+        return TypedResults.Accepted($"/v1/segments/{name}", ReconcileView.From(status));
+    }
+
     private static async Task<MembershipView> MembershipAsync(Segment segment, string customerId, CustomerGrains customers)
     {
         var profile = await customers.Get(customerId).GetProfile();
@@ -156,17 +165,18 @@ public sealed record SegmentDefinitionView(string Name, string Rule, string? Des
 
 public sealed record SegmentListView(SegmentDefinitionView[] Segments);
 
-/// <summary>A segment: its definition, how many customers are in it now, and its back-fill's progress.</summary>
+/// <summary>A segment: its definition, how many customers are in it now, and the progress of its back-fill and reconciliation.</summary>
 public sealed record SegmentView(
-    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy, long Size, BackfillView Backfill)
+    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy, long Size, BackfillView Backfill, ReconcileView Reconcile)
 {
     public static async Task<SegmentView> ReadAsync(Segment segment, IGrainFactory grains)
     {
         var definition = segment.Definition;
         var counts = Task.WhenAll(Enumerable.Range(0, SegmentShards.Count).Select(shard => grains.For(definition.Name, shard).Count()));
-        var backfill = grains.GetGrain<ISegmentBackfillGrain>(definition.Name).Status();
+        var sweep = grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Status(definition.Name);
+        var status = await sweep;
         return new SegmentView(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy,
-            (await counts).Sum(count => (long)count), BackfillView.From(await backfill));
+            (await counts).Sum(count => (long)count), BackfillView.From(status.Backfill), ReconcileView.From(status.Reconcile));
     }
 }
 
@@ -175,6 +185,17 @@ public sealed record BackfillView(string State, long Visited, DateTimeOffset? St
 {
     public static BackfillView From(BackfillStatus status) =>
         new(status.State.ToString().ToLowerInvariant(), status.Visited, status.StartedAt, status.FinishedAt, status.Error);
+}
+
+/// <summary>
+/// A reconciliation: <c>none</c>, <c>running</c>, <c>done</c> or <c>failed</c>, with the customers visited, the members
+/// checked against their customers, and those taken out because their customer is not in the segment.
+/// </summary>
+public sealed record ReconcileView(
+    string State, long Visited, long MembersChecked, long MembersRemoved, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public static ReconcileView From(ReconcileStatus status) =>
+        new(status.State.ToString().ToLowerInvariant(), status.Visited, status.MembersChecked, status.MembersRemoved, status.StartedAt, status.FinishedAt, status.Error);
 }
 
 public sealed record MemberView(string CustomerId, DateTimeOffset Since);

@@ -21,6 +21,7 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(SegmentDefinitionView))]
 [JsonSerializable(typeof(SegmentListView))]
 [JsonSerializable(typeof(SegmentView))]
+[JsonSerializable(typeof(ReconcileView))]
 [JsonSerializable(typeof(MembersPageView))]
 [JsonSerializable(typeof(SegmentChangedMessage))]
 [JsonSerializable(typeof(MembershipView))]

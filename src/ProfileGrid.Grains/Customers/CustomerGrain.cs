@@ -253,14 +253,17 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     private void AnnounceAgainLater() =>
         Wakeups.AnnounceAgainAt(_clock.GetUtcNow() + CustomerWakeups.RetryDelay, _segments.Cached() ?? []);
 
-    public async Task ReevaluateSegments(SegmentDefinition? backfill)
+    public async Task ReevaluateSegments(SegmentVersion[]? backfill)
     {
-        var segments = backfill is null ? await _segments.CurrentAsync() : await _segments.AtLeastAsync(backfill);
+        // A sweep's visit to a customer nothing else had read yet (activated for it) must not hold it in memory until
+        // the collection age: a back-fill visits every stored customer.
+        var visitOnly = backfill is not null && !_store.IsKnown;
+        var segments = await _segments.AtLeastAsync(backfill ?? []);
         await _store.Known();
         var now = _clock.GetUtcNow();
         // What an earlier activation did not get confirmed goes first, as the state has it.
         Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), State));
-        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill?.Name, _logger);
+        var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill is null ? null : Array.ConvertAll(backfill, version => version.Name), _logger);
         if (review.Change is { } change)
         {
             // Stored like any change, so the announcement follows the state that holds it.
@@ -273,6 +276,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
         Announce(review);
         ReviewWakeups(segments);
+        // Unless announcements (this visit's or ones sent again) or a wake-up registration are on their way (answered to this activation).
+        if (visitOnly && _memberships is not { Idle: false } && _wakeups is null) DeactivateOnIdle();
+    }
+
+    public async Task<string[]> StoredSegments()
+    {
+        await _store.Settled();
+        return State.Segments ?? [];
     }
 
     public async Task Wake()

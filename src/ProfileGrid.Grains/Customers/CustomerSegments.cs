@@ -27,7 +27,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
 
     /// <summary>
     /// What the rules say now against what <paramref name="state"/> holds. A segment this process does not know (yet)
-    /// keeps its members. Announces entering and leaving, and staying in the segment <paramref name="reassert"/> names.
+    /// keeps its members. Announces entering and leaving, and staying in the segments <paramref name="reassert"/> names.
     /// Time passing is noticed when the customer is woken (<see cref="CustomerWakeups"/>), which reviews it again.
     /// </summary>
     /// <remarks>
@@ -36,7 +36,7 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
     /// </remarks>
     public static SegmentReview Review(
         string customerId,
-        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, string? reassert,
+        CustomerState state, Func<CustomerProfile> profile, IReadOnlyList<Segment> segments, DateTimeOffset now, string[]? reassert,
         ILogger? logger = null)
     {
         var current = state.Segments ?? [];
@@ -69,7 +69,8 @@ internal sealed partial class CustomerSegments(string customerId, IGrainFactory 
             if (matches)
             {
                 names.Add(name);
-                if (!was || name == reassert) announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons.Select(reason => reason.ToString())], now));
+                if (!was || (reassert is not null && reassert.Contains(name, StringComparer.Ordinal)))
+                    announce.Add(new MembershipChange(name, customerId, Entered: true, [.. reasons.Select(reason => reason.ToString())], now));
             }
             else if (was)
             {

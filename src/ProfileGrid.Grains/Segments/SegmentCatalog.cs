@@ -80,17 +80,22 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
         }
     }
 
-    /// <summary>The definitions, read again unless they hold <paramref name="definition"/> or a later one of its name (for back-fills, which must not miss a definition just made elsewhere).</summary>
-    public async ValueTask<IReadOnlyList<Segment>> AtLeastAsync(SegmentDefinition definition)
+    /// <summary>
+    /// The definitions, read again unless they hold every segment of <paramref name="versions"/> as defined then or
+    /// later (for sweeps, which must neither miss a definition just made elsewhere nor evaluate a redefined segment's
+    /// old rule).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Segment>> AtLeastAsync(IReadOnlyCollection<SegmentVersion> versions)
     {
         var current = await CurrentAsync();
-        foreach (var segment in current)
-        {
-            if (segment.Definition.Name == definition.Name && segment.Definition.DefinedAt >= definition.DefinedAt) return current;
-        }
-
+        if (Holds(current, versions)) return current;
         return (await ReadAsync()).Segments;
     }
+
+    /// <summary>Whether <paramref name="segments"/> hold every segment of <paramref name="versions"/> as defined then or later.</summary>
+    public static bool Holds(IReadOnlyList<Segment> segments, IReadOnlyCollection<SegmentVersion> versions) =>
+        versions.All(version => segments.Any(segment =>
+            string.Equals(segment.Definition.Name, version.Name, StringComparison.Ordinal) && segment.Definition.DefinedAt >= version.DefinedAt));
 
     public async Task<SegmentDefinition> DefineAsync(string name, string rule, string? description, string definedBy)
     {

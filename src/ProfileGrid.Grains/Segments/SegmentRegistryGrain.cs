@@ -7,7 +7,7 @@ namespace ProfileGrid.Segments;
 /// <summary>
 /// Keeps the segment definitions, in grain storage <see cref="StorageName"/>. Definitions are few and change
 /// rarely; silos and gateways read them all and cache them for a moment (<see cref="SegmentCatalog"/>). A
-/// definition starts its back-fill (<see cref="ISegmentBackfillGrain"/>).
+/// definition starts its back-fill (<see cref="ISegmentSweepGrain"/>).
 /// </summary>
 public sealed partial class SegmentRegistryGrain(
     [PersistentState("definitions", SegmentRegistryGrain.StorageName)] IPersistentState<SegmentRegistryState> state,
@@ -24,7 +24,11 @@ public sealed partial class SegmentRegistryGrain(
         if (!definitions.ContainsKey(name) && definitions.Count >= SegmentNames.MaxSegments)
             throw new ArgumentException($"A deployment holds at most {SegmentNames.MaxSegments} segments.", nameof(name));
 
-        var definition = new SegmentDefinition(name, parsed.ToString(), description, clock.GetUtcNow(), definedBy);
+        // Later than the definition it replaces, always: the sweep and the catalogs take a definition of the same time
+        // for the same one, so a redefinition in the same instant (or after the clock went back) would be back-filled by no one.
+        var definedAt = clock.GetUtcNow();
+        if (definitions.TryGetValue(name, out var previous) && definedAt <= previous.DefinedAt) definedAt = previous.DefinedAt.AddTicks(1);
+        var definition = new SegmentDefinition(name, parsed.ToString(), description, definedAt, definedBy);
         definitions[name] = definition;
         try
         {
@@ -39,7 +43,7 @@ public sealed partial class SegmentRegistryGrain(
 
         try
         {
-            await GrainFactory.GetGrain<ISegmentBackfillGrain>(name).Start(definition);
+            await GrainFactory.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Backfill(definition);
         }
         catch (Exception exception)
         {

@@ -13,9 +13,17 @@ public static class SegmentServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
-        services.AddOptions<SegmentOptions>().BindConfiguration(SegmentOptions.Section);
         services.AddOptions<SegmentMembersOptions>().BindConfiguration(SegmentMembersOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentMembersOptions>, SegmentMembersOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>What a silo adds for the segment sweep: its options, checked at start, and the wake-up that resumes it after a silo's end.</summary>
+    public static IServiceCollection AddSegmentSweep(this IServiceCollection services)
+    {
+        services.AddOptions<SegmentSweepOptions>().BindConfiguration(SegmentSweepOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentSweepOptions>, SegmentSweepOptionsValidator>());
+        services.AddHostedService<SegmentSweepWakeUp>();
         return services;
     }
 }

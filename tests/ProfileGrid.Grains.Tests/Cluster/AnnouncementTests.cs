@@ -48,11 +48,12 @@ public sealed class AnnouncementTests(ClusterFixture fixture) : IDisposable
         var definition = await fixture.Grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key).Define(segment, "purchase.total >= 1", null, "test");
         // The definition's back-fill, which announces every member again, is over before the customer exists: only the
         // customer's own state can repair its member set.
-        await Eventually.Async(() => fixture.Grains.GetGrain<ISegmentBackfillGrain>(segment).Status(), status => status.State == BackfillState.Done, "the back-fill finished");
+        await Eventually.Async(async () => (await fixture.Grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Status(segment)).Backfill,
+            status => status.State == BackfillState.Done, "the back-fill finished");
         var id = $"c-{Guid.NewGuid():N}";
         FaultableMembersStorage.FailWrites = true;
         await Customer(id).ApplyEvents(Producer, [new CustomerEvent("p1", "purchase", Clock.GetUtcNow(), 10m, "web", null)]);
-        await Customer(id).ReevaluateSegments(definition);
+        await Customer(id).ReevaluateSegments([new SegmentVersion(definition.Name, definition.DefinedAt)]);
 
         var pending = await Eventually.Async(() => Unannounced(id), unannounced => unannounced?.ContainsKey(segment) == true, "the state recorded the entry as unannounced");
         // Every try failed: the customer asked to be woken to send it again.

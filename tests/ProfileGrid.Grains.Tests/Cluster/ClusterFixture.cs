@@ -15,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The producer the tests send events as; event ids are unique within it.</summary>
     public const string Producer = "webshop";
 
+    /// <summary>Customers per page of the segment sweep in this cluster.</summary>
+    public const int SweepPageSize = 50;
+
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>The wake-up schedule's storage, shared by both silos (a bucket or the scheduler may move between them), for the tests to read.</summary>
@@ -42,15 +45,17 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddKeyedSingleton<IJournalStorage, FaultableJournalStorage>(StorageNames.Customers);
             services.AddKeyedSingleton<IJournalStorage, FaultableMembersStorage>(StorageNames.SegmentMembers);
             services.AddSegments();
-            // The back-fill's time sweep is left out of the way (a day): wake-ups move customers in and out by time.
-            services.Configure<SegmentOptions>(options => options.TimeSweepInterval = TimeSpan.FromDays(1));
             services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
             services.AddWakeups();
             // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
             services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(100));
+            // The sweep takes small pages, so that a lap over the tests' customers has several, and is woken every second.
+            services.AddSegmentSweep();
+            services.Configure<SegmentSweepOptions>(options =>
+                (options.PageSize, options.MaxConcurrency, options.DutyCycle, options.ResumeInterval) = (SweepPageSize, 4, 0.5, TimeSpan.FromSeconds(1)));
             // Member pages of a few members, so that shards split and merge pages in every segment test.
             services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
-        });
+        }).AddIncomingGrainCallFilter<ReevaluationCounter>();
     }
 }
 

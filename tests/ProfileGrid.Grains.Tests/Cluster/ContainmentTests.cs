@@ -30,7 +30,7 @@ public sealed class ContainmentTests(ClusterFixture fixture) : IDisposable
         var customer = fixture.Grains.GetGrain<ICustomerGrain>(id);
 
         var profile = await customer.GetProfile();
-        await customer.ReevaluateSegments(definition);
+        await customer.ReevaluateSegments([new SegmentVersion(definition.Name, definition.DefinedAt)]);
         var applied = await customer.ApplyEvents(Producer, [new CustomerEvent("late-1", "purchase", Clock.GetUtcNow(), 5m, "web", null)]);
         var traits = await customer.MergeTraits(new TraitPatch(new() { ["plan"] = "\"gold\"" }, []));
         var after = await customer.GetProfile();

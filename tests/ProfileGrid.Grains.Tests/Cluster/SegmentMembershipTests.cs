@@ -8,7 +8,7 @@ namespace ProfileGrid.Grains.Tests.Cluster;
 
 /// <summary>
 /// Segment member sets kept live by the customers: entering and leaving on events, on time passing without events,
-/// and on erasure; customers stored before a segment existed are back-filled; subscribers hear every change.
+/// and on erasure; subscribers hear every change (back-fills: <see cref="SegmentSweepClusterTests"/>).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SegmentMembershipTests(ClusterFixture fixture)
@@ -69,27 +69,6 @@ public sealed class SegmentMembershipTests(ClusterFixture fixture)
 
         await WaitUntil(async () => (await Members(segment)).Contains(id));
         Assert.DoesNotContain(id, before);
-    }
-
-    [Fact]
-    public async Task Customers_stored_before_a_segment_is_defined_are_back_filled_into_it()
-    {
-        var ids = Enumerable.Range(0, 30).Select(_ => NewCustomer()).ToArray();
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var type = i % 3 == 0 ? "vip_signup" : "page_view";
-            await Customer(ids[i]).ApplyEvents(Producer, [Event($"b{i}", type)]);
-        }
-
-        var segment = await Define("vip_signup.total >= 1");
-        var backfill = fixture.Grains.GetGrain<ISegmentBackfillGrain>(segment);
-        await WaitUntil(async () => (await backfill.Status()).State == BackfillState.Done);
-        var status = await backfill.Status();
-        var members = await Members(segment);
-
-        Assert.Equal(ids.Where((_, i) => i % 3 == 0).Order(StringComparer.Ordinal), members.Where(ids.Contains).Order(StringComparer.Ordinal));
-        Assert.True(status.Visited >= ids.Length, $"visited {status.Visited}");
-        Assert.NotNull(status.FinishedAt);
     }
 
     [Fact]

@@ -58,6 +58,24 @@ public sealed class SegmentCatalogTests
         Assert.Empty(_log.Entries);
     }
 
+    [Fact]
+    public async Task A_sweep_that_names_a_later_definition_than_the_one_held_gets_the_definitions_read_again()
+    {
+        _registry.Definitions = [Definition("turns", "trait.plan == \"gold\"")];
+        using var catalog = new SegmentCatalog(GrainsWith(_registry), _clock, new SegmentFailures(_log));
+        var held = await catalog.CurrentAsync();
+        var redefined = Definition("turns", "orders > 1", minute: 1);
+        _registry.Definitions = [redefined];
+
+        // Within the freshness: the catalog holds the name, but an older definition of it.
+        var cached = await catalog.AtLeastAsync([new SegmentVersion("turns", Now)]);
+        var visited = await catalog.AtLeastAsync([new SegmentVersion("turns", redefined.DefinedAt)]);
+
+        Assert.Same(held, cached);
+        Assert.Equal("orders > 1", Assert.Single(visited).Rule.ToString());
+        Assert.Equal(redefined, visited[0].Definition);
+    }
+
     private static IGrainFactory GrainsWith(ISegmentRegistryGrain registry)
     {
         var grains = DispatchProxy.Create<IGrainFactory, RegistryOnly>();

@@ -1,0 +1,45 @@
+namespace ProfileGrid.Segments;
+
+/// <summary>
+/// How much of the cluster the segment sweep (back-fills and reconciliations, <see cref="SegmentSweepGrain"/>) may
+/// take (configuration section <see cref="Section"/>): it evaluates at most <see cref="MaxConcurrency"/> customers at
+/// once, and works a <see cref="DutyCycle"/> share of the time, resting after each page in proportion to how long the
+/// page took, so that a busier cluster makes it slower rather than ingestion.
+/// </summary>
+public sealed class SegmentSweepOptions
+{
+    public const string Section = "ProfileGrid:Segments:Sweep";
+
+    /// <summary>Customers listed per page of storage (and members per page of a shard), 1 to 1,000.</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>At most this many customers (or members) evaluated at once, in the whole cluster: the sweep is one grain.</summary>
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>The share of time the sweep works, above 0 and at most 1: after a page that took t it rests t × (1 − share) / share.</summary>
+    public double DutyCycle { get; set; } = 0.25;
+
+    /// <summary>How often each silo wakes the sweep, so that work an ended silo left unfinished resumes elsewhere.</summary>
+    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long to rest after work that took <paramref name="busy"/>, so that the sweep works a <see cref="DutyCycle"/> share of the time.</summary>
+    public TimeSpan RestAfter(TimeSpan busy) => busy * ((1 - DutyCycle) / DutyCycle);
+
+    /// <summary>What is wrong with the options, or nothing.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (PageSize is < 1 or > 1000) yield return $"PageSize must be 1 to 1000, not {PageSize}";
+        if (MaxConcurrency is < 1 or > 1000) yield return $"MaxConcurrency must be 1 to 1000, not {MaxConcurrency}";
+        if (!(DutyCycle is > 0 and <= 1)) yield return $"DutyCycle must be above 0 and at most 1, not {DutyCycle}";
+        if (ResumeInterval < TimeSpan.FromSeconds(1)) yield return $"ResumeInterval must be at least 1 second, not {ResumeInterval}";
+    }
+}
+
+/// <summary>Refuses to start with sweep options that do not make sense, naming each problem and the section.</summary>
+public sealed class SegmentSweepOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SegmentSweepOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SegmentSweepOptions options) =>
+        options.Problems().Select(problem => $"{SegmentSweepOptions.Section}: {problem}").ToList() is { Count: > 0 } problems
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems)
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}
