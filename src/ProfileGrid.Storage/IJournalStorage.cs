@@ -33,4 +33,17 @@ public interface IJournalStorage
     /// <param name="cancellationToken">Cancels the request for this page.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is outside 1 to <see cref="JournalKeyPage.MaxSize"/>.</exception>
     Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The keys that start with <paramref name="prefix"/> (ordinal), a page at a time, as <see cref="ListKeysAsync(string?, int, CancellationToken)"/>
+    /// lists all of them; a listing costs what it finds, not what the storage holds (the wake-up scheduler lists the
+    /// minutes of an hour that hold anyone).
+    /// </summary>
+    /// <param name="prefix">What each key listed starts with; not empty.</param>
+    /// <param name="continuation">Null for the first page, then the continuation of the page before.</param>
+    /// <param name="pageSize">At most this many keys in the page: 1 to <see cref="JournalKeyPage.MaxSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the request for this page.</param>
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is outside 1 to <see cref="JournalKeyPage.MaxSize"/>.</exception>
+    Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default);
 }

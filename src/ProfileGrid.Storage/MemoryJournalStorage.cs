@@ -83,20 +83,32 @@ public sealed class MemoryJournalStorage : IJournalStorage
     /// store's (a back-fill lists a million customers a page at a time). A journal whose first write was refused never
     /// held anything and is not listed.
     /// </remarks>
-    public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Page(prefix: "", continuation, pageSize, cancellationToken));
+
+    /// <summary>Keys in ordinal order from the prefix (or from past the continuation) for as long as they start with it.</summary>
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return Task.FromResult(Page(prefix, continuation, pageSize, cancellationToken));
+    }
+
+    private JournalKeyPage Page(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, JournalKeyPage.MaxSize);
         cancellationToken.ThrowIfCancellationRequested();
 
+        var from = continuation is not null && string.CompareOrdinal(continuation, prefix) > 0 ? continuation : prefix;
         // One key past the page tells whether another page follows.
         var keys = new List<string>(pageSize + 1);
         lock (_stored)
         {
-            if (_stored.Count > 0 && (continuation is null || string.CompareOrdinal(continuation, _stored.Max) < 0))
+            if (_stored.Count > 0 && string.CompareOrdinal(from, _stored.Max) <= 0)
             {
-                foreach (var key in continuation is null ? _stored : _stored.GetViewBetween(continuation, _stored.Max!))
+                foreach (var key in _stored.GetViewBetween(from, _stored.Max!))
                 {
+                    if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
                     if (key == continuation) continue;
                     keys.Add(key);
                     if (keys.Count > pageSize) break;
@@ -104,9 +116,9 @@ public sealed class MemoryJournalStorage : IJournalStorage
             }
         }
 
-        if (keys.Count <= pageSize) return Task.FromResult(new JournalKeyPage(keys, null));
+        if (keys.Count <= pageSize) return new JournalKeyPage(keys, null);
         keys.RemoveAt(pageSize);
-        return Task.FromResult(new JournalKeyPage(keys, keys[^1]));
+        return new JournalKeyPage(keys, keys[^1]);
     }
 
     private sealed class Journal

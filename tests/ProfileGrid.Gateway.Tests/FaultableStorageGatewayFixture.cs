@@ -44,5 +44,8 @@ public sealed class FaultableStorageGatewayFixture : GatewayFixture
 
         public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
             inner.ListKeysAsync(continuation, pageSize, cancellationToken);
+
+        public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+            inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
     }
 }

@@ -60,6 +60,9 @@ public sealed class HeldWritesGatewayFixture : GatewayFixture
 
         public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
             inner.ListKeysAsync(continuation, pageSize, cancellationToken);
+
+        public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+            inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
     }
 
     private sealed class CallCounter(HeldWritesGatewayFixture fixture) : IIncomingGrainCallFilter

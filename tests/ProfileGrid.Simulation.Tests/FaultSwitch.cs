@@ -34,4 +34,7 @@ public sealed class FaultingJournalStorage(IJournalStorage inner, FaultSwitch fa
 
     public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
         inner.ListKeysAsync(continuation, pageSize, cancellationToken);
+
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
 }

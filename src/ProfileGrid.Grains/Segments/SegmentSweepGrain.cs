@@ -17,7 +17,7 @@ namespace ProfileGrid.Segments;
 /// shard per step.
 /// </summary>
 /// <remarks>
-/// A job waits <see cref="JoinDelay"/> before its first customer: by then every silo's catalog holds its definition, so
+/// A job waits <see cref="SegmentSweepOptions.JoinDelay"/> before its first customer: by then every silo's catalog holds its definition, so
 /// a customer is either written after that (and evaluated by its write) or stored before (and listed here). Progress
 /// is stored at most every <see cref="CheckpointInterval"/> and whenever a job finishes; an activation that finds
 /// work unfinished resumes it (each silo wakes the sweep every <see cref="SegmentSweepOptions.ResumeInterval"/>, so
@@ -34,9 +34,6 @@ public sealed partial class SegmentSweepGrain(
     IOptions<SegmentSweepOptions> options,
     ILogger<SegmentSweepGrain> logger) : Grain, ISegmentSweepGrain
 {
-    /// <summary>How long a new job waits before its first customer: the catalog's freshness, and a second for its read.</summary>
-    public static readonly TimeSpan JoinDelay = SegmentCatalog.Freshness + TimeSpan.FromSeconds(1);
-
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
@@ -58,7 +55,7 @@ public sealed partial class SegmentSweepGrain(
         _sweep = new SegmentSweep(state.State);
         _checkpointed = Stopwatch.GetTimestamp();
         // This process's catalog may be as new as the activation: jobs not joined yet wait again.
-        foreach (var job in _sweep.Running.Where(job => job.JoinedLap is null)) _joinAfter[job] = _checkpointed + Ticks(JoinDelay);
+        foreach (var job in _sweep.Running.Where(job => job.JoinedLap is null)) _joinAfter[job] = _checkpointed + Ticks(Options.JoinDelay);
         var unfinished = _sweep.Running.Count();
         if (unfinished > 0)
         {
@@ -115,9 +112,9 @@ public sealed partial class SegmentSweepGrain(
     {
         // A job replaced by this one (a redefinition) waits for nothing any more.
         foreach (var replaced in _joinAfter.Keys.Where(other => !_sweep.State.Jobs.Contains(other)).ToList()) _joinAfter.Remove(replaced);
-        _joinAfter[job] = Stopwatch.GetTimestamp() + Ticks(JoinDelay);
+        _joinAfter[job] = Stopwatch.GetTimestamp() + Ticks(Options.JoinDelay);
         LogStarted(logger, job.Kind, job.Segment);
-        Wake(JoinDelay);
+        Wake(Options.JoinDelay);
         await Persist();
     }
 

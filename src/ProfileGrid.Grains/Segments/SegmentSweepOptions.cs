@@ -19,6 +19,13 @@ public sealed class SegmentSweepOptions
     /// <summary>The share of time the sweep works, above 0 and at most 1: after a page that took t it rests t × (1 − share) / share.</summary>
     public double DutyCycle { get; set; } = 0.25;
 
+    /// <summary>
+    /// How long a new job waits before its first customer, 0 to 10 minutes: by then every silo's catalog must hold its
+    /// definition, so at least the catalog's freshness (<see cref="SegmentCatalog.Freshness"/>, 2 s) and time for its
+    /// read. Shorter is safe only where one silo's catalog is the one that defines segments (a single-silo test).
+    /// </summary>
+    public TimeSpan JoinDelay { get; set; } = SegmentCatalog.Freshness + TimeSpan.FromSeconds(1);
+
     /// <summary>How often each silo wakes the sweep, so that work an ended silo left unfinished resumes elsewhere.</summary>
     public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -31,6 +38,7 @@ public sealed class SegmentSweepOptions
         if (PageSize is < 1 or > 1000) yield return $"PageSize must be 1 to 1000, not {PageSize}";
         if (MaxConcurrency is < 1 or > 1000) yield return $"MaxConcurrency must be 1 to 1000, not {MaxConcurrency}";
         if (!(DutyCycle is > 0 and <= 1)) yield return $"DutyCycle must be above 0 and at most 1, not {DutyCycle}";
+        if (JoinDelay < TimeSpan.Zero || JoinDelay > TimeSpan.FromMinutes(10)) yield return $"JoinDelay must be 0 to 10 minutes, not {JoinDelay}";
         if (ResumeInterval < TimeSpan.FromSeconds(1)) yield return $"ResumeInterval must be at least 1 second, not {ResumeInterval}";
     }
 }

@@ -102,14 +102,54 @@ public sealed class AzureTableJournalStorage(
     /// customer keys far more so) may have been stored under a shortened row key that cannot give the key back:
     /// listing such a row throws <see cref="CorruptStateException"/> rather than leave the journal out unseen.
     /// </summary>
-    public async Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var first = _keys.PartitionKey(0);
+        var last = _keys.PartitionKey(options.PartitionCount - 1);
+        return ListAsync(TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last}"), prefix: "", continuation, pageSize, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ListKeysAsync"/>, over the row keys from the prefix's escaped form up to the next string after
+    /// every string that starts with it: the escapes go character by character (<see cref="TableKey.SanitizePrefix"/>),
+    /// so a key starts with the prefix exactly when its row key starts with the escaped prefix. Each partition gives
+    /// its range, not its whole.
+    /// </summary>
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        // Never shortened when escaped, so its row keys start with its escaped form.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefix.Length, TableKey.MaxWholeBytes(suffixChars: 0) / 6);
+        var first = _keys.PartitionKey(0);
+        var last = _keys.PartitionKey(options.PartitionCount - 1);
+        var from = TableKey.SanitizePrefix(prefix, suffixChars: 0);
+        var filter = After(from) is { } to
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {from}");
+        return ListAsync(filter, prefix, continuation, pageSize, cancellationToken);
+    }
+
+    /// <summary>
+    /// A string after every string that starts with <paramref name="prefix"/>: the prefix up to its last ASCII
+    /// character, that character one higher (ASCII compares the same as UTF-16 and as UTF-8, whichever the service
+    /// uses; what lies between is filtered out after the query). Null when there is no ASCII character to raise.
+    /// </summary>
+    private static string? After(string prefix)
+    {
+        for (var i = prefix.Length - 1; i >= 0; i--)
+        {
+            if (prefix[i] < 0x7F) return string.Concat(prefix.AsSpan(0, i), ((char)(prefix[i] + 1)).ToString());
+        }
+
+        return null;
+    }
+
+    private async Task<JournalKeyPage> ListAsync(string filter, string prefix, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, JournalKeyPage.MaxSize);
-        var first = _keys.PartitionKey(0);
-        var last = _keys.PartitionKey(options.PartitionCount - 1);
         var query = Table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last}"),
+            filter,
             pageSize,
             [nameof(TableEntity.PartitionKey), nameof(TableEntity.RowKey)],
             cancellationToken);
@@ -117,7 +157,7 @@ public sealed class AzureTableJournalStorage(
         {
             await foreach (var page in query.AsPages(continuation, pageSize))
             {
-                return new JournalKeyPage(page.Values.Select(KeyOf).ToList(), page.ContinuationToken);
+                return new JournalKeyPage(page.Values.Select(KeyOf).Where(key => key.StartsWith(prefix, StringComparison.Ordinal)).ToList(), page.ContinuationToken);
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))

@@ -95,4 +95,7 @@ public sealed class FaultableJournalStorage : IJournalStorage
 
         return await Inner.ListKeysAsync(continuation, pageSize, cancellationToken);
     }
+
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        Inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
 }

@@ -21,4 +21,7 @@ public sealed class FaultableMembersStorage : IJournalStorage
 
     public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
         Inner.ListKeysAsync(continuation, pageSize, cancellationToken);
+
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        Inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
 }

@@ -66,7 +66,7 @@ public sealed class SegmentSweepClusterTests(ClusterFixture fixture)
 
             // The lap's second page is being listed for the first segment alone; the late one joins at its third.
             var lateSegment = await Define($"{late}.total >= 1");
-            await Task.Delay(SegmentSweepGrain.JoinDelay);
+            await Task.Delay(new SegmentSweepOptions().JoinDelay);
             FaultableJournalStorage.OpenListings();
             var firstStatus = await BackfillDone(firstSegment);
             var lateStatus = await BackfillDone(lateSegment);

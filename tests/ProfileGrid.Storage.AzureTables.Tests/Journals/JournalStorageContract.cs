@@ -324,6 +324,52 @@ public abstract class JournalStorageContract
         Assert.Equal("pageSize", exception.ParamName);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(JournalKeyPage.MaxSize)]
+    public async Task A_listing_by_prefix_gives_each_key_that_starts_with_it_once_and_no_other(int pageSize)
+    {
+        var root = NewKey();
+        // Escaped characters inside and right after the prefix, a key that is the prefix itself, and its neighbours.
+        string[] inside = [$"{root}/07:a", $"{root}/07:b/01", $"{root}/07:c~#?%!", $"{root}/07:\u00e9", $"{root}/07:"];
+        string[] outside = [$"{root}/07", $"{root}/06:z", $"{root}/08:a", $"{root}/07;a", $"{root}/0", $"{root}~/07:a"];
+        foreach (var key in inside.Concat(outside))
+        {
+            await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)));
+        }
+
+        var listed = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await Storage.ListKeysStartingWithAsync($"{root}/07:", continuation, pageSize);
+            Assert.InRange(page.Keys.Count, 0, pageSize);
+            listed.AddRange(page.Keys);
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        Assert.Equal(inside.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_listing_by_a_prefix_nothing_starts_with_is_one_empty_page()
+    {
+        var page = await Storage.ListKeysStartingWithAsync(NewKey(), null, 10);
+
+        Assert.Empty(page.Keys);
+        Assert.Null(page.Continuation);
+    }
+
+    [Fact]
+    public async Task A_listing_by_prefix_refuses_an_empty_prefix_and_a_page_size_outside_1_to_1000()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.ListKeysStartingWithAsync("", null, 10));
+        Assert.Equal("pageSize", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.ListKeysStartingWithAsync("a", null, 0))).ParamName);
+        Assert.Equal("pageSize", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.ListKeysStartingWithAsync("a", null, JournalKeyPage.MaxSize + 1))).ParamName);
+    }
+
     /// <summary>Every page of a listing, until the continuation is null.</summary>
     protected async Task<List<IReadOnlyList<string>>> ListAllAsync(int pageSize)
     {

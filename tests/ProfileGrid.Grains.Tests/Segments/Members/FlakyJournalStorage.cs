@@ -38,4 +38,7 @@ internal sealed class FlakyJournalStorage(IJournalStorage inner) : IJournalStora
 
     public Task<JournalKeyPage> ListKeysAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
         inner.ListKeysAsync(continuation, pageSize, cancellationToken);
+
+    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
+        inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
 }
