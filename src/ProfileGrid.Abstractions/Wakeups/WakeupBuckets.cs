@@ -6,8 +6,8 @@ namespace ProfileGrid.Wakeups;
 public static class WakeupBuckets
 {
     /// <summary>
-    /// Shards per minute: a busy minute (the hours' and days' first, when windows move) spreads over this many buckets,
-    /// and the scheduler reads all of them for every minute. Fixed: a customer's bucket is found by it.
+    /// Shards per minute: a busy minute (the hours' and days' first, when windows move) spreads over this many buckets;
+    /// the scheduler reads those that hold anyone. Fixed: a customer's bucket is found by it.
     /// </summary>
     public const int Shards = 32;
 
@@ -19,6 +19,8 @@ public static class WakeupBuckets
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
     private const string MinuteFormat = "yyyy-MM-dd'T'HH:mm";
+
+    private const string HourPrefixFormat = "yyyy-MM-dd'T'HH':'";
 
     /// <summary>The minute an instant falls in, counted from the Unix epoch.</summary>
     public static long MinuteOf(DateTimeOffset instant)
@@ -40,6 +42,26 @@ public static class WakeupBuckets
     /// <summary>A bucket's key, readable in the table: the minute's start in UTC and the shard, e.g. <c>2026-11-23T13:00/07</c>.</summary>
     public static string Key(long minute, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{StartOf(minute).ToString(MinuteFormat, CultureInfo.InvariantCulture)}/{shard:D2}");
+
+    /// <summary>What the keys of the buckets of the hour <paramref name="minute"/> falls in start with, e.g. <c>2026-11-23T13:</c>.</summary>
+    public static string HourPrefix(long minute) => StartOf(minute).ToString(HourPrefixFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The minute and shard a bucket's key names; false for a key that names no bucket.</summary>
+    public static bool TryParse(string key, out long minute, out int shard)
+    {
+        (minute, shard) = (0, 0);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0
+            || !DateTimeOffset.TryParseExact(key.AsSpan(0, slash), MinuteFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start)
+            || !int.TryParse(key.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out shard)
+            || shard >= Shards)
+        {
+            return false;
+        }
+
+        minute = MinuteOf(start);
+        return true;
+    }
 
     /// <summary>The minute and shard a bucket's key names.</summary>
     public static (long Minute, int Shard) Parse(string key)

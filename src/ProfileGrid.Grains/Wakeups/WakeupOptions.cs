@@ -13,8 +13,11 @@ public sealed class WakeupOptions
     /// <summary>At most this many customers are woken per tick, so that a busy minute, or catching up after a pause, spreads out.</summary>
     public int MaxWakesPerTick { get; set; } = 1000;
 
-    /// <summary>At most this many minutes are read per tick when the scheduler catches up after a pause (each minute is <see cref="WakeupBuckets.Shards"/> reads).</summary>
-    public int MaxMinutesPerTick { get; set; } = 60;
+    /// <summary>
+    /// At most this many minutes are passed per tick when the scheduler catches up after a pause: a listing of the
+    /// schedule per hour of them, and a read per bucket that holds anyone (a day by default).
+    /// </summary>
+    public int MaxMinutesPerTick { get; set; } = 1440;
 
     /// <summary>Customers woken at once.</summary>
     public int ConcurrentWakes { get; set; } = 32;

@@ -8,12 +8,14 @@ using ProfileGrid.Storage;
 namespace ProfileGrid.Wakeups;
 
 /// <summary>
-/// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it reads the buckets of each minute
-/// from its cursor to now, wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their
+/// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it lists the buckets stored for the
+/// minutes from its cursor to now (one listing of the storage per hour: a bucket's row exists while it holds anyone),
+/// reads those buckets, wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their
 /// buckets; the cursor, stored in the wake-up journal storage, moves past each minute that ended at least
-/// <see cref="WakeupBuckets.Grace"/> ago and whose buckets are empty. A tick wakes at most
-/// <see cref="WakeupOptions.MaxWakesPerTick"/> customers and reads at most <see cref="WakeupOptions.MaxMinutesPerTick"/>
-/// minutes, so that catching up after a pause goes at a bounded pace. A wake that fails is put back a minute later. The
+/// <see cref="WakeupBuckets.Grace"/> ago and whose buckets are empty. A minute without customers costs nothing, so
+/// days of downtime are caught up in a few ticks. A tick wakes at most <see cref="WakeupOptions.MaxWakesPerTick"/>
+/// customers and passes at most <see cref="WakeupOptions.MaxMinutesPerTick"/> minutes, so that catching up after a
+/// pause goes at a bounded pace. A wake that fails is put back a minute later. The
 /// ticks are a grain timer that keeps the grain active; every silo's <see cref="WakeupTicker"/> starts it again after
 /// the grain moved.
 /// </summary>
@@ -64,9 +66,10 @@ public sealed partial class WakeupSchedulerGrain(
         var finished = true;
         try
         {
+            var occupied = await OccupiedAsync(first, last, cancellationToken);
             for (var minute = first; minute <= last && budget > 0 && !cancellationToken.IsCancellationRequested; minute++)
             {
-                var (woken, putBack, held) = await RunMinuteAsync(minute, now, budget);
+                var (woken, putBack, held) = occupied.TryGetValue(minute, out var shards) ? await RunMinuteAsync(minute, shards, now, budget) : (0, 0, 0);
                 budget -= woken + putBack;
                 _state = _state with { Woken = _state.Woken + woken, Failed = _state.Failed + putBack };
                 // The cursor passes only minutes that are over, with every earlier one, and hold no one.
@@ -89,10 +92,42 @@ public sealed partial class WakeupSchedulerGrain(
         }
     }
 
-    /// <summary>Wakes the minute's customers due by <paramref name="now"/>, at most <paramref name="budget"/>; returns how many were woken, put back, and are left in its buckets.</summary>
-    private async Task<(int Woken, int PutBack, int Held)> RunMinuteAsync(long minute, DateTimeOffset now, int budget)
+    /// <summary>The shards of each minute from <paramref name="first"/> to <paramref name="last"/> whose buckets are stored.</summary>
+    /// <remarks>
+    /// A registration stores its bucket's row before it is acknowledged, and a minute takes registrations until
+    /// <see cref="WakeupBuckets.Grace"/> before it ends, so the listing of a tick at least that long after a minute's
+    /// end, the only one that may finish the minute, finds every bucket the minute will ever hold.
+    /// </remarks>
+    private async Task<Dictionary<long, List<int>>> OccupiedAsync(long first, long last, CancellationToken cancellationToken)
     {
-        var buckets = Enumerable.Range(0, WakeupBuckets.Shards).Select(shard => GrainFactory.Bucket(minute, shard)).ToArray();
+        var occupied = new Dictionary<long, List<int>>();
+        for (var hour = first - Mod(first, 60); hour <= last; hour += 60)
+        {
+            string? continuation = null;
+            do
+            {
+                var page = await storage.ListKeysStartingWithAsync(WakeupBuckets.HourPrefix(hour), continuation, JournalKeyPage.MaxSize, cancellationToken);
+                foreach (var key in page.Keys)
+                {
+                    if (!WakeupBuckets.TryParse(key, out var minute, out var shard) || minute < first || minute > last) continue;
+                    if (!occupied.TryGetValue(minute, out var shards)) occupied[minute] = shards = [];
+                    shards.Add(shard);
+                }
+
+                continuation = page.Continuation;
+            }
+            while (continuation is not null);
+        }
+
+        return occupied;
+    }
+
+    private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
+
+    /// <summary>Wakes the customers due by <paramref name="now"/> in the minute's <paramref name="shards"/>, at most <paramref name="budget"/>; returns how many were woken, put back, and are left in its buckets.</summary>
+    private async Task<(int Woken, int PutBack, int Held)> RunMinuteAsync(long minute, List<int> shards, DateTimeOffset now, int budget)
+    {
+        var buckets = shards.Select(shard => GrainFactory.Bucket(minute, shard)).ToArray();
         var batches = await Task.WhenAll(buckets.Select(bucket => bucket.Due(now, budget)));
         var taken = new List<(int Shard, WakeupEntry Entry)>();
         for (var shard = 0; shard < buckets.Length; shard++)

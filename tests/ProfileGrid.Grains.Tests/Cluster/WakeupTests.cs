@@ -174,6 +174,44 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_week_passing_at_once_is_caught_up_reading_only_the_buckets_that_hold_customers()
+    {
+        var type = NewType("week");
+        var segment = await Define($"{type}.7d >= 1");
+        var ids = new[] { NewCustomer(), NewCustomer() };
+        foreach (var id in ids)
+        {
+            await Customer(id).ApplyEvents(Producer, [Event("w1", type)]);
+            Clock.Advance(TimeSpan.FromHours(30));
+        }
+
+        await Eventually.Async(() => MembersAmong(segment, ids), members => members.Length == ids.Length, "every customer entered");
+        var registered = await Eventually.Async(() => Task.WhenAll(ids.Select(RegisteredAsync)), entries => entries.All(entry => entry.Length == 1), "every customer registered");
+        var dues = registered.Select(entries => entries[0].Due).ToArray();
+        // The buckets come back from storage, so that every bucket the scheduler looks at is a read.
+        foreach (var (id, due) in ids.Zip(dues)) await Deactivate(fixture.Grains.BucketFor(id, due));
+        var before = await fixture.Grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Status();
+        WakeupStorage.TakeReads();
+
+        // A week passes at once (the scheduler down, or a simulation's clock): some 10,000 minutes, 32 buckets each.
+        Clock.Advance(TimeSpan.FromDays(7));
+        await Eventually.Async(() => MembersAmong(segment, ids), members => members.Length == 0, "every customer left");
+        await Eventually.Async(
+            () => fixture.Grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Status(),
+            status => status.Cursor > dues.Max(),
+            "the cursor passed the week");
+        var read = WakeupStorage.TakeReads().Where(key => WakeupBuckets.TryParse(key, out _, out _)).Distinct().ToList();
+
+        // A week after the events, 30 hours apart, and days after where the cursor stood.
+        Assert.Equal(TimeSpan.FromHours(30), dues[1] - dues[0]);
+        Assert.True(dues[0] - before.Cursor >= TimeSpan.FromDays(4), $"the cursor stood at {before.Cursor:o}, the first customer is due {dues[0]:o}");
+        // The buckets of the two customers' minutes, and no more than a handful of others (those other tests' customers hold).
+        Assert.Contains(WakeupBuckets.Key(WakeupBuckets.MinuteOf(dues[0]), WakeupBuckets.ShardOf(ids[0])), read);
+        Assert.Contains(WakeupBuckets.Key(WakeupBuckets.MinuteOf(dues[1]), WakeupBuckets.ShardOf(ids[1])), read);
+        Assert.True(read.Count <= 50, $"{read.Count} buckets read: {string.Join(", ", read.Take(60))}");
+    }
+
+    [Fact]
     public async Task An_erased_customer_leaves_the_schedule_and_no_bucket_row_holds_its_id()
     {
         var type = NewType("buy");
