@@ -63,11 +63,12 @@ public sealed record History(HistoryStep[] Steps)
     private static readonly Gen<HistoryStep> Erase = ProfileGen.Select(p => (HistoryStep)new EraseStep(p));
 
     /// <remarks>
-    /// Minutes to an hour and a bit: past the hour window's edges, which wake-ups must follow. The day's and longer
-    /// windows' edges are reached by events' own timestamps instead: the wake-up scheduler reads every minute it passes
-    /// (32 buckets each), so days of simulated time would cost the scheduler more real time than the histories do.
+    /// Minutes, an hour and a bit (past the hour window's edges), a day and a bit, a week and a bit, and now and then a
+    /// month and a bit: each window's edges, which wake-ups must follow, and the idempotency log's day.
     /// </remarks>
-    private static readonly Gen<HistoryStep> Advance = Gen.OneOf(Gen.Int[1, 10], Gen.Int[50, 70]).Select(m => (HistoryStep)new AdvanceStep(m));
+    private static readonly Gen<HistoryStep> Advance = Gen.Frequency(
+        (6, Gen.Int[1, 10]), (6, Gen.Int[50, 70]), (2, Gen.Int[1380, 1500]), (1, Gen.Int[10020, 10140]), (1, Gen.Int[43140, 43260]))
+        .Select(m => (HistoryStep)new AdvanceStep(m));
 
     private static readonly Gen<HistoryStep> Plain = Gen.Frequency(
         (30, Event), (8, Traits), (4, Consent), (10, Identify), (2, Alias), (3, Erase), (1, Gen.Const<HistoryStep>(new RedefineStep())),

@@ -230,13 +230,11 @@ public sealed class HistoryRunner
 
     private async Task CheckAsync(IReadOnlyList<string> erased)
     {
+        // Reads only, so all at once: a step costs the slowest read, not their sum.
         var now = Now;
-        foreach (var key in _profiles) await CheckProfileAsync(key, now);
-        foreach (var identifier in _identifiers)
-        {
-            var owner = await _cluster.Grains.GetGrain<IIdentityGrain>(identifier).Resolve();
-            Expect(_model.Owners.GetValueOrDefault(identifier), owner, $"the owner of {identifier}");
-        }
+        await Task.WhenAll(_profiles.Select(key => CheckProfileAsync(key, now)));
+        var owners = await Task.WhenAll(_identifiers.Select(identifier => _cluster.Grains.GetGrain<IIdentityGrain>(identifier).Resolve()));
+        foreach (var (identifier, owner) in _identifiers.Zip(owners)) Expect(_model.Owners.GetValueOrDefault(identifier), owner, $"the owner of {identifier}");
 
         await Eventually.Async(MembershipDifferencesAsync, differences => differences.Count == 0, "every segment's members as the model has them", TimeSpan.FromSeconds(20));
         if (erased.Count > 0)
@@ -296,15 +294,13 @@ public sealed class HistoryRunner
     private async Task<List<string>> MembershipDifferencesAsync()
     {
         var now = Now;
+        var pairs = _segments.Names.SelectMany(segment => _profiles.Select(key => (Segment: segment, Key: key))).ToList();
+        var members = await Task.WhenAll(pairs.Select(async pair => await _cluster.Grains.For(pair.Segment, SegmentShards.Of(pair.Key)).Contains(pair.Key) is not null));
         var differences = new List<string>();
-        foreach (var segment in _segments.Names)
+        foreach (var ((segment, key), member) in pairs.Zip(members))
         {
-            foreach (var key in _profiles)
-            {
-                var member = await _cluster.Grains.For(segment, SegmentShards.Of(key)).Contains(key) is not null;
-                var expected = _model.IsMember(_segments.Current(segment), key, now);
-                if (member != expected) differences.Add($"{key} {(member ? "is" : "is not")} in {segment} ({_segments.Current(segment)})");
-            }
+            var expected = _model.IsMember(_segments.Current(segment), key, now);
+            if (member != expected) differences.Add($"{key} {(member ? "is" : "is not")} in {segment} ({_segments.Current(segment)})");
         }
 
         return differences;

@@ -22,6 +22,8 @@ public static class WakeupBuckets
 
     private const string HourPrefixFormat = "yyyy-MM-dd'T'HH':'";
 
+    private const string DayPrefixFormat = "yyyy-MM-dd'T'";
+
     /// <summary>The minute an instant falls in, counted from the Unix epoch.</summary>
     public static long MinuteOf(DateTimeOffset instant)
     {
@@ -45,6 +47,9 @@ public static class WakeupBuckets
 
     /// <summary>What the keys of the buckets of the hour <paramref name="minute"/> falls in start with, e.g. <c>2026-11-23T13:</c>.</summary>
     public static string HourPrefix(long minute) => StartOf(minute).ToString(HourPrefixFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>What the keys of the buckets of the day (UTC) <paramref name="minute"/> falls in start with, e.g. <c>2026-11-23T</c>.</summary>
+    public static string DayPrefix(long minute) => StartOf(minute).ToString(DayPrefixFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The minute and shard a bucket's key names; false for a key that names no bucket.</summary>
     public static bool TryParse(string key, out long minute, out int shard)

@@ -15,7 +15,7 @@ public sealed class WakeupOptions
 
     /// <summary>
     /// At most this many minutes are passed per tick when the scheduler catches up after a pause: a listing of the
-    /// schedule per hour of them, and a read per bucket that holds anyone (a day by default).
+    /// schedule per hour of them (per day for whole days), and a read per bucket that holds anyone (a day by default).
     /// </summary>
     public int MaxMinutesPerTick { get; set; } = 1440;
 

@@ -9,7 +9,8 @@ namespace ProfileGrid.Wakeups;
 
 /// <summary>
 /// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it lists the buckets stored for the
-/// minutes from its cursor to now (one listing of the storage per hour: a bucket's row exists while it holds anyone),
+/// minutes from its cursor to now (one listing of the storage per hour, or per day for a whole day passed: a bucket's
+/// row exists while it holds anyone),
 /// reads those buckets, wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their
 /// buckets; the cursor, stored in the wake-up journal storage, moves past each minute that ended at least
 /// <see cref="WakeupBuckets.Grace"/> ago and whose buckets are empty. A minute without customers costs nothing, so
@@ -101,12 +102,16 @@ public sealed partial class WakeupSchedulerGrain(
     private async Task<Dictionary<long, List<int>>> OccupiedAsync(long first, long last, CancellationToken cancellationToken)
     {
         var occupied = new Dictionary<long, List<int>>();
-        for (var hour = first - Mod(first, 60); hour <= last; hour += 60)
+        for (var from = first - Mod(first, MinutesPerHour); from <= last;)
         {
+            // A whole day passed at once is one listing; otherwise an hour, so that a tick lists at most its hour's buckets.
+            var wholeDay = Mod(from, MinutesPerDay) == 0 && from + MinutesPerDay - 1 <= last;
+            var prefix = wholeDay ? WakeupBuckets.DayPrefix(from) : WakeupBuckets.HourPrefix(from);
+            from += wholeDay ? MinutesPerDay : MinutesPerHour;
             string? continuation = null;
             do
             {
-                var page = await storage.ListKeysStartingWithAsync(WakeupBuckets.HourPrefix(hour), continuation, JournalKeyPage.MaxSize, cancellationToken);
+                var page = await storage.ListKeysStartingWithAsync(prefix, continuation, JournalKeyPage.MaxSize, cancellationToken);
                 foreach (var key in page.Keys)
                 {
                     if (!WakeupBuckets.TryParse(key, out var minute, out var shard) || minute < first || minute > last) continue;
@@ -121,6 +126,10 @@ public sealed partial class WakeupSchedulerGrain(
 
         return occupied;
     }
+
+    private const long MinutesPerHour = 60;
+
+    private const long MinutesPerDay = 24 * MinutesPerHour;
 
     private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 

@@ -32,6 +32,23 @@ public sealed class WakeupScheduleTests
     }
 
     [Fact]
+    public void A_bucket_key_starts_with_its_hour_and_its_day_and_anything_else_in_the_schedule_is_no_bucket()
+    {
+        var minute = WakeupBuckets.MinuteOf(new DateTimeOffset(2026, 11, 23, 13, 59, 59, TimeSpan.Zero));
+
+        Assert.Equal("2026-11-23T13:", WakeupBuckets.HourPrefix(minute));
+        Assert.Equal("2026-11-23T", WakeupBuckets.DayPrefix(minute));
+        Assert.StartsWith(WakeupBuckets.HourPrefix(minute), WakeupBuckets.Key(minute, 31), StringComparison.Ordinal);
+        Assert.DoesNotContain(WakeupBuckets.HourPrefix(minute), WakeupBuckets.Key(minute + 1, 0), StringComparison.Ordinal);
+        Assert.True(WakeupBuckets.TryParse(WakeupBuckets.Key(minute, 31), out var parsed, out var shard));
+        Assert.Equal((minute, 31), (parsed, shard));
+        foreach (var key in new[] { "scheduler", "2026-11-23T13:59", "2026-11-23T13:59/32", "2026-11-23T13:59/-1", "2026-11-23T13:59/x", "2026-11-23T13/01" })
+        {
+            Assert.False(WakeupBuckets.TryParse(key, out _, out _), key);
+        }
+    }
+
+    [Fact]
     public void Options_that_would_wake_customers_late_or_never_are_named()
     {
         var options = new WakeupOptions { TickPeriod = TimeSpan.FromMinutes(1), MaxWakesPerTick = 0, MaxMinutesPerTick = 0, ConcurrentWakes = 0 };
