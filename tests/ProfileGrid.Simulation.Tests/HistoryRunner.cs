@@ -42,10 +42,6 @@ public sealed class HistoryRunner
 
     public string World => _world;
 
-    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long, int)> Timings = new();
-
-    public static string Report() => string.Join(Environment.NewLine, Timings.OrderByDescending(p => p.Value.Item1).Select(p => $"{p.Key}: {p.Value.Item2} x, total {System.Diagnostics.Stopwatch.GetElapsedTime(0, p.Value.Item1).TotalMilliseconds:0} ms, mean {System.Diagnostics.Stopwatch.GetElapsedTime(0, p.Value.Item1).TotalMilliseconds / p.Value.Item2:0.0} ms"));
-
     private DateTimeOffset Now => _cluster.Clock.GetUtcNow();
 
     private string Account => $"account:{_world}-x0";
@@ -57,14 +53,8 @@ public sealed class HistoryRunner
             var step = history.Steps[i];
             try
             {
-                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var erased = await StepAsync(step);
-                var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 await CheckAsync(erased);
-                var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-                var kind = step is FaultStep f ? "Fault" + f.Inner.GetType().Name : step.GetType().Name;
-                Timings.AddOrUpdate("step " + kind, (t1 - t0, 1), (_, v) => (v.Item1 + t1 - t0, v.Item2 + 1));
-                Timings.AddOrUpdate("check after " + kind, (t2 - t1, 1), (_, v) => (v.Item1 + t2 - t1, v.Item2 + 1));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

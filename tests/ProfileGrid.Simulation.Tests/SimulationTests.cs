@@ -58,7 +58,6 @@ public abstract class SimulationTests(SimulatedCluster cluster, ITestOutputHelpe
             await History.Generator(50, 70).SampleAsync(Run, writeLine: output.WriteLine, seed: seed, iter: count, threads: 1, print: history => history.ToString());
         }
 
-        output.WriteLine(HistoryRunner.Report());
         output.WriteLine($"{count} histories, {steps} steps, on {(cluster.UsesAzurite ? "Azurite" : "memory storage")} in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s (seed {seed ?? (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null ? "fixed" : "random")})");
     }
 }
