@@ -9,7 +9,7 @@ namespace ProfileGrid.Simulation.Tests;
 /// <summary>
 /// Histories the random simulation once found failing, kept as they were shrunk: each pins a defect that was fixed.
 /// </summary>
-public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITestOutputHelper output) : IClassFixture<MemorySimulationTests.Cluster>
+public sealed class KnownHistoryTests(KnownHistoryTests.Cluster cluster, ITestOutputHelper output) : IClassFixture<KnownHistoryTests.Cluster>
 {
     /// <summary>
     /// An anonymous profile merged into a customer that was then merged into another: erasing the last one must delete
@@ -284,4 +284,6 @@ public sealed class KnownHistoryTests(MemorySimulationTests.Cluster cluster, ITe
         output.WriteLine(history.ToString());
         await new HistoryRunner(cluster, await cluster.SegmentsAsync()).RunAsync(history);
     }
+
+    public sealed class Cluster() : SimulatedCluster(azurite: false);
 }

@@ -97,7 +97,7 @@ public class SimulatedCluster : IAsyncLifetime
             // made through this, the only silo's, catalog and used at once, so its back-fill need not wait out the
             // catalog's freshness on other silos; with nothing else to serve, the sweep may take all the time.
             services.AddSegmentSweep();
-            services.Configure<SegmentSweepOptions>(options => (options.JoinDelay, options.DutyCycle) = (TimeSpan.Zero, 1));
+            services.Configure<SegmentSweepOptions>(options => (options.JoinDelay, options.DutyCycle, options.MaxConcurrency) = (TimeSpan.Zero, 1, 64));
         });
         if (_azurite is { } azurite)
         {

@@ -10,25 +10,32 @@ namespace ProfileGrid.Simulation.Tests;
 /// redefinitions, clock advances past window edges, deactivations, storage failing half-way) run against a cluster
 /// and the reference model, checked after every step. CsCheck generates the histories from a seed; a failing one is
 /// shrunk to a smaller failing history and printed with the seed that reproduces it. The test command runs the same
-/// few dozen histories per storage every run (about a minute each on 2 cores: 1.5–2 s a history on memory storage,
-/// 4–5 s on Azurite); <c>./scripts/simulate.sh --histories N --seed S</c> runs more (environment
-/// <c>PROFILEGRID_SIM_HISTORIES</c>, <c>PROFILEGRID_SIM_SEED</c>, <c>PROFILEGRID_SIM_STORAGE</c>).
+/// <see cref="TestCommandHistories"/> histories per storage every run; <c>./scripts/simulate.sh --histories N --seed S</c>
+/// runs more (environment <c>PROFILEGRID_SIM_HISTORIES</c>, <c>PROFILEGRID_SIM_SEED</c>, <c>PROFILEGRID_SIM_STORAGE</c>).
+/// Histories share a cluster, each in a world of its own names, and a fresh cluster takes over every
+/// <see cref="HistoriesPerCluster"/> histories: a redefinition's back-fill visits every stored customer, those of the
+/// histories before too, so a cluster that kept them all would make each history dearer than the last.
 /// </summary>
-public abstract class SimulationTests(SimulatedCluster cluster, ITestOutputHelper output, int histories)
+public abstract class SimulationTests(bool azurite, ITestOutputHelper output)
 {
-
     /// <summary>The test command's generator seed: history i comes from stream i of it, the same every run.</summary>
     public const ulong FixedSeed = 0x5eed_0025UL;
 
+    /// <summary>Histories per storage in the test command.</summary>
+    public const int TestCommandHistories = 200;
+
+    public const int HistoriesPerCluster = 40;
+
     protected async Task RunAsync()
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES"), CultureInfo.InvariantCulture, out var n) ? n : histories;
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES"), CultureInfo.InvariantCulture, out var n) ? n : TestCommandHistories;
         var seed = Environment.GetEnvironmentVariable("PROFILEGRID_SIM_SEED") is { Length: > 0 } given ? given : null;
-        var segments = await cluster.SegmentsAsync();
         var started = DateTimeOffset.UtcNow;
         var steps = 0;
+        await using var clusters = new Clusters(azurite);
         async Task Run(History history)
         {
+            var (cluster, segments) = await clusters.NextAsync();
             await new HistoryRunner(cluster, segments).RunAsync(history);
             Interlocked.Add(ref steps, history.Steps.Length);
         }
@@ -58,32 +65,51 @@ public abstract class SimulationTests(SimulatedCluster cluster, ITestOutputHelpe
             await History.Generator(50, 70).SampleAsync(Run, writeLine: output.WriteLine, seed: seed, iter: count, threads: 1, print: history => history.ToString());
         }
 
-        output.WriteLine($"{count} histories, {steps} steps, on {(cluster.UsesAzurite ? "Azurite" : "memory storage")} in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s (seed {seed ?? (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null ? "fixed" : "random")})");
+        output.WriteLine($"{count} histories, {steps} steps, on {(azurite ? "Azurite" : "memory storage")} in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s, {clusters.Started} clusters (seed {seed ?? (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null ? "fixed" : "random")})");
+    }
+
+    /// <summary>A cluster for each history, a fresh one (with its segments defined) every <see cref="HistoriesPerCluster"/>.</summary>
+    private sealed class Clusters(bool azurite) : IAsyncDisposable
+    {
+        private SimulatedCluster? _cluster;
+        private SegmentRules? _segments;
+        private int _served;
+
+        public int Started { get; private set; }
+
+        public async Task<(SimulatedCluster Cluster, SegmentRules Segments)> NextAsync()
+        {
+            if (_cluster is null || _served == HistoriesPerCluster)
+            {
+                await DisposeAsync();
+                _cluster = new SimulatedCluster(azurite);
+                await _cluster.InitializeAsync();
+                _segments = await _cluster.SegmentsAsync();
+                (_served, Started) = (0, Started + 1);
+            }
+
+            _served++;
+            return (_cluster, _segments!);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_cluster is not null) await _cluster.DisposeAsync();
+            _cluster = null;
+        }
     }
 }
 
-public sealed class MemorySimulationTests(MemorySimulationTests.Cluster cluster, ITestOutputHelper output)
-    : SimulationTests(cluster, output, Histories), IClassFixture<MemorySimulationTests.Cluster>
+public sealed class MemorySimulationTests(ITestOutputHelper output) : SimulationTests(azurite: false, output)
 {
-    /// <summary>Histories on memory storage in the test command.</summary>
-    public const int Histories = 40;
-
     [Fact]
     public Task Random_histories_agree_with_the_model_on_memory_storage() =>
         Environment.GetEnvironmentVariable("PROFILEGRID_SIM_STORAGE") is "azurite" ? Task.CompletedTask : RunAsync();
-
-    public sealed class Cluster() : SimulatedCluster(azurite: false);
 }
 
-public sealed class AzuriteSimulationTests(AzuriteSimulationTests.Cluster cluster, ITestOutputHelper output)
-    : SimulationTests(cluster, output, Histories), IClassFixture<AzuriteSimulationTests.Cluster>
+public sealed class AzuriteSimulationTests(ITestOutputHelper output) : SimulationTests(azurite: true, output)
 {
-    /// <summary>Histories on Azurite in the test command.</summary>
-    public const int Histories = 15;
-
     [Fact]
     public Task Random_histories_agree_with_the_model_on_Azurite() =>
         Environment.GetEnvironmentVariable("PROFILEGRID_SIM_STORAGE") is "memory" ? Task.CompletedTask : RunAsync();
-
-    public sealed class Cluster() : SimulatedCluster(azurite: true);
 }

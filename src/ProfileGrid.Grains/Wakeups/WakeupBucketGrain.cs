@@ -12,6 +12,12 @@ namespace ProfileGrid.Wakeups;
 /// erasure) rewrites the row as a snapshot, so that no earlier entry keeps the id, and removes the row once nothing
 /// is left. Memory holds exactly what storage holds: a change whose write fails is undone.
 /// </summary>
+/// <remarks>
+/// A bucket takes registrations until <see cref="WakeupBuckets.Grace"/> before its minute ends, and the scheduler
+/// finishes a minute by listing its stored rows no earlier than that long after it ended. A registration whose write
+/// took until the minute ended may have been listed too late; it is taken back out and passed on to the next open
+/// minute (the simulation found this: its clock jumps while a customer registers in the background).
+/// </remarks>
 public sealed partial class WakeupBucketGrain(
     [FromKeyedServices(StorageNames.Wakeups)] IJournalStorage storage,
     Serializer serializer,
@@ -85,6 +91,15 @@ public sealed partial class WakeupBucketGrain(
             }
 
             throw;
+        }
+
+        if (clock.GetUtcNow() >= End)
+        {
+            // The write took until the minute was over: the scheduler, which lists the stored rows, may have finished
+            // the minute before this one was stored. The customer goes on to the next open minute instead.
+            await Forget([customerId], static (_, _) => true);
+            var later = Math.Max(_minute + 1, WakeupBuckets.MinuteOf(clock.GetUtcNow() + WakeupBuckets.Grace));
+            return await GrainFactory.Bucket(later, _shard).Register(customerId, WakeupBuckets.StartOf(later));
         }
 
         return new DateTimeOffset(at, TimeSpan.Zero);

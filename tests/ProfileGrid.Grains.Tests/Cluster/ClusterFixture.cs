@@ -21,7 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>The wake-up schedule's storage, shared by both silos (a bucket or the scheduler may move between them), for the tests to read.</summary>
-    public static readonly ReadRecordingStorage WakeupStorage = new();
+    public static readonly RecordingStorage WakeupStorage = new();
 
     public TestCluster Cluster { get; private set; } = null!;
 

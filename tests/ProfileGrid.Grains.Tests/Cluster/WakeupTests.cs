@@ -212,6 +212,39 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_registration_stored_only_after_its_minute_was_finished_goes_on_to_the_next_open_minute()
+    {
+        var id = NewCustomer();
+        var due = MinuteStart(Clock.GetUtcNow()).AddMinutes(2);
+        var bucket = WakeupBuckets.Key(WakeupBuckets.MinuteOf(due), WakeupBuckets.ShardOf(id));
+        var held = WakeupStorage.HoldWritesTo(bucket);
+        Task<DateTimeOffset> registering;
+        try
+        {
+            // Taken while the minute is open; its write is slow, and meanwhile the minute ends and the scheduler passes it.
+            registering = fixture.Grains.BucketFor(id, due).Register(id, due);
+            await held.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Clock.Advance(TimeSpan.FromMinutes(10));
+            await Eventually.Async(
+                () => fixture.Grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Status(),
+                status => status.Cursor > due,
+                "the scheduler finished the customer's minute");
+        }
+        finally
+        {
+            held.Release();
+        }
+
+        var at = await registering;
+
+        Assert.True(at >= Clock.GetUtcNow(), $"registered at {at:o}, which the scheduler had passed (now {Clock.GetUtcNow():o})");
+        Assert.False(await Stored(bucket), "the finished minute's row still holds the customer");
+        // Woken at the next minute: its bucket is gone once the scheduler took it.
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.Async(() => Stored(WakeupBuckets.Key(WakeupBuckets.MinuteOf(at), WakeupBuckets.ShardOf(id))), stored => !stored, "the customer was woken");
+    }
+
+    [Fact]
     public async Task An_erased_customer_leaves_the_schedule_and_no_bucket_row_holds_its_id()
     {
         var type = NewType("buy");
