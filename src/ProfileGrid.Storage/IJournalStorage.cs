@@ -36,7 +36,7 @@ public interface IJournalStorage
 
     /// <summary>
     /// The keys that start with <paramref name="prefix"/> (ordinal), a page at a time, as <see cref="ListKeysAsync(string?, int, CancellationToken)"/>
-    /// lists all of them; a listing costs what it finds, not what the storage holds (the wake-up scheduler lists the
+    /// lists all of them; a listing reads what it finds, not all the storage holds (the wake-up scheduler lists the
     /// minutes of an hour that hold anyone).
     /// </summary>
     /// <param name="prefix">What each key listed starts with; not empty.</param>

@@ -69,12 +69,9 @@ public static class WakeupBuckets
     }
 
     /// <summary>The minute and shard a bucket's key names.</summary>
-    public static (long Minute, int Shard) Parse(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var start = DateTimeOffset.ParseExact(key[..slash], MinuteFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        return (MinuteOf(start), int.Parse(key[(slash + 1)..], CultureInfo.InvariantCulture));
-    }
+    /// <exception cref="FormatException"><paramref name="key"/> names no bucket.</exception>
+    public static (long Minute, int Shard) Parse(string key) =>
+        TryParse(key, out var minute, out var shard) ? (minute, shard) : throw new FormatException($"'{key}' names no wake-up bucket.");
 
     public static IWakeupBucketGrain Bucket(this IGrainFactory grains, long minute, int shard) => grains.GetGrain<IWakeupBucketGrain>(Key(minute, shard));
 

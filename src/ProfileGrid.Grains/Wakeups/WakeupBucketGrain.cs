@@ -65,9 +65,8 @@ public sealed partial class WakeupBucketGrain(
         if (now >= End - WakeupBuckets.Grace || full)
         {
             // The scheduler may be finishing this minute (or it has no room): the customer is due by the next one's start.
-            var later = Math.Max(_minute + 1, WakeupBuckets.MinuteOf(now + WakeupBuckets.Grace));
             if (full) LogFull(logger, this.GetPrimaryKeyString(), customerId);
-            return await GrainFactory.Bucket(later, _shard).Register(customerId, WakeupBuckets.StartOf(later));
+            return await PassOn(customerId, now);
         }
 
         var at = Math.Max(due.UtcTicks, WakeupBuckets.StartOf(_minute).UtcTicks);
@@ -98,11 +97,17 @@ public sealed partial class WakeupBucketGrain(
             // The write took until the minute was over: the scheduler, which lists the stored rows, may have finished
             // the minute before this one was stored. The customer goes on to the next open minute instead.
             await Forget([customerId], static (_, _) => true);
-            var later = Math.Max(_minute + 1, WakeupBuckets.MinuteOf(clock.GetUtcNow() + WakeupBuckets.Grace));
-            return await GrainFactory.Bucket(later, _shard).Register(customerId, WakeupBuckets.StartOf(later));
+            return await PassOn(customerId, clock.GetUtcNow());
         }
 
         return new DateTimeOffset(at, TimeSpan.Zero);
+    }
+
+    /// <summary>Registers the customer in the first minute after this one that still takes registrations, due at its start.</summary>
+    private Task<DateTimeOffset> PassOn(string customerId, DateTimeOffset now)
+    {
+        var later = Math.Max(_minute + 1, WakeupBuckets.MinuteOf(now + WakeupBuckets.Grace));
+        return GrainFactory.Bucket(later, _shard).Register(customerId, WakeupBuckets.StartOf(later));
     }
 
     public Task Unregister(string customerId) => Forget([customerId], static (_, _) => true);

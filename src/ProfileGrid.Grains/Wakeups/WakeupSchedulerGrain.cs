@@ -8,17 +8,16 @@ using ProfileGrid.Storage;
 namespace ProfileGrid.Wakeups;
 
 /// <summary>
-/// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it lists the buckets stored for the
-/// minutes from its cursor to now (one listing of the storage per hour, or per day for a whole day passed: a bucket's
-/// row exists while it holds anyone),
-/// reads those buckets, wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their
-/// buckets; the cursor, stored in the wake-up journal storage, moves past each minute that ended at least
-/// <see cref="WakeupBuckets.Grace"/> ago and whose buckets are empty. A minute without customers costs nothing, so
-/// days of downtime are caught up in a few ticks. A tick wakes at most <see cref="WakeupOptions.MaxWakesPerTick"/>
-/// customers and passes at most <see cref="WakeupOptions.MaxMinutesPerTick"/> minutes, so that catching up after a
-/// pause goes at a bounded pace. A wake that fails is put back a minute later. The
-/// ticks are a grain timer that keeps the grain active; every silo's <see cref="WakeupTicker"/> starts it again after
-/// the grain moved.
+/// Wakes the customers that are due. Every <see cref="WakeupOptions.TickPeriod"/> it reads the buckets of the minutes
+/// from its cursor to now (all of them when that is a minute or two; when it is more, those it finds by listing the
+/// rows stored for those minutes, one listing per hour or per whole day: a bucket's row exists while it holds anyone),
+/// wakes the customers due (<see cref="ICustomerGrain.Wake"/>) and removes them from their buckets; the cursor, stored
+/// in the wake-up journal storage, moves past each minute that ended at least <see cref="WakeupBuckets.Grace"/> ago
+/// and whose buckets are empty. A minute without customers costs nothing when catching up, so days of downtime take a
+/// few ticks. A tick wakes at most <see cref="WakeupOptions.MaxWakesPerTick"/> customers and passes at most
+/// <see cref="WakeupOptions.MaxMinutesPerTick"/> minutes, so that catching up after a pause goes at a bounded pace. A
+/// wake that fails is put back a minute later. The ticks are a grain timer that keeps the grain active; every silo's
+/// <see cref="WakeupTicker"/> starts it again after the grain moved.
 /// </summary>
 public sealed partial class WakeupSchedulerGrain(
     [FromKeyedServices(StorageNames.Wakeups)] IJournalStorage storage,
@@ -29,6 +28,11 @@ public sealed partial class WakeupSchedulerGrain(
 {
     /// <summary>The scheduler's own journal in the wake-up storage (bucket keys start with a date, so never collide with it).</summary>
     public const string StateKey = "scheduler";
+
+    /// <summary>Ticks that pass this many minutes or more list the stored buckets; shorter ones ask every bucket.</summary>
+    public const int ListedFrom = 3;
+
+    private static readonly List<int> AllShards = [.. Enumerable.Range(0, WakeupBuckets.Shards)];
 
     /// <summary>How long after a failed wake the customer is tried again.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
@@ -67,10 +71,13 @@ public sealed partial class WakeupSchedulerGrain(
         var finished = true;
         try
         {
-            var occupied = await OccupiedAsync(first, last, cancellationToken);
+            // Keeping up (a minute or two from the cursor to now), it asks every bucket of those minutes: they stay
+            // active, so a tick costs no storage. Catching up, it lists the stored rows, so empty minutes cost nothing.
+            var occupied = last - first + 1 < ListedFrom ? null : await OccupiedAsync(first, last, cancellationToken);
             for (var minute = first; minute <= last && budget > 0 && !cancellationToken.IsCancellationRequested; minute++)
             {
-                var (woken, putBack, held) = occupied.TryGetValue(minute, out var shards) ? await RunMinuteAsync(minute, shards, now, budget) : (0, 0, 0);
+                var shards = occupied is null ? AllShards : occupied.GetValueOrDefault(minute);
+                var (woken, putBack, held) = shards is null ? (0, 0, 0) : await RunMinuteAsync(minute, shards, now, budget);
                 budget -= woken + putBack;
                 _state = _state with { Woken = _state.Woken + woken, Failed = _state.Failed + putBack };
                 // The cursor passes only minutes that are over, with every earlier one, and hold no one.
@@ -134,7 +141,7 @@ public sealed partial class WakeupSchedulerGrain(
     private static long Mod(long value, long divisor) => ((value % divisor) + divisor) % divisor;
 
     /// <summary>Wakes the customers due by <paramref name="now"/> in the minute's <paramref name="shards"/>, at most <paramref name="budget"/>; returns how many were woken, put back, and are left in its buckets.</summary>
-    private async Task<(int Woken, int PutBack, int Held)> RunMinuteAsync(long minute, List<int> shards, DateTimeOffset now, int budget)
+    private async Task<(int Woken, int PutBack, int Held)> RunMinuteAsync(long minute, IReadOnlyList<int> shards, DateTimeOffset now, int budget)
     {
         var buckets = shards.Select(shard => GrainFactory.Bucket(minute, shard)).ToArray();
         var batches = await Task.WhenAll(buckets.Select(bucket => bucket.Due(now, budget)));

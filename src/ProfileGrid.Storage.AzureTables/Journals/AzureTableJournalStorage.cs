@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Azure;
@@ -110,23 +111,42 @@ public sealed class AzureTableJournalStorage(
     }
 
     /// <summary>
-    /// As <see cref="ListKeysAsync"/>, over the row keys from the prefix's escaped form up to the next string after
-    /// every string that starts with it: the escapes go character by character (<see cref="TableKey.SanitizePrefix"/>),
-    /// so a key starts with the prefix exactly when its row key starts with the escaped prefix. Each partition gives
-    /// its range, not its whole.
+    /// The row keys from the prefix's escaped form up to the next string after every string that starts with it (the
+    /// escapes go character by character, <see cref="TableKey.SanitizePrefix"/>, so a key starts with the prefix
+    /// exactly when its row key starts with the escaped prefix), one partition at a time: a query that names its
+    /// partition and a row-key range reads that range, where one over a range of partitions would read them whole. The
+    /// continuation is the partition's number and the table's continuation within it.
     /// </summary>
-    public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         // Never shortened when escaped, so its row keys start with its escaped form.
         ArgumentOutOfRangeException.ThrowIfGreaterThan(prefix.Length, TableKey.MaxWholeBytes(suffixChars: 0) / 6);
-        var first = _keys.PartitionKey(0);
-        var last = _keys.PartitionKey(options.PartitionCount - 1);
         var from = TableKey.SanitizePrefix(prefix, suffixChars: 0);
-        var filter = After(from) is { } to
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {from} and RowKey lt {to}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {from}");
-        return ListAsync(filter, prefix, continuation, pageSize, cancellationToken);
+        var to = After(from);
+        var (partition, token) = PartitionContinuation(continuation);
+        for (; partition < options.PartitionCount; partition++, token = null)
+        {
+            var partitionKey = _keys.PartitionKey(partition);
+            var filter = to is null
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {from}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {from} and RowKey lt {to}");
+            var page = await ListAsync(filter, prefix, token, pageSize, cancellationToken);
+            if (page.Continuation is not null) return new JournalKeyPage(page.Keys, $"{partition}|{page.Continuation}");
+            // A partition without such keys is passed over at once, not answered as an empty page.
+            if (page.Keys.Count > 0) return new JournalKeyPage(page.Keys, partition + 1 < options.PartitionCount ? $"{partition + 1}|" : null);
+        }
+
+        return new JournalKeyPage([], null);
+    }
+
+    private static (int Partition, string? Token) PartitionContinuation(string? continuation)
+    {
+        if (continuation is null) return (0, null);
+        var bar = continuation.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 && int.TryParse(continuation.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            ? (partition, bar + 1 < continuation.Length ? continuation[(bar + 1)..] : null)
+            : throw new ArgumentException($"'{continuation}' is not a continuation of a listing by prefix.", nameof(continuation));
     }
 
     /// <summary>
