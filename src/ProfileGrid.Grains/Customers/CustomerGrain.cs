@@ -275,7 +275,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
-        ReviewWakeups(segments);
+        ReviewWakeups(segments, now);
         // Unless announcements (this visit's or ones sent again) or a wake-up registration are on their way (answered to this activation).
         if (visitOnly && _memberships is not { Idle: false } && _wakeups is null) DeactivateOnIdle();
     }
@@ -301,10 +301,16 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, _store.Store, _logger);
 
-    /// <summary>Registers the next wake-up if time can change a segment answer; a customer with nothing to register keeps no helper for it.</summary>
-    private void ReviewWakeups(IReadOnlyList<Segment> segments)
+    /// <summary>
+    /// Registers the next wake-up if time can change a segment answer evaluated at <paramref name="evaluatedAt"/>; a
+    /// customer with nothing to register keeps no helper for it.
+    /// </summary>
+    private void ReviewWakeups(IReadOnlyList<Segment> segments, DateTimeOffset evaluatedAt)
     {
-        if (_wakeups is not null || CustomerWakeups.Needed(this.GetPrimaryKeyString(), State, segments, _value, _clock.GetUtcNow()) is not null) Wakeups.Review(segments);
+        if (_wakeups is not null || CustomerWakeups.Needed(this.GetPrimaryKeyString(), State, segments, _value, evaluatedAt, _clock.GetUtcNow()) is not null)
+        {
+            Wakeups.Review(segments, evaluatedAt);
+        }
     }
 
     /// <summary>Stores the state as it is now: every change made since the last write, and the segments it puts the customer in or out of.</summary>
@@ -344,7 +350,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
-        ReviewWakeups(segments);
+        ReviewWakeups(segments, now);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
     }

@@ -33,6 +33,7 @@ internal sealed partial class CustomerWakeups(
     private bool _queued;
     private bool _leaving;
     private IReadOnlyList<Segment> _segments = [];
+    private DateTimeOffset? _evaluatedAt;
     private IGrainTimer? _retry;
     private DateTimeOffset? _announceAgainAt;
     private DateTimeOffset? _eraseAgainAt;
@@ -64,13 +65,19 @@ internal sealed partial class CustomerWakeups(
     }
 
     /// <summary>
-    /// What the schedule needs of the customer now: the instant to register (its next change, unless the one registered
-    /// comes no later), <see cref="DateTimeOffset.MinValue"/> to drop the registration of a profile merged away, or null.
+    /// What the schedule needs of the customer now: the instant to register (the first change after its answers were
+    /// evaluated at <paramref name="evaluatedAt"/>, unless the one registered comes no later),
+    /// <see cref="DateTimeOffset.MinValue"/> to drop the registration of a profile merged away, or null.
     /// </summary>
-    public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset now)
+    /// <remarks>
+    /// From the evaluation, not from <paramref name="now"/>: a change that came while the registration was on its way
+    /// (the clock passed it after the write) is registered as it is, in the past, so the customer is woken at once to
+    /// take it, where a change counted from now would pass it over and leave the answer stale until the next write.
+    /// </remarks>
+    public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset evaluatedAt, DateTimeOffset now)
     {
         if (customer.MergedInto is not null) return customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0 ? DateTimeOffset.MinValue : null;
-        if (NextChange(customerId, customer, segments, value, now) is not { } next) return null;
+        if (NextChange(customerId, customer, segments, value, evaluatedAt < now ? evaluatedAt : now) is not { } next) return null;
         return Registered(customer, now) is { } registered && registered <= next ? null : next;
     }
 
@@ -96,9 +103,12 @@ internal sealed partial class CustomerWakeups(
     }
 
     /// <summary>Registers the next wake-up in the background, after any registration still on its way.</summary>
-    public void Review(IReadOnlyList<Segment> segments)
+    /// <param name="segments">The segments the customer's answers are of.</param>
+    /// <param name="evaluatedAt">When the answers were evaluated, if they were just now (a write, a visit, a wake-up).</param>
+    public void Review(IReadOnlyList<Segment> segments, DateTimeOffset? evaluatedAt = null)
     {
         _segments = segments;
+        if (evaluatedAt is { } at) _evaluatedAt = at;
         // Most customers have nothing to register: no task for them, and one queued review serves every write meanwhile.
         if (_queued || (_reviewing.IsCompleted && Needed() is null)) return;
         _queued = true;
@@ -144,7 +154,7 @@ internal sealed partial class CustomerWakeups(
             return _eraseAgainAt is { } retry && !(Registered(customer, now) is { } held && held <= retry) ? retry : null;
         }
 
-        var needed = Needed(customerId, customer, _segments, value, now);
+        var needed = Needed(customerId, customer, _segments, value, _evaluatedAt ?? now, now);
         // Unconfirmed announcements are sent again when the customer is woken.
         if (_announceAgainAt is not { } again || customer.Unannounced is null || !customer.Exists) return needed;
         if (Registered(customer, now) is { } registered && registered <= again) return needed;

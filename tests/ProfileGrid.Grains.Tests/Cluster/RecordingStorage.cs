@@ -22,7 +22,10 @@ public sealed class RecordingStorage : IJournalStorage
     }
 
     /// <summary>Writes to <paramref name="key"/> wait from now until the returned writes are let go.</summary>
-    public HeldWrites HoldWritesTo(string key) => _held = new HeldWrites(key, () => _held = null);
+    public HeldWrites HoldWritesTo(string key) => HoldWrites(written => written == key);
+
+    /// <summary>Writes to the keys <paramref name="which"/> picks wait from now until the returned writes are let go.</summary>
+    public HeldWrites HoldWrites(Func<string, bool> which) => _held = new HeldWrites(which, () => _held = null);
 
     public Task<JournalRead> ReadAsync(string key)
     {
@@ -32,7 +35,7 @@ public sealed class RecordingStorage : IJournalStorage
 
     public async Task<JournalVersion> WriteAsync(string key, JournalVersion expected, JournalWrite write)
     {
-        if (_held is { } held && held.Key == key)
+        if (_held is { } held && held.Holds(key))
         {
             held.Waiting.TrySetResult();
             await held.Released.Task;
@@ -47,9 +50,9 @@ public sealed class RecordingStorage : IJournalStorage
     public Task<JournalKeyPage> ListKeysStartingWithAsync(string prefix, string? continuation, int pageSize, CancellationToken cancellationToken = default) =>
         _inner.ListKeysStartingWithAsync(prefix, continuation, pageSize, cancellationToken);
 
-    public sealed class HeldWrites(string key, Action forget)
+    public sealed class HeldWrites(Func<string, bool> which, Action forget)
     {
-        public string Key { get; } = key;
+        public bool Holds(string key) => which(key);
 
         /// <summary>Completes when a write to the key is waiting.</summary>
         public TaskCompletionSource Waiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

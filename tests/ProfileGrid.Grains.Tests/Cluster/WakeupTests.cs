@@ -245,6 +245,42 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_change_the_clock_passed_while_the_registration_waited_wakes_the_customer_at_once()
+    {
+        var (far, near) = (NewType("far"), NewType("near"));
+        var farSegment = await Define($"{far}.30d >= 1");
+        var nearSegment = await Define($"{near}.1h >= 1");
+        // The segments' back-fills would visit the customer (and take the change) if they ran after it is written.
+        foreach (var segment in new[] { farSegment, nearSegment }) await BackfillDone(segment);
+        var id = NewCustomer();
+        var bucketWrites = WakeupStorage.HoldWrites(key => WakeupBuckets.TryParse(key, out _, out _));
+        try
+        {
+            // The first write's registration (a month ahead) is slow; the second write's waits behind it.
+            await Customer(id).ApplyEvents(Producer, [Event("f1", far)]);
+            await bucketWrites.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Customer(id).ApplyEvents(Producer, [Event("n1", near)]);
+            await Eventually.Async(() => MembersAmong(nearSegment, [id]), members => members.Length == 1, "the customer entered the near segment");
+
+            // The first registration is recorded by a write prepared now and stored late (its answers are of now,
+            // so this write does not take the change); meanwhile the clock passes the instant the near event leaves the hour.
+            FaultableJournalStorage.CloseGate();
+            bucketWrites.Release();
+            await Eventually.True(() => FaultableJournalStorage.WritesAtGate == 1, "the registration's record waits at the gate");
+            Clock.Advance(TimeSpan.FromHours(2));
+        }
+        finally
+        {
+            bucketWrites.Release();
+            FaultableJournalStorage.OpenGate();
+        }
+
+        // The second registration, counted from the answers' evaluation, is due already: the customer is woken and leaves.
+        await Eventually.Async(() => MembersAmong(nearSegment, [id]), members => members.Length == 0, "the customer left the near segment", TimeSpan.FromSeconds(15));
+        Assert.Equal([id], await MembersAmong(farSegment, [id]));
+    }
+
+    [Fact]
     public async Task An_erased_customer_leaves_the_schedule_and_no_bucket_row_holds_its_id()
     {
         var type = NewType("buy");
@@ -297,6 +333,11 @@ public sealed class WakeupTests(ClusterFixture fixture)
         await Eventually.True(() => catalogs.All(catalog => catalog.Cached()?.Any(segment => segment.Definition == definition) == true), $"every silo knows segment {name}");
         return name;
     }
+
+    private Task<BackfillState> BackfillDone(string segment) => Eventually.Async(
+        async () => (await fixture.Grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Status(segment)).Backfill.State,
+        state => state == BackfillState.Done,
+        $"the back-fill of {segment} finished");
 
     /// <summary>Where the customer is registered in the schedule: every bucket entry with its id.</summary>
     private static async Task<WakeupEntry[]> RegisteredAsync(string customerId) =>
