@@ -70,7 +70,9 @@ public sealed partial class WakeupBucketGrain(
         }
 
         var at = Math.Max(due.UtcTicks, WakeupBuckets.StartOf(_minute).UtcTicks);
-        if (_due.TryGetValue(customerId, out var held) && held <= at) return new DateTimeOffset(held, TimeSpan.Zero);
+        // An earlier registration still to come serves for this one too. One due already is being taken (the customer
+        // registers as it is woken): the scheduler removes it when done, so this one replaces it rather than go with it.
+        if (_due.TryGetValue(customerId, out var held) && held <= at && held > now.UtcTicks) return new DateTimeOffset(held, TimeSpan.Zero);
         _due[customerId] = at;
         if (held == 0) _bytes += Bytes(customerId);
         try

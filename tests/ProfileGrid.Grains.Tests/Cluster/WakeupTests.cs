@@ -281,6 +281,30 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_customer_woken_registers_a_change_later_in_the_same_minute_and_is_woken_for_it_too()
+    {
+        var (first, second) = (NewType("first"), NewType("second"));
+        var firstSegment = await Define($"{first}.last < 1h");
+        var secondSegment = await Define($"{second}.last < 1h");
+        foreach (var segment in new[] { firstSegment, secondSegment }) await BackfillDone(segment);
+        var id = NewCustomer();
+        // Half a minute apart, early in a minute: the two answers change an hour later, in one minute (one bucket).
+        Clock.SetUtcNow(MinuteStart(Clock.GetUtcNow()).AddMinutes(1).AddSeconds(5));
+        var firstAt = Clock.GetUtcNow();
+        await Customer(id).ApplyEvents(Producer, [Event("e1", first)]);
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        await Customer(id).ApplyEvents(Producer, [Event("e2", second)]);
+        await Eventually.Async(() => MembersAmong(secondSegment, [id]), members => members.Length == 1, "the customer entered both");
+
+        // Between the two changes: woken for the first, it registers the second in the bucket it is being taken from.
+        Clock.SetUtcNow(firstAt.AddHours(1).AddSeconds(10));
+        await Eventually.Async(() => MembersAmong(firstSegment, [id]), members => members.Length == 0, "the customer left the first segment");
+        Clock.SetUtcNow(firstAt.AddHours(1).AddSeconds(40));
+
+        await Eventually.Async(() => MembersAmong(secondSegment, [id]), members => members.Length == 0, "the customer left the second segment", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task An_erased_customer_leaves_the_schedule_and_no_bucket_row_holds_its_id()
     {
         var type = NewType("buy");
