@@ -48,10 +48,18 @@ public sealed partial class WakeupSchedulerGrain(
     {
         var read = await storage.ReadAsync(StateKey);
         _version = read.Version;
-        // The first start looks a minute back, for customers that registered while the silos were starting.
-        _stored = _state = read.Snapshot is null
-            ? new WakeupSchedulerState(WakeupBuckets.MinuteOf(clock.GetUtcNow()) - 1, 0, 0)
-            : _codec.Decode<WakeupSchedulerState>(read.Snapshot, StateKey);
+        if (read.Snapshot is not null)
+        {
+            _stored = _state = _codec.Decode<WakeupSchedulerState>(read.Snapshot, StateKey);
+            return;
+        }
+
+        // The first start looks a minute back, for customers that registered while the silos were starting, and
+        // stores that place at once: an activation that ended before its cursor first moved (and was written) left the
+        // next one to start from its own now, past every minute registered meanwhile (found by the simulation).
+        _state = new WakeupSchedulerState(WakeupBuckets.MinuteOf(clock.GetUtcNow()) - 1, 0, 0);
+        _version = await storage.WriteAsync(StateKey, _version, JournalWrite.Snapshot(_codec.Encode(_state, compress: false)));
+        _stored = _state;
     }
 
     public Task Tick()
