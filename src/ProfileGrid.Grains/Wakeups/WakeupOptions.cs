@@ -19,6 +19,12 @@ public sealed class WakeupOptions
     /// </summary>
     public int MaxMinutesPerTick { get; set; } = 1440;
 
+    /// <summary>
+    /// A tick that has this many minutes or more to read lists the buckets stored for them and reads only those; one
+    /// with fewer asks every bucket of its minutes (grains that stay active, so no storage read). At least 1 (always list).
+    /// </summary>
+    public int ListFromMinutes { get; set; } = 3;
+
     /// <summary>Customers woken at once.</summary>
     public int ConcurrentWakes { get; set; } = 32;
 
@@ -29,6 +35,7 @@ public sealed class WakeupOptions
         if (MaxWakesPerTick < 1) yield return "MaxWakesPerTick must be at least 1";
         if (MaxMinutesPerTick < 1) yield return "MaxMinutesPerTick must be at least 1";
         if (ConcurrentWakes < 1) yield return "ConcurrentWakes must be at least 1";
+        if (ListFromMinutes < 1) yield return "ListFromMinutes must be at least 1";
     }
 }
 

@@ -29,9 +29,6 @@ public sealed partial class WakeupSchedulerGrain(
     /// <summary>The scheduler's own journal in the wake-up storage (bucket keys start with a date, so never collide with it).</summary>
     public const string StateKey = "scheduler";
 
-    /// <summary>Ticks that pass this many minutes or more list the stored buckets; shorter ones ask every bucket.</summary>
-    public const int ListedFrom = 3;
-
     private static readonly List<int> AllShards = [.. Enumerable.Range(0, WakeupBuckets.Shards)];
 
     /// <summary>How long after a failed wake the customer is tried again.</summary>
@@ -81,7 +78,7 @@ public sealed partial class WakeupSchedulerGrain(
         {
             // Keeping up (a minute or two from the cursor to now), it asks every bucket of those minutes: they stay
             // active, so a tick costs no storage. Catching up, it lists the stored rows, so empty minutes cost nothing.
-            var occupied = last - first + 1 < ListedFrom ? null : await OccupiedAsync(first, last, cancellationToken);
+            var occupied = last - first + 1 < _options.ListFromMinutes ? null : await OccupiedAsync(first, last, cancellationToken);
             for (var minute = first; minute <= last && budget > 0 && !cancellationToken.IsCancellationRequested; minute++)
             {
                 var shards = occupied is null ? AllShards : occupied.GetValueOrDefault(minute);

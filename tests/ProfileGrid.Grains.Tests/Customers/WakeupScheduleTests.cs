@@ -51,11 +51,11 @@ public sealed class WakeupScheduleTests
     [Fact]
     public void Options_that_would_wake_customers_late_or_never_are_named()
     {
-        var options = new WakeupOptions { TickPeriod = TimeSpan.FromMinutes(1), MaxWakesPerTick = 0, MaxMinutesPerTick = 0, ConcurrentWakes = 0 };
+        var options = new WakeupOptions { TickPeriod = TimeSpan.FromMinutes(1), MaxWakesPerTick = 0, MaxMinutesPerTick = 0, ConcurrentWakes = 0, ListFromMinutes = 0 };
 
         Assert.Equal(
             ["TickPeriod must be more than 0 and at most 30 seconds, so that customers are woken within a minute", "MaxWakesPerTick must be at least 1",
-                "MaxMinutesPerTick must be at least 1", "ConcurrentWakes must be at least 1"],
+                "MaxMinutesPerTick must be at least 1", "ConcurrentWakes must be at least 1", "ListFromMinutes must be at least 1"],
             options.Problems());
         Assert.Empty(new WakeupOptions().Problems());
         Assert.False(new WakeupOptionsValidator().Validate(null, options).Succeeded);
