@@ -161,6 +161,8 @@ internal sealed partial class CustomerWakeups(
         return needed is { } next && next != DateTimeOffset.MinValue && next < again ? next : again;
     }
 
+    private static long MinuteOf(long ticks) => WakeupBuckets.MinuteOf(new DateTimeOffset(ticks, TimeSpan.Zero));
+
     /// <summary>The instant the customer is registered at, unless it has passed (the scheduler has used it, or is using it).</summary>
     private static DateTimeOffset? Registered(CustomerState customer, DateTimeOffset now) =>
         customer.WakeupTicks > now.UtcTicks ? new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero) : null;
@@ -187,6 +189,14 @@ internal sealed partial class CustomerWakeups(
         if (registered is { } later && WakeupBuckets.MinuteOf(later) != WakeupBuckets.MinuteOf(at))
         {
             await grains.BucketFor(customerId, later).Unregister(customerId);
+        }
+
+        // An older passed registration that the state stops naming leaves its bucket: the scheduler may lag behind by
+        // more than one, and erasure must find every bucket that holds the customer (found by the simulation on Azurite).
+        if (customer.PassedWakeupTicks is var older && older != 0 && older != passed
+            && MinuteOf(older) != MinuteOf(passed) && MinuteOf(older) != WakeupBuckets.MinuteOf(at))
+        {
+            await grains.BucketFor(customerId, new DateTimeOffset(older, TimeSpan.Zero)).Unregister(customerId);
         }
 
         // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
