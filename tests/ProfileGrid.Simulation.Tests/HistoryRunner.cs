@@ -6,6 +6,7 @@ using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Simulation.Tests.Model;
 using ProfileGrid.Testing;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Simulation.Tests;
 
@@ -226,17 +227,23 @@ public sealed class HistoryRunner
         var owners = await Task.WhenAll(_identifiers.Select(identifier => _cluster.Grains.GetGrain<IIdentityGrain>(identifier).Resolve()));
         foreach (var (identifier, owner) in _identifiers.Zip(owners)) Expect(_model.Owners.GetValueOrDefault(identifier), owner, $"the owner of {identifier}");
 
+        // Wake-ups first: the scheduler reaches the minute the clock stands in (on a busy machine a catch-up over weeks
+        // of Azurite rows takes seconds), then the answers it woke customers for settle.
+        var minute = Now.AddMinutes(-1) - WakeupBuckets.Grace;
+        await Eventually.Async(SchedulerAsync, status => status.Cursor >= WakeupBuckets.StartOf(WakeupBuckets.MinuteOf(minute)), "the wake-up scheduler caught up with the clock", TimeSpan.FromMinutes(2));
         await Eventually.Async(MembershipDifferencesAsync, differences => differences.Count == 0, "every segment's members as the model has them", TimeSpan.FromSeconds(20));
         if (erased.Count > 0)
         {
             var found = await StorageScan.FindAsync(_cluster, erased, tombstone: erased[0], since: _started);
             if (found.Count > 0)
             {
-                var status = await _cluster.Grains.GetGrain<ProfileGrid.Wakeups.IWakeupSchedulerGrain>(ProfileGrid.Wakeups.IWakeupSchedulerGrain.Key).Status();
+                var status = await SchedulerAsync();
                 throw new SimulationFailureException($"stored markers of the erased customer {erased[0]}: {string.Join("; ", found)} (now {Now:O}, wake-up scheduler {status})");
             }
         }
     }
+
+    private Task<WakeupStatus> SchedulerAsync() => _cluster.Grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Status();
 
     /// <summary>Who owns each identifier, by the grid and by the model (printed with a failure).</summary>
     private async Task<string> OwnersAsync()

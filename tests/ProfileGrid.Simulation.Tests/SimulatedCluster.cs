@@ -89,8 +89,10 @@ public class SimulatedCluster : IAsyncLifetime
             services.AddSegments();
             services.AddWakeups();
             // The scheduler looks for customers due every 50 ms, and passes the month and a bit a step may move at
-            // once, so a history sees a wake-up within a moment of its clock moving.
-            services.Configure<WakeupOptions>(options => (options.TickPeriod, options.MaxMinutesPerTick) = (TimeSpan.FromMilliseconds(50), 45 * 24 * 60));
+            // once, so a history sees a wake-up within a moment of its clock moving. At that pace it lists the stored
+            // buckets at every tick (one query of a one-partition table on Azurite) rather than ask 64 buckets each time.
+            services.Configure<WakeupOptions>(options =>
+                (options.TickPeriod, options.MaxMinutesPerTick, options.ListFromMinutes) = (TimeSpan.FromMilliseconds(50), 45 * 24 * 60, 1));
             // Member pages of a few members, so that histories split and merge pages too.
             services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
             // Back-fills run on the segment sweep, as in a silo (wake-ups move customers by time). A redefinition is
@@ -109,7 +111,8 @@ public class SimulatedCluster : IAsyncLifetime
             };
             foreach (var (name, table) in tables)
             {
-                silo.AddAzureTableJournalStorage(name + "-azure", options => (options.ConnectionString, options.TableName) = (azurite.ConnectionString, table));
+                silo.AddAzureTableJournalStorage(name + "-azure", options =>
+                    (options.ConnectionString, options.TableName, options.PartitionCount) = (azurite.ConnectionString, table, name == StorageNames.Wakeups ? 1 : options.PartitionCount));
                 var faults = Faults(name);
                 silo.Services.AddKeyedSingleton<IJournalStorage>(name, (provider, _) =>
                     Journals[name] = new FaultingJournalStorage(provider.GetRequiredKeyedService<IJournalStorage>(name + "-azure"), faults));

@@ -14,6 +14,14 @@ public interface IWakeupSchedulerGrain : IGrainWithStringKey
     [Alias("Tick")]
     Task Tick();
 
+    /// <summary>
+    /// Takes the customer out of every bucket of its shard that the scheduler has yet to finish, from its cursor
+    /// through <paramref name="through"/> (erasure): registrations whose instant passed wait there until the scheduler
+    /// takes them, and the customer's state names only the latest of them. Runs beside the ticks.
+    /// </summary>
+    [Alias("Forget"), Orleans.Concurrency.AlwaysInterleave]
+    Task Forget(string customerId, DateTimeOffset through);
+
     /// <summary>Where the scheduler stands: the first minute not yet finished, and customers woken and failed since the start.</summary>
     [Alias("Status"), Orleans.Concurrency.ReadOnly]
     Task<WakeupStatus> Status();

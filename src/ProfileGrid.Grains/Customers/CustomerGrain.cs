@@ -204,6 +204,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public async Task Purge(string target, string[] via)
     {
+        // The buckets to leave are those its state names: read it first (an activation started for the purge has not).
+        await _store.Known();
         await Wakeups.UnregisterAsync();
         await _identity.PurgeAsync(target, via);
         DeactivateOnIdle();

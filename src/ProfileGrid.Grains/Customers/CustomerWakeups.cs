@@ -127,15 +127,19 @@ internal sealed partial class CustomerWakeups(
     }
 
     /// <summary>
-    /// Takes the customer out of the schedule (erasure, or a merged profile purged): the bucket its state names is
-    /// rewritten without it, and the state records that it is in none; from then on this activation registers nothing.
-    /// Throws if the bucket could not be rewritten, so that a repeated erasure finishes it.
+    /// Takes the customer out of the schedule (erasure, or a merged profile purged): the buckets its state names are
+    /// rewritten without it, and so is every bucket of its shard the scheduler has yet to take up to a little after now
+    /// (registrations whose instant passed wait there, and the state names only the latest); the state records that it
+    /// is in none, and from then on this activation registers nothing. The state must be read (known) first. Throws if
+    /// a bucket could not be rewritten, so that a repeated erasure finishes it.
     /// </summary>
     public async Task UnregisterAsync()
     {
         _leaving = true;
         await _reviewing;
         var customer = state();
+        // Through the scheduler's retries too (a wake that failed is put back a minute later).
+        await grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Forget(customerId, clock.GetUtcNow() + 2 * RetryDelay);
         if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0 && _registeredIn.Count == 0) return;
         await UnregisterEverywhereAsync(customer);
         _registeredIn.Clear();

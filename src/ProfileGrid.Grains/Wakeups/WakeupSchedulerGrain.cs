@@ -105,6 +105,18 @@ public sealed partial class WakeupSchedulerGrain(
         }
     }
 
+    public async Task Forget(string customerId, DateTimeOffset through)
+    {
+        // Minutes before the cursor hold no one; from it on, the buckets of the customer's shard that are stored (all of
+        // them while they are a minute or two, like a tick).
+        var (first, last, shard) = (_state.Cursor, WakeupBuckets.MinuteOf(through), WakeupBuckets.ShardOf(customerId));
+        if (last < first) return;
+        var minutes = last - first + 1 < _options.ListFromMinutes
+            ? [.. Enumerable.Range(0, (int)(last - first + 1)).Select(offset => first + offset)]
+            : (await OccupiedAsync(first, last, CancellationToken.None)).Where(pair => pair.Value.Contains(shard)).Select(pair => pair.Key).ToList();
+        await Task.WhenAll(minutes.Select(minute => GrainFactory.Bucket(minute, shard).Unregister(customerId)));
+    }
+
     /// <summary>The shards of each minute from <paramref name="first"/> to <paramref name="last"/> whose buckets are stored.</summary>
     /// <remarks>
     /// A registration stores its bucket's row before it is acknowledged, and a minute takes registrations until

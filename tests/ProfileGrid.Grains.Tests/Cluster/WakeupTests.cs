@@ -323,6 +323,59 @@ public sealed class WakeupTests(ClusterFixture fixture)
         Assert.Equal(0, tombstone.WakeupTicks);
     }
 
+    [Fact]
+    public async Task An_erased_customer_leaves_every_bucket_the_scheduler_has_yet_to_take_whether_its_state_names_it_or_not()
+    {
+        // Its state names one bucket; a registration it lost track of (the scheduler days behind, an activation gone
+        // while one was on its way) holds it in another bucket that the scheduler has not taken yet.
+        var type = NewType("lost");
+        await Define($"{type}.1h >= 1");
+        var id = NewCustomer();
+        await Customer(id).ApplyEvents(Producer, [Event("l1", type)]);
+        var named = await Eventually.Async(() => RegisteredAsync(id), entries => entries.Length == 1, "the customer registered");
+        var lost = Clock.GetUtcNow().AddSeconds(30);
+        await fixture.Grains.BucketFor(id, lost).Register(id, lost);
+        Assert.Equal(2, (await RegisteredAsync(id)).Length);
+
+        await Customer(id).EraseProfile();
+
+        Assert.Empty(await RowsHolding(id));
+        Assert.NotEqual(WakeupBuckets.MinuteOf(named[0].Due), WakeupBuckets.MinuteOf(lost));
+    }
+
+    [Fact]
+    public async Task A_merged_profile_whose_activation_ended_leaves_the_schedule_when_its_customer_is_erased()
+    {
+        // The merged profile keeps its registration (the customer it was merged into takes over its wake-up, and it
+        // leaves the bucket in the background); if that is still to happen when the customer is erased, the purge of a
+        // profile whose state was not read yet must read it to find the bucket.
+        var type = NewType("gone");
+        await Define($"{type}.1h >= 1");
+        var (anonymous, known) = ($"anon:{Guid.NewGuid():N}", NewCustomer());
+        await Customer(anonymous).ApplyEvents(Producer, [Event("g1", type)]);
+        var registered = await Eventually.Async(() => RegisteredAsync(anonymous), entries => entries.Length == 1, "the anonymous profile registered");
+        await Customer(known).MergeFrom(anonymous, "test", []);
+        await Eventually.Async(() => RegisteredAsync(known), entries => entries.Length == 1, "the customer registered");
+        // Put the merged profile back in its old bucket, as a registration still on its way would have it, and end its activation.
+        await fixture.Grains.BucketFor(anonymous, registered[0].Due).Register(anonymous, registered[0].Due);
+        await Deactivate(Customer(anonymous));
+        await AppendToJournal(anonymous, new WakeupChange(registered[0].Due.UtcTicks, Clock.GetUtcNow()));
+
+        await Customer(known).EraseProfile();
+
+        Assert.Empty(await RowsHolding(anonymous));
+        Assert.Empty(await RowsHolding(known));
+    }
+
+    /// <summary>Appends a change to the customer's stored journal, as an activation would have written it.</summary>
+    private static async Task AppendToJournal(string customerId, CustomerChange change)
+    {
+        var read = await FaultableJournalStorage.StoredAsync(customerId);
+        var state = await StoredState(customerId);
+        var entry = new CustomerEntry(state.Seq + 1, change.At, [change]);
+        await FaultableJournalStorage.Shared.WriteAsync(customerId, read.Version, JournalWrite.Append(SerializerFixture.Codec.Encode(entry, compress: false)));
+    }
+
     /// <summary>The customer's state as its journal stores it.</summary>
     private static async Task<CustomerState> StoredState(string customerId)
     {
