@@ -22,8 +22,8 @@ public interface IWakeupSchedulerGrain : IGrainWithStringKey
     [Alias("Forget"), Orleans.Concurrency.AlwaysInterleave]
     Task Forget(string customerId, DateTimeOffset through);
 
-    /// <summary>Where the scheduler stands: the first minute not yet finished, and customers woken and failed since the start.</summary>
-    [Alias("Status"), Orleans.Concurrency.ReadOnly]
+    /// <summary>Where the scheduler stands: the first minute not yet finished, and customers woken and failed since the start (answered during a tick too).</summary>
+    [Alias("Status"), Orleans.Concurrency.ReadOnly, Orleans.Concurrency.AlwaysInterleave]
     Task<WakeupStatus> Status();
 }
 

@@ -107,11 +107,11 @@ public sealed partial class WakeupSchedulerGrain(
 
     public async Task Forget(string customerId, DateTimeOffset through)
     {
-        // Minutes before the cursor hold no one; from it on, the buckets of the customer's shard that are stored (all of
-        // them while they are a minute or two, like a tick).
+        // Minutes before the cursor hold no one; from it on, the customer's bucket of each minute while they are a few
+        // (the scheduler keeping up), else those of its shard that a listing finds stored.
         var (first, last, shard) = (_state.Cursor, WakeupBuckets.MinuteOf(through), WakeupBuckets.ShardOf(customerId));
         if (last < first) return;
-        var minutes = last - first + 1 < _options.ListFromMinutes
+        var minutes = last - first + 1 <= ForgetAskingUpToMinutes
             ? [.. Enumerable.Range(0, (int)(last - first + 1)).Select(offset => first + offset)]
             : (await OccupiedAsync(first, last, CancellationToken.None)).Where(pair => pair.Value.Contains(shard)).Select(pair => pair.Key).ToList();
         await Task.WhenAll(minutes.Select(minute => GrainFactory.Bucket(minute, shard).Unregister(customerId)));
@@ -150,6 +150,9 @@ public sealed partial class WakeupSchedulerGrain(
 
         return occupied;
     }
+
+    /// <summary>Up to this many minutes to forget a customer in, its bucket of each is asked (cheaper than a listing of every partition).</summary>
+    private const int ForgetAskingUpToMinutes = 10;
 
     private const long MinutesPerHour = 60;
 

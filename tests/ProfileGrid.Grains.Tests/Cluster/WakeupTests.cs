@@ -344,6 +344,37 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_erased_customer_leaves_the_buckets_of_minutes_a_scheduler_far_behind_has_yet_to_take()
+    {
+        // A customer woken whose bucket is slow to write holds the scheduler in its minute while the clock moves on
+        // 90 minutes; another customer's registration waits in a minute between, which erasure finds by a listing.
+        var type = NewType("slow");
+        await Define($"{type}.1h >= 1");
+        var (blocker, erased) = (NewCustomer(), NewCustomer());
+        await Customer(blocker).ApplyEvents(Producer, [Event("s1", type)]);
+        var due = (await Eventually.Async(() => RegisteredAsync(blocker), entries => entries.Length == 1, "the first customer registered"))[0].Due;
+        await Customer(erased).ApplyEvents(Producer, [Event("e1", NewType("plain"))]);
+        var waiting = due.AddMinutes(20);
+        await fixture.Grains.BucketFor(erased, waiting).Register(erased, waiting);
+        var held = WakeupStorage.HoldWritesTo(WakeupBuckets.Key(WakeupBuckets.MinuteOf(due), WakeupBuckets.ShardOf(blocker)));
+        try
+        {
+            Clock.Advance(TimeSpan.FromMinutes(90));
+            await held.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var status = await fixture.Grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Status();
+            Assert.True(status.Cursor <= due, $"the scheduler stands at {status.Cursor:o}, past {due:o}");
+
+            await Customer(erased).EraseProfile();
+
+            Assert.Empty(await RowsHolding(erased));
+        }
+        finally
+        {
+            held.Release();
+        }
+    }
+
+    [Fact]
     public async Task A_merged_profile_whose_activation_ended_leaves_the_schedule_when_its_customer_is_erased()
     {
         // The merged profile keeps its registration (the customer it was merged into takes over its wake-up, and it
