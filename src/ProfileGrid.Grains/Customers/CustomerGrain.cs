@@ -221,9 +221,11 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var outcomes = new EventOutcome[events.Length];
         var errors = new string?[events.Length];
         var fresh = new List<int>(events.Length);
+        var now = _clock.GetUtcNow();
         for (var i = 0; i < events.Length; i++)
         {
-            if (State.AppliedEvents.Contains(scope, events[i].Id)) outcomes[i] = EventOutcome.Duplicate;
+            // Checked first, as the target checks it: one the rules refuse is rejected there, not a duplicate here.
+            if (CustomerState.EventRefusal(events[i], now) is null && State.AppliedEvents.Contains(scope, events[i].Id)) outcomes[i] = EventOutcome.Duplicate;
             else fresh.Add(i);
         }
 

@@ -317,10 +317,17 @@ public sealed class CustomerState
     private string? Refusal(CustomerEvent customerEvent, DateTimeOffset now)
     {
         if (IsErased) return CustomerLimits.ErasedRule;
+        if (EventRefusal(customerEvent, now) is { } refused) return refused;
+        if (Counters.TypeCount >= CustomerLimits.MaxEventTypes && !Counters.Has(customerEvent.Type)) return CustomerLimits.EventTypesRule;
+        return null;
+    }
+
+    /// <summary>What the rules refuse of the event itself, whichever profile it goes to (checked before it can be a duplicate).</summary>
+    public static string? EventRefusal(CustomerEvent customerEvent, DateTimeOffset now)
+    {
         if (customerEvent.Timestamp > now + EventLimits.MaxFutureSkew) return EventLimits.FutureRule;
         if (customerEvent.Timestamp < EventLimits.MinTimestamp) return EventLimits.TimestampRule;
         if (customerEvent.Value is { } value && !EventLimits.TryNormalizeValue(value, out _)) return EventLimits.ValueRule;
-        if (Counters.TypeCount >= CustomerLimits.MaxEventTypes && !Counters.Has(customerEvent.Type)) return CustomerLimits.EventTypesRule;
         return null;
     }
 

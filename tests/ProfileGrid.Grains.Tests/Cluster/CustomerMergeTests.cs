@@ -58,6 +58,25 @@ public sealed class CustomerMergeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_through_the_merged_profile_is_checked_before_it_is_answered_as_a_duplicate()
+    {
+        // As the customer itself answers it: an event the rules refuse is rejected, even with an id already applied
+        // (found by the simulation: a retry with a timestamp 11 minutes ahead was a duplicate through the merged profile).
+        var (known, anonymous) = (NewCustomer(), NewAnonymous());
+        await Customer(anonymous).ApplyEvents(Producer, [Event("f1", "purchase", value: 10m)]);
+        await Customer(known).MergeFrom(anonymous, "webshop", [anonymous]);
+        var ahead = Event("f1", "purchase", Clock.GetUtcNow().AddMinutes(11), 10m);
+
+        var viaAnonymous = await Customer(anonymous).ApplyEvents(Producer, [ahead, Event("f1", "purchase", value: 10m)]);
+        var viaKnown = await Customer(known).ApplyEvents(Producer, [ahead]);
+
+        Assert.Equal([EventOutcome.Rejected, EventOutcome.Duplicate], viaAnonymous.Outcomes);
+        Assert.Equal(EventLimits.FutureRule, viaAnonymous.Errors[0]);
+        Assert.Equal([EventOutcome.Rejected], viaKnown.Outcomes);
+        Assert.Equal((1, 10m), Total(await Customer(known).GetProfile(), "purchase"));
+    }
+
+    [Fact]
     public async Task After_the_merge_the_anonymous_profile_reads_and_writes_as_the_customer_and_holds_nothing_itself()
     {
         var (known, anonymous) = (NewCustomer(), NewAnonymous());
