@@ -380,17 +380,11 @@ public sealed class WakeupTests(ClusterFixture fixture)
         // The merged profile keeps its registration (the customer it was merged into takes over its wake-up, and it
         // leaves the bucket in the background); if that is still to happen when the customer is erased, the purge of a
         // profile whose state was not read yet must read it to find the bucket.
-        var type = NewType("gone");
-        await Define($"{type}.1h >= 1");
-        var (anonymous, known) = ($"anon:{Guid.NewGuid():N}", NewCustomer());
-        await Customer(anonymous).ApplyEvents(Producer, [Event("g1", type)]);
-        var registered = await Eventually.Async(() => RegisteredAsync(anonymous), entries => entries.Length == 1, "the anonymous profile registered");
-        await Customer(known).MergeFrom(anonymous, "test", []);
-        await Eventually.Async(() => RegisteredAsync(known), entries => entries.Length == 1, "the customer registered");
+        var (anonymous, known, registered, _) = await MergedAfterRegistering("gone");
         // Put the merged profile back in its old bucket, as a registration still on its way would have it, and end its activation.
-        await fixture.Grains.BucketFor(anonymous, registered[0].Due).Register(anonymous, registered[0].Due);
+        await fixture.Grains.BucketFor(anonymous, registered.Due).Register(anonymous, registered.Due);
         await Deactivate(Customer(anonymous));
-        await AppendToJournal(anonymous, new WakeupChange(registered[0].Due.UtcTicks, Clock.GetUtcNow()));
+        await AppendToJournal(anonymous, new WakeupChange(registered.Due.UtcTicks, Clock.GetUtcNow()));
 
         await Customer(known).EraseProfile();
 
@@ -402,34 +396,40 @@ public sealed class WakeupTests(ClusterFixture fixture)
     private static async Task AppendToJournal(string customerId, CustomerChange change)
     {
         var read = await FaultableJournalStorage.StoredAsync(customerId);
-        var state = await StoredState(customerId);
-        var entry = new CustomerEntry(state.Seq + 1, change.At, [change]);
+        var entry = new CustomerEntry(Replayed(read, customerId).Seq + 1, change.At, [change]);
         await FaultableJournalStorage.Shared.WriteAsync(customerId, read.Version, JournalWrite.Append(SerializerFixture.Codec.Encode(entry, compress: false)));
     }
 
     /// <summary>The customer's state as its journal stores it.</summary>
-    private static async Task<CustomerState> StoredState(string customerId)
+    private static async Task<CustomerState> StoredState(string customerId) => Replayed(await FaultableJournalStorage.StoredAsync(customerId), customerId);
+
+    private static CustomerState Replayed(JournalRead read, string customerId)
     {
-        var read = await FaultableJournalStorage.StoredAsync(customerId);
         var state = SerializerFixture.Codec.Decode<CustomerState>(read.Snapshot!, customerId);
         foreach (var entry in read.Entries) SerializerFixture.Codec.Decode<CustomerEntry>(entry, customerId).Replay(state);
         return state;
     }
 
-    [Fact]
-    public async Task A_profile_merged_into_a_customer_leaves_the_schedule_and_the_customer_takes_its_wake_up()
+    /// <summary>An anonymous profile that registered a wake-up, merged into a new customer that took it over: both registrations.</summary>
+    private async Task<(string Anonymous, string Known, WakeupEntry Before, WakeupEntry Taken)> MergedAfterRegistering(string name)
     {
-        var type = NewType("cart");
+        var type = NewType(name);
         await Define($"{type}.1h >= 1");
         var (anonymous, known) = ($"anon:{Guid.NewGuid():N}", NewCustomer());
         await Customer(anonymous).ApplyEvents(Producer, [Event("a1", type)]);
         var before = await Eventually.Async(() => RegisteredAsync(anonymous), entries => entries.Length == 1, "the anonymous profile registered");
-
         await Customer(known).MergeFrom(anonymous, "test", []);
-
         var taken = await Eventually.Async(() => RegisteredAsync(known), entries => entries.Length == 1, "the customer registered");
+        return (anonymous, known, before[0], taken[0]);
+    }
+
+    [Fact]
+    public async Task A_profile_merged_into_a_customer_leaves_the_schedule_and_the_customer_takes_its_wake_up()
+    {
+        var (anonymous, _, before, taken) = await MergedAfterRegistering("cart");
+
         await Eventually.Async(() => RowsHolding(anonymous), rows => rows.Count == 0, "the merged profile left the schedule");
-        Assert.Equal(before[0].Due, taken[0].Due);
+        Assert.Equal(before.Due, taken.Due);
     }
 
     private async Task<string> Define(string rule)
