@@ -21,6 +21,7 @@ public sealed class HistoryRunner
     public const string Producer = "webshop";
     private static readonly string[] Producers = [Producer, "pos"];
     private static readonly string[] Purposes = ["email_marketing", "sms"];
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(2);
 
     private readonly SimulatedCluster _cluster;
     private readonly SegmentRules _segments;
@@ -229,9 +230,10 @@ public sealed class HistoryRunner
 
         // Wake-ups first: the scheduler reaches the minute the clock stands in (on a busy machine a catch-up over weeks
         // of Azurite rows takes seconds), then the answers it woke customers for settle.
+        // Both are grain calls waited on after most steps, so they are asked again every few milliseconds.
         var minute = Now.AddMinutes(-1) - WakeupBuckets.Grace;
-        await Eventually.Async(SchedulerAsync, status => status.Cursor >= WakeupBuckets.StartOf(WakeupBuckets.MinuteOf(minute)), "the wake-up scheduler caught up with the clock", TimeSpan.FromMinutes(2));
-        await Eventually.Async(MembershipDifferencesAsync, differences => differences.Count == 0, "every segment's members as the model has them", TimeSpan.FromSeconds(20));
+        await Eventually.Async(SchedulerAsync, status => status.Cursor >= WakeupBuckets.StartOf(WakeupBuckets.MinuteOf(minute)), "the wake-up scheduler caught up with the clock", TimeSpan.FromMinutes(2), Poll);
+        await Eventually.Async(MembershipDifferencesAsync, differences => differences.Count == 0, "every segment's members as the model has them", TimeSpan.FromSeconds(20), Poll);
         if (erased.Count > 0)
         {
             var found = await StorageScan.FindAsync(_cluster, erased, tombstone: erased[0], since: _started);

@@ -88,11 +88,11 @@ public class SimulatedCluster : IAsyncLifetime
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddSegments();
             services.AddWakeups();
-            // The scheduler looks for customers due every 50 ms, and passes the month and a bit a step may move at
+            // The scheduler looks for customers due every 20 ms, and passes the month and a bit a step may move at
             // once, so a history sees a wake-up within a moment of its clock moving. At that pace it lists the stored
             // buckets at every tick (one query of a one-partition table on Azurite) rather than ask 64 buckets each time.
             services.Configure<WakeupOptions>(options =>
-                (options.TickPeriod, options.MaxMinutesPerTick, options.ListFromMinutes) = (TimeSpan.FromMilliseconds(50), 45 * 24 * 60, 1));
+                (options.TickPeriod, options.MaxMinutesPerTick, options.ListFromMinutes) = (TimeSpan.FromMilliseconds(20), 45 * 24 * 60, 1));
             // Member pages of a few members, so that histories split and merge pages too.
             services.Configure<SegmentMembersOptions>(options => options.PageMembers = 8);
             // Back-fills run on the segment sweep, as in a silo (wake-ups move customers by time). A redefinition is

@@ -16,7 +16,7 @@ namespace ProfileGrid.Simulation.Tests;
 /// <see cref="HistoriesPerCluster"/> histories: a redefinition's back-fill visits every stored customer, those of the
 /// histories before too, so a cluster that kept them all would make each history dearer than the last.
 /// </summary>
-public abstract class SimulationTests(bool azurite, ITestOutputHelper output)
+public abstract class SimulationTests(bool azurite, int streams, ITestOutputHelper output)
 {
     /// <summary>The test command's generator seed: history i comes from stream i of it, the same every run.</summary>
     public const ulong FixedSeed = 0x5eed_0025UL;
@@ -32,40 +32,63 @@ public abstract class SimulationTests(bool azurite, ITestOutputHelper output)
         var seed = Environment.GetEnvironmentVariable("PROFILEGRID_SIM_SEED") is { Length: > 0 } given ? given : null;
         var started = DateTimeOffset.UtcNow;
         var steps = 0;
-        await using var clusters = new Clusters(azurite);
+        // Histories run on `streams` clusters at once, each its own (and on Azurite its own Azurite): a history waits
+        // on storage and on the scheduler's ticks more than it computes, so two streams take the time of little more than one.
+        var idle = new System.Collections.Concurrent.ConcurrentBag<Clusters>(Enumerable.Range(0, streams).Select(_ => new Clusters(azurite)));
         async Task Run(History history)
         {
-            var (cluster, segments) = await clusters.NextAsync();
-            await new HistoryRunner(cluster, segments).RunAsync(history);
-            Interlocked.Add(ref steps, history.Steps.Length);
-        }
-
-        if (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null && seed is null)
-        {
-            // The test command: the same histories every run (CsCheck's seed fixes only a sample's first history), each
-            // from its own generator state; a failure names the seed that gives it first, to shrink with simulate.sh.
-            for (var i = 0; i < count; i++)
+            if (!idle.TryTake(out var clusters)) throw new InvalidOperationException("More histories at once than streams.");
+            try
             {
-                var pcg = new PCG((uint)i, FixedSeed);
-                var historySeed = pcg.ToString();
-                var history = History.Generator(50, 70).Generate(pcg, null, out _);
-                try
-                {
-                    await Run(history);
-                }
-                catch (SimulationFailureException exception)
-                {
-                    throw new SimulationFailureException(
-                        $"history {i} of the test command (shrink it with ./scripts/simulate.sh --seed {historySeed} --histories 200):{Environment.NewLine}{history}{Environment.NewLine}{exception.Message}", exception);
-                }
+                var (cluster, segments) = await clusters.NextAsync();
+                await new HistoryRunner(cluster, segments).RunAsync(history);
+                Interlocked.Add(ref steps, history.Steps.Length);
+            }
+            finally
+            {
+                idle.Add(clusters);
             }
         }
-        else
+
+        try
         {
-            await History.Generator(50, 70).SampleAsync(Run, writeLine: output.WriteLine, seed: seed, iter: count, threads: 1, print: history => history.ToString());
+            if (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null && seed is null)
+            {
+                // The test command: the same histories every run (CsCheck's seed fixes only a sample's first history), each
+                // from its own generator state; a failure names the seed that gives it first, to shrink with simulate.sh.
+                // Stream s runs histories s, s + streams, ...; the first failure stops them all.
+                using var failed = new CancellationTokenSource();
+                await Task.WhenAll(Enumerable.Range(0, streams).Select(stream => Task.Run(async () =>
+                {
+                    for (var i = stream; i < count && !failed.IsCancellationRequested; i += streams)
+                    {
+                        var pcg = new PCG((uint)i, FixedSeed);
+                        var historySeed = pcg.ToString();
+                        var history = History.Generator(50, 70).Generate(pcg, null, out _);
+                        try
+                        {
+                            await Run(history);
+                        }
+                        catch (SimulationFailureException exception)
+                        {
+                            await failed.CancelAsync();
+                            throw new SimulationFailureException(
+                                $"history {i} of the test command (shrink it with ./scripts/simulate.sh --seed {historySeed} --histories 200):{Environment.NewLine}{history}{Environment.NewLine}{exception.Message}", exception);
+                        }
+                    }
+                })));
+            }
+            else
+            {
+                await History.Generator(50, 70).SampleAsync(Run, writeLine: output.WriteLine, seed: seed, iter: count, threads: Math.Min(streams, count), print: history => history.ToString());
+            }
+        }
+        finally
+        {
+            foreach (var clusters in idle) await clusters.DisposeAsync();
         }
 
-        output.WriteLine($"{count} histories, {steps} steps, on {(azurite ? "Azurite" : "memory storage")} in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s, {clusters.Started} clusters (seed {seed ?? (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null ? "fixed" : "random")})");
+        output.WriteLine($"{count} histories, {steps} steps, on {(azurite ? "Azurite" : "memory storage")} in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s, {streams} at once, {idle.Sum(c => c.Started)} clusters (seed {seed ?? (Environment.GetEnvironmentVariable("PROFILEGRID_SIM_HISTORIES") is null ? "fixed" : "random")})");
     }
 
     /// <summary>A cluster for each history, a fresh one (with its segments defined) every <see cref="HistoriesPerCluster"/>.</summary>
@@ -100,14 +123,14 @@ public abstract class SimulationTests(bool azurite, ITestOutputHelper output)
     }
 }
 
-public sealed class MemorySimulationTests(ITestOutputHelper output) : SimulationTests(azurite: false, output)
+public sealed class MemorySimulationTests(ITestOutputHelper output) : SimulationTests(azurite: false, streams: 1, output)
 {
     [Fact]
     public Task Random_histories_agree_with_the_model_on_memory_storage() =>
         Environment.GetEnvironmentVariable("PROFILEGRID_SIM_STORAGE") is "azurite" ? Task.CompletedTask : RunAsync();
 }
 
-public sealed class AzuriteSimulationTests(ITestOutputHelper output) : SimulationTests(azurite: true, output)
+public sealed class AzuriteSimulationTests(ITestOutputHelper output) : SimulationTests(azurite: true, streams: 2, output)
 {
     [Fact]
     public Task Random_histories_agree_with_the_model_on_Azurite() =>

@@ -15,8 +15,12 @@ public static class Eventually
 
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Returns the first value that <paramref name="holds"/>; throws <see cref="TimeoutException"/> naming the last one otherwise.</summary>
-    public static async Task<T> Async<T>(Func<Task<T>> read, Func<T, bool> holds, string because, TimeSpan? timeout = null)
+    /// <summary>
+    /// Returns the first value that <paramref name="holds"/>; throws <see cref="TimeoutException"/> naming the last one
+    /// otherwise. <paramref name="pause"/> (20 ms unless given) is the wait between checks: shorter where a check is a
+    /// cheap grain call made thousands of times (the simulation's).
+    /// </summary>
+    public static async Task<T> Async<T>(Func<Task<T>> read, Func<T, bool> holds, string because, TimeSpan? timeout = null, TimeSpan? pause = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var started = Stopwatch.StartNew();
@@ -26,7 +30,7 @@ public static class Eventually
             last = await read();
             if (holds(last)) return last;
             if (started.Elapsed > limit) break;
-            await Task.Delay(Pause);
+            await Task.Delay(pause ?? Pause);
         }
 
         throw new TimeoutException($"Not within {limit.TotalSeconds:0.#} s: {because} (last seen: {Describe(last)}).");
