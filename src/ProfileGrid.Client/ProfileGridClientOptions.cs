@@ -30,13 +30,27 @@ public sealed class ProfileGridClientOptions
     /// <summary>How long one request may take before it counts as failed (and is retried).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Refuses options a client cannot work with when it is made, naming each setting, the range it must be in and the
+    /// value given (one <see cref="ArgumentException"/> for all of them).
+    /// </summary>
     internal void Validate()
     {
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri) throw new ArgumentException("Endpoint must be the gateway's absolute base address.", nameof(Endpoint));
-        if (string.IsNullOrWhiteSpace(ApiKey)) throw new ArgumentException("ApiKey must be a producer key.", nameof(ApiKey));
-        if (MaxBatchSize is < 1 or > 1000) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "A batch holds 1 to 1,000 events.");
-        if (QueueCapacity < MaxBatchSize) throw new ArgumentOutOfRangeException(nameof(QueueCapacity), QueueCapacity, "The queue must hold at least one batch.");
-        if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "Retries cannot be negative.");
-        if (MaxBatchDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MaxBatchDelay), MaxBatchDelay, "The batch delay must be positive.");
+        if (Problems().ToList() is { Count: > 0 } problems) throw new ArgumentException($"ProfileGridClientOptions: {string.Join(" ", problems)}");
+    }
+
+    /// <summary>Each setting out of range, as "<c>Name must be …, not value.</c>"; none when all are fine.</summary>
+    public IEnumerable<string> Problems()
+    {
+        var (millisecond, tenMinutes) = (TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        if (Endpoint is null || !Endpoint.IsAbsoluteUri) yield return $"Endpoint must be the gateway's absolute base address, not '{Endpoint}'.";
+        if (string.IsNullOrWhiteSpace(ApiKey)) yield return "ApiKey must be a producer key.";
+        if (MaxBatchSize is < 1 or > 1000) yield return $"MaxBatchSize must be 1 to 1000 (events a request takes), not {MaxBatchSize}.";
+        if (QueueCapacity < Math.Max(MaxBatchSize, 1)) yield return $"QueueCapacity must be at least MaxBatchSize ({MaxBatchSize}), not {QueueCapacity}.";
+        if (MaxRetries is < 0 or > 100) yield return $"MaxRetries must be 0 to 100, not {MaxRetries}.";
+        if (MaxBatchDelay < millisecond || MaxBatchDelay > tenMinutes) yield return $"MaxBatchDelay must be 1 ms to 10 min, not {MaxBatchDelay}.";
+        if (MaxRetryDelay < millisecond || MaxRetryDelay > tenMinutes) yield return $"MaxRetryDelay must be 1 ms to 10 min, not {MaxRetryDelay}.";
+        if (RetryDelay < millisecond || RetryDelay > MaxRetryDelay) yield return $"RetryDelay must be 1 ms to MaxRetryDelay ({MaxRetryDelay}), not {RetryDelay}.";
+        if (RequestTimeout < millisecond || RequestTimeout > tenMinutes) yield return $"RequestTimeout must be 1 ms to 10 min, not {RequestTimeout}.";
     }
 }

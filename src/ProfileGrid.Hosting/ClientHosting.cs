@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using ProfileGrid.Settings;
 using ProfileGrid.Storage.AzureTables.Hosting;
 
 namespace ProfileGrid.Hosting;
@@ -19,7 +20,7 @@ public static class ClientHosting
     public static IHostApplicationBuilder AddProfileGridClient(this IHostApplicationBuilder builder)
     {
         var (cluster, storage) = builder.AddProfileGridOptions();
-        var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
+        var silo = builder.Configuration.GetChecked<ProfileGridSiloOptions>();
         builder.UseOrleansClient(client =>
         {
             if (storage.IsDurable)

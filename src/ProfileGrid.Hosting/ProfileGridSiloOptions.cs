@@ -1,11 +1,14 @@
 using System.Net;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Hosting;
 
 /// <summary>The section <c>ProfileGrid:Silo</c>: the endpoints of a silo this process hosts.</summary>
-public sealed class ProfileGridSiloOptions
+public sealed class ProfileGridSiloOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Silo";
+
+    public static string SectionPath => Section;
 
     public int SiloPort { get; set; } = 11111;
 
@@ -22,5 +25,13 @@ public sealed class ProfileGridSiloOptions
         return Array.Find(Dns.GetHostAddresses(Dns.GetHostName()),
             address => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
             ?? IPAddress.Loopback;
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (CheckedOptions.Within(nameof(SiloPort), SiloPort, 1, 65535) is { } silo) yield return silo;
+        if (CheckedOptions.Within(nameof(GatewayPort), GatewayPort, 1, 65535) is { } gateway) yield return gateway;
+        if (SiloPort == GatewayPort) yield return $"GatewayPort must differ from SiloPort, not both {SiloPort}.";
+        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _)) yield return $"AdvertisedIp must be an IP address, not '{AdvertisedIp}'.";
     }
 }

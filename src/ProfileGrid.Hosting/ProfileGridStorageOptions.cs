@@ -1,4 +1,5 @@
 using Azure.Identity;
+using ProfileGrid.Settings;
 using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Storage.AzureTables.Tables;
 
@@ -9,9 +10,11 @@ namespace ProfileGrid.Hosting;
 /// (Azurite's or an account's), or a table service URI reached with <c>DefaultAzureCredential</c> (managed identity,
 /// no keys); with neither, memory storage, which keeps nothing across a restart.
 /// </summary>
-public sealed class ProfileGridStorageOptions
+public sealed class ProfileGridStorageOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Storage";
+
+    public static string SectionPath => Section;
 
     public string? ConnectionString { get; set; }
 
@@ -50,5 +53,16 @@ public sealed class ProfileGridStorageOptions
         ApplyTo((AzureTableConnectionOptions)options);
         if (PartitionCount is { } partitions) options.PartitionCount = partitions;
         if (MaxConcurrentRequests is { } requests) options.MaxConcurrentRequests = requests;
+    }
+
+    public IEnumerable<string> Problems()
+    {
+        if (!string.IsNullOrWhiteSpace(ConnectionString) && ServiceUri is not null) yield return "ConnectionString and ServiceUri must not both be set: one account, reached one way.";
+        if (ServiceUri is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
+            yield return $"ServiceUri must be an absolute https address (http only on loopback), not '{uri}'.";
+        if (PartitionCount is { } partitions && CheckedOptions.Within(nameof(PartitionCount), partitions, 1, AzureTableJournalStorageOptions.MaxPartitionCount) is { } partitionProblem)
+            yield return partitionProblem;
+        if (MaxConcurrentRequests is { } requests && CheckedOptions.Within(nameof(MaxConcurrentRequests), requests, 1, 10_000) is { } requestProblem)
+            yield return requestProblem;
     }
 }

@@ -3,11 +3,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Identity;
+using ProfileGrid.Settings;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
 using ProfileGrid.Storage.AzureTables.Hosting;
@@ -31,10 +31,9 @@ public static class SiloHosting
     public static IHostApplicationBuilder AddProfileGridSilo(this IHostApplicationBuilder builder, bool standalone)
     {
         var (cluster, storage) = builder.AddProfileGridOptions();
-        var silo = builder.Configuration.GetSection(ProfileGridSiloOptions.Section).Get<ProfileGridSiloOptions>() ?? new();
+        var silo = builder.Configuration.GetChecked<ProfileGridSiloOptions>();
         builder.Services.TryAddKeyedSingleton(DomainClock.Key, TimeProvider.System);
-        builder.Services.AddOptions<ValueOptions>().BindConfiguration(ValueOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
+        builder.Services.AddCheckedOptions<ValueOptions>();
         builder.Services.AddSegments();
         builder.Services.AddSegmentSweep();
         builder.Services.AddWakeups();
@@ -98,12 +97,14 @@ public static class SiloHosting
         return builder;
     }
 
+    /// <summary>
+    /// The cluster and storage options, read and checked now: they decide how the host is built. The storage options
+    /// are a service too (the storage health check reads them); the cluster's are used only here.
+    /// </summary>
     internal static (ProfileGridClusterOptions Cluster, ProfileGridStorageOptions Storage) AddProfileGridOptions(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ProfileGridClusterOptions>().BindConfiguration(ProfileGridClusterOptions.Section);
-        builder.Services.AddOptions<ProfileGridStorageOptions>().BindConfiguration(ProfileGridStorageOptions.Section);
-        return (builder.Configuration.GetSection(ProfileGridClusterOptions.Section).Get<ProfileGridClusterOptions>() ?? new(),
-            builder.Configuration.GetSection(ProfileGridStorageOptions.Section).Get<ProfileGridStorageOptions>() ?? new());
+        builder.Services.AddCheckedOptions<ProfileGridStorageOptions>();
+        return (builder.Configuration.GetChecked<ProfileGridClusterOptions>(), builder.Configuration.GetChecked<ProfileGridStorageOptions>());
     }
 
     internal static void AddProfileGridHealthChecks(this IServiceCollection services)

@@ -1,11 +1,12 @@
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Tests;
 
 /// <summary>A gateway refuses to start with a signing key that is not a 32-byte-or-longer secret in base64.</summary>
 public sealed class AccessTokenOptionsTests
 {
-    private static readonly AccessTokenOptionsValidator Validator = new();
+    private static readonly CheckedOptionsValidator<AccessTokenOptions> Validator = new();
 
     [Fact]
     public void No_signing_key_is_valid_a_random_one_is_made_at_start() =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Tests;
 
@@ -134,9 +135,10 @@ public sealed class BulkAdmissionTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 0.5, 5, "ProfileGrid:BulkAdmission:BulkEvents must be at least 2, not 1.")]
-    [InlineData(10, 0, 5, "ProfileGrid:BulkAdmission:QueueDelayTarget must be positive.")]
-    [InlineData(10, 0.5, -1, "ProfileGrid:BulkAdmission:Lease must be positive.")]
+    [InlineData(1, 0.5, 5, "ProfileGrid:BulkAdmission:BulkEvents must be 2 to 1000, not 1.")]
+    [InlineData(1001, 0.5, 5, "ProfileGrid:BulkAdmission:BulkEvents must be 2 to 1000, not 1001.")]
+    [InlineData(10, 0, 5, "ProfileGrid:BulkAdmission:QueueDelayTarget must be 0.01 ms to 1 s, not 00:00:00.")]
+    [InlineData(10, 0.5, -1, "ProfileGrid:BulkAdmission:Lease must be 0.1 ms to 10 s, not -00:00:00.0010000.")]
     public void Settings_that_cannot_work_stop_the_start(int bulkEvents, double targetMs, double leaseMs, string failure)
     {
         var options = new BulkAdmissionOptions
@@ -146,8 +148,8 @@ public sealed class BulkAdmissionTests : IDisposable
             Lease = TimeSpan.FromMilliseconds(leaseMs),
         };
 
-        Assert.Equal([failure], new BulkAdmissionOptionsValidator().Validate(null, options).Failures);
-        Assert.True(new BulkAdmissionOptionsValidator().Validate(null, new BulkAdmissionOptions()).Succeeded);
+        Assert.Equal([failure], new CheckedOptionsValidator<BulkAdmissionOptions>().Validate(null, options).Failures);
+        Assert.True(new CheckedOptionsValidator<BulkAdmissionOptions>().Validate(null, new BulkAdmissionOptions()).Succeeded);
     }
 
     private static IDisposable Admitted(Task<IDisposable?> slot)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using ProfileGrid.Gateway.Security;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Hosting;
 
@@ -11,11 +12,9 @@ public static class AuthenticationHosting
     /// <summary>API keys (<c>X-Api-Key</c>), the tokens they are exchanged for, and the role policies that accept both.</summary>
     public static IServiceCollection AddProfileGridAuthentication(this IServiceCollection services)
     {
-        services.AddOptions<ApiKeysOptions>().BindConfiguration(ApiKeysOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiKeysOptions>, ApiKeysOptionsValidator>();
+        services.AddCheckedOptions<ApiKeysOptions>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddOptions<AccessTokenOptions>().BindConfiguration(AccessTokenOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AccessTokenOptions>, AccessTokenOptionsValidator>();
+        services.AddCheckedOptions<AccessTokenOptions>();
         services.AddSingleton<AccessTokenSigningKey>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<AccessTokenEvents>();

@@ -7,6 +7,7 @@ using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Compat;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Settings;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
@@ -38,13 +39,12 @@ public static class GatewayHosting
         services.AddCors(cors => cors.AddPolicy(SegmentApi.CorsPolicy, SegmentApi.ConfigureCors));
         services.AddSingleton<CustomerCalls>();
         services.AddSingleton<EventDispatcher>();
-        services.AddOptions<BulkAdmissionOptions>().BindConfiguration(BulkAdmissionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BulkAdmissionOptions>, BulkAdmissionOptionsValidator>();
+        services.AddCheckedOptions<BulkAdmissionOptions>();
         // The probe measures the thread pool in real time, whatever clock the domain runs on.
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<BulkAdmission>(provider, TimeProvider.System));
         services.AddHostedService<QueueDelayProbe>();
         services.AddSingleton<IngestionMetrics>();
-        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section);
+        services.AddCheckedOptions<RealtimeOptions>();
         services.AddSingleton<TokenExpiryFilter>();
         services.AddSignalR(hub => hub.AddFilter<TokenExpiryFilter>()).AddJsonProtocol(json =>
         {

@@ -1,11 +1,13 @@
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Ingestion;
 
 /// <summary>The section <c>ProfileGrid:BulkAdmission</c>: how bulk requests give way to small ones (<see cref="BulkAdmission"/>).</summary>
-public sealed class BulkAdmissionOptions
+public sealed class BulkAdmissionOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:BulkAdmission";
+
+    public static string SectionPath => Section;
 
     /// <summary>Off: every request's events go to their grains at once, however busy the gateway is.</summary>
     public bool Enabled { get; set; } = true;
@@ -24,16 +26,11 @@ public sealed class BulkAdmissionOptions
     /// still in flight (it waits on storage, or is large).
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMilliseconds(5);
-}
 
-internal sealed class BulkAdmissionOptionsValidator : IValidateOptions<BulkAdmissionOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BulkAdmissionOptions options)
+    public IEnumerable<string> Problems() => new[]
     {
-        var failures = new List<string>();
-        if (options.BulkEvents < 2) failures.Add($"{BulkAdmissionOptions.Section}:BulkEvents must be at least 2, not {options.BulkEvents}.");
-        if (options.QueueDelayTarget <= TimeSpan.Zero) failures.Add($"{BulkAdmissionOptions.Section}:QueueDelayTarget must be positive.");
-        if (options.Lease <= TimeSpan.Zero) failures.Add($"{BulkAdmissionOptions.Section}:Lease must be positive.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+        CheckedOptions.Within(nameof(BulkEvents), BulkEvents, 2, ProfileGrid.Events.EventLimits.MaxBatchEvents),
+        CheckedOptions.Within(nameof(QueueDelayTarget), QueueDelayTarget, TimeSpan.FromMilliseconds(0.01), TimeSpan.FromSeconds(1)),
+        CheckedOptions.Within(nameof(Lease), Lease, TimeSpan.FromMilliseconds(0.1), TimeSpan.FromSeconds(10)),
+    }.OfType<string>();
 }

@@ -1,11 +1,13 @@
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Security;
 
 /// <summary>The section <c>ProfileGrid:Tokens</c>.</summary>
-public sealed class AccessTokenOptions
+public sealed class AccessTokenOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Tokens";
+
+    public static string SectionPath => Section;
     public const int MinSigningKeyBytes = 32;
 
     /// <summary>
@@ -13,19 +15,13 @@ public sealed class AccessTokenOptions
     /// they accept each other's tokens. Unset: a random key made at start, which only this process knows.
     /// </summary>
     public string? SigningKey { get; set; }
-}
 
-/// <summary>Refuses to start with a signing key that is not base64 or is too short to be a secret.</summary>
-internal sealed class AccessTokenOptionsValidator : IValidateOptions<AccessTokenOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AccessTokenOptions options)
+    /// <summary>A signing key that is not base64, or too short to be a secret (the key itself is never in the line).</summary>
+    public IEnumerable<string> Problems()
     {
-        if (options.SigningKey is null) return ValidateOptionsResult.Success;
-        var bytes = new byte[options.SigningKey.Length];
-        if (!Convert.TryFromBase64String(options.SigningKey, bytes, out var length))
-            return ValidateOptionsResult.Fail($"{AccessTokenOptions.Section}:SigningKey must be base64.");
-        return length < AccessTokenOptions.MinSigningKeyBytes
-            ? ValidateOptionsResult.Fail($"{AccessTokenOptions.Section}:SigningKey must be at least {AccessTokenOptions.MinSigningKeyBytes} bytes (base64), not {length}.")
-            : ValidateOptionsResult.Success;
+        if (SigningKey is null) yield break;
+        var bytes = new byte[SigningKey.Length];
+        if (!Convert.TryFromBase64String(SigningKey, bytes, out var length)) yield return "SigningKey must be base64.";
+        else if (length < MinSigningKeyBytes) yield return $"SigningKey must be at least {MinSigningKeyBytes} bytes (base64), not {length}.";
     }
 }

@@ -1,14 +1,10 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ProfileGrid.Gateway.Security;
 
-/// <summary>One API key from the configuration section <c>ProfileGrid:ApiKeys</c>.</summary>
+/// <summary>One API key from the configuration section <c>ProfileGrid:ApiKeys</c> (checked at start by <see cref="ApiKeysOptions.Problems"/>).</summary>
 public sealed class ApiKeyOptions
 {
-    [Required, MinLength(16)]
     public string Key { get; set; } = "";
 
-    [Required]
     public string Name { get; set; } = "";
 
     public ApiRole Role { get; set; }

@@ -1,31 +1,28 @@
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Gateway.Security;
 
 /// <summary>The section <c>ProfileGrid</c>'s list of API keys.</summary>
-public sealed class ApiKeysOptions
+public sealed class ApiKeysOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid";
 
+    public static string SectionPath => Section;
+
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
-}
 
-/// <summary>Refuses to start with a key that is too short, unnamed, or listed twice.</summary>
-internal sealed class ApiKeysOptionsValidator : IValidateOptions<ApiKeysOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ApiKeysOptions options)
+    /// <summary>A key that is too short, unnamed, of no known role or scope, or listed twice (no key is ever in the line, only its place).</summary>
+    public IEnumerable<string> Problems()
     {
-        var failures = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.ApiKeys.Count; i++)
+        for (var i = 0; i < ApiKeys.Count; i++)
         {
-            var key = options.ApiKeys[i];
-            if (key.Key.Length < 16) failures.Add($"ProfileGrid:ApiKeys:{i}:Key must be at least 16 characters.");
-            if (string.IsNullOrWhiteSpace(key.Name)) failures.Add($"ProfileGrid:ApiKeys:{i}:Name is required.");
-            if (!Enum.IsDefined(key.Role)) failures.Add($"ProfileGrid:ApiKeys:{i}:Role must be producer, agent or admin.");
-            if (!seen.Add(key.Key)) failures.Add($"ProfileGrid:ApiKeys:{i}:Key is listed twice.");
+            var key = ApiKeys[i];
+            if (key.Key.Length < 16) yield return $"ApiKeys:{i}:Key must be at least 16 characters.";
+            if (string.IsNullOrWhiteSpace(key.Name)) yield return $"ApiKeys:{i}:Name is required.";
+            if (!Enum.IsDefined(key.Role)) yield return $"ApiKeys:{i}:Role must be producer, agent or admin.";
+            if (!seen.Add(key.Key)) yield return $"ApiKeys:{i}:Key is listed twice.";
+            foreach (var scope in key.Scopes.Where(scope => scope != Views.PersonalData.Scope)) yield return $"ApiKeys:{i}:Scopes must name only {Views.PersonalData.Scope}, not '{scope}'.";
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

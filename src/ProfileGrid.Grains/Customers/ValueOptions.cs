@@ -1,12 +1,16 @@
+using ProfileGrid.Settings;
+
 namespace ProfileGrid.Customers;
 
 /// <summary>
 /// The section <c>ProfileGrid:Value</c>: which events are revenue, the forecast's parameters, and the thresholds of
 /// the RFM scores and value tiers (<see cref="ValueScoring"/>). Arrays, so configuration replaces them whole.
 /// </summary>
-public sealed class ValueOptions
+public sealed class ValueOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Value";
+
+    public static string SectionPath => Section;
 
     /// <summary>Event types whose <c>value</c> is revenue.</summary>
     public string[] PurchaseTypes { get; set; } = ["purchase"];
@@ -36,15 +40,15 @@ public sealed class ValueOptions
     /// <summary>What is wrong with the options, or nothing.</summary>
     public IEnumerable<string> Problems()
     {
-        if (PurchaseTypes.Length == 0) yield return "PurchaseTypes must name at least one event type";
-        if (ForecastYears < 0) yield return "ForecastYears must not be negative";
-        if (MinPaceDays < 1) yield return "MinPaceDays must be at least 1";
-        if (!Ascending4(RecencyDays.Select(d => (decimal)d))) yield return "RecencyDays must be 4 ascending numbers of days";
-        if (!Ascending4(FrequencyCounts.Select(c => (decimal)c))) yield return "FrequencyCounts must be 4 ascending counts";
-        if (!Ascending4(MonetaryAmounts)) yield return "MonetaryAmounts must be 4 ascending amounts";
+        if (PurchaseTypes.Length == 0 || PurchaseTypes.Any(string.IsNullOrWhiteSpace)) yield return "PurchaseTypes must name at least one event type, and no empty one.";
+        if (ForecastYears is < 0 or > 100) yield return $"ForecastYears must be 0 to 100, not {ForecastYears.ToString(System.Globalization.CultureInfo.InvariantCulture)}.";
+        if (CheckedOptions.Within(nameof(MinPaceDays), MinPaceDays, 1, 36_600) is { } pace) yield return pace;
+        if (!Ascending4(RecencyDays.Select(d => (decimal)d))) yield return $"RecencyDays must be 4 ascending numbers of days from 0, not [{string.Join(", ", RecencyDays)}].";
+        if (!Ascending4(FrequencyCounts.Select(c => (decimal)c))) yield return $"FrequencyCounts must be 4 ascending counts from 0, not [{string.Join(", ", FrequencyCounts)}].";
+        if (!Ascending4(MonetaryAmounts)) yield return $"MonetaryAmounts must be 4 ascending amounts from 0, not [{string.Join(", ", MonetaryAmounts.Select(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture)))}].";
         if (Tiers.Length == 0 || Tiers[0].MinRevenue != 0 || Tiers.Zip(Tiers.Skip(1)).Any(p => p.First.MinRevenue >= p.Second.MinRevenue)
             || Tiers.Any(t => string.IsNullOrWhiteSpace(t.Name)))
-            yield return "Tiers must be named, ascending by MinRevenue, the first at 0";
+            yield return "Tiers must be named, ascending by MinRevenue, the first at 0.";
     }
 
     private static bool Ascending4(IEnumerable<decimal> values)
@@ -59,17 +63,5 @@ public sealed record ValueTier(string Name, decimal MinRevenue)
 {
     public ValueTier() : this("", 0m)
     {
-    }
-}
-
-/// <summary>Refuses to start with value options that do not make sense, saying each problem.</summary>
-public sealed class ValueOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ValueOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, ValueOptions options)
-    {
-        var problems = options.Problems().ToList();
-        return problems.Count == 0
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems.Select(problem => $"{ValueOptions.Section}: {problem}"));
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 using ProfileGrid.Segments.Members;
 
 namespace ProfileGrid.Segments;
@@ -13,16 +13,14 @@ public static class SegmentServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
-        services.AddOptions<SegmentMembersOptions>().BindConfiguration(SegmentMembersOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentMembersOptions>, SegmentMembersOptionsValidator>());
+        services.AddCheckedOptions<SegmentMembersOptions>();
         return services;
     }
 
     /// <summary>What a silo adds for the segment sweep: its options, checked at start, and the wake-up that resumes it after a silo's end.</summary>
     public static IServiceCollection AddSegmentSweep(this IServiceCollection services)
     {
-        services.AddOptions<SegmentSweepOptions>().BindConfiguration(SegmentSweepOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SegmentSweepOptions>, SegmentSweepOptionsValidator>());
+        services.AddCheckedOptions<SegmentSweepOptions>();
         services.AddHostedService<SegmentSweepWakeUp>();
         return services;
     }

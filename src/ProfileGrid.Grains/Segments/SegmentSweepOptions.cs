@@ -1,3 +1,5 @@
+using ProfileGrid.Settings;
+
 namespace ProfileGrid.Segments;
 
 /// <summary>
@@ -6,9 +8,11 @@ namespace ProfileGrid.Segments;
 /// once, and works a <see cref="DutyCycle"/> share of the time, resting after each page in proportion to how long the
 /// page took, so that a busier cluster makes it slower rather than ingestion.
 /// </summary>
-public sealed class SegmentSweepOptions
+public sealed class SegmentSweepOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Segments:Sweep";
+
+    public static string SectionPath => Section;
 
     /// <summary>Customers listed per page of storage (and members per page of a shard), 1 to 1,000.</summary>
     public int PageSize { get; set; } = 100;
@@ -33,21 +37,12 @@ public sealed class SegmentSweepOptions
     public TimeSpan RestAfter(TimeSpan busy) => busy * ((1 - DutyCycle) / DutyCycle);
 
     /// <summary>What is wrong with the options, or nothing.</summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<string> Problems() => new[]
     {
-        if (PageSize is < 1 or > 1000) yield return $"PageSize must be 1 to 1000, not {PageSize}";
-        if (MaxConcurrency is < 1 or > 1000) yield return $"MaxConcurrency must be 1 to 1000, not {MaxConcurrency}";
-        if (!(DutyCycle is > 0 and <= 1)) yield return $"DutyCycle must be above 0 and at most 1, not {DutyCycle}";
-        if (JoinDelay < TimeSpan.Zero || JoinDelay > TimeSpan.FromMinutes(10)) yield return $"JoinDelay must be 0 to 10 minutes, not {JoinDelay}";
-        if (ResumeInterval < TimeSpan.FromSeconds(1)) yield return $"ResumeInterval must be at least 1 second, not {ResumeInterval}";
-    }
-}
-
-/// <summary>Refuses to start with sweep options that do not make sense, naming each problem and the section.</summary>
-public sealed class SegmentSweepOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SegmentSweepOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SegmentSweepOptions options) =>
-        options.Problems().Select(problem => $"{SegmentSweepOptions.Section}: {problem}").ToList() is { Count: > 0 } problems
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems)
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+        CheckedOptions.Within(nameof(PageSize), PageSize, 1, 1000),
+        CheckedOptions.Within(nameof(MaxConcurrency), MaxConcurrency, 1, 1000),
+        DutyCycle is > 0 and <= 1 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"DutyCycle must be above 0 and at most 1, not {DutyCycle}."),
+        CheckedOptions.Within(nameof(JoinDelay), JoinDelay, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+        CheckedOptions.Within(nameof(ResumeInterval), ResumeInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+    }.OfType<string>();
 }

@@ -1,11 +1,13 @@
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Wakeups;
 
 /// <summary>How the wake-up scheduler runs (configuration section <see cref="Section"/>).</summary>
-public sealed class WakeupOptions
+public sealed class WakeupOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Wakeups";
+
+    public static string SectionPath => Section;
 
     /// <summary>How often the scheduler looks for customers due, and each silo makes sure it runs: a wake-up comes at most this late.</summary>
     public TimeSpan TickPeriod { get; set; } = TimeSpan.FromSeconds(5);
@@ -29,24 +31,13 @@ public sealed class WakeupOptions
     public int ConcurrentWakes { get; set; } = 32;
 
     /// <summary>What is wrong with the options, or nothing.</summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<string> Problems() => new[]
     {
-        if (TickPeriod <= TimeSpan.Zero || TickPeriod > TimeSpan.FromSeconds(30)) yield return "TickPeriod must be more than 0 and at most 30 seconds, so that customers are woken within a minute";
-        if (MaxWakesPerTick < 1) yield return "MaxWakesPerTick must be at least 1";
-        if (MaxMinutesPerTick < 1) yield return "MaxMinutesPerTick must be at least 1";
-        if (ConcurrentWakes < 1) yield return "ConcurrentWakes must be at least 1";
-        if (ListFromMinutes < 1) yield return "ListFromMinutes must be at least 1";
-    }
-}
-
-/// <summary>Refuses to start with wake-up options that do not make sense, saying each problem.</summary>
-public sealed class WakeupOptionsValidator : IValidateOptions<WakeupOptions>
-{
-    public ValidateOptionsResult Validate(string? name, WakeupOptions options)
-    {
-        var problems = options.Problems().ToList();
-        return problems.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(problems.Select(problem => $"{WakeupOptions.Section}: {problem}"));
-    }
+        // Customers are woken within a minute of their due time, so the scheduler looks at least twice a minute.
+        CheckedOptions.Within(nameof(TickPeriod), TickPeriod, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30)),
+        CheckedOptions.Within(nameof(MaxWakesPerTick), MaxWakesPerTick, 1, 100_000),
+        CheckedOptions.Within(nameof(MaxMinutesPerTick), MaxMinutesPerTick, 1, 60 * 24 * 366),
+        CheckedOptions.Within(nameof(ListFromMinutes), ListFromMinutes, 1, 60 * 24),
+        CheckedOptions.Within(nameof(ConcurrentWakes), ConcurrentWakes, 1, 1000),
+    }.OfType<string>();
 }

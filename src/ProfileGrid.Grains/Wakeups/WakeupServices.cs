@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using ProfileGrid.Settings;
 
 namespace ProfileGrid.Wakeups;
 
@@ -11,8 +11,7 @@ public static class WakeupServices
     /// </summary>
     public static IServiceCollection AddWakeups(this IServiceCollection services)
     {
-        services.AddOptions<WakeupOptions>().BindConfiguration(WakeupOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WakeupOptions>, WakeupOptionsValidator>();
+        services.AddCheckedOptions<WakeupOptions>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WakeupTicker>();
         return services;
     }

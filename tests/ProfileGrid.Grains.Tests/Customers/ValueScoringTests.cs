@@ -81,8 +81,8 @@ public sealed class ValueScoringTests
         var options = new ValueOptions { PurchaseTypes = [], RecencyDays = [30, 7, 90, 365], MonetaryAmounts = [1m, 2m], Tiers = [new("gold", 5m)] };
 
         Assert.Equal(
-            ["PurchaseTypes must name at least one event type", "RecencyDays must be 4 ascending numbers of days",
-                "MonetaryAmounts must be 4 ascending amounts", "Tiers must be named, ascending by MinRevenue, the first at 0"],
+            ["PurchaseTypes must name at least one event type, and no empty one.", "RecencyDays must be 4 ascending numbers of days from 0, not [30, 7, 90, 365].",
+                "MonetaryAmounts must be 4 ascending amounts from 0, not [1, 2].", "Tiers must be named, ascending by MinRevenue, the first at 0."],
             options.Problems());
         Assert.Empty(new ValueOptions().Problems());
     }

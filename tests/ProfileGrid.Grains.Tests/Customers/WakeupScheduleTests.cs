@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProfileGrid.Settings;
 using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Grains.Tests.Customers;
@@ -54,10 +55,13 @@ public sealed class WakeupScheduleTests
         var options = new WakeupOptions { TickPeriod = TimeSpan.FromMinutes(1), MaxWakesPerTick = 0, MaxMinutesPerTick = 0, ConcurrentWakes = 0, ListFromMinutes = 0 };
 
         Assert.Equal(
-            ["TickPeriod must be more than 0 and at most 30 seconds, so that customers are woken within a minute", "MaxWakesPerTick must be at least 1",
-                "MaxMinutesPerTick must be at least 1", "ConcurrentWakes must be at least 1", "ListFromMinutes must be at least 1"],
-            options.Problems());
+            ["ProfileGrid:Wakeups:TickPeriod must be 10 ms to 30 s, not 00:01:00.", "ProfileGrid:Wakeups:MaxWakesPerTick must be 1 to 100000, not 0.",
+                "ProfileGrid:Wakeups:MaxMinutesPerTick must be 1 to 527040, not 0.", "ProfileGrid:Wakeups:ListFromMinutes must be 1 to 1440, not 0.",
+                "ProfileGrid:Wakeups:ConcurrentWakes must be 1 to 1000, not 0."],
+            new CheckedOptionsValidator<WakeupOptions>().Validate(null, options).Failures);
         Assert.Empty(new WakeupOptions().Problems());
-        Assert.False(new WakeupOptionsValidator().Validate(null, options).Succeeded);
+        Assert.Equal(["ProfileGrid:Wakeups:TickPeriod must be 10 ms to 30 s, not 00:00:00.0090000."],
+            new CheckedOptionsValidator<WakeupOptions>().Validate(null, new WakeupOptions { TickPeriod = TimeSpan.FromMilliseconds(9) }).Failures);
+        Assert.Empty(new WakeupOptions { TickPeriod = TimeSpan.FromSeconds(30), ListFromMinutes = 1440, MaxMinutesPerTick = 527040 }.Problems());
     }
 }

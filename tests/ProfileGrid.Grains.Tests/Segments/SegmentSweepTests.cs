@@ -1,4 +1,5 @@
 using ProfileGrid.Segments;
+using ProfileGrid.Settings;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Grains.Tests.Segments;
@@ -271,21 +272,22 @@ public sealed class SegmentSweepTests
     {
         var options = new SegmentSweepOptions { PageSize = 0, MaxConcurrency = 0, DutyCycle = 0, ResumeInterval = TimeSpan.Zero, JoinDelay = TimeSpan.FromSeconds(-1) };
 
-        var result = new SegmentSweepOptionsValidator().Validate(null, options);
+        var validator = new CheckedOptionsValidator<SegmentSweepOptions>();
+        var result = validator.Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Equal(
         [
-            "ProfileGrid:Segments:Sweep: PageSize must be 1 to 1000, not 0",
-            "ProfileGrid:Segments:Sweep: MaxConcurrency must be 1 to 1000, not 0",
-            "ProfileGrid:Segments:Sweep: DutyCycle must be above 0 and at most 1, not 0",
-            "ProfileGrid:Segments:Sweep: JoinDelay must be 0 to 10 minutes, not -00:00:01",
-            "ProfileGrid:Segments:Sweep: ResumeInterval must be at least 1 second, not 00:00:00",
+            "ProfileGrid:Segments:Sweep:PageSize must be 1 to 1000, not 0.",
+            "ProfileGrid:Segments:Sweep:MaxConcurrency must be 1 to 1000, not 0.",
+            "ProfileGrid:Segments:Sweep:DutyCycle must be above 0 and at most 1, not 0.",
+            "ProfileGrid:Segments:Sweep:JoinDelay must be 0 s to 10 min, not -00:00:01.",
+            "ProfileGrid:Segments:Sweep:ResumeInterval must be 1 s to 1 h, not 00:00:00.",
         ], result.Failures);
-        Assert.True(new SegmentSweepOptionsValidator().Validate(null, new SegmentSweepOptions()).Succeeded);
-        Assert.True(new SegmentSweepOptionsValidator().Validate(null, new SegmentSweepOptions { JoinDelay = TimeSpan.Zero, DutyCycle = 1 }).Succeeded);
-        Assert.Equal("ProfileGrid:Segments:Sweep: JoinDelay must be 0 to 10 minutes, not 00:10:00.0010000",
-            Assert.Single(new SegmentSweepOptionsValidator().Validate(null, new SegmentSweepOptions { JoinDelay = TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(1) }).Failures!));
+        Assert.True(validator.Validate(null, new SegmentSweepOptions()).Succeeded);
+        Assert.True(validator.Validate(null, new SegmentSweepOptions { JoinDelay = TimeSpan.Zero, DutyCycle = 1, PageSize = 1000, MaxConcurrency = 1000 }).Succeeded);
+        Assert.Equal("ProfileGrid:Segments:Sweep:JoinDelay must be 0 s to 10 min, not 00:10:00.0010000.",
+            Assert.Single(validator.Validate(null, new SegmentSweepOptions { JoinDelay = TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(1) }).Failures!));
     }
 
     /// <summary>The state as an activation reads it back from grain storage (Orleans' serializer): what has an id, so not the continuation.</summary>

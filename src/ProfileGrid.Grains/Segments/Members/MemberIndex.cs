@@ -1,4 +1,5 @@
 using ProfileGrid.Customers;
+using ProfileGrid.Settings;
 using ProfileGrid.Storage;
 
 namespace ProfileGrid.Segments.Members;
@@ -52,7 +53,7 @@ internal sealed partial class MemberIndex
 
     private MemberIndex(IJournalStorage storage, CustomerCodec codec, string shard, SegmentMembersOptions options)
     {
-        if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
+        CheckedOptions.Check(options);
         (_storage, _codec, _keys) = (storage, codec, new MemberKeys(shard));
         _bounds = new PageBounds(options.PageMembers, options.PageBytes);
         _cache = new PageCache(options.CachedMembers);

@@ -1,9 +1,13 @@
+using ProfileGrid.Settings;
+
 namespace ProfileGrid.Segments.Members;
 
 /// <summary>How a segment shard pages its members (configuration section <see cref="Section"/>).</summary>
-public sealed class SegmentMembersOptions
+public sealed class SegmentMembersOptions : ICheckedOptions
 {
     public const string Section = "ProfileGrid:Segments:Members";
+
+    public static string SectionPath => Section;
 
     /// <summary>A page splits past this many members (in two halves, when it is just past).</summary>
     public int PageMembers { get; set; } = 2000;
@@ -21,10 +25,10 @@ public sealed class SegmentMembersOptions
     /// <summary>The most <see cref="PageBytes"/> may be: a page and a full log must fit a journal snapshot.</summary>
     public const int MaxPageBytes = 256 * 1024;
 
-    /// <summary>Why these options cannot work, or null when they can.</summary>
-    public string? Problem() =>
-        PageMembers < 4 ? $"{Section}:PageMembers is at least 4, not {PageMembers}."
-        : PageBytes is < 1024 or > MaxPageBytes ? $"{Section}:PageBytes is 1024 to {MaxPageBytes}, not {PageBytes}."
-        : CachedMembers < 1 ? $"{Section}:CachedMembers is at least 1, not {CachedMembers}."
-        : null;
+    public IEnumerable<string> Problems() => new[]
+    {
+        CheckedOptions.Within(nameof(PageMembers), PageMembers, 4, 1_000_000),
+        CheckedOptions.Within(nameof(PageBytes), PageBytes, 1024, MaxPageBytes),
+        CheckedOptions.Within(nameof(CachedMembers), CachedMembers, 1, 100_000_000),
+    }.OfType<string>();
 }
