@@ -3,7 +3,8 @@
 # with a co-hosted silo (standalone mode). Prints the URL and the development API keys once it is listening.
 #   --memory   keep grain state in memory instead (nothing survives a restart)
 #   --demo     also start the demo producer, so the dashboard comes alive at once
-# Other arguments go to the gateway (e.g. --urls http://127.0.0.1:8080).
+#   --urls URL the address the gateway listens at and the demo producer sends to (default http://127.0.0.1:5080)
+# Other arguments go to the gateway.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
@@ -11,12 +12,16 @@ cd "$(repo_root)"
 urls="${PROFILEGRID_URLS:-http://127.0.0.1:5080}"
 azurite_port="${AZURITE_TABLE_PORT:-10002}"
 memory=false demo=false args=()
-for arg in "$@"; do
-  case "$arg" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --memory) memory=true ;;
     --demo) demo=true ;;
-    *) args+=("$arg") ;;
+    # The address every process started here uses: the gateway listens there, the demo producer sends there.
+    --urls) urls="${2:?--urls needs an address}"; shift ;;
+    --urls=*) urls="${1#--urls=}" ;;
+    *) args+=("$1") ;;
   esac
+  shift
 done
 
 pids=()

@@ -10,6 +10,7 @@ namespace ProfileGrid.Deployment.Tests;
 /// What azd builds an image from: <c>dotnet publish</c> of each service. The gateway's publish builds the agent
 /// dashboard itself, and the published gateway, run alone, serves it.
 /// </summary>
+[Collection(DashboardBuildCollection.Name)]
 public sealed partial class PublishTests(ITestOutputHelper output)
 {
     [Fact]
