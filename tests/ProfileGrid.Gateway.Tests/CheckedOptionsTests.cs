@@ -55,7 +55,6 @@ public sealed class CheckedOptionsTests
             "ProfileGrid:ApiKeys:1:Name is required.",
             "ProfileGrid:ApiKeys:2:Role must be producer, agent or admin.",
             "ProfileGrid:ApiKeys:3:Key is listed twice.",
-            "ProfileGrid:ApiKeys:4:Scopes must name only pii, not 'everything'.",
         ], Failures(new ApiKeysOptions
         {
             ApiKeys =
@@ -64,7 +63,6 @@ public sealed class CheckedOptionsTests
                 new ApiKeyOptions { Name = " ", Key = key, Role = ApiRole.Producer },
                 new ApiKeyOptions { Name = "odd", Key = key + "2", Role = (ApiRole)42 },
                 new ApiKeyOptions { Name = "again", Key = key, Role = ApiRole.Admin },
-                new ApiKeyOptions { Name = "wide", Key = key + "3", Role = ApiRole.Agent, Scopes = ["pii", "everything"] },
             ],
         }));
     }

@@ -11,7 +11,7 @@ public sealed class ApiKeysOptions : ICheckedOptions
 
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 
-    /// <summary>A key that is too short, unnamed, of no known role or scope, or listed twice (no key is ever in the line, only its place).</summary>
+    /// <summary>A key that is too short, unnamed, of no known role, or listed twice (no key is ever in the line, only its place).</summary>
     public IEnumerable<string> Problems()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -22,7 +22,6 @@ public sealed class ApiKeysOptions : ICheckedOptions
             if (string.IsNullOrWhiteSpace(key.Name)) yield return $"ApiKeys:{i}:Name is required.";
             if (!Enum.IsDefined(key.Role)) yield return $"ApiKeys:{i}:Role must be producer, agent or admin.";
             if (!seen.Add(key.Key)) yield return $"ApiKeys:{i}:Key is listed twice.";
-            foreach (var scope in key.Scopes.Where(scope => scope != Views.PersonalData.Scope)) yield return $"ApiKeys:{i}:Scopes must name only {Views.PersonalData.Scope}, not '{scope}'.";
         }
     }
 }
