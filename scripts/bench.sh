@@ -56,6 +56,8 @@ mkdir -p "$logs"
 
 # --- processes -------------------------------------------------------------------------------------------------
 pids=()
+# The process behind each target's port: the load generator reads its CPU time over every measured run (--target-pid).
+declare -A pid_of_port=()
 stop_pid() {
   local pid="$1"
   kill -TERM "$pid" 2>/dev/null || return 0
@@ -89,6 +91,7 @@ start_app() {
     >"$logs/$name.log" 2>&1 &
   LAST_PID=$!
   pids+=("$LAST_PID")
+  pid_of_port[$port]=$LAST_PID
   wait_healthy "$name" "$port" "$LAST_PID"
 }
 
@@ -121,9 +124,9 @@ warm() {
 run() {
   local name="$1" port="$2"; shift 2
   echo "== $name" >&2
-  loadgen --url "http://127.0.0.1:$port" --key "$producer_key" --concurrency "$concurrency" \
+  loadgen --url "http://127.0.0.1:$port" --key "$producer_key" --concurrency "$concurrency" --target-pid "${pid_of_port[$port]}" \
     --duration "$duration" --warmup "$warmup" --label "$name" --out "$results/$name.json" "$@" >/dev/null
-  echo "   $(field "$name" eventsPerSecond) events/s, p99 $(sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$name.json") ms" >&2
+  echo "   $(field "$name" eventsPerSecond) events/s, p99 $(sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$name.json") ms, $(field "$name" targetCpuMicrosecondsPerEvent) µs CPU/event" >&2
 }
 
 scenario_args() {

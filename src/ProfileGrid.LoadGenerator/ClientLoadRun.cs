@@ -31,8 +31,9 @@ internal sealed class ClientLoadRun(LoadOptions options, string[] args)
         long counter = 0;
         if (options.Warmup > TimeSpan.Zero) await PhaseAsync("warm-up", client, customers, options.Warmup, new RunStats(), () => Interlocked.Increment(ref counter));
         var stats = new RunStats();
+        var cpu = CpuWindow.Start(options.TargetPid);
         var elapsed = await PhaseAsync("measure", client, customers, options.Duration, stats, () => Interlocked.Increment(ref counter));
-        return options.Describe(stats, elapsed, args, new Uri(options.Url, "v1/events") + " (ProfileGrid.Client)");
+        return options.Describe(stats, elapsed, cpu.Stop(), args, new Uri(options.Url, "v1/events") + " (ProfileGrid.Client)");
     }
 
     private async Task<TimeSpan> PhaseAsync(string phase, ProfileGridClient client, ZipfSampler customers, TimeSpan duration, RunStats stats, Func<long> next)

@@ -26,6 +26,7 @@ public sealed record LoadOptions
           --via <http|client>    http: pre-encoded requests, one per slot (default); client: events through
                                  ProfileGrid.Client (batches of --batch, its queue and retries), --rate in
                                  events/s, latency per batch as the client measures it
+          --target-pid <pid>     the target's process: its CPU seconds over the measured phase, and per event
           --quiet                no progress lines on stderr
         """;
 
@@ -62,12 +63,15 @@ public sealed record LoadOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary>The target's process id, whose CPU time the run reports per event; null when not given.</summary>
+    public int? TargetPid { get; init; }
+
     /// <summary>Whether events go through the producer client rather than as pre-encoded requests.</summary>
     public bool ViaClient { get; init; }
 
     /// <summary>The result of a measured phase, with what these options say about the run.</summary>
-    public RunResult Describe(RunStats stats, TimeSpan elapsed, string[] args, string target, PreloadResult? preload = null) =>
-        RunResult.Measured(stats, elapsed) with
+    public RunResult Describe(RunStats stats, TimeSpan elapsed, (double? Target, double Generator) cpu, string[] args, string target, PreloadResult? preload = null) =>
+        RunResult.Measured(stats, elapsed).WithCpu(cpu) with
         {
             Label = Label,
             Args = args,
@@ -110,6 +114,7 @@ public sealed record LoadOptions
                 "--run-id" when value.Length is >= 1 and <= 32 => options with { RunId = value },
                 "--label" => options with { Label = value },
                 "--out" => options with { Out = value },
+                "--target-pid" when Int(value) > 0 => options with { TargetPid = Int(value) },
                 "--via" when value is "http" or "client" => options with { ViaClient = value == "client" },
                 _ => null,
             };

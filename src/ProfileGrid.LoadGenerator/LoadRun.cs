@@ -23,9 +23,10 @@ public sealed class LoadRun(LoadOptions options, string[] args)
         var preload = options.Preload > 0 ? await PreloadAsync(sender, bodies) : null;
         if (options.Warmup > TimeSpan.Zero) await PhaseAsync("warm-up", sender, bodies, options.Warmup, new RunStats());
         var stats = new RunStats();
+        var cpu = CpuWindow.Start(options.TargetPid);
         var elapsed = await PhaseAsync("measure", sender, bodies, options.Duration, stats);
 
-        return options.Describe(stats, elapsed, args, sender.Target.ToString(), preload);
+        return options.Describe(stats, elapsed, cpu.Stop(), args, sender.Target.ToString(), preload);
     }
 
     /// <summary>Sends the hot customer's history: <c>--preload</c> events to customer 0 in batches of 1,000.</summary>

@@ -61,6 +61,15 @@ public sealed record RunResult
 
     public PreloadResult? Preload { get; init; }
 
+    /// <summary>CPU seconds the target process (<c>--target-pid</c>) spent over the measured phase, every thread.</summary>
+    public double? TargetCpuSeconds { get; init; }
+
+    /// <summary><see cref="TargetCpuSeconds"/> over <see cref="Events"/>, in microseconds: the target's cost per event.</summary>
+    public double? TargetCpuMicrosecondsPerEvent { get; init; }
+
+    /// <summary>CPU seconds the load generator itself spent over the measured phase.</summary>
+    public double GeneratorCpuSeconds { get; init; }
+
     /// <summary>What <paramref name="stats"/> counted over <paramref name="elapsed"/>; the caller adds what was run.</summary>
     public static RunResult Measured(RunStats stats, TimeSpan elapsed) => new()
     {
@@ -74,6 +83,14 @@ public sealed record RunResult
         RequestsPerSecond = Math.Round(stats.Requests / elapsed.TotalSeconds, 1),
         LatencyMs = stats.Latency.Summary(),
         Percentiles = stats.Latency.Distribution(),
+    };
+
+    /// <summary>This result with the CPU seconds <paramref name="cpu"/> measured over its phase.</summary>
+    public RunResult WithCpu((double? Target, double Generator) cpu) => this with
+    {
+        TargetCpuSeconds = cpu.Target is { } target ? Math.Round(target, 3) : null,
+        TargetCpuMicrosecondsPerEvent = cpu.Target is { } used && Events > 0 ? Math.Round(used * 1e6 / Events, 3) : null,
+        GeneratorCpuSeconds = Math.Round(cpu.Generator, 3),
     };
 
     public static RunResult Read(string path) =>

@@ -85,7 +85,8 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
     {
         var stdout = await LoadGeneratorProcess.RunAsync([
             "--url", target.BaseAddress.ToString(), "--key", ProducerKey, "--duration", "2", "--warmup", "0",
-            "--concurrency", "2", "--customer-prefix", "smoke-", "--quiet", .. load]);
+            "--concurrency", "2", "--customer-prefix", "smoke-", "--target-pid", target.ProcessId!.Value.ToString(CultureInfo.InvariantCulture),
+            "--quiet", .. load]);
         output.WriteLine(stdout);
 
         var result = JsonDocument.Parse(stdout).RootElement.Clone();
@@ -101,6 +102,15 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
         Assert.All(["p50", "p95", "p99", "max"], name => Assert.True(latency.GetProperty(name).GetDouble() > 0, name));
         Assert.True(latency.GetProperty("p50").GetDouble() <= latency.GetProperty("max").GetDouble());
         Assert.Equal(12, result.GetProperty("percentiles").GetArrayLength());
+
+        // The target's CPU over the measured phase, and per event: the figure the suite compares targets by.
+        var cpu = result.GetProperty("targetCpuSeconds").GetDouble();
+        Assert.True(cpu > 0, "the target spent no CPU on the run");
+        var most = result.GetProperty("durationSeconds").GetDouble() * Environment.ProcessorCount + 0.1; // every core, all the time, and a tick's slack
+        Assert.True(cpu <= most, $"the target spent {cpu} CPU seconds, more than {most} s can hold");
+        var perEvent = cpu * 1e6 / result.GetProperty("events").GetInt64();
+        Assert.Equal(Math.Round(perEvent, 3), result.GetProperty("targetCpuMicrosecondsPerEvent").GetDouble(), 3);
+        Assert.True(result.GetProperty("generatorCpuSeconds").GetDouble() > 0, "the load generator spent no CPU on the run");
         return result;
     }
 }
