@@ -109,6 +109,7 @@ public sealed class EventsApiTests(GatewayFixture gateway)
     [InlineData("""{"id":"e","type":"page_view","customerId":"C","value":"12"}""", "value must be a number between -1e15 and 1e15 (kept to 6 decimal places)")]
     [InlineData("""{"id":"e","type":"page_view","customerId":"C","value":1e400}""", "value must be a number between -1e15 and 1e15 (kept to 6 decimal places)")]
     [InlineData("""{"id":"e","type":"page_view","customerId":"C","channel":""}""", "channel must be a string of 1 to 64 characters")]
+    [InlineData("""{"id":"e","type":"page_view","customerId":"C","channel":7}""", "channel must be a string of 1 to 64 characters")]
     [InlineData("""{"id":"e","type":"page_view","customerId":"C","properties":[1]}""", "properties must be a JSON object")]
     [InlineData("""[{"id":"e","type":"page_view","customerId":"C"}]""", "each event must be a JSON object")]
     public async Task A_single_invalid_event_is_a_400_that_names_the_rule(string json, string error)

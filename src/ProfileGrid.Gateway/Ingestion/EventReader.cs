@@ -15,15 +15,15 @@ internal static class EventReader
         pending = default;
         if (element.ValueKind != JsonValueKind.Object) return Fail("each event must be a JSON object", out error);
 
-        if (!TryGetString(element, "id", out var id) || id.Length is 0 or > EventLimits.MaxIdLength || HasControl(id))
+        if (!TryGetString(element, "id"u8, out var id) || id.Length is 0 or > EventLimits.MaxIdLength || HasControl(id))
             return Fail($"id is required: a string of 1 to {EventLimits.MaxIdLength} characters", out error);
 
-        if (!TryGetString(element, "type", out var type) || !IsValidType(type))
+        if (!TryGetString(element, "type"u8, out var type) || !IsValidType(type))
             return Fail("type is required and must match [a-z0-9_.-]{1,64}", out error);
 
         string customerKey;
-        var hasCustomer = element.TryGetProperty("customerId", out var customerElement) && customerElement.ValueKind != JsonValueKind.Null;
-        var hasAnonymous = element.TryGetProperty("anonymousId", out var anonymousElement) && anonymousElement.ValueKind != JsonValueKind.Null;
+        var hasCustomer = element.TryGetProperty("customerId"u8, out var customerElement) && customerElement.ValueKind != JsonValueKind.Null;
+        var hasAnonymous = element.TryGetProperty("anonymousId"u8, out var anonymousElement) && anonymousElement.ValueKind != JsonValueKind.Null;
         if (hasCustomer)
         {
             if (customerElement.ValueKind != JsonValueKind.String || !CustomerKeys.IsValidId(customerElement.GetString()))
@@ -42,7 +42,7 @@ internal static class EventReader
         }
 
         var timestamp = receivedAt;
-        if (element.TryGetProperty("timestamp", out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
+        if (element.TryGetProperty("timestamp"u8, out var timestampElement) && timestampElement.ValueKind != JsonValueKind.Null)
         {
             if (timestampElement.ValueKind != JsonValueKind.String || !timestampElement.TryGetDateTimeOffset(out timestamp)
                 || timestamp < EventLimits.MinTimestamp)
@@ -51,7 +51,7 @@ internal static class EventReader
         }
 
         decimal? value = null;
-        if (element.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null)
+        if (element.TryGetProperty("value"u8, out var valueElement) && valueElement.ValueKind != JsonValueKind.Null)
         {
             if (valueElement.ValueKind != JsonValueKind.Number || !valueElement.TryGetDecimal(out var number)
                 || !EventLimits.TryNormalizeValue(number, out var normalized))
@@ -60,14 +60,15 @@ internal static class EventReader
         }
 
         string? channel = null;
-        if (element.TryGetProperty("channel", out var channelElement) && channelElement.ValueKind != JsonValueKind.Null)
+        if (element.TryGetProperty("channel"u8, out var channelElement) && channelElement.ValueKind != JsonValueKind.Null)
         {
-            if (!TryGetString(element, "channel", out channel) || channel.Length is 0 or > EventLimits.MaxChannelLength || HasControl(channel))
+            channel = channelElement.ValueKind == JsonValueKind.String ? channelElement.GetString()! : "";
+            if (channel.Length is 0 or > EventLimits.MaxChannelLength || HasControl(channel))
                 return Fail($"channel must be a string of 1 to {EventLimits.MaxChannelLength} characters", out error);
         }
 
         string? properties = null;
-        if (element.TryGetProperty("properties", out var propertiesElement) && propertiesElement.ValueKind != JsonValueKind.Null)
+        if (element.TryGetProperty("properties"u8, out var propertiesElement) && propertiesElement.ValueKind != JsonValueKind.Null)
         {
             if (propertiesElement.ValueKind != JsonValueKind.Object)
                 return Fail("properties must be a JSON object", out error);
@@ -92,7 +93,8 @@ internal static class EventReader
         return true;
     }
 
-    private static bool TryGetString(JsonElement element, string name, out string value)
+    // Names as UTF-8 literals: a name given as a string is transcoded to UTF-8 on every lookup.
+    private static bool TryGetString(JsonElement element, ReadOnlySpan<byte> name, out string value)
     {
         value = "";
         if (!element.TryGetProperty(name, out var property) || property.ValueKind != JsonValueKind.String) return false;
