@@ -101,7 +101,7 @@ internal sealed class BenchmarkReport(ToolArgs args)
         md.AppendLine("## The commands").AppendLine();
         md.AppendLine("`loadgen` is `dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll`, `tools` is");
         md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll`, `memory` is");
-        md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Memory/bin/Release/net10.0/ProfileGrid.Benchmarks.Memory.dll`; ports are those of this run.").AppendLine();
+        md.AppendLine("`dotnet tests/ProfileGrid.Benchmarks.Memory/bin/Release/net10.0/ProfileGrid.Benchmarks.Memory.dll`; ports and process ids are those of this run.").AppendLine();
         md.AppendLine("```");
         foreach (var file in Directory.GetFiles(_results, "*.json").OrderBy(File.GetLastWriteTimeUtc))
         {
