@@ -26,13 +26,36 @@ public sealed class CpuWindow
         new(targetPid is { } pid ? Process.GetProcessById(pid) : null);
 
     /// <summary>The CPU seconds spent since <see cref="Start"/>: the target's (null when none was named) and the generator's.</summary>
+    /// <remarks>A target that exited during the window has no figure (its CPU time is no longer there to read).</remarks>
     public (double? Target, double Generator) Stop()
     {
         var generator = (Cpu(Process.GetCurrentProcess()) - _generatorStart).TotalSeconds;
         if (_target is null) return (null, generator);
-        var target = (Cpu(_target) - _targetStart).TotalSeconds;
-        _target.Dispose();
-        return (target, generator);
+        using (_target)
+        {
+            try
+            {
+                return ((Cpu(_target) - _targetStart).TotalSeconds, generator);
+            }
+            catch (InvalidOperationException)
+            {
+                return (null, generator);
+            }
+        }
+    }
+
+    /// <summary>Whether a process with this id runs now (checked before a run, so that a wrong id fails at once).</summary>
+    public static bool Exists(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static TimeSpan Cpu(Process process)

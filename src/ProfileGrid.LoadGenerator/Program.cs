@@ -14,6 +14,12 @@ if (options is null)
     return 2;
 }
 
+if (options.TargetPid is { } pid && !CpuWindow.Exists(pid))
+{
+    Console.Error.WriteLine($"--target-pid {pid}: no such process.");
+    return 2;
+}
+
 var result = await new LoadRun(options, args).RunAsync();
 var json = result.ToJson();
 if (options.Out is not null) await File.WriteAllTextAsync(options.Out, json + Environment.NewLine);

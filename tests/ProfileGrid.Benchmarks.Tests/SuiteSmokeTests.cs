@@ -52,6 +52,17 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_target_pid_that_names_no_process_stops_the_load_generator_before_it_sends()
+    {
+        // A process id past the kernel's largest (pid_max is at most 2^22) names no process.
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => LoadGeneratorProcess.RunAsync(
+            "--url", "http://127.0.0.1:9", "--duration", "1", "--warmup", "0", "--quiet", "--target-pid", "4194305"));
+
+        Assert.Contains("exited with 2", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("--target-pid 4194305: no such process.", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_member_index_benchmark_counts_every_announcement_and_answers_every_check()
     {
         var dll = LoadGeneratorProcess.Built(Path.Combine(RepoPaths.Root, "tests", "ProfileGrid.Benchmarks.Members"), "ProfileGrid.Benchmarks.Members");
