@@ -2,6 +2,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
@@ -20,9 +22,28 @@ public static class EventsApi
         var metrics = services.GetRequiredService<IngestionMetrics>();
         var clock = services.GetRequiredKeyedService<TimeProvider>(DomainClock.Key);
         var answers = EventsAnswer.TypeInfo(services);
-        routes.MapPost("/v1/events", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
-            .RequireAuthorization(Policies.WriteEvents);
+        routes.MapPolicyGroup("/v1/events", Policies.WriteEvents, "Events")
+            .MapPost("", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
+            .AcceptsJsonBody<EventInput>()
+            .AddOpenApiOperationTransformer(OneEventOrBatch)
+            .Produces<EventsResponse>(StatusCodes.Status202Accepted);
         return routes;
+    }
+
+    /// <summary>The body is one event or a batch of them: the document says so with <c>oneOf</c>.</summary>
+    private static async Task OneEventOrBatch(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        var document = context.Document!;
+        foreach (var input in new[] { typeof(EventInput), typeof(EventBatchInput) })
+        {
+            if (document.Components?.Schemas?.ContainsKey(input.Name) != true)
+                document.AddComponent(input.Name, await context.GetOrCreateSchemaAsync(input, cancellationToken: cancellation));
+        }
+
+        operation.RequestBody!.Content!["application/json"].Schema = new OpenApiSchema
+        {
+            OneOf = [new OpenApiSchemaReference(nameof(EventInput), document), new OpenApiSchemaReference(nameof(EventBatchInput), document)],
+        };
     }
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>
@@ -82,3 +103,15 @@ public static class EventsApi
             ? id.GetString()
             : null;
 }
+
+/// <summary>
+/// An event as <c>POST /v1/events</c> takes it, for the API document only: the route reads events by hand
+/// (<see cref="EventReader"/>), so that a batch parses once and each invalid event gets its own rejection while the
+/// others apply. README's "Events" says the rules of each field.
+/// </summary>
+public sealed record EventInput(
+    string Id, string Type, string? CustomerId = null, string? AnonymousId = null, DateTimeOffset? Timestamp = null, decimal? Value = null,
+    string? Channel = null, Dictionary<string, JsonElement>? Properties = null);
+
+/// <summary>A batch of events, <c>{"events": [...]}</c> (up to 1,000 in 1 MiB), for the API document only.</summary>
+public sealed record EventBatchInput(EventInput[] Events);
