@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Segments;
 using ProfileGrid.Gateway.Security;
@@ -20,9 +21,9 @@ public static class CustomersApi
 
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
-        var readers = routes.MapPolicyGroup("/v1/customers", Policies.ReadProfiles, Tag);
-        readers.MapGet("/{id}", GetCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        readers.MapGet("", FindCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        var readers = routes.MapPolicyGroup("/v1", Policies.ReadProfiles, Tag);
+        readers.MapGet("/customers/{id}", GetCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/customers", FindCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .AddOpenApiOperationTransformer(DescribeIdentifierQuery);
 
         var writers = routes.MapPolicyGroup("/v1", Policies.WriteEvents, Tag);
@@ -30,9 +31,9 @@ public static class CustomersApi
         writers.MapPost("/identify", Identify).AcceptsJsonBody<IdentifyRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         writers.MapPost("/customers/{id}/consent", SetConsent).AcceptsJsonBody<ConsentRequest>();
 
-        var admins = routes.MapPolicyGroup("/v1/customers", Policies.Admin, Tag);
-        admins.MapGet("/{id}/export", ExportCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        admins.MapDelete("/{id}", EraseCustomer).ProducesProblem(StatusCodes.Status400BadRequest);
+        var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
+        admins.MapGet("/customers/{id}/export", ExportCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admins.MapDelete("/customers/{id}", EraseCustomer).ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 

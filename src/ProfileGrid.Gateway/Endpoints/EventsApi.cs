@@ -2,8 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
@@ -22,28 +21,11 @@ public static class EventsApi
         var metrics = services.GetRequiredService<IngestionMetrics>();
         var clock = services.GetRequiredKeyedService<TimeProvider>(DomainClock.Key);
         var answers = EventsAnswer.TypeInfo(services);
-        routes.MapPolicyGroup("/v1/events", Policies.WriteEvents, "Events")
-            .MapPost("", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
-            .AcceptsJsonBody<EventInput>()
-            .AddOpenApiOperationTransformer(OneEventOrBatch)
+        routes.MapPolicyGroup("/v1", Policies.WriteEvents, "Events")
+            .MapPost("/events", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
+            .AcceptsJsonBody<EventInput, EventBatchInput>()
             .Produces<EventsResponse>(StatusCodes.Status202Accepted);
         return routes;
-    }
-
-    /// <summary>The body is one event or a batch of them: the document says so with <c>oneOf</c>.</summary>
-    private static async Task OneEventOrBatch(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
-    {
-        var document = context.Document!;
-        foreach (var input in new[] { typeof(EventInput), typeof(EventBatchInput) })
-        {
-            if (document.Components?.Schemas?.ContainsKey(input.Name) != true)
-                document.AddComponent(input.Name, await context.GetOrCreateSchemaAsync(input, cancellationToken: cancellation));
-        }
-
-        operation.RequestBody!.Content!["application/json"].Schema = new OpenApiSchema
-        {
-            OneOf = [new OpenApiSchemaReference(nameof(EventInput), document), new OpenApiSchemaReference(nameof(EventBatchInput), document)],
-        };
     }
 
     /// <summary>One event object, or <c>{"events":[...]}</c>; answers once the accepted events are stored.</summary>

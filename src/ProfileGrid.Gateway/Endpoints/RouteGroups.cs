@@ -2,7 +2,7 @@ using ProfileGrid.Gateway.Security;
 
 namespace ProfileGrid.Gateway.Endpoints;
 
-/// <summary>How the API's routes are grouped and described: a group per area and policy, and the JSON bodies they read.</summary>
+/// <summary>How the API's routes are grouped: a group per area and policy.</summary>
 public static class RouteGroups
 {
     /// <summary>
@@ -16,20 +16,5 @@ public static class RouteGroups
         group.ProducesProblem(StatusCodes.Status403Forbidden);
         group.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
-    }
-
-    /// <summary>
-    /// The route reads a JSON body of <typeparamref name="TBody"/>'s shape by hand (<see cref="Ingestion.JsonBody"/>), not
-    /// by binding: <typeparamref name="TBody"/> only describes it. The body's problems: 400 malformed or invalid,
-    /// 413 over the route's limit, 415 not JSON.
-    /// </summary>
-    public static RouteHandlerBuilder AcceptsJsonBody<TBody>(this RouteHandlerBuilder route, params string[] otherContentTypes)
-        where TBody : notnull
-    {
-        route.Accepts<TBody>("application/json", otherContentTypes);
-        route.ProducesProblem(StatusCodes.Status400BadRequest);
-        route.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        route.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        return route;
     }
 }

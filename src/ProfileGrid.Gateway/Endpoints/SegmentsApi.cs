@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
@@ -26,16 +27,16 @@ public static class SegmentsApi
 
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder routes)
     {
-        var readers = routes.MapPolicyGroup("/v1/segments", Policies.ReadProfiles, Tag);
-        readers.MapGet("", List);
-        readers.MapGet("/{name}", Get).ProducesProblem(StatusCodes.Status404NotFound);
-        readers.MapGet("/{name}/members", Members).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        readers.MapGet("/{name}/members/{customerId}", IsMember).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        readers.MapPost("/{name}/check", Check).AcceptsJsonBody<CheckRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        var readers = routes.MapPolicyGroup("/v1", Policies.ReadProfiles, Tag);
+        readers.MapGet("/segments", List);
+        readers.MapGet("/segments/{name}", Get).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/segments/{name}/members", Members).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/segments/{name}/members/{customerId}", IsMember).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapPost("/segments/{name}/check", Check).AcceptsJsonBody<CheckRequest>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var admins = routes.MapPolicyGroup("/v1/segments", Policies.Admin, Tag);
-        admins.MapPut("/{name}", Define).AcceptsJsonBody<SegmentDefinitionRequest>();
-        admins.MapPost("/{name}/reconcile", Reconcile).ProducesProblem(StatusCodes.Status404NotFound);
+        var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
+        admins.MapPut("/segments/{name}", Define).AcceptsJsonBody<SegmentDefinitionRequest>();
+        admins.MapPost("/segments/{name}/reconcile", Reconcile).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -28,7 +28,7 @@ public static class ApiDescriptionHosting
             return Task.CompletedTask;
         });
         options.AddDocumentTransformer<HubMessageSchemas>();
-        options.AddSchemaTransformer(AnyJsonValues.Allow);
+        options.AddSchemaTransformer(SchemaRules.Apply);
         options.AddOperationTransformer<RoleSecurityTransformer>();
     });
 
