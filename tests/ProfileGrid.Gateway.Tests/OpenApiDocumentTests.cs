@@ -66,6 +66,7 @@ public sealed partial class OpenApiDocumentTests(GatewayFixture gateway)
         }
 
         Assert.Equal(mapped.Keys.Order(StringComparer.Ordinal), described.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["GET /healthz", "GET /readyz"], mapped.Where(route => route.Value.Length == 0).Select(route => route.Key).Order(StringComparer.Ordinal));
         Assert.All(mapped, route => Assert.True(route.Value.SequenceEqual(described[route.Key].Roles), $"{route.Key}: the policy allows {string.Join(", ", route.Value)}, the document says {string.Join(", ", described[route.Key].Roles)}"));
     }
 
@@ -108,6 +109,8 @@ public sealed partial class OpenApiDocumentTests(GatewayFixture gateway)
         await ApiAssert.Problem(await gateway.As(null).GetAsync("/docs"), HttpStatusCode.Unauthorized);
         await ApiAssert.Problem(await gateway.As(AgentKey).GetAsync("/docs"), HttpStatusCode.Forbidden);
         await ApiAssert.Problem(await gateway.As(ProducerKey).GetAsync("/docs"), HttpStatusCode.Forbidden);
+        await ApiAssert.Problem(await gateway.As(null).GetAsync("/docs/scalar.js"), HttpStatusCode.Unauthorized);
+        await ApiAssert.Problem(await gateway.As(AgentKey).GetAsync("/docs/scalar.js"), HttpStatusCode.Forbidden);
 
         var page = await gateway.As(AdminKey).GetAsync("/docs");
 

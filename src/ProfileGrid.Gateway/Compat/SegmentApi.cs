@@ -66,14 +66,8 @@ public static class SegmentApi
     /// Authenticated by the handler, not by the API key scheme: Segment's SDKs send the key as Basic user name or in
     /// the body (<see cref="WriteKeys"/> says whose keys, for the document too).
     /// </summary>
-    private static RouteGroupBuilder MapWriteKeyGroup(this IEndpointRouteBuilder routes, string prefix)
-    {
-        var group = routes.MapGroup(prefix).AllowAnonymous().RequireCors(CorsPolicy).WithMetadata(WriteKeys).WithTags("Segment-compatible");
-        group.ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.ProducesProblem(StatusCodes.Status403Forbidden);
-        group.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        return group;
-    }
+    private static RouteGroupBuilder MapWriteKeyGroup(this IEndpointRouteBuilder routes, string prefix) =>
+        routes.MapGroup(prefix).AllowAnonymous().RequireCors(CorsPolicy).WithMetadata(WriteKeys).WithTags("Segment-compatible").ProducesKeyProblems();
 
     internal static async Task<Results<Ok<SegmentResponse>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, string? type, ApiKeyStore keys, SegmentIngestion ingestion)

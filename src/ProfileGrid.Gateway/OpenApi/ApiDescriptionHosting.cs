@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using ProfileGrid.Gateway.Security;
 using Scalar.AspNetCore;
@@ -40,8 +41,13 @@ public static class ApiDescriptionHosting
     public static WebApplication MapProfileGridApiDescription(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous();
-        app.MapScalarApiReference(ReferencePath, options => options.WithTitle("ProfileGrid API").WithOpenApiRoutePattern(DocumentPath))
+        var reference = app.MapScalarApiReference(ReferencePath, options => options.WithTitle("ProfileGrid API").WithOpenApiRoutePattern(DocumentPath))
             .RequireAuthorization(Policies.Admin);
+        // Scalar opens its script and icon to anyone; here they are the admins' as the page is.
+        reference.Finally(endpoint =>
+        {
+            foreach (var open in endpoint.Metadata.OfType<IAllowAnonymous>().ToList()) endpoint.Metadata.Remove(open);
+        });
         return app;
     }
 }
