@@ -3,7 +3,9 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
 
@@ -39,23 +41,33 @@ public static class SegmentApi
         ("batch", null), ("b", null), ("import", null),
     ];
 
+    /// <summary>The roles whose keys are write keys.</summary>
+    public static readonly WriteKeyAuthentication WriteKeys = new([ApiRole.Producer, ApiRole.Admin]);
+
     public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder routes)
     {
+        var compat = routes.MapWriteKeyGroup(Prefix);
         foreach (var (path, type) in Routes)
         {
-            // Authenticated here, not by the API key scheme: Segment's SDKs send the key as Basic user name or in the body.
-            routes.MapPost($"{Prefix}/{path}", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, type, keys, ingestion))
-                .AllowAnonymous()
-                .RequireCors(CorsPolicy);
+            var route = compat.MapPost($"/{path}", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, type, keys, ingestion));
+            if (type is null) route.AcceptsJsonBody<SegmentBatchInput>("text/plain");
+            else route.AcceptsJsonBody<SegmentMessageInput>("text/plain");
         }
 
         // analytics-node and other server SDKs post every call to {host}/v1/batch: this path is not one of the native
         // routes, so a shop changes only its SDK's host to the gateway's.
-        routes.MapPost("/v1/batch", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, null, keys, ingestion))
-            .AllowAnonymous()
-            .RequireCors(CorsPolicy);
+        routes.MapWriteKeyGroup("/v1")
+            .MapPost("/batch", (HttpRequest request, ApiKeyStore keys, SegmentIngestion ingestion) => HandleAsync(request, null, keys, ingestion))
+            .AcceptsJsonBody<SegmentBatchInput>("text/plain");
         return routes;
     }
+
+    /// <summary>
+    /// Authenticated by the handler, not by the API key scheme: Segment's SDKs send the key as Basic user name or in
+    /// the body (<see cref="WriteKeys"/> says whose keys, for the document too).
+    /// </summary>
+    private static RouteGroupBuilder MapWriteKeyGroup(this IEndpointRouteBuilder routes, string prefix) =>
+        routes.MapGroup(prefix).AllowAnonymous().RequireCors(CorsPolicy).WithMetadata(WriteKeys).WithTags("Segment-compatible").ProducesKeyProblems();
 
     internal static async Task<Results<Ok<SegmentResponse>, ProblemHttpResult>> HandleAsync(
         HttpRequest request, string? type, ApiKeyStore keys, SegmentIngestion ingestion)
@@ -97,7 +109,7 @@ public static class SegmentApi
         if (string.IsNullOrEmpty(presented))
             return (null, Problem.Unauthorized("Send the write key (a producer key) as the HTTP Basic user name, or as writeKey in the body."));
         if (keys.Find(presented, request.HttpContext) is not { } key) return (null, Problem.Unauthorized("The write key is not valid."));
-        if (key.Options.Role is not (ApiRole.Producer or ApiRole.Admin))
+        if (!WriteKeys.Roles.Contains(key.Options.Role))
             return (null, Problem.Forbidden($"A key with the role '{key.Options.Role.ToString().ToLowerInvariant()}' may not send events."));
         return (key.Principal.FindFirstValue(AgentClaims.Name), null);
     }
@@ -126,3 +138,16 @@ public static class SegmentApi
 /// the messages not applied with why.
 /// </summary>
 public sealed record SegmentResponse(bool Success, int Applied, int Duplicates, List<EventRejection> Rejected);
+
+/// <summary>
+/// A message of the Segment tracking spec, for the API document only: the routes read messages by hand
+/// (<see cref="SegmentMessages"/>), since the spec's messages are free-form (any other field is allowed and ignored)
+/// and each message of a batch gets its own rejection. The fields ProfileGrid reads: docs/sending-events.md.
+/// </summary>
+public sealed record SegmentMessageInput(
+    string? Type = null, string? MessageId = null, string? UserId = null, string? AnonymousId = null, string? Event = null, string? Name = null,
+    string? GroupId = null, string? PreviousId = null, Dictionary<string, JsonElement>? Properties = null, Dictionary<string, JsonElement>? Traits = null,
+    Dictionary<string, JsonElement>? Context = null, DateTimeOffset? Timestamp = null, DateTimeOffset? SentAt = null, string? WriteKey = null);
+
+/// <summary>A Segment batch, <c>{"batch": [messages], "sentAt": ..., "writeKey": ...}</c>, for the API document only.</summary>
+public sealed record SegmentBatchInput(SegmentMessageInput[] Batch, DateTimeOffset? SentAt = null, string? WriteKey = null);

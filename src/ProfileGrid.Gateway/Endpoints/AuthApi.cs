@@ -12,7 +12,7 @@ public static class AuthApi
     /// </summary>
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/auth/token", Exchange).RequireAuthorization(Policies.ExchangeToken);
+        routes.MapPolicyGroup("/v1/auth", Policies.ExchangeToken, "Auth").MapPost("/token", Exchange);
         return routes;
     }
 

@@ -1,8 +1,11 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Segments;
 using ProfileGrid.Gateway.Security;
@@ -14,16 +17,23 @@ namespace ProfileGrid.Gateway.Endpoints;
 public static class CustomersApi
 {
     private const int MaxTraitBodyBytes = 64 * 1024;
+    private const string Tag = "Customers";
 
     public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/customers/{id}", GetCustomer).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapGet("/v1/customers", FindCustomer).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapPatch("/v1/customers/{id}/traits", PatchTraits).RequireAuthorization(Policies.WriteEvents);
-        routes.MapPost("/v1/identify", Identify).RequireAuthorization(Policies.WriteEvents);
-        routes.MapPost("/v1/customers/{id}/consent", SetConsent).RequireAuthorization(Policies.WriteEvents);
-        routes.MapGet("/v1/customers/{id}/export", ExportCustomer).RequireAuthorization(Policies.Admin);
-        routes.MapDelete("/v1/customers/{id}", EraseCustomer).RequireAuthorization(Policies.Admin);
+        var readers = routes.MapPolicyGroup("/v1", Policies.ReadProfiles, Tag);
+        readers.MapGet("/customers/{id}", GetCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/customers", FindCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .AddOpenApiOperationTransformer(DescribeIdentifierQuery);
+
+        var writers = routes.MapPolicyGroup("/v1", Policies.WriteEvents, Tag);
+        writers.MapPatch("/customers/{id}/traits", PatchTraits).AcceptsJsonBody<Dictionary<string, JsonElement>>().ProducesProblem(StatusCodes.Status409Conflict);
+        writers.MapPost("/identify", Identify).AcceptsJsonBody<IdentifyRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        writers.MapPost("/customers/{id}/consent", SetConsent).AcceptsJsonBody<ConsentRequest>();
+
+        var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
+        admins.MapGet("/customers/{id}/export", ExportCustomer).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admins.MapDelete("/customers/{id}", EraseCustomer).ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 
@@ -42,6 +52,24 @@ public static class CustomersApi
         return profile is null
             ? Problem.NotFound($"No customer '{id}' is known.")
             : TypedResults.Ok(PersonalData.For(user, ProfileView.From(profile, await segments.CurrentAsync())));
+    }
+
+    /// <summary>The lookup reads its query by hand (exactly one identifier type may be named): the document lists each.</summary>
+    private static Task DescribeIdentifierQuery(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        operation.Parameters ??= [];
+        foreach (var type in ProfileGrid.Identity.Identifier.Types)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = type,
+                In = ParameterLocation.Query,
+                Description = "The identifier to look the customer up by; name exactly one.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary><c>?email=…</c> or <c>?phone=…</c>: the customer with that identifier.</summary>
@@ -221,3 +249,14 @@ public static class CustomersApi
         return false;
     }
 }
+
+/// <summary>
+/// The body of <c>POST /v1/identify</c>, for the API document only: the route reads it by hand, as it reads traits
+/// (<see cref="TraitReader"/>), so that each refused trait is named in <c>rejected</c> while the others apply.
+/// </summary>
+public sealed record IdentifyRequest(
+    string CustomerId, string? AnonymousId = null, string[]? Identifiers = null, Dictionary<string, JsonElement>? Traits = null,
+    Dictionary<string, bool>? Consent = null, string? Source = null);
+
+/// <summary>The body of <c>POST /v1/customers/{id}/consent</c>, for the API document only (read by hand as identify's is).</summary>
+public sealed record ConsentRequest(Dictionary<string, bool> Consent, string? Source = null);

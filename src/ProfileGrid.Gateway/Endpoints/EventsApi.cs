@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Gateway.Ingestion;
@@ -20,8 +21,10 @@ public static class EventsApi
         var metrics = services.GetRequiredService<IngestionMetrics>();
         var clock = services.GetRequiredKeyedService<TimeProvider>(DomainClock.Key);
         var answers = EventsAnswer.TypeInfo(services);
-        routes.MapPost("/v1/events", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
-            .RequireAuthorization(Policies.WriteEvents);
+        routes.MapPolicyGroup("/v1", Policies.WriteEvents, "Events")
+            .MapPost("/events", (HttpRequest request, ClaimsPrincipal user) => PostEvents(request, user, dispatcher, metrics, clock, answers))
+            .AcceptsJsonBody<EventInput, EventBatchInput>()
+            .Produces<EventsResponse>(StatusCodes.Status202Accepted);
         return routes;
     }
 
@@ -82,3 +85,15 @@ public static class EventsApi
             ? id.GetString()
             : null;
 }
+
+/// <summary>
+/// An event as <c>POST /v1/events</c> takes it, for the API document only: the route reads events by hand
+/// (<see cref="EventReader"/>), so that a batch parses once and each invalid event gets its own rejection while the
+/// others apply. README's "Events" says the rules of each field.
+/// </summary>
+public sealed record EventInput(
+    string Id, string Type, string? CustomerId = null, string? AnonymousId = null, DateTimeOffset? Timestamp = null, decimal? Value = null,
+    string? Channel = null, Dictionary<string, JsonElement>? Properties = null);
+
+/// <summary>A batch of events, <c>{"events": [...]}</c> (up to 1,000 in 1 MiB), for the API document only.</summary>
+public sealed record EventBatchInput(EventInput[] Events);

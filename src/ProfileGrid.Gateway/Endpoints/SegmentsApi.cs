@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Security;
 using ProfileGrid.Gateway.Views;
@@ -22,16 +23,20 @@ public static class SegmentsApi
     public const int MaxPageSize = 1000;
     public const int MaxCheckIds = 1000;
     private const int MaxCheckBytes = 256 * 1024;
+    private const string Tag = "Segments";
 
     public static IEndpointRouteBuilder MapSegmentsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPut("/v1/segments/{name}", Define).RequireAuthorization(Policies.Admin);
-        routes.MapGet("/v1/segments", List).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapGet("/v1/segments/{name}", Get).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapGet("/v1/segments/{name}/members", Members).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapGet("/v1/segments/{name}/members/{customerId}", IsMember).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapPost("/v1/segments/{name}/check", Check).RequireAuthorization(Policies.ReadProfiles);
-        routes.MapPost("/v1/segments/{name}/reconcile", Reconcile).RequireAuthorization(Policies.Admin);
+        var readers = routes.MapPolicyGroup("/v1", Policies.ReadProfiles, Tag);
+        readers.MapGet("/segments", List);
+        readers.MapGet("/segments/{name}", Get).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/segments/{name}/members", Members).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapGet("/segments/{name}/members/{customerId}", IsMember).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        readers.MapPost("/segments/{name}/check", Check).AcceptsJsonBody<CheckRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
+        admins.MapPut("/segments/{name}", Define).AcceptsJsonBody<SegmentDefinitionRequest>();
+        admins.MapPost("/segments/{name}/reconcile", Reconcile).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -213,3 +218,9 @@ public sealed record MembershipView(
 public sealed record CheckView(
     string Segment, string[] Members, string[] NotMembers,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string[]? NotEvaluable = null);
+
+/// <summary>The body of <c>PUT /v1/segments/{name}</c>, for the API document only (read by hand, as every body is; see <see cref="JsonBody"/>).</summary>
+public sealed record SegmentDefinitionRequest(string Rule, string? Description = null);
+
+/// <summary>The body of <c>POST /v1/segments/{name}/check</c>, for the API document only.</summary>
+public sealed record CheckRequest(string[] CustomerIds);

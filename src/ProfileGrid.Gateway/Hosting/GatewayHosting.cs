@@ -7,6 +7,7 @@ using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Compat;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Ingestion;
+using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Settings;
 using ProfileGrid.Gateway.Problems;
 using ProfileGrid.Gateway.Realtime;
@@ -28,9 +29,16 @@ public static class GatewayHosting
         builder.Logging.AddProfileGridSecretSafety();
 
         services.AddProblemDetails();
+        services.AddProfileGridApiDescription();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.AddExceptionHandler<InternalErrorHandler>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+            // Numbers are written as numbers; bodies are read by hand (JsonBody), where a number in a string is refused.
+            // Strict (not the web default, which would read one) makes the API document say so too.
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddSingleton<CustomerGrains>();
         services.AddSegments();
         services.AddSingleton<CustomerIdentities>();
@@ -81,10 +89,11 @@ public static class GatewayHosting
         app.MapCustomersApi();
         app.MapSegmentsApi();
         app.MapSegmentApi();
+        app.MapProfileGridApiDescription();
         // A connection lives no longer than its token (a key's has no expiry): closed at the ticket's ExpiresUtc.
         app.MapHub<AgentHub>("/hubs/agents", hub => hub.CloseOnAuthenticationExpiration = true);
         // Orleans' own dashboard (silos, activations, grain calls), for operators: admin keys only.
-        app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin);
+        app.MapOrleansDashboard(CredentialSchemes.OrleansDashboardPath).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
         return app;
     }
 }

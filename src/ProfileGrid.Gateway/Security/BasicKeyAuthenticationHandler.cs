@@ -9,8 +9,8 @@ namespace ProfileGrid.Gateway.Security;
 
 /// <summary>
 /// Authenticates a browser by HTTP Basic with an API key as the password (the user name is not used): the Orleans
-/// dashboard is pages and calls made by a browser, which cannot add an <c>X-Api-Key</c> header but asks for Basic
-/// credentials once and sends them with every request. Only the dashboard's routes take this scheme (see
+/// dashboard and the API reference are pages and calls made by a browser, which cannot add an <c>X-Api-Key</c> header
+/// but asks for Basic credentials once and sends them with every request. Only their routes take this scheme (see
 /// <see cref="CredentialSchemes"/>); in Azure the gateway is reached over HTTPS only.
 /// </summary>
 public sealed class BasicKeyAuthenticationHandler(

@@ -7,8 +7,8 @@ namespace ProfileGrid.Gateway.Security;
 /// key to the handler for it, so each request is authenticated, challenged and forbidden by exactly one handler. An
 /// <c>X-Api-Key</c> header stays with the key handler; a Bearer header, or on the hubs an <c>access_token</c>
 /// query, goes to the token handler; a request with neither is challenged for an API key. On the Orleans
-/// dashboard's routes, a request without a key header is a browser's: HTTP Basic authenticates and challenges it,
-/// so the browser asks for the key.
+/// dashboard's routes and the API reference's, a request without a key header is a browser's: HTTP Basic
+/// authenticates and challenges it, so the browser asks for the key.
 /// </summary>
 public static class CredentialSchemes
 {
@@ -16,13 +16,15 @@ public static class CredentialSchemes
     public const string HubsPath = "/hubs";
     public const string AccessTokenQuery = "access_token";
     public const string OrleansDashboardPath = "/orleans";
+    public const string ApiReferencePath = "/docs";
 
     /// <summary>The scheme for the request: <see cref="Default"/> (the key handler itself) or the one it forwards to.</summary>
     public static string Select(HttpContext context)
     {
         var request = context.Request;
         if (ApiKeyAuthenticationHandler.PresentedKey(request) is not null) return Default;
-        if (request.Path.StartsWithSegments(OrleansDashboardPath)) return BasicKeyAuthenticationHandler.SchemeName;
+        if (request.Path.StartsWithSegments(OrleansDashboardPath) || request.Path.StartsWithSegments(ApiReferencePath))
+            return BasicKeyAuthenticationHandler.SchemeName;
         if (request.Headers.Authorization is { Count: 1 } authorization
             && authorization[0] is { } value && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AccessTokens.SchemeName;

@@ -53,7 +53,7 @@ export function initialView(person: Person, busy: number, now = Date.now()): Pro
     customerId: person.id, seq: 0, asOf: new Date(now).toISOString(),
     traits: { identity: person.traits, descriptive: person.descriptive, qualitative: person.qualitative },
     consent: person.consent, firstSeen: new Date(now - 86_400_000 * 412).toISOString(), lastSeen: null,
-    channels: [], counters: seedHistory(), recentActivity: [], merges: person.merges ?? null,
+    channels: [], counters: seedHistory(), recentActivity: [], value: null, segments: [], consentDetails: {}, merges: person.merges ?? null,
   };
   for (const event of events) view = applyEvent(view, event, now);
   return view;
@@ -92,7 +92,8 @@ function seedHistory(): Record<string, CounterWindows> {
 }
 
 function empty(): CounterWindows {
-  return { '1h': { count: 0 }, '24h': { count: 0 }, '7d': { count: 0 }, '30d': { count: 0 }, total: { count: 0 }, lastHourByMinute: new Array<number>(60).fill(0) };
+  const none = { count: 0, sum: 0 };
+  return { '1h': none, '24h': none, '7d': none, '30d': none, total: none, lastHourByMinute: new Array<number>(60).fill(0), lastAt: null };
 }
 
 function pick<T>(items: readonly T[]): T {

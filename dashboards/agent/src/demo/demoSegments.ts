@@ -11,7 +11,8 @@ export const DEMO_SEGMENT: Omit<SegmentInfo, 'size'> = {
   description: 'Abandoned a cart in the last hour and bought nothing since: worth a call.',
   definedAt: DEFINED_AT,
   definedBy: 'Marketing Admin',
-  backfill: { state: 'done', visited: 1842, startedAt: DEFINED_AT, finishedAt: DEFINED_AT },
+  backfill: { state: 'done', visited: 1842, startedAt: DEFINED_AT, finishedAt: DEFINED_AT, error: null },
+  reconcile: { state: 'none', visited: 0, membersChecked: 0, membersRemoved: 0, startedAt: null, finishedAt: null, error: null },
 };
 
 /** The demo segment's members (id → since): a few that are not among the watched customers, so the list has a tail. */

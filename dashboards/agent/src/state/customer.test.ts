@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityEvent, ProfileView } from '../api/types';
 import { activityPushed, erased, snapshot, timeline, viewPushed, watching } from './customer';
 import { judgeSeq } from './seq';
+import { activityEvent, profileView } from '../testing/views';
 
-const event = (id: string, minute: number): ActivityEvent => ({ id, type: 'page_view', timestamp: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
-const view = (seq: number, ...recentActivity: ActivityEvent[]): ProfileView => ({ customerId: 'ann', seq, asOf: '2026-11-23T10:30:00Z', recentActivity });
+const event = (id: string, minute: number): ActivityEvent => activityEvent({ id, type: 'page_view', timestamp: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
+const view = (seq: number, ...recentActivity: ActivityEvent[]): ProfileView => profileView({ customerId: 'ann', seq, asOf: '2026-11-23T10:30:00Z', recentActivity });
 
 describe('judgeSeq', () => {
   it('accepts exactly one more, ignores what was seen and reports a gap', () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { MembersPage, SegmentChangedMessage, SegmentInfo } from '../api/types';
+import { backfill, notReconciled } from '../testing/views';
 import { MAX_CHANGES, described, opening, pageArrived, pushed, rows, size, type SegmentState } from './segment';
 
 const NAME = 'cart_abandoners';
 const info = (size: number): SegmentInfo => ({
   name: NAME, rule: 'cart_abandoned.1h >= 1 and purchase.1h == 0', definedAt: '2026-11-23T09:00:00Z', definedBy: 'Admin',
-  size, backfill: { state: 'done', visited: 40 },
+  description: null, size, backfill: backfill('done', 40), reconcile: notReconciled,
 });
 const page = (ids: string[], next: string | null = null): MembersPage => ({
   segment: NAME, members: ids.map((customerId) => ({ customerId, since: '2026-11-23T09:30:00Z' })), next,

@@ -3,10 +3,12 @@ import type { HubPort } from '../api/hubPort';
 import type { SegmentSource } from '../api/segments';
 import type { MembersPage, SegmentInfo } from '../api/types';
 import { rows, size } from './segment';
+import { backfill, notReconciled } from '../testing/views';
 import { BACKFILL_POLL_MS, PAGE_SIZE, SegmentWatch } from './segmentWatch';
 
-const info = (name: string, size: number, backfill: SegmentInfo['backfill']['state'] = 'done'): SegmentInfo => ({
-  name, rule: 'purchase.24h >= 1', definedAt: '2026-11-23T09:00:00Z', definedBy: 'Admin', size, backfill: { state: backfill, visited: 7 },
+const info = (name: string, size: number, state: SegmentInfo['backfill']['state'] = 'done'): SegmentInfo => ({
+  name, rule: 'purchase.24h >= 1', description: null, definedAt: '2026-11-23T09:00:00Z', definedBy: 'Admin', size, backfill: backfill(state, 7),
+  reconcile: notReconciled,
 });
 
 /** A hub and a REST source that record the calls and answer when the test says so. */

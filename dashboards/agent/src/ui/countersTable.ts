@@ -16,7 +16,7 @@ export function countersTable(counters: Record<string, CounterWindows>): HTMLEle
       h('th', { scope: 'col', class: 'col-type' }, 'Event'),
       h('th', { scope: 'col', class: 'col-spark' }, 'Last hour'),
       ...WINDOWS.map((w) => h('th', { scope: 'col', class: 'num' }, WINDOW_LABEL[w])))),
-    h('tbody', {}, ...types.map((type) => row(type, counters[type] ?? {}))));
+    h('tbody', {}, ...types.flatMap((type) => { const windows = counters[type]; return windows ? [row(type, windows)] : []; })));
   return types.length === 0 ? h('div', {}, table, h('p', { class: 'empty-note' }, 'No events counted yet.')) : table;
 }
 

@@ -1,4 +1,3 @@
-import type { Json } from '../api/types';
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const sumFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -43,20 +42,20 @@ export function humanize(name: string): string {
 }
 
 /** A trait or property value for reading: text as is, numbers localized, anything structured as compact JSON. */
-export function formatValue(value: Json | undefined): string {
+export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return numberFormat.format(value);
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (Array.isArray(value) && value.every(isScalar)) return value.map((v) => formatValue(v)).join(', ');
-  if (!Array.isArray(value) && Object.values(value).every(isScalar)) {
+  if (typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(isScalar)) {
     return Object.entries(value).map(([k, v]) => `${humanize(k)}: ${formatValue(v)}`).join(' · ');
   }
   return JSON.stringify(value);
 }
 
 /** Whether a value reads well inline (not a nested object or array). */
-export function isScalar(value: Json): boolean {
+export function isScalar(value: unknown): boolean {
   return value === null || typeof value !== 'object';
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Json, MergeRecord, ProfileView } from '../api/types';
 import { customerIdentifiers } from './identifiers';
+import { profileView } from '../testing/views';
 
 const view = (identity: Record<string, Json>, merges?: MergeRecord[]): ProfileView =>
-  ({ customerId: 'ann', seq: 4, asOf: '2026-11-23T10:30:00Z', traits: { identity }, merges });
+  profileView({ customerId: 'ann', seq: 4, asOf: '2026-11-23T10:30:00Z', traits: { identity, descriptive: {}, qualitative: {} }, merges });
 const merge = (from: string, minute: number, ...identifiers: string[]): MergeRecord =>
   ({ from, at: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z`, by: 'webshop', identifiers: [from, ...identifiers] });
 

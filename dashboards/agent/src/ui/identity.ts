@@ -1,10 +1,9 @@
 import type { CustomerState } from '../state/customer';
-import type { Json } from '../api/types';
 
 /** The name to show for a customer: the `name` trait, else first + last name, else the email, else the id. */
 export function displayName(customer: CustomerState): string {
   const identity = customer.view?.traits?.identity ?? {};
-  const text = (value: Json | undefined): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+  const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
   const full = [text(identity.firstName ?? identity.first_name), text(identity.lastName ?? identity.last_name)].filter(Boolean).join(' ');
   return text(identity.name) ?? (full !== '' ? full : null) ?? text(identity.email) ?? customer.id;
 }

@@ -1,4 +1,4 @@
-import type { ConsentDetail, Json, SegmentMembership, ValueScores } from '../api/types';
+import type { ConsentDetail, SegmentMembership, ValueScores } from '../api/types';
 import type { CustomerState } from '../state/customer';
 import { h } from './dom';
 import { channelLabel } from './eventTypes';
@@ -102,13 +102,13 @@ function identifierOrigin({ origin }: IdentifierEntry): string {
     : `Linked when ${origin.merge} was merged in, ${formatDateTime(origin.at)}${origin.by ? ` by ${origin.by}` : ''}`;
 }
 
-function traitSection(title: string, traits: Record<string, Json>, skip: ReadonlySet<string>): HTMLElement | null {
+function traitSection(title: string, traits: Record<string, unknown>, skip: ReadonlySet<string>): HTMLElement | null {
   const entries = Object.entries(traits).filter(([key]) => !skip.has(key));
   if (entries.length === 0) return null;
   return section(title, h('dl', { class: 'facts' }, ...entries.map(([key, value]) => fact(humanize(key), traitValue(value)))));
 }
 
-function traitValue(value: Json): HTMLElement {
+function traitValue(value: unknown): HTMLElement {
   const text = formatValue(value);
   const structured = Array.isArray(value) ? !value.every(isScalar) : value !== null && typeof value === 'object' && !Object.values(value).every(isScalar);
   return h('span', { class: structured ? 'mono value-json' : 'value-text', title: text }, text);
