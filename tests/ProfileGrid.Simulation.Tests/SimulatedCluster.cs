@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
+using ProfileGrid.Hosting;
 using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Segments.Members;
@@ -118,8 +120,7 @@ public class SimulatedCluster : IAsyncLifetime
                     Journals[name] = new FaultingJournalStorage(provider.GetRequiredKeyedService<IJournalStorage>(name + "-azure"), faults));
             }
 
-            silo.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => options.ConnectionString = azurite.ConnectionString);
-            silo.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => options.ConnectionString = azurite.ConnectionString);
+            silo.AddSmallGrainStorage(new TableServiceClient(azurite.ConnectionString));
             return;
         }
 
@@ -130,8 +131,7 @@ public class SimulatedCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IJournalStorage>(name, (_, _) => Journals[name] = new FaultingJournalStorage(memory, faults));
         }
 
-        silo.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
-        silo.AddMemoryGrainStorage(IdentityGrain.StorageName);
+        foreach (var name in OrleansTableProviders.SmallGrainStorageNames) silo.AddMemoryGrainStorage(name);
     }
 
     private FaultSwitch Faults(string storage) => storage switch
