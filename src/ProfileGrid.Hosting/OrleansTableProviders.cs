@@ -22,23 +22,23 @@ public static class OrleansTableProviders
     public static IClientBuilder UseProfileGridClustering(this IClientBuilder client, TableServiceClient tables) =>
         client.UseAzureStorageClustering(options => options.Configure(gateways => gateways.TableServiceClient = tables));
 
-    /// <summary>
-    /// Orleans' table grain storage for each of <see cref="SmallGrainStorageNames"/>. The state is written with Orleans'
-    /// binary serializer (the state types are <c>[GenerateSerializer]</c> with fixed ids), and a cleared state deletes
-    /// its row: an identifier's row key names the identifier, so an erasure must leave no row behind.
-    /// </summary>
+    /// <summary>Orleans' table grain storage for each of <see cref="SmallGrainStorageNames"/> (<see cref="AddOrleansTableGrainStorage"/>).</summary>
     public static ISiloBuilder AddSmallGrainStorage(this ISiloBuilder silo, TableServiceClient tables)
     {
-        foreach (var name in SmallGrainStorageNames)
-        {
-            silo.AddAzureTableGrainStorage(name, options => options.Configure<Serializer>((storage, serializer) =>
-            {
-                storage.TableServiceClient = tables;
-                storage.DeleteStateOnClear = true;
-                storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
-        }
-
+        foreach (var name in SmallGrainStorageNames) silo.AddOrleansTableGrainStorage(name, tables);
         return silo;
     }
+
+    /// <summary>
+    /// Orleans' table grain storage named <paramref name="name"/>, as ProfileGrid uses it: the state is written with
+    /// Orleans' binary serializer (the state types are <c>[GenerateSerializer]</c> with fixed ids), and a cleared
+    /// state deletes its row (an identifier's row key names the identifier, so an erasure must leave no row behind).
+    /// </summary>
+    public static ISiloBuilder AddOrleansTableGrainStorage(this ISiloBuilder silo, string name, TableServiceClient tables) =>
+        silo.AddAzureTableGrainStorage(name, options => options.Configure<Serializer>((storage, serializer) =>
+        {
+            storage.TableServiceClient = tables;
+            storage.DeleteStateOnClear = true;
+            storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
 }

@@ -34,7 +34,8 @@ public sealed class ClusteringHostingTests(AzuriteFixture azurite)
                 rows.Add(row);
             }
 
-            var silos = rows.Where(row => row.RowKey != "VersionRow").ToList();
+            // Besides a row per silo, Orleans keeps a version row and two marker rows (!Start, ~End) without a status.
+            var silos = rows.Where(row => row.GetString("Status") is not null).ToList();
             Assert.Equal(2, silos.Count);
             Assert.All(silos, row => Assert.Equal("Active", row.GetString("Status")));
             Assert.All(silos, row => Assert.True(int.Parse(row.GetString("ProxyPort"), System.Globalization.CultureInfo.InvariantCulture) > 0));
