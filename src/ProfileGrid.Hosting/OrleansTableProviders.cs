@@ -32,7 +32,7 @@ public static class OrleansTableProviders
     /// <summary>
     /// Orleans' table grain storage named <paramref name="name"/>, as ProfileGrid uses it: the state is written with
     /// Orleans' binary serializer (the state types are <c>[GenerateSerializer]</c> with fixed ids), and a cleared
-    /// state deletes its row (an identifier's row key names the identifier, so an erasure must leave no row behind).
+    /// state deletes its row (an identifier's partition key names the identifier, so an erasure must leave no row behind).
     /// </summary>
     public static ISiloBuilder AddOrleansTableGrainStorage(this ISiloBuilder silo, string name, TableServiceClient tables) =>
         silo.AddAzureTableGrainStorage(name, options => options.Configure<Serializer>((storage, serializer) =>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace ProfileGrid.Benchmarks.Storage;
 
@@ -14,28 +14,18 @@ internal sealed record StorageOptions(int Customers, int Writes, int Concurrency
           --out          where to write the markdown section (also printed)
         """;
 
+    /// <summary>The command line's <c>--name value</c> pairs, read as configuration: a value that is not a number where one is expected stops the run.</summary>
     public static StorageOptions Parse(string[] args)
     {
-        var options = new StorageOptions(2000, 10, 64, "typical", null);
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.{Environment.NewLine}{Usage}");
-            options = args[i] switch
-            {
-                "--customers" => options with { Customers = Positive(Value()) },
-                "--writes" => options with { Writes = Positive(Value()) },
-                "--concurrency" => options with { Concurrency = Positive(Value()) },
-                "--customer" => options with { Customer = Value() },
-                "--out" => options with { Out = Value() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}.{Environment.NewLine}{Usage}"),
-            };
-        }
-
-        return options;
+        var settings = new ConfigurationBuilder().AddCommandLine(args).Build();
+        var options = new StorageOptions(
+            settings.GetValue("customers", 2000),
+            settings.GetValue("writes", 10),
+            settings.GetValue("concurrency", 64),
+            settings.GetValue("customer", "typical")!,
+            settings["out"]);
+        return options is { Customers: > 0, Writes: > 0, Concurrency: > 0, Customer: "typical" or "hot" }
+            ? options
+            : throw new ArgumentException($"Counts must be positive and the customer typical or hot.{Environment.NewLine}{Usage}");
     }
-
-    private static int Positive(string text) =>
-        int.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new ArgumentException($"'{text}' is not a positive number.{Environment.NewLine}{Usage}");
 }

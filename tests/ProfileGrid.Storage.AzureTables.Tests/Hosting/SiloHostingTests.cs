@@ -1,5 +1,4 @@
 using Azure.Data.Tables;
-using Orleans.TestingHost;
 using ProfileGrid.Hosting;
 using ProfileGrid.Identity;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
@@ -17,13 +16,8 @@ public sealed class SiloHostingTests(AzuriteFixture azurite)
     public const string StorageName = IdentityGrain.StorageName;
 
     [Fact]
-    public async Task A_silo_keeps_small_grain_state_in_orleans_table_and_a_clear_deletes_the_row()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddSmallGrainStorage(new TableServiceClient(azurite.ConnectionString)));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        try
+    public Task A_silo_keeps_small_grain_state_in_orleans_table_and_a_clear_deletes_the_row() =>
+        SmallGrainCluster.RunAsync(azurite.ConnectionString, async cluster =>
         {
             var key = $"ann-{Guid.NewGuid():N}";
             var grain = cluster.Client.GetGrain<IVisitCounterGrain>(key);
@@ -38,13 +32,7 @@ public sealed class SiloHostingTests(AzuriteFixture azurite)
 
             await cluster.Client.GetGrain<IVisitCounterGrain>(key).Forget();
             Assert.Empty(await RowsAsync(key));
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
-    }
+        });
 
     private async Task<List<TableEntity>> RowsAsync(string key)
     {
