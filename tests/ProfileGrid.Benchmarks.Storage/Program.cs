@@ -22,6 +22,11 @@ var figures = await new StorageRace(
 await host.StopAsync();
 var command = Environment.GetEnvironmentVariable("BENCH_STORAGE_COMMAND") ?? "ProfileGrid.Benchmarks.Storage " + string.Join(' ', args);
 var markdown = figures.ToMarkdown(command, Environment.GetEnvironmentVariable("BENCH_STORAGE_NOTE"));
-if (options.Out is { } file) await File.WriteAllTextAsync(file, markdown);
+if (options.Out is { } file)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+    await File.WriteAllTextAsync(file, markdown);
+}
+
 Console.WriteLine(markdown);
 return 0;
