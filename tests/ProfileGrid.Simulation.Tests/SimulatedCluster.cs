@@ -3,9 +3,10 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
-using ProfileGrid.Hosting;
 using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Segments.Members;
@@ -120,7 +121,14 @@ public class SimulatedCluster : IAsyncLifetime
                     Journals[name] = new FaultingJournalStorage(provider.GetRequiredKeyedService<IJournalStorage>(name + "-azure"), faults));
             }
 
-            silo.AddSmallGrainStorage(new TableServiceClient(azurite.ConnectionString));
+            // As OrleansTableProviders registers them in a silo: Orleans' binary serializer, a cleared state deletes its row.
+            foreach (var name in new[] { SegmentRegistryGrain.StorageName, IdentityGrain.StorageName })
+            {
+                silo.AddAzureTableGrainStorage(name, options => options.Configure<Serializer>((storage, serializer) =>
+                    (storage.TableServiceClient, storage.DeleteStateOnClear, storage.GrainStorageSerializer) =
+                    (new TableServiceClient(azurite.ConnectionString), true, new OrleansGrainStorageSerializer(serializer))));
+            }
+
             return;
         }
 
@@ -131,7 +139,8 @@ public class SimulatedCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IJournalStorage>(name, (_, _) => Journals[name] = new FaultingJournalStorage(memory, faults));
         }
 
-        foreach (var name in OrleansTableProviders.SmallGrainStorageNames) silo.AddMemoryGrainStorage(name);
+        silo.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
+        silo.AddMemoryGrainStorage(IdentityGrain.StorageName);
     }
 
     private FaultSwitch Faults(string storage) => storage switch
