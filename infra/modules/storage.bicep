@@ -1,6 +1,7 @@
 // The account whose tables hold customer journals, grain state and cluster membership. Shared-key access is off:
 // only Entra identities with a data role reach the tables (the apps' managed identity has Storage Table Data
-// Contributor).
+// Contributor on the whole account). The silos create the tables they use when they start: ProfileGridJournals,
+// ProfileGridSegmentMembers, ProfileGridWakeups, and Orleans' OrleansGrainState and OrleansSiloInstances.
 param location string
 param tags object
 @minLength(13)

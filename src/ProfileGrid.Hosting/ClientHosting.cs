@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Settings;
-using ProfileGrid.Storage.AzureTables.Hosting;
 
 namespace ProfileGrid.Hosting;
 
@@ -26,7 +25,7 @@ public static class ClientHosting
             if (storage.IsDurable)
             {
                 client.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-                client.UseAzureTableClustering(storage.ApplyTo);
+                client.UseProfileGridClustering(storage.CreateTableServiceClient());
                 client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             }
             else

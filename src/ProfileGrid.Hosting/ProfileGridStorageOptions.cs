@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Azure.Identity;
 using ProfileGrid.Settings;
 using ProfileGrid.Storage.AzureTables.Journals;
-using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Hosting;
 
@@ -42,15 +42,21 @@ public sealed class ProfileGridStorageOptions : ICheckedOptions
             || connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)))
         || ServiceUri is { IsLoopback: true };
 
-    public void ApplyTo(AzureTableConnectionOptions options)
+    /// <summary>
+    /// A client of the account's table service, for Orleans' providers (membership, small grains' state) and the
+    /// storage health check: by connection string, or by service URI with <c>DefaultAzureCredential</c>.
+    /// </summary>
+    public TableServiceClient CreateTableServiceClient(TableClientOptions? clientOptions = null)
     {
-        if (!string.IsNullOrWhiteSpace(ConnectionString)) options.ConfigureTableServiceClient(ConnectionString);
-        else if (ServiceUri is not null) options.ConfigureTableServiceClient(ServiceUri, new DefaultAzureCredential());
+        if (!string.IsNullOrWhiteSpace(ConnectionString)) return new TableServiceClient(ConnectionString, clientOptions);
+        var serviceUri = ServiceUri ?? throw new InvalidOperationException("Memory storage has no table service: set ConnectionString or ServiceUri.");
+        return new TableServiceClient(serviceUri, new DefaultAzureCredential(), clientOptions);
     }
 
     public void ApplyTo(AzureTableJournalStorageOptions options)
     {
-        ApplyTo((AzureTableConnectionOptions)options);
+        if (!string.IsNullOrWhiteSpace(ConnectionString)) options.ConfigureTableServiceClient(ConnectionString);
+        else if (ServiceUri is not null) options.ConfigureTableServiceClient(ServiceUri, new DefaultAzureCredential());
         if (PartitionCount is { } partitions) options.PartitionCount = partitions;
         if (MaxConcurrentRequests is { } requests) options.MaxConcurrentRequests = requests;
     }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
-using ProfileGrid.Identity;
 using ProfileGrid.Settings;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
@@ -24,8 +23,9 @@ public static class SiloHosting
     public const string WakeupsTable = "ProfileGridWakeups";
 
     /// <summary>
-    /// Hosts a silo in this process. With durable storage, grain state goes to Azure Tables; a silo process also
-    /// keeps cluster membership there so that silos and gateways find each other. A co-hosted (standalone) silo
+    /// Hosts a silo in this process. With durable storage, grain state goes to Azure Tables (the customer journals
+    /// through the project's storage, the small grains through Orleans' own); a silo process also keeps cluster
+    /// membership there, through Orleans' provider, so that silos and gateways find each other. A co-hosted (standalone) silo
     /// clusters alone on loopback. Without storage, state is in memory and a warning says so at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddProfileGridSilo(this IHostApplicationBuilder builder, bool standalone)
@@ -50,7 +50,7 @@ public static class SiloHosting
                 var advertised = silo.ResolveAdvertisedIp(storage.IsLocal);
                 siloBuilder.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 siloBuilder.ConfigureEndpoints(advertised, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
-                siloBuilder.UseAzureTableClustering(storage.ApplyTo);
+                siloBuilder.UseProfileGridClustering(storage.CreateTableServiceClient());
                 siloBuilder.Configure<ClusterMembershipOptions>(options =>
                 {
                     FailureDetection.Apply(options);
@@ -79,16 +79,14 @@ public static class SiloHosting
                     storage.ApplyTo(options);
                     options.TableName = WakeupsTable;
                 });
-                siloBuilder.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => storage.ApplyTo(options));
-                siloBuilder.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => storage.ApplyTo(options));
+                siloBuilder.AddSmallGrainStorage(storage.CreateTableServiceClient());
             }
             else
             {
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Customers);
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
                 siloBuilder.Services.AddMemoryJournalStorage(StorageNames.Wakeups);
-                siloBuilder.AddMemoryGrainStorage(SegmentRegistryGrain.StorageName);
-                siloBuilder.AddMemoryGrainStorage(IdentityGrain.StorageName);
+                foreach (var name in OrleansTableProviders.SmallGrainStorageNames) siloBuilder.AddMemoryGrainStorage(name);
             }
         });
 

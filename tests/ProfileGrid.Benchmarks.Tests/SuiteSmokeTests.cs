@@ -76,6 +76,19 @@ public sealed class SuiteSmokeTests(ITestOutputHelper output)
         Assert.Contains("| member page of 100 (20 pages, 2,000 members read) |", section, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_storage_benchmark_writes_through_both_storages_and_reports_their_bytes()
+    {
+        var dll = LoadGeneratorProcess.Built(Path.Combine(RepoPaths.Root, "tests", "ProfileGrid.Benchmarks.Storage"), "ProfileGrid.Benchmarks.Storage");
+
+        var section = await LoadGeneratorProcess.RunDllAsync(dll, TimeSpan.FromMinutes(2), "--customers", "20", "--writes", "3", "--concurrency", "4");
+        output.WriteLine(section);
+
+        var rows = section.Split('\n').Where(line => line.StartsWith("| Orleans'", StringComparison.Ordinal) || line.StartsWith("| journal", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.Contains("| 60 |", row, StringComparison.Ordinal));
+    }
+
     /// <summary>The gateway in memory, with the smoke's producer key.</summary>
     private static async Task<AppProcess> StartGatewayAsync()
     {

@@ -72,7 +72,7 @@ public sealed class SiloScalingTests(ITestOutputHelper output)
         foreach (var (silo, _, _) in stopped)
         {
             var row = (await cluster.MembershipRowsAsync(silo, reading.Token))[0];
-            membership.Add($"{silo.Name}: {row.GetString("Status")}, suspected by [{row.GetString("SuspectTimes")}]");
+            membership.Add($"{silo.Name}: {row.GetString("Status")}, suspected by [{row.GetString("SuspectingSilos")}]");
         }
 
         ResultFile.Append(output, "silo-scaling", string.Create(CultureInfo.InvariantCulture,

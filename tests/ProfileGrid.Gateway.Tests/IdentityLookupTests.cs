@@ -83,6 +83,9 @@ public sealed class IdentityLookupTests(GatewayFixture gateway)
     [InlineData("ann@example.com", "an identifier is type:value")]
     [InlineData("fax:+4512345678", "unknown identifier type 'fax'")]
     [InlineData("email:a@b@c", "one address")]
+    // Orleans' grain storage keys turn # and ? into _: a#b would share the row of a_b.
+    [InlineData("email:a#b@example.com", "one address")]
+    [InlineData("email:a?b@example.com", "one address")]
     [InlineData("phone:4512345678", "international number")]
     [InlineData("device:", "device identifiers are 1 to 128 printable ASCII characters")]
     [InlineData("anon:a b", "anon identifiers are 1 to 128")]

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using ProfileGrid.Customers;
 using ProfileGrid.Identity;
@@ -118,8 +121,14 @@ public class SimulatedCluster : IAsyncLifetime
                     Journals[name] = new FaultingJournalStorage(provider.GetRequiredKeyedService<IJournalStorage>(name + "-azure"), faults));
             }
 
-            silo.AddAzureTableGrainStorage(SegmentRegistryGrain.StorageName, options => options.ConnectionString = azurite.ConnectionString);
-            silo.AddAzureTableGrainStorage(IdentityGrain.StorageName, options => options.ConnectionString = azurite.ConnectionString);
+            // As OrleansTableProviders registers them in a silo: Orleans' binary serializer, a cleared state deletes its row.
+            foreach (var name in new[] { SegmentRegistryGrain.StorageName, IdentityGrain.StorageName })
+            {
+                silo.AddAzureTableGrainStorage(name, options => options.Configure<Serializer>((storage, serializer) =>
+                    (storage.TableServiceClient, storage.DeleteStateOnClear, storage.GrainStorageSerializer) =
+                    (new TableServiceClient(azurite.ConnectionString), true, new OrleansGrainStorageSerializer(serializer))));
+            }
+
             return;
         }
 

@@ -5,10 +5,11 @@ namespace ProfileGrid.Identity;
 /// <summary>
 /// An identifier of a customer other than its id, written <c>type:value</c>: <c>email:ann@example.com</c>,
 /// <c>phone:+4512345678</c>. Values are normalized as their type defines, so that the ways people write them find
-/// the same customer: an email is trimmed and lower-cased; a phone number keeps its leading <c>+</c> and its digits
-/// (spaces, dashes, dots and parentheses go) and must be in international form. <c>anon:</c> (an anonymous id, as
-/// producers send <c>anonymousId</c>), <c>device:</c> and <c>account:</c> values are opaque and kept as sent: 1 to 128
-/// printable ASCII characters without spaces or <c>/ \ # ? % :</c>.
+/// the same customer: an email is trimmed and lower-cased, and has none of <c>/ \ # ?</c> (Orleans' grain storage keys
+/// turn them into <c>_</c>, and two addresses must not share the identifier index's row); a phone number keeps its
+/// leading <c>+</c> and its digits (spaces, dashes, dots and parentheses go) and must be in international form.
+/// <c>anon:</c> (an anonymous id, as producers send <c>anonymousId</c>), <c>device:</c> and <c>account:</c> values are
+/// opaque and kept as sent: 1 to 128 printable ASCII characters without spaces or <c>/ \ # ? % :</c>.
 /// </summary>
 public sealed record Identifier(string Type, string Value)
 {
@@ -64,7 +65,7 @@ public sealed record Identifier(string Type, string Value)
             case Email:
                 var email = value.Trim().ToLowerInvariant();
                 var at = email.IndexOf('@', StringComparison.Ordinal);
-                if (email.Length > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(c => c <= ' ' || c == '/' || c == '\\'))
+                if (email.Length > 254 || at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1 || email.Any(c => c is <= ' ' or '/' or '\\' or '#' or '?'))
                     return Fail("an email identifier is one address, e.g. email:ann@example.com", out error);
                 identifier = new Identifier(Email, email);
                 break;

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
-using ProfileGrid.Storage.AzureTables.Storage;
 using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Storage.AzureTables.Journals;

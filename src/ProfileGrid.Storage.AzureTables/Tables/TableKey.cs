@@ -20,15 +20,13 @@ internal static class TableKey
     private const int HashSuffixChars = 33;
     private static readonly SearchValues<char> UpperHex = SearchValues.Create("0123456789ABCDEF");
 
-    public static string Sanitize(string value) => Sanitize(value, prefix: false, MaxBytes);
-
     /// <summary>
-    /// Like <see cref="Sanitize(string)"/>, but the key never contains <see cref="Separator"/> (nor '%', which Azure
-    /// has mishandled in keys addressed by URL) and leaves room for <see cref="Separator"/> and
-    /// <paramref name="suffixChars"/> ASCII characters after it.
+    /// The key for <paramref name="value"/>: <c>/ \ # ?</c>, control characters, <c>~</c> (the escape),
+    /// <see cref="Separator"/> and '%' (which Azure has mishandled in keys addressed by URL) become <c>~</c> and two hex
+    /// digits, and it leaves room for <see cref="Separator"/> and <paramref name="suffixChars"/> ASCII characters after it.
     /// </summary>
     public static string SanitizePrefix(string value, int suffixChars) =>
-        Sanitize(value, prefix: true, PrefixMaxBytes(suffixChars));
+        Sanitize(value, PrefixMaxBytes(suffixChars));
 
     /// <summary>
     /// The value <see cref="SanitizePrefix"/> turned into <paramref name="key"/>, by undoing its escapes; false when
@@ -82,13 +80,13 @@ internal static class TableKey
         && key[^HashSuffixChars] == Escape
         && !key.AsSpan(key.Length - HashSuffixChars + 1).ContainsAnyExcept(UpperHex);
 
-    private static string Sanitize(string value, bool prefix, int maxBytes)
+    private static string Sanitize(string value, int maxBytes)
     {
         ArgumentNullException.ThrowIfNull(value);
         var builder = new StringBuilder(value.Length);
         foreach (var c in value)
         {
-            if (c is '/' or '\\' or '#' or '?' or Escape || char.IsControl(c) || (prefix && c is Separator or '%'))
+            if (c is '/' or '\\' or '#' or '?' or Escape or Separator or '%' || char.IsControl(c))
             {
                 builder.Append(Escape).Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
             }

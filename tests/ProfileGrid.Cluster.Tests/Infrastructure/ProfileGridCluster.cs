@@ -77,18 +77,21 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>The membership table's row of a silo of this cluster (every generation it ran as), newest first.</summary>
+    /// <summary>
+    /// The membership table's row of a silo of this cluster (every generation it ran as), newest first: Orleans' table
+    /// <c>OrleansSiloInstances</c>, which keeps the port and generation as text.
+    /// </summary>
     public async Task<IReadOnlyList<TableEntity>> MembershipRowsAsync(AppProcess silo, CancellationToken cancellationToken)
     {
-        var table = new TableClient(Storage.ConnectionString, "ProfileGridMembership");
-        var port = _siloPorts[silo];
+        var table = new TableClient(Storage.ConnectionString, "OrleansSiloInstances");
+        var port = _siloPorts[silo].ToString(CultureInfo.InvariantCulture);
         var rows = new List<TableEntity>();
         await foreach (var row in table.QueryAsync<TableEntity>(r => r.PartitionKey == ClusterId, cancellationToken: cancellationToken))
         {
-            if (row.GetInt32("Port") == port) rows.Add(row);
+            if (row.GetString("Port") == port) rows.Add(row);
         }
 
-        return rows.OrderByDescending(r => r.GetInt32("Generation")).ToList();
+        return rows.OrderByDescending(r => int.Parse(r.GetString("Generation"), CultureInfo.InvariantCulture)).ToList();
     }
 
     /// <summary>An HTTP client for the (first) gateway, or the one given, with the admin key.</summary>

@@ -8,4 +8,7 @@ public interface IVisitCounterGrain : IGrainWithStringKey
 
     [Alias("GetVisits")]
     Task<int> GetVisits();
+
+    [Alias("Forget")]
+    Task Forget();
 }

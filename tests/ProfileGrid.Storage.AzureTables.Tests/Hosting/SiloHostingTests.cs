@@ -1,70 +1,45 @@
 using Azure.Data.Tables;
-using Orleans.TestingHost;
-using ProfileGrid.Storage.AzureTables.Hosting;
+using ProfileGrid.Hosting;
+using ProfileGrid.Identity;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 
 namespace ProfileGrid.Storage.AzureTables.Tests.Hosting;
 
+/// <summary>
+/// The small grains' state as ProfileGrid registers it (<see cref="OrleansTableProviders.AddSmallGrainStorage"/>):
+/// Orleans' table grain storage, one row per grain and state, deleted when the state is cleared (an erasure leaves
+/// no row naming the identifier).
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class SiloHostingTests(AzuriteFixture azurite)
 {
-    public const string StorageName = "profiles";
+    public const string StorageName = IdentityGrain.StorageName;
 
     [Fact]
-    public async Task A_silo_creates_its_state_table_at_start_up_and_persists_grain_state()
-    {
-        var stateTable = TableNames.Fresh("hoststate");
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddAzureTableGrainStorage(StorageName, options =>
+    public Task A_silo_keeps_small_grain_state_in_orleans_table_and_a_clear_deletes_the_row() =>
+        SmallGrainCluster.RunAsync(azurite.ConnectionString, async cluster =>
         {
-            options.ConfigureTableServiceClient(azurite.ConnectionString);
-            options.TableName = stateTable;
-        }));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        try
-        {
-            Assert.Empty(await RowsAsync(stateTable));
-            var grain = cluster.Client.GetGrain<IVisitCounterGrain>("ann");
+            var key = $"ann-{Guid.NewGuid():N}";
+            var grain = cluster.Client.GetGrain<IVisitCounterGrain>(key);
             Assert.Equal(1, await grain.Visit());
             Assert.Equal(2, await grain.Visit());
             await cluster.DeactivateAsync(grain);
 
-            Assert.Equal(2, await cluster.Client.GetGrain<IVisitCounterGrain>("ann").GetVisits());
-            Assert.Equal("profile", Assert.Single(await RowsAsync(stateTable)).RowKey);
-        }
-        finally
-        {
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
-    }
+            Assert.Equal(2, await cluster.Client.GetGrain<IVisitCounterGrain>(key).GetVisits());
+            var row = Assert.Single(await RowsAsync(key));
+            Assert.Equal("profile", row.RowKey);
+            Assert.NotNull(row.GetBinary("Data"));
 
-    [Fact]
-    public async Task A_silo_with_no_storage_connection_refuses_to_start_and_names_the_provider()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddAzureTableGrainStorage(StorageName, _ => { }));
-        var cluster = builder.Build();
-        try
-        {
-            var error = await Assert.ThrowsAnyAsync<Exception>(() => cluster.DeployAsync());
+            await cluster.Client.GetGrain<IVisitCounterGrain>(key).Forget();
+            Assert.Empty(await RowsAsync(key));
+        });
 
-            Assert.Contains($"Azure Table provider '{StorageName}'", error.ToString(), StringComparison.Ordinal);
-            Assert.Contains("set exactly one of ConnectionString or ServiceUri", error.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-        }
-    }
-
-    private async Task<List<TableEntity>> RowsAsync(string tableName)
+    private async Task<List<TableEntity>> RowsAsync(string key)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in new TableClient(azurite.ConnectionString, tableName).QueryAsync<TableEntity>())
+        await foreach (var row in new TableClient(azurite.ConnectionString, "OrleansGrainState").QueryAsync<TableEntity>())
         {
-            rows.Add(row);
+            if (row.PartitionKey.EndsWith(key, StringComparison.Ordinal)) rows.Add(row);
         }
 
         return rows;

@@ -1,5 +1,3 @@
-using ProfileGrid.Storage.AzureTables.Tests.Storage;
-
 namespace ProfileGrid.Storage.AzureTables.Tests.Hosting;
 
 public sealed class VisitCounterGrain(
@@ -13,4 +11,6 @@ public sealed class VisitCounterGrain(
     }
 
     public Task<int> GetVisits() => Task.FromResult(profile.State.Visits);
+
+    public Task Forget() => profile.ClearStateAsync();
 }

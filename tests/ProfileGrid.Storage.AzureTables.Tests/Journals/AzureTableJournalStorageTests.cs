@@ -10,7 +10,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using ProfileGrid.Storage.AzureTables.Journals;
-using ProfileGrid.Storage.AzureTables.Storage;
 using ProfileGrid.Storage.AzureTables.Tables;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,7 +1,6 @@
 using Azure.Identity;
 using Orleans.Runtime;
-using ProfileGrid.Storage.AzureTables.Clustering;
-using ProfileGrid.Storage.AzureTables.Storage;
+using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Storage.AzureTables.Tests.Tables;
@@ -9,21 +8,17 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Tables;
 public sealed class ConnectionValidationTests
 {
     [Fact]
-    public void Defaults_name_the_profilegrid_tables_and_delete_on_clear()
+    public void The_default_names_the_journal_table()
     {
-        var storage = new AzureTableGrainStorageOptions();
-
-        Assert.Equal("ProfileGridState", storage.TableName);
-        Assert.True(storage.DeleteStateOnClear);
-        Assert.Equal("ProfileGridMembership", new AzureTableClusteringOptions().TableName);
+        Assert.Equal("ProfileGridJournals", new AzureTableJournalStorageOptions().TableName);
     }
 
     [Fact]
     public void A_connection_string_or_a_service_uri_is_valid()
     {
-        Validate(new AzureTableGrainStorageOptions { ConnectionString = "UseDevelopmentStorage=true" });
-        Validate(new AzureTableGrainStorageOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/") });
-        Validate(new AzureTableClusteringOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/"), TokenCredential = new DefaultAzureCredential() });
+        Validate(new AzureTableJournalStorageOptions { ConnectionString = "UseDevelopmentStorage=true" });
+        Validate(new AzureTableJournalStorageOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/") });
+        Validate(new AzureTableJournalStorageOptions { ServiceUri = new Uri("https://acct.table.core.windows.net/"), TokenCredential = new DefaultAzureCredential() });
     }
 
     [Theory]
@@ -31,7 +26,7 @@ public sealed class ConnectionValidationTests
     [InlineData("UseDevelopmentStorage=true", "https://acct.table.core.windows.net/", "set exactly one of ConnectionString or ServiceUri")]
     public void Neither_or_both_connections_are_rejected_at_start_up(string? connectionString, string? serviceUri, string expected)
     {
-        var options = new AzureTableGrainStorageOptions
+        var options = new AzureTableJournalStorageOptions
         {
             ConnectionString = connectionString,
             ServiceUri = serviceUri is null ? null : new Uri(serviceUri),
@@ -49,7 +44,7 @@ public sealed class ConnectionValidationTests
     [InlineData("profile-grid")]
     public void Invalid_table_names_are_rejected_at_start_up(string tableName)
     {
-        var options = new AzureTableClusteringOptions { ConnectionString = "UseDevelopmentStorage=true", TableName = tableName };
+        var options = new AzureTableJournalStorageOptions { ConnectionString = "UseDevelopmentStorage=true", TableName = tableName };
 
         var error = Assert.Throws<OrleansConfigurationException>(() => Validate(options));
 

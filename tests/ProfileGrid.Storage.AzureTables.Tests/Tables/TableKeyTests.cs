@@ -12,14 +12,14 @@ public sealed class TableKeyTests
     [InlineData("tilde~", "tilde~7E")]
     [InlineData("Zoë 山田", "Zoë 山田")]
     public void Forbidden_characters_are_escaped_and_others_kept(string value, string expected) =>
-        Assert.Equal(expected, TableKey.Sanitize(value));
+        Assert.Equal(expected, TableKey.SanitizePrefix(value, suffixChars: 0));
 
     [Fact]
     public void Inputs_that_differ_only_in_forbidden_characters_stay_distinct()
     {
         string[] values = ["a/b", "a_b", "a~2Fb", "a#b", "a\u0001b"];
 
-        Assert.Equal(values.Length, values.Select(TableKey.Sanitize).Distinct().Count());
+        Assert.Equal(values.Length, values.Select(value => TableKey.SanitizePrefix(value, suffixChars: 0)).Distinct().Count());
     }
 
     [Fact]
@@ -28,8 +28,8 @@ public sealed class TableKeyTests
         var first = new string('山', 2000) + "1";
         var second = new string('山', 2000) + "2";
 
-        var firstKey = TableKey.Sanitize(first);
-        var secondKey = TableKey.Sanitize(second);
+        var firstKey = TableKey.SanitizePrefix(first, suffixChars: 0);
+        var secondKey = TableKey.SanitizePrefix(second, suffixChars: 0);
 
         Assert.NotEqual(firstKey, secondKey);
         Assert.All(new[] { firstKey, secondKey }, key =>
@@ -37,7 +37,7 @@ public sealed class TableKeyTests
             Assert.True(Encoding.UTF8.GetByteCount(key) < 1024);
             Assert.True(key.Length * 2 < 1024);
         });
-        Assert.Equal(firstKey, TableKey.Sanitize(first));
+        Assert.Equal(firstKey, TableKey.SanitizePrefix(first, suffixChars: 0));
     }
 
     [Theory]

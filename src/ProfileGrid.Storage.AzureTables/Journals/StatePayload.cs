@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 
-namespace ProfileGrid.Storage.AzureTables.Storage;
+namespace ProfileGrid.Storage.AzureTables.Journals;
 
 /// <summary>
 /// Spreads a payload over binary properties <c>Data</c>, <c>Data1</c>, … (or another base name) and joins it back:

@@ -1,6 +1,6 @@
-namespace ProfileGrid.Storage.AzureTables.Storage;
+namespace ProfileGrid.Storage.AzureTables.Journals;
 
-/// <summary>A grain state serialized to more bytes than one table row can hold.</summary>
+/// <summary>A journal payload (snapshot or entry) serialized to more bytes than its table properties can hold.</summary>
 public sealed class StateTooLargeException : InvalidOperationException
 {
     public StateTooLargeException()
@@ -18,7 +18,7 @@ public sealed class StateTooLargeException : InvalidOperationException
     }
 
     public StateTooLargeException(int size, int maxSize)
-        : base($"Grain state is {size} bytes after serialization; an Azure table row holds at most {maxSize} bytes. Split the state or store large parts elsewhere.")
+        : base($"A journal payload is {size} bytes after serialization; an Azure table row holds at most {maxSize} bytes of it. Split the state or store large parts elsewhere.")
     {
         Size = size;
         MaxSize = maxSize;

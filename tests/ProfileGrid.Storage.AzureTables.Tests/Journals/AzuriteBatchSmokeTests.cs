@@ -2,9 +2,9 @@ using Azure;
 using Azure.Data.Tables;
 using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 
-namespace ProfileGrid.Storage.AzureTables.Tests.Storage;
+namespace ProfileGrid.Storage.AzureTables.Tests.Journals;
 
-/// <summary>The membership table relies on these emulator behaviours; prove them before trusting other tests.</summary>
+/// <summary>The journal storage relies on these emulator behaviours (a transaction applies whole or not at all); prove them before trusting other tests.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class AzuriteBatchSmokeTests(AzuriteFixture azurite)
 {

@@ -1,0 +1,44 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using ProfileGrid.Hosting;
+using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
+
+namespace ProfileGrid.Storage.AzureTables.Tests.Hosting;
+
+/// <summary>The upgrade from the hand-written grain storage: a state it stored reads back through Orleans' storage after the migration.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class GrainStateMigrationTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public Task A_state_the_hand_written_storage_kept_reads_back_through_orleans_storage_after_the_migration() =>
+        SmallGrainCluster.RunAsync(azurite.ConnectionString, async cluster =>
+        {
+            // The hand-written layout: PartitionKey "{ServiceId}_{grain id}" with '/' escaped as ~2F (and '~' as ~7E),
+            // RowKey the state name, the payload in Data by Orleans' binary serializer.
+            var key = $"ann~{Guid.NewGuid():N}";
+            var serializer = cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+            var old = new TableClient(azurite.ConnectionString, GrainStateMigration.HandWrittenTable);
+            await old.CreateIfNotExistsAsync();
+            await old.AddEntityAsync(new TableEntity($"{cluster.Options.ServiceId}_visitcounter~2F{key.Replace("~", "~7E", StringComparison.Ordinal)}", "profile")
+            {
+                ["Data"] = serializer.SerializeToArray(new ProfileState { Visits = 41 }),
+            });
+            var tables = new TableServiceClient(azurite.ConnectionString);
+
+            var first = await GrainStateMigration.RunAsync(tables);
+            var again = await GrainStateMigration.RunAsync(tables);
+
+            Assert.True(first.Copied >= 1, first.ToString());
+            Assert.Equal(0, again.Copied);
+            Assert.Equal(first.Copied + first.AlreadyPresent, again.AlreadyPresent);
+            Assert.Equal(42, await cluster.Client.GetGrain<IVisitCounterGrain>(key).Visit());
+        });
+
+    [Theory]
+    [InlineData("svc_identity~2Femail:ann@example.com", "svc_identity_email:ann@example.com")]
+    [InlineData("svc_segmentregistry~2F0", "svc_segmentregistry_0")]
+    [InlineData("svc_identity~2Fanon:a~7Eb", "svc_identity_anon:a~b")]
+    public void Keys_are_unescaped_and_sanitized_as_orleans_does(string handWritten, string orleans) =>
+        Assert.Equal(orleans, GrainStateMigration.OrleansKey(handWritten));
+}
