@@ -91,13 +91,13 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.DoesNotContain(after.Members, member => member.Item1.SiloAddress.Equals(late.SiloAddress));
     }
 
-    // Open: on Azurite, Orleans 10.4.2 accepted this update with the stale row ETag (the version ETag was current),
-    // where the hand-written table refused it; a raw transaction of the same shape is refused by Azurite, and Azurite
-    // is known to skip If-Match in some transactions (Azure/Azurite#1233), so it is not settled which one answers here.
-    // Orleans' protocol does not depend on it: every membership change also carries the version ETag, which is
-    // enforced (Updating_with_a_stale_version_returns_false, Of_twenty_concurrent_inserts_...).
-    [Fact(Skip = "Orleans' table accepts a stale row ETag on Azurite; see the comment (Azure/Azurite#1233)")]
-    public async Task Updating_with_a_stale_row_etag_returns_false()
+    // Differs from the hand-written table, which refused a stale row ETag: Orleans 10.4.2 writes the silo's row with
+    // If-Match: * and fences only on the version row's ETag (seen on the wire). Orleans' membership protocol reads the
+    // whole table and writes with the version it read, and every change bumps the version, so a writer holding a stale
+    // row also holds a stale version and is refused (Updating_with_a_stale_version_returns_false); ProfileGrid updates
+    // membership only through that protocol.
+    [Fact]
+    public async Task Updating_with_a_stale_row_etag_but_the_current_version_succeeds()
     {
         var entry = Membership.NewEntry();
         Assert.True(await _table.InsertRowAsync(entry, (await _table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
@@ -107,12 +107,13 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.True(await _table.UpdateRowAsync(entry, staleEtag, first.Version.Next(), CancellationToken.None));
 
         var current = (await _table.ReadAllAsync(CancellationToken.None)).Version;
+        Assert.NotEqual(staleEtag, (await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None)).Members[0].Item2);
         entry.Status = SiloStatus.Dead;
-        Assert.False(await _table.UpdateRowAsync(entry, staleEtag, current.Next(), CancellationToken.None));
+        Assert.True(await _table.UpdateRowAsync(entry, staleEtag, current.Next(), CancellationToken.None));
 
         var after = await _table.ReadRowAsync(entry.SiloAddress, CancellationToken.None);
-        Assert.Equal(SiloStatus.Active, after.Members[0].Item1.Status);
-        Assert.Equal(2, after.Version.Version);
+        Assert.Equal(SiloStatus.Dead, after.Members[0].Item1.Status);
+        Assert.Equal(3, after.Version.Version);
     }
 
     [Fact]

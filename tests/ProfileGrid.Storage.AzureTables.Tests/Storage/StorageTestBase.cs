@@ -4,7 +4,11 @@ using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 
 namespace ProfileGrid.Storage.AzureTables.Tests.Storage;
 
-/// <summary>Gives each test Orleans' grain storage, as ProfileGrid configures it, on a table of its own.</summary>
+/// <summary>
+/// Gives each test Orleans' grain storage, as ProfileGrid configures it, on a table of its own. Its ETag failures are
+/// <see cref="TableStorageUpdateConditionNotSatisfiedException"/>, an <see cref="InconsistentStateException"/> (the
+/// hand-written provider threw the base type), hence <c>ThrowsAnyAsync</c>.
+/// </summary>
 public abstract class StorageTestBase(AzuriteFixture azurite) : IAsyncLifetime
 {
     private readonly OrleansProviderHosts _hosts = new(azurite.ConnectionString);
