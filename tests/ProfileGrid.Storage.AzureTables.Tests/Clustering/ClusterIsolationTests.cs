@@ -3,20 +3,13 @@ using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class ClusterIsolationTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ClusterIsolationTests(AzuriteFixture azurite) : ClusteringTestBase(azurite)
 {
-    private readonly string _tableName = TableNames.Fresh("members");
-    private readonly OrleansProviderHosts _hosts = new(azurite.ConnectionString);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _hosts.DisposeAsync();
-
     [Fact]
     public async Task Two_clusters_in_one_table_do_not_see_each_other()
     {
-        var blue = await _hosts.StartMembershipTableAsync(_tableName, "blue");
-        var green = await _hosts.StartMembershipTableAsync(_tableName, "green");
+        var blue = await Hosts.StartMembershipTableAsync(TableName, "blue");
+        var green = await Hosts.StartMembershipTableAsync(TableName, "green");
         var blueSilo = Membership.NewEntry(SiloStatus.Active);
         var greenSilo = Membership.NewEntry(SiloStatus.Active);
 
@@ -37,8 +30,8 @@ public sealed class ClusterIsolationTests(AzuriteFixture azurite) : IAsyncLifeti
     [Fact]
     public async Task Deleting_a_clusters_entries_leaves_other_clusters_alone()
     {
-        var blue = await _hosts.StartMembershipTableAsync(_tableName, "blue");
-        var green = await _hosts.StartMembershipTableAsync(_tableName, "green");
+        var blue = await Hosts.StartMembershipTableAsync(TableName, "blue");
+        var green = await Hosts.StartMembershipTableAsync(TableName, "green");
         for (var i = 0; i < 3; i++)
         {
             Assert.True(await blue.InsertRowAsync(Membership.NewEntry(), (await blue.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));

@@ -3,19 +3,12 @@ using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class GatewayListProviderTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class GatewayListProviderTests(AzuriteFixture azurite) : ClusteringTestBase(azurite)
 {
-    private readonly string _tableName = TableNames.Fresh("members");
-    private readonly OrleansProviderHosts _hosts = new(azurite.ConnectionString);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _hosts.DisposeAsync();
-
     [Fact]
     public async Task Gateways_are_the_active_silos_with_a_proxy_port()
     {
-        var table = await _hosts.StartMembershipTableAsync(_tableName, "shop");
+        var table = await Hosts.StartMembershipTableAsync(TableName, "shop");
         var gateway = Membership.NewEntry(SiloStatus.Active, proxyPort: 30001);
         var entries = new[]
         {
@@ -29,9 +22,9 @@ public sealed class GatewayListProviderTests(AzuriteFixture azurite) : IAsyncLif
             Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
         }
 
-        var other = await _hosts.StartMembershipTableAsync(_tableName, "other-shop");
+        var other = await Hosts.StartMembershipTableAsync(TableName, "other-shop");
         Assert.True(await other.InsertRowAsync(Membership.NewEntry(SiloStatus.Active, proxyPort: 30004), (await other.ReadAllAsync(CancellationToken.None)).Version.Next(), CancellationToken.None));
-        var provider = await _hosts.StartGatewayListAsync(_tableName, "shop", TimeSpan.FromSeconds(17));
+        var provider = await Hosts.StartGatewayListAsync(TableName, "shop", TimeSpan.FromSeconds(17));
 
         var gateways = await provider.GetGatewaysAsync(CancellationToken.None);
 
@@ -43,7 +36,7 @@ public sealed class GatewayListProviderTests(AzuriteFixture azurite) : IAsyncLif
     [Fact]
     public async Task A_table_no_silo_has_created_yet_has_no_gateways()
     {
-        var provider = await _hosts.StartGatewayListAsync(_tableName, "shop", TimeSpan.FromSeconds(30));
+        var provider = await Hosts.StartGatewayListAsync(TableName, "shop", TimeSpan.FromSeconds(30));
 
         Assert.Empty(await provider.GetGatewaysAsync(CancellationToken.None));
     }

@@ -3,15 +3,11 @@ using ProfileGrid.Storage.AzureTables.Tests.Infrastructure;
 namespace ProfileGrid.Storage.AzureTables.Tests.Clustering;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class MembershipTableTests(AzuriteFixture azurite) : ClusteringTestBase(azurite)
 {
-    private readonly string _tableName = TableNames.Fresh("members");
-    private readonly OrleansProviderHosts _hosts = new(azurite.ConnectionString);
     private IMembershipTable _table = null!;
 
-    public async Task InitializeAsync() => _table = await _hosts.StartMembershipTableAsync(_tableName, "cluster-a");
-
-    public async Task DisposeAsync() => await _hosts.DisposeAsync();
+    public override async Task InitializeAsync() => _table = await Hosts.StartMembershipTableAsync(TableName, "cluster-a");
 
     [Fact]
     public async Task An_empty_table_reads_version_zero_with_an_etag()
@@ -29,7 +25,7 @@ public sealed class MembershipTableTests(AzuriteFixture azurite) : IAsyncLifetim
         var before = await _table.ReadAllAsync(CancellationToken.None);
         Assert.True(await _table.InsertRowAsync(Membership.NewEntry(), before.Version.Next(), CancellationToken.None));
 
-        var again = await _hosts.StartMembershipTableAsync(_tableName, "cluster-a");
+        var again = await Hosts.StartMembershipTableAsync(TableName, "cluster-a");
 
         Assert.Equal(1, (await again.ReadAllAsync(CancellationToken.None)).Version.Version);
     }
