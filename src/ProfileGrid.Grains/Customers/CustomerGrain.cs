@@ -19,7 +19,7 @@ namespace ProfileGrid.Customers;
 /// changes since the previous one, not the customer's history.
 /// </summary>
 [Reentrant]
-public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMergeSource
+public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMergeSource, CustomerStore.IStateLoaded
 {
     private readonly CustomerStore _store;
     private readonly CustomerIdentity _identity;
@@ -42,12 +42,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         (_clock, _logger, _value, _segments) = (clock, logger, value.Value, segments);
         var key = this.GetPrimaryKeyString();
-        _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key,
-            loaded => Announce(CustomerSegments.Unsent(key, loaded)));
+        _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key, this);
         _identity = new CustomerIdentity(_store, key, GrainFactory, clock, segments, logger);
     }
 
     private CustomerState State => _store.State;
+
+    /// <summary>A state read from storage: what it says was not yet announced is sent again.</summary>
+    void CustomerStore.IStateLoaded.Loaded(CustomerState state) => Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), state));
 
     /// <summary>Bookkeeping left for the next write (confirmed announcements) is stored as the activation ends, if it can be; otherwise it is redone later.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

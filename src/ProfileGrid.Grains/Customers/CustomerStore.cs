@@ -28,14 +28,21 @@ internal sealed partial class CustomerStore
     /// <param name="write">Stores the changes made so far (taking them with <see cref="TakeChanges"/>) and returns the write's seq.</param>
     /// <param name="logger">Logs failed changes.</param>
     /// <param name="customerId">The customer, for the log.</param>
-    /// <param name="loaded">Called after the state was read from storage (to send again what it says was not sent).</param>
-    public CustomerStore(CustomerJournal journal, Func<Task<long>> write, ILogger logger, string customerId, Action<CustomerState> loaded)
+    /// <param name="loaded">Told after the state was read from storage (to send again what it says was not sent): the grain
+    /// itself, not a delegate, since every activation holds its store (a closure and its delegate were 96 B of each).</param>
+    public CustomerStore(CustomerJournal journal, Func<Task<long>> write, ILogger logger, string customerId, IStateLoaded loaded)
     {
         (_journal, _logger, _customerId, _loaded) = (journal, logger, customerId, loaded);
         _commit = new GroupCommit(write);
     }
 
-    private readonly Action<CustomerState> _loaded;
+    /// <summary>What a store tells its owner once it read the state from storage.</summary>
+    public interface IStateLoaded
+    {
+        void Loaded(CustomerState state);
+    }
+
+    private readonly IStateLoaded _loaded;
 
     public CustomerState State { get; private set; } = new();
 
@@ -188,7 +195,7 @@ internal sealed partial class CustomerStore
         while (_commit.Busy) await Stored();
         State = await _journal.ReadAsync();
         _stale = false;
-        _loaded(State);
+        _loaded.Loaded(State);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Changing customer {CustomerId} failed; nothing of the change is kept and its state will be re-read")]
