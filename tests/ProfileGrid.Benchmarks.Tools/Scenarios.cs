@@ -41,5 +41,9 @@ internal static class Scenarios
         "ActivationData, its message loop and work item group, locks, the running-requests dictionary, the directory entries), and the customer " +
         "adds about 2,000 B, a few dozen objects of at most 200 B each: the state's collections, allocated at activation whether they hold " +
         "anything or not (the counters' dictionary, bucket arrays and lists; traits, consent; the idempotency set; watchers until this run's commit, allocated on first watch since), the grain's own " +
-        "objects (CustomerGrain, CustomerState, CustomerJournal, GroupCommit and its delegate), the event kept by the activity ring, and two strings.");
+        "objects (CustomerGrain, CustomerState, CustomerJournal, GroupCommit and its delegate), the event kept by the activity ring, and two strings. " +
+        "The run at 90985cc measured 4,117 B, 21 B over the goal, against 3,848 B at 4b24c10, the run before it: issue 25 gave every activation a " +
+        "CustomerStore (88 B), a CustomerIdentity (72 B), 40 B more of CustomerState and a closure with its delegate for the store's loaded callback " +
+        "(96 B), while CustomerGrain shrank by 32 B. Since 3dab3e1 the grain itself is that callback (an interface): the memory probe alone, " +
+        "100,000 customers, measured 4,830.5 B of heap growth and 1,240.6 B left after deactivation, 4,027 B per activation against this run's empty grain.");
 }
