@@ -42,11 +42,19 @@ public static class GrainStateMigration
         var source = tables.GetTableClient(HandWrittenTable);
         var target = tables.GetTableClient(OrleansTable);
         await target.CreateIfNotExistsAsync(cancellationToken);
-        int copied = 0, present = 0, empty = 0;
+        int copied = 0, present = 0, empty = 0, apart = 0;
         try
         {
             await foreach (var row in source.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
             {
+                if (!OrleansCanHoldApart(row.PartitionKey) || !OrleansCanHoldApart(row.RowKey))
+                {
+                    // Orleans' key would be another grain's too (a#b and a_b are both a_b there): copying it could hand
+                    // one customer's identifier row to another. ProfileGrid now refuses such keys; the row stays behind.
+                    apart++;
+                    continue;
+                }
+
                 var moved = new TableEntity(OrleansKey(row.PartitionKey), OrleansKey(row.RowKey));
                 foreach (var (name, value) in row)
                 {
@@ -76,7 +84,18 @@ public static class GrainStateMigration
             // No hand-written table: nothing to migrate.
         }
 
-        return new GrainStateMigrationResult(copied, present, empty);
+        return new GrainStateMigrationResult(copied, present, empty, apart);
+    }
+
+    /// <summary>
+    /// Whether the grain a hand-written key names keeps a key of its own in Orleans' storage: none of <c>/ \ # ?</c>
+    /// after the one <c>/</c> between grain type and key (Orleans turns each into <c>_</c>, as it is in other keys).
+    /// </summary>
+    internal static bool OrleansCanHoldApart(string handWrittenKey)
+    {
+        var key = Unescaped(handWrittenKey);
+        var separator = key.IndexOf('/', StringComparison.Ordinal);
+        return key.AsSpan(separator + 1).IndexOfAny("/\\#?") < 0;
     }
 
     /// <summary>
@@ -84,7 +103,10 @@ public static class GrainStateMigration
     /// escaped <c>/ \ # ? ~</c> and control characters as <c>~</c> and two hex digits; Orleans turns <c>/ \ # ?</c> into
     /// <c>_</c> (its <c>AzureTableUtils.SanitizeTableProperty</c>).
     /// </summary>
-    internal static string OrleansKey(string handWrittenKey)
+    internal static string OrleansKey(string handWrittenKey) =>
+        Unescaped(handWrittenKey).Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
+
+    private static string Unescaped(string handWrittenKey)
     {
         var key = new StringBuilder(handWrittenKey.Length);
         for (var i = 0; i < handWrittenKey.Length; i++)
@@ -101,13 +123,17 @@ public static class GrainStateMigration
             }
         }
 
-        return key.Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_').ToString();
+        return key.ToString();
     }
 }
 
-/// <summary>Rows copied, rows Orleans' table already held (an earlier run), and cleared rows left behind.</summary>
-public sealed record GrainStateMigrationResult(int Copied, int AlreadyPresent, int Empty)
+/// <summary>
+/// Rows copied, rows Orleans' table already held (an earlier run), cleared rows left behind, and rows left behind
+/// because Orleans' key for them would be another grain's (an email with <c>#</c> or <c>?</c>).
+/// </summary>
+public sealed record GrainStateMigrationResult(int Copied, int AlreadyPresent, int Empty, int NotApart)
 {
     public override string ToString() =>
-        $"{Copied} rows copied from {GrainStateMigration.HandWrittenTable} to {GrainStateMigration.OrleansTable}, {AlreadyPresent} already there, {Empty} cleared ones left behind.";
+        $"{Copied} rows copied from {GrainStateMigration.HandWrittenTable} to {GrainStateMigration.OrleansTable}, {AlreadyPresent} already there, {Empty} cleared ones left behind, " +
+        $"{NotApart} left behind whose keys Orleans' storage cannot keep apart from others (an email with # or ?, which ProfileGrid now refuses).";
 }

@@ -35,6 +35,34 @@ public sealed class GrainStateMigrationTests(AzuriteFixture azurite)
             Assert.Equal(42, await cluster.Client.GetGrain<IVisitCounterGrain>(key).Visit());
         });
 
+    [Fact]
+    public async Task A_row_whose_orleans_key_another_grain_shares_is_left_behind_and_counted()
+    {
+        // a#b@… and a_b@… are one key in Orleans' storage: the first must not become the second's identifier row.
+        var service = $"svc{Guid.NewGuid():N}";
+        var old = new TableClient(azurite.ConnectionString, GrainStateMigration.HandWrittenTable);
+        await old.CreateIfNotExistsAsync();
+        await old.AddEntityAsync(new TableEntity($"{service}_identity~2Femail:a~23b@example.com", "index") { ["Data"] = new byte[] { 1 } });
+        await old.AddEntityAsync(new TableEntity($"{service}_identity~2Femail:a_c@example.com", "index") { ["Data"] = new byte[] { 2 } });
+
+        var result = await GrainStateMigration.RunAsync(new TableServiceClient(azurite.ConnectionString));
+
+        Assert.True(result.NotApart >= 1, result.ToString());
+        var target = new TableClient(azurite.ConnectionString, GrainStateMigration.OrleansTable);
+        var moved = await target.QueryAsync<TableEntity>(row => row.PartitionKey.CompareTo(service) >= 0 && row.PartitionKey.CompareTo(service + "~") < 0).ToListAsync();
+        var only = Assert.Single(moved);
+        Assert.Equal($"{service}_identity_email:a_c@example.com", only.PartitionKey);
+        Assert.Equal(new byte[] { 2 }, only.GetBinary("Data"));
+    }
+
+    [Theory]
+    [InlineData("svc_identity~2Femail:a~23b@example.com", false)]
+    [InlineData("svc_identity~2Femail:a?b@example.com", false)]
+    [InlineData("svc_identity~2Femail:a_b@example.com", true)]
+    [InlineData("svc_segmentregistry~2F0", true)]
+    public void A_key_is_kept_apart_unless_its_grain_key_holds_what_orleans_turns_into_an_underscore(string handWritten, bool apart) =>
+        Assert.Equal(apart, GrainStateMigration.OrleansCanHoldApart(handWritten));
+
     [Theory]
     [InlineData("svc_identity~2Femail:ann@example.com", "svc_identity_email:ann@example.com")]
     [InlineData("svc_segmentregistry~2F0", "svc_segmentregistry_0")]
