@@ -4,8 +4,9 @@ using System.Globalization;
 namespace ProfileGrid.Testing;
 
 /// <summary>
-/// A real Azurite table service (<c>node_modules/.bin/azurite-table</c> of the repository) on 127.0.0.1, in memory or
-/// persisted in a folder; it can be stopped and started again on the same port and folder to simulate a storage outage.
+/// A real Azurite (<c>node_modules/.bin/azurite</c> of the repository) on 127.0.0.1: its table and blob services (and
+/// the queue service, which Azurite always starts, on a port of its own), in memory or persisted in a folder; it can be
+/// stopped and started again on the same ports and folder to simulate a storage outage.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
 {
@@ -20,19 +21,25 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
 
     private readonly DirectoryInfo _workspace;
     private readonly bool _ownsWorkspace;
+    private readonly int _queuePort;
     private Process? _process;
 
     private AzuriteProcess(int port, bool onDisk, string? location)
     {
         Port = port;
+        BlobPort = FreePort.Next();
+        _queuePort = FreePort.Next();
         _ownsWorkspace = location is null;
         _workspace = location is null ? Directory.CreateTempSubdirectory("profilegrid-azurite-") : Directory.CreateDirectory(location);
         Location = onDisk ? _workspace.FullName : null;
-        Log = new ProcessLog(string.Create(CultureInfo.InvariantCulture, $"azurite-table :{port}"));
+        Log = new ProcessLog(string.Create(CultureInfo.InvariantCulture, $"azurite :{port}"));
     }
 
     /// <summary>The table service port on 127.0.0.1; the same across restarts.</summary>
     public int Port { get; }
+
+    /// <summary>The blob service port on 127.0.0.1; the same across restarts.</summary>
+    public int BlobPort { get; }
 
     /// <summary>The folder Azurite persists its tables in, or null when it keeps them in memory (lost on stop).</summary>
     public string? Location { get; }
@@ -43,9 +50,9 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
     /// <summary>Whether the process is running.</summary>
     public bool IsRunning => _process is not null && !ChildProcess.HasExited(_process);
 
-    /// <summary>The connection string of the development account on this instance.</summary>
+    /// <summary>The connection string of the development account on this instance: its table and blob endpoints.</summary>
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;");
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;");
 
     /// <summary>An instance that keeps its tables in memory (<c>--inMemoryPersistence</c>), on <paramref name="port"/> or a free port.</summary>
     public static AzuriteProcess InMemory(int? port = null) => new(port ?? FreePort.Next(), onDisk: false, location: null);
@@ -81,16 +88,19 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
             throw new InvalidOperationException($"Azurite is already running on port {Port}.");
         }
 
-        var executable = RepoPaths.AzuriteTable;
+        var executable = RepoPaths.Azurite;
         if (!File.Exists(executable))
         {
             throw new InvalidOperationException(
                 $"Azurite is not installed ({executable} is missing): run npm ci in the repository root ({RepoPaths.Root}), then run the tests again.");
         }
 
-        if (await FreePort.IsListeningAsync(Port))
+        foreach (var port in (int[])[Port, BlobPort, _queuePort])
         {
-            throw new InvalidOperationException($"Cannot start Azurite: something else already listens on port {Port}.");
+            if (await FreePort.IsListeningAsync(port))
+            {
+                throw new InvalidOperationException($"Cannot start Azurite: something else already listens on port {port}.");
+            }
         }
 
         var startInfo = new ProcessStartInfo(executable) { WorkingDirectory = _workspace.FullName };
@@ -103,7 +113,8 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
         _process = ChildProcess.Start(startInfo, Log);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = _process;
-        if (!await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => !ChildProcess.HasExited(running) && !cancel.IsCancellationRequested))
+        if (!await FreePort.WaitUntilListeningAsync(Port, StartTimeout, () => !ChildProcess.HasExited(running) && !cancel.IsCancellationRequested)
+            || !await FreePort.WaitUntilListeningAsync(BlobPort, StartTimeout, () => !ChildProcess.HasExited(running) && !cancel.IsCancellationRequested))
         {
             var state = ChildProcess.HasExited(running)
                 ? string.Create(CultureInfo.InvariantCulture, $"exited with code {running.ExitCode}")
@@ -168,6 +179,14 @@ public sealed class AzuriteProcess : IAsyncDisposable, IDisposable
         yield return "127.0.0.1";
         yield return "--tablePort";
         yield return Port.ToString(CultureInfo.InvariantCulture);
+        yield return "--blobHost";
+        yield return "127.0.0.1";
+        yield return "--blobPort";
+        yield return BlobPort.ToString(CultureInfo.InvariantCulture);
+        yield return "--queueHost";
+        yield return "127.0.0.1";
+        yield return "--queuePort";
+        yield return _queuePort.ToString(CultureInfo.InvariantCulture);
         if (Location is null)
         {
             yield return "--inMemoryPersistence";

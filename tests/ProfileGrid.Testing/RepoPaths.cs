@@ -22,8 +22,8 @@ public static class RepoPaths
     /// <summary><c>src/ProfileGrid.Gateway/bin/&lt;Configuration&gt;/net10.0/ProfileGrid.Gateway.dll</c>.</summary>
     public static string GatewayDll => AppDll("ProfileGrid.Gateway");
 
-    /// <summary><c>node_modules/.bin/azurite-table</c>, installed by <c>npm ci</c> in the repository root.</summary>
-    public static string AzuriteTable => Path.Combine(Root, "node_modules", ".bin", "azurite-table");
+    /// <summary><c>node_modules/.bin/azurite</c> (table, blob and queue services), installed by <c>npm ci</c> in the repository root.</summary>
+    public static string Azurite => Path.Combine(Root, "node_modules", ".bin", "azurite");
 
     /// <summary><c>TestResults/</c> in the repository root, created if missing.</summary>
     public static string TestResults => Directory.CreateDirectory(Path.Combine(Root, "TestResults")).FullName;
