@@ -17,7 +17,9 @@ public sealed record ImportStatus(
     [property: Id(11)] DateTimeOffset StartedAt,
     [property: Id(12)] DateTimeOffset? FinishedAt,
     [property: Id(13)] string? Error,
-    [property: Id(14)] int Runs);
+    [property: Id(14)] int Runs,
+    [property: Id(15)] long Bytes,
+    [property: Id(16)] long BytesRead);
 
 /// <summary>What a claimed run needs: the source, and where the last run stopped.</summary>
 [GenerateSerializer, Immutable, Alias("pg.ImportWork")]
@@ -30,7 +32,7 @@ public sealed record ImportWork(
 
 /// <summary>
 /// A run's progress: every line up to <see cref="Checkpoint"/> is applied (or rejected), the counters are totals to
-/// it, <see cref="NewRejections"/> are the rejected lines since the last report; <see cref="Finished"/> ends the import.
+/// it (and <see cref="BytesRead"/> of the file as stored), <see cref="NewRejections"/> are the rejected lines since the last report; <see cref="Finished"/> ends the import.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("pg.ImportProgress")]
 public sealed record ImportProgress(
@@ -42,7 +44,8 @@ public sealed record ImportProgress(
     [property: Id(5)] double LinesPerSecond,
     [property: Id(6)] double? EtaSeconds,
     [property: Id(7)] ImportState Finished = ImportState.Running,
-    [property: Id(8)] string? Error = null);
+    [property: Id(8)] string? Error = null,
+    [property: Id(9)] long BytesRead = 0);
 
 /// <summary>A rejected line: its number in the file (1-based, the header of a CSV file is line 1), why, and its text cut to <see cref="ImportLimits.MaxRejectedTextLength"/>.</summary>
 [GenerateSerializer, Immutable, Alias("pg.RejectedLine")]

@@ -121,15 +121,18 @@ public sealed record ImportAccepted(string Id, string State, bool Created)
     }
 }
 
-/// <summary>An import's status: <c>state</c> is running, done or failed; counters are as of the last checkpoint.</summary>
+/// <summary>
+/// An import's status: <c>state</c> is running, done or failed; counters are as of the last checkpoint; <c>bytes</c> is
+/// the file's size as stored (compressed, if it is) and <c>bytesRead</c> how much of it the checkpoint covers.
+/// </summary>
 public sealed record ImportStatusView(
     string Id, string State, string Format, string Producer, string Source, long LinesRead, long Applied, long Duplicates, long Rejected,
-    double LinesPerSecond, double? EtaSeconds, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Error, int Runs)
+    double LinesPerSecond, double? EtaSeconds, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Error, int Runs, long Bytes, long BytesRead)
 {
     internal static ImportStatusView From(ImportStatus status) => new(
         status.Id, Name(status.State), status.Format == ImportFormat.Csv ? "csv" : "ndjson", status.Producer, status.Source, status.LinesRead, status.Applied,
         status.Duplicates, status.Rejected, Math.Round(status.LinesPerSecond, 1), status.EtaSeconds is { } eta ? Math.Round(eta, 1) : null,
-        status.StartedAt, status.FinishedAt, status.Error, status.Runs);
+        status.StartedAt, status.FinishedAt, status.Error, status.Runs, status.Bytes, status.BytesRead);
 
     internal static string Name(ImportState state) => state switch
     {

@@ -21,6 +21,7 @@ internal sealed partial class ImportRun(
 
     private long _applied = work.Applied, _duplicates = work.Duplicates, _rejected = work.Rejected;
     private readonly List<RejectedLine> _newRejections = [];
+    private long _bytesRead;
 
     private IImportGrain Import => grains.GetGrain<IImportGrain>(id);
 
@@ -52,6 +53,8 @@ internal sealed partial class ImportRun(
                 if (startBytes < 0) (startBytes, started) = (reader.BytesRead, Stopwatch.GetTimestamp());
                 window.Add(item);
                 if (window.Count < options.WindowLines) continue;
+                // Read ahead of the window by the channel's capacity at most: a progress bar's worth of difference.
+                _bytesRead = reader.BytesRead;
                 checkpoint = await ApplyAsync(window, cancellation);
                 if (!await ReportAsync(checkpoint, Rate(checkpoint), Eta(reader, startBytes, started), cancellation)) return;
                 window.Clear();
@@ -99,7 +102,7 @@ internal sealed partial class ImportRun(
 
     private async Task<bool> ReportAsync(long checkpoint, double rate, double? eta, CancellationToken cancellation, ImportState finished = ImportState.Running, string? error = null)
     {
-        var progress = new ImportProgress(checkpoint, _applied, _duplicates, _rejected, [.. _newRejections], rate, eta, finished, error);
+        var progress = new ImportProgress(checkpoint, _applied, _duplicates, _rejected, [.. _newRejections], rate, eta, finished, error, _bytesRead);
         var ours = await WithRetriesAsync(() => Import.Report(owner, progress, options.Lease), cancellation);
         _newRejections.Clear();
         if (!ours) LogLeaseLost(logger, id);

@@ -49,6 +49,7 @@ public sealed class ImportGrain(
         state.Checkpoint = Math.Max(state.Checkpoint, progress.Checkpoint);
         (state.Applied, state.Duplicates, state.Rejected) = (progress.Applied, progress.Duplicates, progress.Rejected);
         (state.LinesPerSecond, state.EtaSeconds, state.LeaseUntil) = (progress.LinesPerSecond, progress.EtaSeconds, now + lease);
+        state.BytesRead = Math.Max(state.BytesRead, progress.BytesRead);
         if (progress.Finished != ImportState.Running)
         {
             (state.State, state.FinishedAt, state.Error, state.Owner, state.EtaSeconds) = (progress.Finished, now, progress.Error, null, null);
@@ -89,7 +90,7 @@ public sealed class ImportGrain(
         var source = state.Source!;
         return new ImportStatus(this.GetPrimaryKeyString(), state.State, source.Format, source.Producer, source.Description,
             state.Checkpoint, state.Applied, state.Duplicates, state.Rejected, state.State == ImportState.Running ? state.LinesPerSecond : 0,
-            state.EtaSeconds, state.StartedAt, state.FinishedAt, state.Error, state.Runs);
+            state.EtaSeconds, state.StartedAt, state.FinishedAt, state.Error, state.Runs, source.Bytes, state.State == ImportState.Done ? source.Bytes : state.BytesRead);
     }
 
     private async Task WriteAsync()

@@ -34,6 +34,9 @@ public sealed class ImportRecord
 
     /// <summary>How many runs the import took (more than one after a crash or a lost lease).</summary>
     [Id(13)] public int Runs { get; set; }
+
+    /// <summary>The bytes of the file (as stored) read up to the checkpoint, for a progress bar.</summary>
+    [Id(14)] public long BytesRead { get; set; }
 }
 
 /// <summary>The first rejected lines of an import (<see cref="ImportLimits.MaxRejectedLinesKept"/>), stored apart so that a checkpoint without new rejections does not rewrite them.</summary>
