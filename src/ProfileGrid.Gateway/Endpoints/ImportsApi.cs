@@ -25,9 +25,7 @@ public static class ImportsApi
     {
         var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
         admins.MapPost("/imports", Post)
-            .AcceptsJsonBody<ImportUrlRequest>(NdjsonType, "text/csv")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsFileOrJsonBody<ImportUrlRequest>(NdjsonType, "text/csv");
         admins.MapGet("/imports/{id}", Get).ProducesProblem(StatusCodes.Status404NotFound);
         admins.MapGet("/imports/{id}/rejected", Rejected).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
