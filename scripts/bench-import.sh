@@ -157,3 +157,18 @@ The second import's final status: \`$(tr -d '\n' <<<"$final_second" | cut -c1-40
 comparison (an import on Azurite against raw batched transactions), which needs a gateway on Azurite with its blob
 service; \`ImportCrashTests\` runs imports on Azurite for correctness only.
 $end_marker
+EOF
+
+if [ "$out" != "$section" ]; then
+  touch "$out"
+  if grep -qF "$begin_marker" "$out"; then
+    awk -v begin="$begin_marker" -v end="$end_marker" -v file="$section" '
+      $0 == begin { while ((getline line < file) > 0) print line; skipping = 1; next }
+      $0 == end { skipping = 0; next }
+      !skipping { print }' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
+  else
+    { echo; cat "$section"; } >>"$out"
+  fi
+fi
+cat "$section"
+rm -f "$file"
