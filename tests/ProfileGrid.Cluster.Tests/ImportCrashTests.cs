@@ -12,7 +12,8 @@ namespace ProfileGrid.Cluster.Tests;
 /// <summary>
 /// A bulk import on Azurite survives its gateway's crash: the gateway process is killed mid-import, restarted, and the
 /// same file posted again; the import resumes from its checkpoint, names the same id, and every customer ends with
-/// exactly the file's counts (events with and without ids), nothing counted twice; its staged copy is deleted.
+/// exactly the file's counts (events with and without ids), nothing counted twice; its staged copy is deleted. Then a
+/// blob of the account is imported by URL.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ImportCrashTests(ITestOutputHelper output)
@@ -69,10 +70,37 @@ public sealed class ImportCrashTests(ITestOutputHelper output)
         });
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong.Take(20)));
 
-        var staged = new BlobServiceClient(cluster.Storage.ConnectionString).GetBlobContainerClient("imports");
+        var blobs = new BlobServiceClient(cluster.Storage.ConnectionString);
         var left = new List<string>();
-        await foreach (var blob in staged.GetBlobsAsync(cancellationToken: timeout.Token)) left.Add(blob.Name);
+        await foreach (var blob in blobs.GetBlobContainerClient("imports").GetBlobsAsync(cancellationToken: timeout.Token)) left.Add(blob.Name);
         Assert.Empty(left);
+
+        // A blob of the account is imported in place, named by its URL and ETag; a URL elsewhere is refused.
+        var exports = blobs.GetBlobContainerClient("exports");
+        await exports.CreateIfNotExistsAsync(cancellationToken: timeout.Token);
+        var export = exports.GetBlobClient("late.csv");
+        var late = $"{cluster.ClusterId}-late";
+        await export.UploadAsync(BinaryData.FromString($"id,type,customerId,value\nl1,purchase,{late},5\nl2,purchase,{late},7\n"), timeout.Token);
+        var byUrl = await PostUrlAsync(http, export.Uri.ToString(), HttpStatusCode.Accepted);
+        var urlDone = await WaitAsync(http, byUrl.GetProperty("id").GetString()!, status => status.GetProperty("state").GetString() != "running", timeout.Token);
+        var urlAgain = await PostUrlAsync(http, export.Uri.ToString(), HttpStatusCode.Accepted);
+        var elsewhere = await PostUrlAsync(http, "https://someone-else.blob.core.windows.net/exports/late.csv", HttpStatusCode.BadRequest);
+
+        Assert.Equal(("done", "csv", 2L, 2L), (urlDone.GetProperty("state").GetString(), urlDone.GetProperty("format").GetString(),
+            urlDone.GetProperty("linesRead").GetInt64(), urlDone.GetProperty("applied").GetInt64()));
+        Assert.Equal((byUrl.GetProperty("id").GetString(), false), (urlAgain.GetProperty("id").GetString(), urlAgain.GetProperty("created").GetBoolean()));
+        Assert.Equal("url", elsewhere.GetProperty("field").GetString());
+        using var lateProfile = JsonDocument.Parse(await http.GetStringAsync($"/v1/customers/{late}", timeout.Token));
+        Assert.Equal(12m, lateProfile.RootElement.GetProperty("counters").GetProperty("purchase").GetProperty("total").GetProperty("sum").GetDecimal());
+        Assert.True(await export.ExistsAsync(timeout.Token), "a blob imported by URL is its owner's: the import leaves it");
+    }
+
+    private static async Task<JsonElement> PostUrlAsync(HttpClient http, string url, HttpStatusCode expected)
+    {
+        using var response = await http.PostAsync("/v1/imports", new StringContent(JsonSerializer.Serialize(new { url }), Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ internal sealed class BlobImportStaging(BlobServiceClient blobs) : ImportStaging
         var container = blobs.GetBlobContainerClient(Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellation);
         var blob = container.GetBlobClient($"uploads/{Guid.NewGuid():N}");
-        var hashing = new HashingStream(body, producer);
+        using var hashing = new HashingStream(body, producer);
         try
         {
             await blob.UploadAsync(hashing, new BlobUploadOptions { TransferOptions = Transfer }, cancellation);

@@ -27,13 +27,27 @@ internal sealed partial class ImportRun(
 
     public async Task RunAsync(CancellationToken cancellation)
     {
+        // Ends the reader's thread with the run, however the run ends (a lost lease, a failure): it may be waiting for room in the channel.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        try
+        {
+            await RunAsync(running.Token, cancellation);
+        }
+        finally
+        {
+            await running.CancelAsync();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken reading, CancellationToken cancellation)
+    {
         ImportReader reader;
         System.Threading.Channels.ChannelReader<ImportItem> lines;
         try
         {
             var file = await staging.OpenAsync(work.Source, cancellation);
             reader = new ImportReader(file, work.Source, id, work.Checkpoint, clock);
-            lines = reader.Start(cancellation);
+            lines = reader.Start(reading);
         }
         catch (Exception gone) when (gone is FileNotFoundException or DirectoryNotFoundException
             || gone is Azure.RequestFailedException { Status: 404 })
@@ -102,6 +116,8 @@ internal sealed partial class ImportRun(
 
     private async Task<bool> ReportAsync(long checkpoint, double rate, double? eta, CancellationToken cancellation, ImportState finished = ImportState.Running, string? error = null)
     {
+        // In line order: the window's lines were applied in parallel, and the record keeps the first ones of the file.
+        _newRejections.Sort(static (a, b) => a.Line.CompareTo(b.Line));
         var progress = new ImportProgress(checkpoint, _applied, _duplicates, _rejected, [.. _newRejections], rate, eta, finished, error, _bytesRead);
         var ours = await WithRetriesAsync(() => Import.Report(owner, progress, options.Lease), cancellation);
         _newRejections.Clear();
