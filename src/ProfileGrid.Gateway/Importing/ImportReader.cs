@@ -94,7 +94,8 @@ internal sealed class ImportReader(Stream source, ImportSource spec, string impo
                 return;
             }
 
-            Line(++unit, buffer.AsSpan(start, newline), tooLong);
+            // A line that ends within the read-ahead past the limit is too long as well.
+            Line(++unit, buffer.AsSpan(start, newline), tooLong || newline > MaxLineBytes);
             start += newline + 1;
             tooLong = false;
         }
