@@ -9,13 +9,13 @@
 #   --duration S    seconds measured of each live run, after 3 s of warm-up (default 10)
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
 #   --results DIR   where the raw results, the file and the logs go (default .data/bench/import-<time>)
-#   --max-batches N, --max-events-per-second N   the gateway's import share (ProfileGrid:Imports; default its own: 16, 0)
+#   --max-batches N, --max-events-per-second N   the gateway's import share (ProfileGrid:Imports; default its own: 4, 0)
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
-events=10000000 customers="" duration=10 out=docs/benchmarks.md results="" build=true max_batches=16 max_rate=0
+events=10000000 customers="" duration=10 out=docs/benchmarks.md results="" build=true max_batches=4 max_rate=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift ;;
@@ -143,7 +143,7 @@ $begin_marker
 \`./scripts/bench-import.sh --events $events --customers $customers --max-batches $max_batches --max-events-per-second $max_rate\`, started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$commit\`,
 $(nproc) cores (load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)); **the machine was shared** with
 another engineer's builds and tests, so absolute figures are noisy. A memory-mode gateway (co-hosted silo), import
-share $max_batches batches in flight and $([ "$max_rate" = 0 ] && echo "no rate cap" || echo "at most $max_rate events/s") (the defaults are 16 and no cap), windows of 20,000 lines.
+share $max_batches batches in flight and $([ "$max_rate" = 0 ] && echo "no rate cap" || echo "at most $max_rate events/s") (the defaults are 4 and no cap), windows of 20,000 lines.
 
 | measured | value |
 |---|---|
