@@ -3,7 +3,8 @@
 # process of its own on a free loopback port, the load generator a process of its own. Writes docs/benchmarks.md
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
 #   (no option)   the full run (about 20 minutes on 2 cores, 10-20 more for the member index: bench-members.sh,
-#                 and about 10 for the back-fill over 1,000,000 customers: bench-backfill.sh)
+#                 about 10 for the back-fill over 1,000,000 customers: bench-backfill.sh, and 10-15 for the import of
+#                 10,000,000 events: bench-import.sh, which runs on its own too)
 #   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
@@ -145,7 +146,7 @@ scenario_args() {
 ensure_npm "$PWD"
 started=$(date -u +"%Y-%m-%d %H:%M UTC") load_before=$(cut -d' ' -f1-3 /proc/loadavg) clock=$SECONDS
 for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Noop \
-               tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools tests/ProfileGrid.Benchmarks.Memory; do
+               tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools tests/ProfileGrid.Benchmarks.Memory src/ProfileGrid.Cli; do
   dotnet build "$project" -c Release -nologo -v quiet
 done
 
@@ -260,6 +261,12 @@ fi
 ./scripts/bench-backfill.sh --no-build --customers "$([ "$mode" = full ] && echo 1000000 || echo 20000)" --duration "$duration" \
   --settle "$([ "$mode" = full ] && echo 120 || echo 0)" \
   --results "$results/backfill" --out "$results/section-segments-backfill.md"
+
+# --- bulk import (issue 27): a generated file of 10,000,000 events over 1,000,000 customers imported into a memory-mode
+# gateway of its own, against the same run's batch-100 ingest, and live traffic while an import runs; a script of its
+# own, whose section goes into the report like the back-fill's -------------------------------------------------------
+./scripts/bench-import.sh --no-build --events "$([ "$mode" = full ] && echo 10000000 || echo 200000)" --duration "$duration" \
+  --results "$results/import" --out "$results/section-import.md"
 
 # --- the report ---------------------------------------------------------------------------------------------------
 cat >"$results/header.md" <<EOF

@@ -1,7 +1,9 @@
 // The account whose tables hold customer journals, grain state and cluster membership. Shared-key access is off:
 // only Entra identities with a data role reach the tables (the apps' managed identity has Storage Table Data
 // Contributor on the whole account). The silos create the tables they use when they start: ProfileGridJournals,
-// ProfileGridSegmentMembers, ProfileGridWakeups, and Orleans' OrleansGrainState and OrleansSiloInstances.
+// ProfileGridSegmentMembers, ProfileGridWakeups, and Orleans' OrleansGrainState and OrleansSiloInstances. The
+// gateways stage uploaded import files in the blob container "imports" (docs/imports.md), created at the first upload:
+// the identity also has Storage Blob Data Contributor.
 param location string
 param tags object
 @minLength(13)
@@ -13,6 +15,7 @@ param token string
 param dataPrincipalId string
 
 var tableDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+var blobDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'st${token}'
@@ -39,6 +42,16 @@ resource dataAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: account
   properties: {
     roleDefinitionId: tableDataContributorRole
+    principalId: dataPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource importStaging 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(account.id, dataPrincipalId, blobDataContributorRole)
+  scope: account
+  properties: {
+    roleDefinitionId: blobDataContributorRole
     principalId: dataPrincipalId
     principalType: 'ServicePrincipal'
   }

@@ -13,8 +13,8 @@ namespace ProfileGrid.Hosting;
 /// </summary>
 public static class OrleansTableProviders
 {
-    /// <summary>The grain storages of the small grains: the segment registry and sweep, and the identifier index.</summary>
-    public static readonly IReadOnlyList<string> SmallGrainStorageNames = [SegmentRegistryGrain.StorageName, IdentityGrain.StorageName];
+    /// <summary>The grain storages of the small grains: the segment registry and sweep, the identifier index, and the imports.</summary>
+    public static readonly IReadOnlyList<string> SmallGrainStorageNames = [SegmentRegistryGrain.StorageName, IdentityGrain.StorageName, ProfileGrid.Importing.ImportGrain.StorageName];
 
     public static ISiloBuilder UseProfileGridClustering(this ISiloBuilder silo, TableServiceClient tables) =>
         silo.UseAzureStorageClustering(options => options.Configure(clustering => clustering.TableServiceClient = tables));

@@ -9,6 +9,7 @@ const string Usage = """
       report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
       populate --url <gateway> --producer-key <k> [--customers 1000000] [--customer-prefix stored-] [--concurrency 8] [--label x] [--out f.json]
       backfill --url <gateway> --admin-key <k> --agent-key <k> --rule <rule> [--segment bench-backfill] [--poll 0.5] [--out f.json]
+      import-file --file <f.ndjson.gz> [--events 10000000] [--customers 1000000] [--customer-prefix imported-]
       backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text> [--settle <s>]
     """;
 
@@ -19,6 +20,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 
 var options = new ToolArgs(args[1..]);
+if (args[0] == "import-file") return new ImportFileGenerator(options).Run();
 RunResult? result = args[0] switch
 {
     "tables" => await new RawTablesProbe(options).RunAsync(),

@@ -1,5 +1,6 @@
 using ProfileGrid.Client;
 using ProfileGrid.Customers;
+using ProfileGrid.Gateway.Importing;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Realtime;
 using ProfileGrid.Gateway.Security;
@@ -42,6 +43,20 @@ public sealed class CheckedOptionsTests
         Assert.Empty(Failures(new BulkAdmissionOptions { BulkEvents = 1000, QueueDelayTarget = TimeSpan.FromSeconds(1), Lease = TimeSpan.FromMilliseconds(0.1) }));
         Assert.Equal(["ProfileGrid:BulkAdmission:Lease must be 0.1 ms to 10 s, not 00:00:10.0010000."],
             Failures(new BulkAdmissionOptions { Lease = TimeSpan.FromSeconds(10) + TimeSpan.FromMilliseconds(1) }));
+    }
+
+    [Fact]
+    public void Imports_take_a_bounded_share_and_renew_their_lease_within_it()
+    {
+        Assert.Empty(Failures(new ImportOptions()));
+        Assert.Empty(Failures(new ImportOptions { MaxConcurrentBatches = 1024, MaxEventsPerSecond = 0, WindowLines = 100, Lease = TimeSpan.FromSeconds(1), ScanInterval = TimeSpan.FromMilliseconds(100) }));
+        Assert.Equal(
+        [
+            "ProfileGrid:Imports:MaxConcurrentBatches must be 1 to 1024, not 0.",
+            "ProfileGrid:Imports:MaxEventsPerSecond must be 0 to 10000000, not -1.",
+            "ProfileGrid:Imports:Retention must be 1 min to 8784 h, not 00:00:30.",
+            "ProfileGrid:Imports:ScanInterval (00:00:30) must be shorter than Lease (00:00:30): a run renews its lease at every scan.",
+        ], Failures(new ImportOptions { MaxConcurrentBatches = 0, MaxEventsPerSecond = -1, Retention = TimeSpan.FromSeconds(30), ScanInterval = TimeSpan.FromSeconds(30) }));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Compat;
 using ProfileGrid.Gateway.Endpoints;
+using ProfileGrid.Gateway.Importing;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.OpenApi;
 using ProfileGrid.Settings;
@@ -52,6 +53,7 @@ public static class GatewayHosting
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<BulkAdmission>(provider, TimeProvider.System));
         services.AddHostedService<QueueDelayProbe>();
         services.AddSingleton<IngestionMetrics>();
+        services.AddImports();
         services.AddCheckedOptions<RealtimeOptions>();
         services.AddSingleton<TokenExpiryFilter>();
         services.AddSignalR(hub => hub.AddFilter<TokenExpiryFilter>()).AddJsonProtocol(json =>
@@ -89,6 +91,7 @@ public static class GatewayHosting
         app.MapCustomersApi();
         app.MapSegmentsApi();
         app.MapSegmentApi();
+        app.MapImportsApi();
         app.MapProfileGridApiDescription();
         // A connection lives no longer than its token (a key's has no expiry): closed at the ticket's ExpiresUtc.
         app.MapHub<AgentHub>("/hubs/agents", hub => hub.CloseOnAuthenticationExpiration = true);

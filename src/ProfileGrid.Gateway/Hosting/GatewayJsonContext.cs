@@ -31,4 +31,7 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(List<StoredEvent>))]
 [JsonSerializable(typeof(List<UnstoredEvent>))]
 [JsonSerializable(typeof(List<EventRejection>))]
+[JsonSerializable(typeof(ImportAccepted))]
+[JsonSerializable(typeof(ImportStatusView))]
+[JsonSerializable(typeof(ImportRejectedView))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -10,12 +10,14 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// </summary>
 internal static class EventReader
 {
-    public static bool TryRead(JsonElement element, int index, DateTimeOffset receivedAt, out PendingEvent pending, out string error)
+    /// <param name="missingId">The id of an event that has none (an import gives each line one), or null: the id is required.</param>
+    public static bool TryRead(JsonElement element, int index, DateTimeOffset receivedAt, out PendingEvent pending, out string error, string? missingId = null)
     {
         pending = default;
         if (element.ValueKind != JsonValueKind.Object) return Fail("each event must be a JSON object", out error);
 
-        if (!TryGetString(element, "id"u8, out var id) || id.Length is 0 or > EventLimits.MaxIdLength || HasControl(id))
+        if (!TryGetString(element, "id"u8, out var id) && missingId is not null && !element.TryGetProperty("id"u8, out _)) id = missingId;
+        if (id.Length is 0 or > EventLimits.MaxIdLength || HasControl(id))
             return Fail($"id is required: a string of 1 to {EventLimits.MaxIdLength} characters", out error);
 
         if (!TryGetString(element, "type"u8, out var type) || !IsValidType(type))

@@ -18,6 +18,22 @@ public static class RequestBodies
     public static RouteHandlerBuilder AcceptsJsonBody<TOne, TOther>(this RouteHandlerBuilder route) =>
         route.AcceptsJsonBody([typeof(TOne), typeof(TOther)], []);
 
+    /// <summary>
+    /// The body is a file of <paramref name="fileContentTypes"/> (streamed, any size), or a <typeparamref name="TBody"/>
+    /// as JSON: what <c>POST /v1/imports</c> takes.
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsFileOrJsonBody<TBody>(this RouteHandlerBuilder route, params string[] fileContentTypes)
+    {
+        route.AcceptsJsonBody([typeof(TBody)], []);
+        route.AddOpenApiOperationTransformer((operation, context, cancellation) =>
+        {
+            foreach (var type in fileContentTypes)
+                operation.RequestBody!.Content![type] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            return Task.CompletedTask;
+        });
+        return route;
+    }
+
     /// <summary>Its problems: 400 malformed or invalid, 413 over the route's limit, 415 not JSON.</summary>
     private static RouteHandlerBuilder AcceptsJsonBody(this RouteHandlerBuilder route, Type[] shapes, string[] otherContentTypes)
     {

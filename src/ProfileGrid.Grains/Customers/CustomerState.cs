@@ -82,6 +82,13 @@ public sealed class CustomerState
     /// </summary>
     [Id(21)] public long PassedWakeupTicks { get; set; }
 
+    /// <summary>
+    /// When each trait was set by an import of past records (<see cref="TraitPatch.At"/>), as UTC ticks, so that an
+    /// older imported value never replaces a newer one; null for customers no import gave traits (nearly all), so they
+    /// pay nothing for it. A trait set live drops its entry: live values count as newer than any imported one.
+    /// </summary>
+    [Id(22)] public Dictionary<string, long>? TraitTimes { get; set; }
+
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
 
@@ -104,7 +111,7 @@ public sealed class CustomerState
     public void Erase(DateTimeOffset at)
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents, ConsentRecords, Merges) = (new(), new(), new(), null, null);
+        (Counters, Activity, AppliedEvents, ConsentRecords, Merges, TraitTimes) = (new(), new(), new(), null, null, null);
         if (ErasedTicks != 0) return;
         ErasedTicks = at.UtcTicks;
         ErasureOpen = true;
@@ -136,7 +143,7 @@ public sealed class CustomerState
     public void DropMerged()
     {
         (Traits, Consent, FirstSeen, LastSeen, Channels) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), null, null, []);
-        (Counters, Activity, AppliedEvents, ConsentRecords, Merges, Identifiers) = (new(), new(), new(), null, null, null);
+        (Counters, Activity, AppliedEvents, ConsentRecords, Merges, Identifiers, TraitTimes) = (new(), new(), new(), null, null, null, null);
     }
 
     /// <summary>Whether a profile merged away still holds data to drop (its identifier ledger too).</summary>
@@ -222,8 +229,9 @@ public sealed class CustomerState
 
     /// <summary>
     /// Sets and removes traits and consent flags one by one, refusing those past a bound. A consent flag set is
-    /// recorded with <paramref name="at"/> (the change's time, which the journal replays) and the patch's producer
-    /// and source.
+    /// recorded with the patch's original time if it has one, else <paramref name="at"/> (the change's time, which
+    /// the journal replays), and the patch's producer and source. A patch with an original time (an import) leaves
+    /// alone every trait and flag set later, or set live.
     /// </summary>
     public TraitsMerged Merge(TraitPatch patch, DateTimeOffset at = default)
     {
@@ -238,7 +246,7 @@ public sealed class CustomerState
         foreach (var (name, value) in patch.Traits)
         {
             var old = Traits.GetValueOrDefault(name);
-            if (value == old) continue;
+            if (value == old || (patch.At is { } original && SetAfter(name, old, original))) continue;
             var grows = Size(name, value) - Size(name, old);
             if (value is not null && old is null && Traits.Count >= CustomerLimits.MaxTraits)
                 result.Rejected.Add(new TraitRejection(name, CustomerLimits.TraitsRule));
@@ -248,6 +256,8 @@ public sealed class CustomerState
             {
                 if (value is null) Traits.Remove(name);
                 else Traits[name] = value;
+                if (patch.At is { } setAt) (TraitTimes ??= new(StringComparer.Ordinal))[name] = setAt.UtcTicks;
+                else if (TraitTimes?.Remove(name) == true && TraitTimes.Count == 0) TraitTimes = null;
                 traitBytes += grows;
                 result.Traits.Add(name);
             }
@@ -257,6 +267,8 @@ public sealed class CustomerState
         {
             var known = Consent.TryGetValue(purpose, out var old);
             if (known && old == granted) continue;
+            // A flag without a record was set before records were kept: older than nothing an import brings.
+            if (known && patch.At is { } original && (ConsentRecords?.GetValueOrDefault(purpose) is not { } record || record.At > original)) continue;
             if (!known && Consent.Count >= CustomerLimits.MaxConsentPurposes)
             {
                 result.Rejected.Add(new TraitRejection(purpose, CustomerLimits.ConsentRule));
@@ -264,7 +276,7 @@ public sealed class CustomerState
             }
 
             Consent[purpose] = granted;
-            (ConsentRecords ??= new(StringComparer.Ordinal))[purpose] = new ConsentRecord(granted, at, patch.By, patch.Source);
+            (ConsentRecords ??= new(StringComparer.Ordinal))[purpose] = new ConsentRecord(granted, patch.At ?? at, patch.By, patch.Source);
             result.Consent.Add(purpose);
         }
 
@@ -330,6 +342,10 @@ public sealed class CustomerState
         if (customerEvent.Value is { } value && !EventLimits.TryNormalizeValue(value, out _)) return EventLimits.ValueRule;
         return null;
     }
+
+    /// <summary>Whether the trait holds a value set after <paramref name="original"/>: later by an import, or live (no time kept).</summary>
+    private bool SetAfter(string name, string? current, DateTimeOffset original) =>
+        TraitTimes?.TryGetValue(name, out var setTicks) == true ? setTicks > original.UtcTicks : current is not null;
 
     private int TraitBytes()
     {

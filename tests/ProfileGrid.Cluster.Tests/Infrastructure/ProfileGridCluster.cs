@@ -18,8 +18,11 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     private readonly Dictionary<AppProcess, int> _siloPorts = [];
     private readonly List<AppProcess> _gateways = [];
 
-    private ProfileGridCluster(string name)
+    private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+
+    private ProfileGridCluster(string name, IReadOnlyDictionary<string, string>? gatewaySettings)
     {
+        _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>();
         ClusterId = name + "-" + Guid.NewGuid().ToString("N")[..12];
         ServiceId = "svc-" + ClusterId;
         Storage = AzuriteProcess.OnDisk();
@@ -36,9 +39,11 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     public AppProcess Gateway { get; private set; } = null!;
 
     /// <summary>Starts Azurite, then the silos side by side, then the gateway, each waited for until ready.</summary>
-    public static async Task<ProfileGridCluster> StartAsync(string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken)
+    /// <param name="gatewaySettings">Environment variables of the gateways on top of the cluster's, e.g. <c>ProfileGrid__Imports__Lease</c>.</param>
+    public static async Task<ProfileGridCluster> StartAsync(
+        string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
-        var cluster = new ProfileGridCluster(name);
+        var cluster = new ProfileGridCluster(name, gatewaySettings);
         try
         {
             var started = DateTime.UtcNow;
@@ -168,13 +173,18 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         ["ProfileGrid__Silo__AdvertisedIp"] = "127.0.0.1",
     };
 
-    private Dictionary<string, string> GatewayEnvironment() => new(CommonEnvironment())
+    private Dictionary<string, string> GatewayEnvironment()
     {
-        ["ProfileGrid__Cluster__Mode"] = "Client",
-        ["ProfileGrid__ApiKeys__0__Key"] = ApiKey,
-        ["ProfileGrid__ApiKeys__0__Name"] = "test",
-        ["ProfileGrid__ApiKeys__0__Role"] = "admin",
-    };
+        var environment = new Dictionary<string, string>(CommonEnvironment())
+        {
+            ["ProfileGrid__Cluster__Mode"] = "Client",
+            ["ProfileGrid__ApiKeys__0__Key"] = ApiKey,
+            ["ProfileGrid__ApiKeys__0__Name"] = "test",
+            ["ProfileGrid__ApiKeys__0__Role"] = "admin",
+        };
+        foreach (var (name, value) in _gatewaySettings) environment[name] = value;
+        return environment;
+    }
 
     private Dictionary<string, string> CommonEnvironment() => new()
     {
