@@ -13,7 +13,7 @@ namespace ProfileGrid.Archive;
 /// </summary>
 internal sealed partial class ArchiveTicker(
     IGrainFactory grains,
-    [FromKeyedServices(StorageNames.Customers)] IJournalOutbox outbox,
+    IServiceProvider services,
     IOptions<ArchiveOptions> options,
     ILogger<ArchiveTicker> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -26,8 +26,10 @@ internal sealed partial class ArchiveTicker(
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
+        // Off, the silo needs no outbox (a host may store customers where none is kept).
         if (!options.Value.Enabled) return Task.CompletedTask;
-        _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
+        var partitions = services.GetRequiredKeyedService<IJournalOutbox>(StorageNames.Customers).PartitionCount;
+        _loop = Task.Run(() => LoopAsync(partitions, _stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -37,7 +39,7 @@ internal sealed partial class ArchiveTicker(
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task LoopAsync(CancellationToken stopping)
+    private async Task LoopAsync(int partitions, CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.Value.KeepRunningPeriod);
         try
@@ -46,7 +48,7 @@ internal sealed partial class ArchiveTicker(
             {
                 try
                 {
-                    await Task.WhenAll(Enumerable.Range(0, outbox.PartitionCount).Select(partition => grains.GetGrain<IArchivePartitionGrain>(partition).Poke()));
+                    await Task.WhenAll(Enumerable.Range(0, partitions).Select(partition => grains.GetGrain<IArchivePartitionGrain>(partition).Poke()));
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested)
                 {
