@@ -61,12 +61,12 @@ public sealed class BicepTests
             .Select(pair => Resolve(pair.Template, pair.Resource["properties"]!["roleDefinitionId"]!).ToJsonString()).ToList();
         Assert.Contains(roles, role => role.Contains("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StringComparison.Ordinal)); // Storage Blob Data Contributor
 
-        var (template, policy) = Assert.Single(found, pair => Type(pair.Resource) == "Microsoft.Storage/storageAccounts/managementPolicies");
+        var (policy, template) = Assert.Single(found, pair => Type(pair.Resource) == "Microsoft.Storage/storageAccounts/managementPolicies");
         Assert.Contains("archiveRetentionDays", policy["condition"]!.ToJsonString(), StringComparison.Ordinal);
         var rule = Assert.Single(policy["properties"]!["policy"]!["rules"]!.AsArray())!;
         Assert.Equal("Lifecycle", rule["type"]!.GetValue<string>());
         Assert.Equal("[format('{0}/', parameters('archiveContainerName'))]", rule["definition"]!["filters"]!["prefixMatch"]![0]!.GetValue<string>());
-        Assert.Equal("[parameters('archiveRetentionDays')]", rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.ToJsonString().Trim('"'));
+        Assert.Equal("[parameters('archiveRetentionDays')]", rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
         Assert.Equal(365, compiled["parameters"]!["archiveRetentionDays"]!["defaultValue"]!.GetValue<int>());
         Assert.NotNull(template);
     }
