@@ -11,6 +11,9 @@ namespace ProfileGrid.Gateway.Tests;
 /// </summary>
 public sealed class ArchiveGatewayFixture : GatewayFixture
 {
+    /// <summary>Days the archive keeps: the retention job runs every second.</summary>
+    public const int RetentionDays = 30;
+
     public FlakyArchiveStore ArchiveStore { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -18,6 +21,8 @@ public sealed class ArchiveGatewayFixture : GatewayFixture
         base.ConfigureWebHost(builder);
         builder.UseSetting("ProfileGrid:Archive:PollPeriod", "00:00:00.050");
         builder.UseSetting("ProfileGrid:Archive:KeepRunningPeriod", "00:00:00.200");
+        builder.UseSetting("ProfileGrid:Archive:RetentionDays", RetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("ProfileGrid:Archive:RetentionPeriod", "00:00:01");
         builder.ConfigureServices(services => services.AddSingleton<IArchiveStore>(ArchiveStore));
     }
 

@@ -132,6 +132,24 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
         Assert.Null(await Keys.FindAsync(customer));
     }
 
+    [Fact]
+    public async Task The_retention_job_deletes_the_days_past_the_retention_and_keeps_the_rest()
+    {
+        // The host starts with its first use (the silo, its archivers and their retention job).
+        _ = gateway.Services;
+        var today = DateTimeOffset.UtcNow;
+        var expired = ArchiveBlobs.Name(today.AddDays(-ArchiveGatewayFixture.RetentionDays), 7, $"0-{_run}");
+        var expiredLongAgo = ArchiveBlobs.Name(today.AddYears(-3), 7, $"0-{_run}");
+        var lastKept = ArchiveBlobs.Name(today.AddDays(-(ArchiveGatewayFixture.RetentionDays - 1)), 7, $"0-{_run}");
+        var kept = ArchiveBlobs.Name(today, 7, $"0-{_run}");
+        foreach (var name in new[] { expired, expiredLongAgo, lastKept, kept }) Assert.True(await gateway.ArchiveStore.Inner.TryCreateAsync(name, ArchiveBlobs.Write([])));
+
+        await WaitUntil(async () => await gateway.ArchiveStore.ReadAsync(expired) is null && await gateway.ArchiveStore.ReadAsync(expiredLongAgo) is null);
+
+        Assert.NotNull(await gateway.ArchiveStore.ReadAsync(lastKept));
+        Assert.NotNull(await gateway.ArchiveStore.ReadAsync(kept));
+    }
+
     private async Task Post(string customer, string id, string sku) =>
         await ApiAssert.Json(await gateway.As(ProducerKey).PostAsync("/v1/events", Json(new JsonObject
         {
