@@ -11,12 +11,15 @@ namespace ProfileGrid.Storage.AzureTables.Archive;
 /// <summary>
 /// Archive keys in an Azure table (<see cref="DefaultTableName"/>): a row per customer, partition = a hash bucket of
 /// the customer (as the journals spread), row key = the customer's escaped key, holding its key id and key. Created by
-/// an insert that fails if the row exists (the loser of a race reads the winner's); deleted on erasure.
+/// an insert that fails if the row exists (the loser of a race reads the winner's), the inserts of a partition sent
+/// together (<see cref="KeyInserts"/>); deleted on erasure.
 /// </summary>
 public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount) : IArchiveKeys, ILifecycleParticipant<ISiloLifecycle>
 {
     public const string DefaultTableName = "ProfileGridArchiveKeys";
     private const string KeyProperty = "Key";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyInserts> _inserts = new(StringComparer.Ordinal);
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(AzureTableArchiveKeys), ServiceLifecycleStage.ApplicationServices, async cancellationToken => await table.CreateIfNotExistsAsync(cancellationToken));
@@ -28,7 +31,12 @@ public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount)
         var (partitionKey, rowKey) = Row(customer);
         try
         {
-            await Unavailable(() => table.AddEntityAsync(new TableEntity(partitionKey, rowKey) { [KeyProperty] = key.ToBytes() }, cancellationToken));
+            var inserts = _inserts.GetOrAdd(partitionKey, _ => new KeyInserts(table));
+            await Unavailable(async () =>
+            {
+                await inserts.Add(new TableEntity(partitionKey, rowKey) { [KeyProperty] = key.ToBytes() });
+                return true;
+            });
             return key;
         }
         catch (RequestFailedException exception) when (exception.Status == TableErrors.Conflict)
