@@ -47,11 +47,11 @@ public sealed class ArchiveGatewayFixture : GatewayFixture
             set => _failAfterWrite = value;
         }
 
-        public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+        public async Task<string?> TryCreateAsync(string name, ReadOnlyMemory<byte> content, string tag, CancellationToken cancellationToken = default)
         {
             if (FailBeforeWrite) throw new IOException("blob service unreachable (test switch)");
-            var created = await Inner.TryCreateAsync(name, content, cancellationToken);
-            return FailAfterWrite ? throw new IOException("archiver stopped after writing the blob (test switch)") : created;
+            var earlier = await Inner.TryCreateAsync(name, content, tag, cancellationToken);
+            return FailAfterWrite ? throw new IOException("archiver stopped after writing the blob (test switch)") : earlier;
         }
 
         public Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken = default) => Inner.ReadAsync(name, cancellationToken);

@@ -142,7 +142,7 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
         var expiredLongAgo = ArchiveBlobs.Name(today.AddYears(-3), 7, $"0-{_run}");
         var lastKept = ArchiveBlobs.Name(today.AddDays(-(ArchiveGatewayFixture.RetentionDays - 1)), 7, $"0-{_run}");
         var kept = ArchiveBlobs.Name(today, 7, $"0-{_run}");
-        foreach (var name in new[] { expired, expiredLongAgo, lastKept, kept }) Assert.True(await gateway.ArchiveStore.Inner.TryCreateAsync(name, ArchiveBlobs.Write([])));
+        foreach (var name in new[] { expired, expiredLongAgo, lastKept, kept }) Assert.Null(await gateway.ArchiveStore.Inner.TryCreateAsync(name, ArchiveBlobs.Write([]), "tag"));
 
         await WaitUntil(async () => await gateway.ArchiveStore.ReadAsync(expired) is null && await gateway.ArchiveStore.ReadAsync(expiredLongAgo) is null);
 

@@ -4,8 +4,8 @@ using System.IO.Compression;
 namespace ProfileGrid.Archive;
 
 /// <summary>
-/// The archive's layout: one gzip-compressed NDJSON blob per outbox row, named
-/// <c>{yyyy}/{MM}/{dd}/{partition:D4}/{row id}.ndjson.gz</c> by the day (UTC) the row was written and the journal
+/// The archive's layout: one gzip-compressed NDJSON blob per read of outbox rows, named
+/// <c>{yyyy}/{MM}/{dd}/{partition:D4}/{first row id}.ndjson.gz</c> by the day (UTC) its first row was written and the journal
 /// partition (a hash of the customer), so a day, or a customer's partition of a day, reads without the rest; row ids
 /// sort by time, so a partition's blobs list in the order written.
 /// </summary>

@@ -24,11 +24,8 @@ public sealed partial class ArchiveOptions : ICheckedOptions
     /// <summary>How often each silo makes sure every partition's archiver runs (restarting those whose silo went away).</summary>
     public TimeSpan KeepRunningPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Outbox rows a partition's archiver takes at a time (each row becomes one blob).</summary>
+    /// <summary>Outbox rows a partition's archiver takes at a time: they become one blob.</summary>
     public int RowsPerRead { get; set; } = 100;
-
-    /// <summary>Blobs one partition's archiver writes at once.</summary>
-    public int ConcurrentUploads { get; set; } = 8;
 
     /// <summary>Days of the archive kept (by the day a record was archived for); 0 keeps it forever.</summary>
     public int RetentionDays { get; set; }
@@ -44,7 +41,6 @@ public sealed partial class ArchiveOptions : ICheckedOptions
         CheckedOptions.Within(nameof(PollPeriod), PollPeriod, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1)),
         CheckedOptions.Within(nameof(KeepRunningPeriod), KeepRunningPeriod, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
         CheckedOptions.Within(nameof(RowsPerRead), RowsPerRead, 1, 1000),
-        CheckedOptions.Within(nameof(ConcurrentUploads), ConcurrentUploads, 1, 256),
         CheckedOptions.Within(nameof(RetentionDays), RetentionDays, 0, 36_500),
         CheckedOptions.Within(nameof(RetentionPeriod), RetentionPeriod, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
     }.OfType<string>();

@@ -10,10 +10,13 @@ namespace ProfileGrid.Archive;
 
 /// <summary>
 /// Archives one partition of the customer journals' outbox: every <see cref="ArchiveOptions.PollPeriod"/> it takes the
-/// oldest rows, writes each as one blob (<see cref="ArchiveBlobs"/>) that must not exist yet, then deletes them. The
-/// outbox is the durable cursor: a row is deleted only after its blob is written, and a blob name is the row's, so an
-/// archiver that stopped in between (a crash, a failing blob store) finds the row again and finds its blob written:
-/// every record is archived exactly once. Partition 0's archiver also runs the retention job
+/// oldest rows (up to <see cref="ArchiveOptions.RowsPerRead"/>), writes their records as one blob
+/// (<see cref="ArchiveBlobs"/>) named after the first row and tagged with the last, which must not exist yet, then
+/// deletes them. The outbox is the durable cursor: rows are deleted only after their blob is written, so an archiver
+/// that stopped in between (a crash, a failing blob store) finds the rows again, finds the blob of the first written,
+/// and deletes the rows up to the tag's (those the blob holds; later rows go in the next blob): every record is
+/// archived exactly once. One blob per read, not per row, keeps the archive's requests to about three per partition
+/// and poll under load. Partition 0's archiver also runs the retention job
 /// (<see cref="ArchiveOptions.RetentionDays"/>). The polls are a grain timer that keeps the grain active; every
 /// silo's <see cref="ArchiveTicker"/> starts it again after the grain moved.
 /// </summary>
@@ -45,14 +48,10 @@ public sealed partial class ArchivePartitionGrain(
                 var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
                 ArchiveMetrics.Depth(Partition, rows.Count);
                 if (rows.Count == 0) break;
-                foreach (var uploads in rows.Chunk(_options.ConcurrentUploads))
-                {
-                    await Task.WhenAll(uploads.Select(row => ArchiveAsync(row, cancellationToken)));
-                }
-
-                await outbox.DeleteAsync(Partition, rows, cancellationToken);
+                var archived = await ArchiveAsync(rows, cancellationToken);
+                await outbox.DeleteAsync(Partition, archived, cancellationToken);
                 var archivedAt = DateTimeOffset.UtcNow;
-                foreach (var row in rows) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
+                foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
                 if (rows.Count < _options.RowsPerRead) break;
             }
 
@@ -69,11 +68,19 @@ public sealed partial class ArchivePartitionGrain(
         }
     }
 
-    private async Task ArchiveAsync(OutboxRow row, CancellationToken cancellationToken)
+    /// <summary>Writes the rows' blob; returns the rows it holds: all of them, or those an earlier write of the same blob held.</summary>
+    private async Task<IReadOnlyList<OutboxRow>> ArchiveAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
-        var name = ArchiveBlobs.Name(row.WrittenAt, Partition, row.Id);
-        if (await store.TryCreateAsync(name, ArchiveBlobs.Write(row.Records), cancellationToken)) ArchiveMetrics.BlobWritten();
-        else LogAlreadyArchived(logger, name);
+        var name = ArchiveBlobs.Name(rows[0].WrittenAt, Partition, rows[0].Id);
+        var earlier = await store.TryCreateAsync(name, ArchiveBlobs.Write(rows.SelectMany(row => row.Records)), rows[^1].Id, cancellationToken);
+        if (earlier is null)
+        {
+            ArchiveMetrics.BlobWritten();
+            return rows;
+        }
+
+        LogAlreadyArchived(logger, name);
+        return [.. rows.Where(row => string.CompareOrdinal(row.Id, earlier) <= 0)];
     }
 
     /// <summary>Deletes the blobs of the days before the first day kept; names sort by day, so the listing stops there.</summary>
@@ -95,7 +102,7 @@ public sealed partial class ArchivePartitionGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving outbox partition {Partition} failed; its rows stay and are archived at the next poll")]
     private static partial void LogArchiveFailed(ILogger logger, Exception exception, int partition);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Archive blob {Name} was written before (an archiver stopped before deleting its outbox row); not written again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archive blob {Name} was written before (an archiver stopped before deleting its outbox rows); not written again, its rows deleted")]
     private static partial void LogAlreadyArchived(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Archive retention deleted {Blobs} blobs of the days before {FirstKept}")]

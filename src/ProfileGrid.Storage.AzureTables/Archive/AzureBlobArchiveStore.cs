@@ -17,19 +17,24 @@ public sealed class AzureBlobArchiveStore(BlobContainerClient container) : IArch
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(AzureBlobArchiveStore), ServiceLifecycleStage.ApplicationServices, async cancellationToken => await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
 
-    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    private const string TagMetadata = "tag";
+
+    /// <summary>The tag goes in the blob's metadata; a blob that exists answers 409 and its metadata gives the tag back.</summary>
+    public async Task<string?> TryCreateAsync(string name, ReadOnlyMemory<byte> content, string tag, CancellationToken cancellationToken = default)
     {
+        var blob = container.GetBlobClient(name);
         try
         {
-            await container.GetBlobClient(name).UploadAsync(
+            await blob.UploadAsync(
                 BinaryData.FromBytes(content),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, Metadata = new Dictionary<string, string> { [TagMetadata] = tag } },
                 cancellationToken);
-            return true;
+            return null;
         }
         catch (RequestFailedException exception) when (exception.Status is 409 or 412)
         {
-            return false;
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            return properties.Value.Metadata.TryGetValue(TagMetadata, out var stored) ? stored : "";
         }
     }
 

@@ -5,13 +5,13 @@ namespace ProfileGrid.Storage.Archive;
 /// <summary>The archive in this process's memory, for development, tests and the simulation: nothing survives a restart.</summary>
 public sealed class MemoryArchiveStore : IArchiveStore
 {
-    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, (byte[] Content, string Tag)> _objects = new(StringComparer.Ordinal);
 
-    public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public Task<string?> TryCreateAsync(string name, ReadOnlyMemory<byte> content, string tag, CancellationToken cancellationToken = default)
     {
         lock (_objects)
         {
-            return Task.FromResult(_objects.TryAdd(name, content.ToArray()));
+            return Task.FromResult(_objects.TryAdd(name, (content.ToArray(), tag)) ? null : _objects[name].Tag);
         }
     }
 
@@ -19,7 +19,7 @@ public sealed class MemoryArchiveStore : IArchiveStore
     {
         lock (_objects)
         {
-            return Task.FromResult(_objects.TryGetValue(name, out var content) ? content.ToArray() : null);
+            return Task.FromResult(_objects.TryGetValue(name, out var stored) ? stored.Content.ToArray() : null);
         }
     }
 

@@ -42,16 +42,16 @@ public sealed class ArchiveStorageAzuriteTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_blob_is_created_once_listed_by_prefix_in_order_read_and_deleted()
+    public async Task A_blob_is_created_once_gives_back_its_tag_lists_by_prefix_in_order_reads_and_deletes()
     {
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient($"archive-{Guid.NewGuid():N}");
         await container.CreateAsync();
         var store = new AzureBlobArchiveStore(container);
 
-        Assert.True(await store.TryCreateAsync("2026/12/07/0001/b.ndjson.gz", new byte[] { 1, 2, 3 }));
-        Assert.False(await store.TryCreateAsync("2026/12/07/0001/b.ndjson.gz", new byte[] { 9 }));
-        Assert.True(await store.TryCreateAsync("2026/12/07/0001/a.ndjson.gz", new byte[] { 4 }));
-        Assert.True(await store.TryCreateAsync("2026/12/08/0001/a.ndjson.gz", new byte[] { 5 }));
+        Assert.Null(await store.TryCreateAsync("2026/12/07/0001/b.ndjson.gz", new byte[] { 1, 2, 3 }, "row-7"));
+        Assert.Equal("row-7", await store.TryCreateAsync("2026/12/07/0001/b.ndjson.gz", new byte[] { 9 }, "row-9"));
+        Assert.Null(await store.TryCreateAsync("2026/12/07/0001/a.ndjson.gz", new byte[] { 4 }, "t"));
+        Assert.Null(await store.TryCreateAsync("2026/12/08/0001/a.ndjson.gz", new byte[] { 5 }, "t"));
 
         Assert.Equal(new byte[] { 1, 2, 3 }, await store.ReadAsync("2026/12/07/0001/b.ndjson.gz"));
         Assert.Equal(["2026/12/07/0001/a.ndjson.gz", "2026/12/07/0001/b.ndjson.gz"], await store.ListAsync("2026/12/07/").ToListAsync());
