@@ -268,6 +268,23 @@ for archive in off on; do
   stop_all
 done
 echo "   archiving on/off throughput: $(field batch100-100k.archive-on eventsPerSecond) / $(field batch100-100k.archive-off eventsPerSecond) events/s" >&2
+lag() { sed -n "s/^  \"$1\": \([0-9.]*\),*$/\1/p" "$results/archive-lag.json"; }
+p99() { sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$1.json"; }
+cat >"$results/section-archive.md" <<SECTION
+## The archive (issue 27)
+
+Batches of 100 over 100,000 customers on Azurite, archiving off then on, each on a fresh Azurite after the same
+warm-up ($duration s measured after $warmup s). The lag is read from the archive once the archivers caught up
+(tools archive-lag: for each blob, from its first outbox row's write to the blob's creation; a blob's creation
+time has a one-second resolution).
+
+| | events/s | p99 (ms) | CPU µs/event |
+|---|---|---|---|
+| archiving off | $(field batch100-100k.archive-off eventsPerSecond) | $(p99 batch100-100k.archive-off) | $(field batch100-100k.archive-off targetCpuMicrosecondsPerEvent) |
+| archiving on | $(field batch100-100k.archive-on eventsPerSecond) | $(p99 batch100-100k.archive-on) | $(field batch100-100k.archive-on targetCpuMicrosecondsPerEvent) |
+
+Archive lag over the run: p50 $(lag lagSecondsP50) s, p99 $(lag lagSecondsP99) s, max $(lag lagSecondsMax) s; caught up $(lag secondsToCatchUpAfterTheRun) s after the run. Goals: archiving costs at most 10 % of throughput, lag p99 at most 10 s.
+SECTION
 
 # --- the member index (issue 25): 10,000,000 enter announcements, in a process of its own -------------------------
 # Its markdown section goes into the report as it is (every section-*.md of the results is appended).
