@@ -28,6 +28,13 @@ param siloMaxReplicas int = 10
 @description('Most gateway replicas the HTTP rule may scale out to.')
 param gatewayMaxReplicas int = 10
 
+@minValue(0)
+@description('Days the archive of accepted writes keeps (the silos\' retention job and the storage lifecycle policy); 0 keeps it forever.')
+param archiveRetentionDays int = 365
+
+// The silos' default (ProfileGrid:Archive:ContainerName).
+var archiveContainerName = 'profilegrid-archive'
+
 @secure()
 @minLength(16)
 @description('API key of the event producers (role producer).')
@@ -96,6 +103,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     token: token
     dataPrincipalId: identity.outputs.principalId
+    archiveRetentionDays: archiveRetentionDays
+    archiveContainerName: archiveContainerName
   }
 }
 
@@ -124,6 +133,8 @@ module silo 'modules/silo.bicep' = {
     image: siloImage
     maxReplicas: siloMaxReplicas
     tableServiceUri: storage.outputs.tableServiceUri
+    blobServiceUri: storage.outputs.blobServiceUri
+    archiveRetentionDays: archiveRetentionDays
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }
 }
@@ -157,6 +168,7 @@ output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
 output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
 output AZURE_CONTAINER_APPS_ENVIRONMENT_ID string = environment.outputs.id
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableServiceUri
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobServiceUri
 output SERVICE_GATEWAY_NAME string = gateway.outputs.name
 output SERVICE_GATEWAY_URI string = gateway.outputs.uri
 output SERVICE_SILO_NAME string = silo.outputs.name

@@ -234,9 +234,9 @@ wait "$ingest_pid" || true
 stop_all
 
 # --- durable: raw Azurite and ProfileGrid on the same, fresh Azurite -------------------------------------------------
-azurite_port=$(free_port)
-start_azurite "$azurite_port" "$results/azurite"
-connection=$(azurite_connection_string "$azurite_port")
+azurite_port=$(free_port); azurite_blob_port=$(free_port)
+start_azurite "$azurite_port" "$results/azurite" "$azurite_blob_port" "$(free_port)"
+connection=$(azurite_connection_string "$azurite_port" "$azurite_blob_port")
 durable_port=$(free_port)
 start_gateway azurite "$durable_port" ProfileGrid__Storage__ConnectionString="$connection"
 warm azurite "$durable_port"
@@ -248,6 +248,44 @@ done
 run batch100-100k.azurite "$durable_port" --batch 100 --customers 100000 --customer-prefix durable-batch-
 run single-hot.azurite "$durable_port" --batch 1 --customers 1 --customer-prefix durable-hot-
 stop_all
+
+# --- the archive (issue 27): batches of 100 over 100,000 customers with archiving off, then on, each on a fresh
+# Azurite after the same warm-up; then the archive's lag over the measured run, read from the blobs once the
+# archivers caught up (archive-lag.json) ----------------------------------------------------------------------------
+for archive in off on; do
+  azurite_port=$(free_port); azurite_blob_port=$(free_port)
+  start_azurite "$azurite_port" "$results/azurite-archive-$archive" "$azurite_blob_port" "$(free_port)"
+  connection=$(azurite_connection_string "$azurite_port" "$azurite_blob_port")
+  archive_port=$(free_port)
+  start_gateway "archive-$archive" "$archive_port" ProfileGrid__Storage__ConnectionString="$connection" \
+    ProfileGrid__Archive__Enabled="$([ "$archive" = on ] && echo true || echo false)"
+  warm "archive-$archive" "$archive_port"
+  since=$(($(date +%s%N) / 1000000))
+  run "batch100-100k.archive-$archive" "$archive_port" --batch 100 --customers 100000 --customer-prefix archive-batch-
+  if [ "$archive" = on ]; then
+    tools archive-lag --connection-string "$connection" --since "$since" --label archive-lag --out "$results/archive-lag.json" >/dev/null
+    echo "   archive lag p99 $(sed -n 's/^  "lagSecondsP99": \([0-9.]*\),*$/\1/p' "$results/archive-lag.json") s" >&2
+  fi
+  stop_all
+done
+echo "   archiving on/off throughput: $(field batch100-100k.archive-on eventsPerSecond) / $(field batch100-100k.archive-off eventsPerSecond) events/s" >&2
+lag() { sed -n "s/^  \"$1\": \([0-9.]*\),*$/\1/p" "$results/archive-lag.json"; }
+p99() { sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$1.json"; }
+cat >"$results/section-archive.md" <<SECTION
+## The archive (issue 27)
+
+Batches of 100 over 100,000 customers on Azurite, archiving off then on, each on a fresh Azurite after the same
+warm-up ($duration s measured after $warmup s). The lag is read from the archive once the archivers caught up
+(tools archive-lag: for each blob, from its first outbox row's write to the blob's creation; a blob's creation
+time has a one-second resolution).
+
+| | events/s | p99 (ms) | CPU µs/event |
+|---|---|---|---|
+| archiving off | $(field batch100-100k.archive-off eventsPerSecond) | $(p99 batch100-100k.archive-off) | $(field batch100-100k.archive-off targetCpuMicrosecondsPerEvent) |
+| archiving on | $(field batch100-100k.archive-on eventsPerSecond) | $(p99 batch100-100k.archive-on) | $(field batch100-100k.archive-on targetCpuMicrosecondsPerEvent) |
+
+Archive lag over the run: p50 $(lag lagSecondsP50) s, p99 $(lag lagSecondsP99) s, max $(lag lagSecondsMax) s; caught up $(lag secondsToCatchUpAfterTheRun) s after the run. Goals: archiving costs at most 10 % of throughput, lag p99 at most 10 s.
+SECTION
 
 # --- the member index (issue 25): 10,000,000 enter announcements, in a process of its own -------------------------
 # Its markdown section goes into the report as it is (every section-*.md of the results is appended).

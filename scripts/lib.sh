@@ -21,21 +21,24 @@ free_port() {
   echo "no free port" >&2; return 1
 }
 
+# The connection string of Azurite's development account: table service on port $1, blob service (the archive) on $2.
 azurite_connection_string() {
-  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$1/devstoreaccount1;"
+  echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$1/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$2/devstoreaccount1;"
 }
 
-# Starts Azurite's table service on 127.0.0.1:$1 keeping its data in $2; sets AZURITE_PID.
+# Starts Azurite on 127.0.0.1 keeping its data in $2: the table service on port $1, the blob service (the archive)
+# on $3 and the queue service (which Azurite always starts, unused) on $4; sets AZURITE_PID.
 start_azurite() {
-  local port="$1" data="$2" root
+  local port="$1" data="$2" blob_port="$3" queue_port="$4" root
   root="$(repo_root)"
   ensure_npm "$root"
   mkdir -p "$data"
-  "$root/node_modules/.bin/azurite-table" --tableHost 127.0.0.1 --tablePort "$port" --location "$data" \
+  "$root/node_modules/.bin/azurite" --tableHost 127.0.0.1 --tablePort "$port" --blobHost 127.0.0.1 --blobPort "$blob_port" \
+    --queueHost 127.0.0.1 --queuePort "$queue_port" --location "$data" \
     --skipApiVersionCheck --disableProductStyleUrl --disableTelemetry --silent >"$data/azurite.log" 2>&1 &
   AZURITE_PID=$!
   for _ in $(seq 1 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$blob_port") 2>/dev/null; then return 0; fi
     sleep 0.2
   done
   echo "Azurite did not start on port $port; see $data/azurite.log" >&2

@@ -9,6 +9,8 @@ cd "$(repo_root)"
 silos="${1:-3}"
 urls="${PROFILEGRID_URLS:-http://127.0.0.1:5080}"
 azurite_port="${AZURITE_TABLE_PORT:-10002}"
+azurite_blob_port="${AZURITE_BLOB_PORT:-10000}"
+azurite_queue_port="${AZURITE_QUEUE_PORT:-10001}"
 logs="$PWD/.data/cluster-logs"
 mkdir -p "$logs"
 
@@ -16,11 +18,11 @@ pids=()
 stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; stop_azurite; }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
-start_azurite "$azurite_port" "$PWD/.data/azurite"
+start_azurite "$azurite_port" "$PWD/.data/azurite" "$azurite_blob_port" "$azurite_queue_port"
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export ProfileGrid__Storage__ConnectionString
-ProfileGrid__Storage__ConnectionString="$(azurite_connection_string "$azurite_port")"
+ProfileGrid__Storage__ConnectionString="$(azurite_connection_string "$azurite_port" "$azurite_blob_port")"
 if [ -f scripts/build-dashboard.sh ]; then ./scripts/build-dashboard.sh; fi
 dotnet build src/ProfileGrid.Silo -c Release -v quiet -nologo
 dotnet build src/ProfileGrid.Gateway -c Release -v quiet -nologo

@@ -11,6 +11,8 @@ cd "$(repo_root)"
 
 urls="${PROFILEGRID_URLS:-http://127.0.0.1:5080}"
 azurite_port="${AZURITE_TABLE_PORT:-10002}"
+azurite_blob_port="${AZURITE_BLOB_PORT:-10000}"
+azurite_queue_port="${AZURITE_QUEUE_PORT:-10001}"
 memory=false demo=false args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,10 +32,10 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 if [ "$memory" = false ]; then
-  start_azurite "$azurite_port" "$PWD/.data/azurite"
+  start_azurite "$azurite_port" "$PWD/.data/azurite" "$azurite_blob_port" "$azurite_queue_port"
   export ProfileGrid__Storage__ConnectionString
-  ProfileGrid__Storage__ConnectionString="$(azurite_connection_string "$azurite_port")"
-  echo "Azurite table storage on 127.0.0.1:$azurite_port (data in .data/azurite)"
+  ProfileGrid__Storage__ConnectionString="$(azurite_connection_string "$azurite_port" "$azurite_blob_port")"
+  echo "Azurite on 127.0.0.1: tables :$azurite_port, blobs (the archive) :$azurite_blob_port (data in .data/azurite)"
 fi
 
 if [ -f scripts/build-dashboard.sh ]; then ./scripts/build-dashboard.sh; fi

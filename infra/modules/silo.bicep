@@ -12,6 +12,9 @@ param identityId string
 param identityClientId string
 param registryServer string
 param tableServiceUri string
+param blobServiceUri string
+@description('Days of archive the silos keep (ProfileGrid:Archive:RetentionDays).')
+param archiveRetentionDays int
 param appInsightsConnectionString string
 
 @description('The silo image; empty until azd has built one (a placeholder runs until then).')
@@ -62,6 +65,8 @@ resource silo 'Microsoft.App/containerApps@2024-03-01' = {
             { name: 'ASPNETCORE_HTTP_PORTS', value: string(httpPort) }
             { name: 'AZURE_CLIENT_ID', value: identityClientId }
             { name: 'ProfileGrid__Storage__ServiceUri', value: tableServiceUri }
+            { name: 'ProfileGrid__Storage__BlobServiceUri', value: blobServiceUri }
+            { name: 'ProfileGrid__Archive__RetentionDays', value: string(archiveRetentionDays) }
             { name: 'ProfileGrid__Cluster__ClusterId', value: 'profilegrid-${token}' }
             { name: 'ProfileGrid__Silo__SiloPort', value: string(siloPort) }
             { name: 'ProfileGrid__Silo__GatewayPort', value: string(gatewayPort) }

@@ -1,9 +1,10 @@
 // The account whose tables hold customer journals, grain state and cluster membership. Shared-key access is off:
 // only Entra identities with a data role reach the tables (the apps' managed identity has Storage Table Data
 // Contributor on the whole account). The silos create the tables they use when they start: ProfileGridJournals,
-// ProfileGridSegmentMembers, ProfileGridWakeups, and Orleans' OrleansGrainState and OrleansSiloInstances. The
-// gateways stage uploaded import files in the blob container "imports" (docs/imports.md), created at the first upload:
-// the identity also has Storage Blob Data Contributor.
+// ProfileGridSegmentMembers, ProfileGridWakeups, ProfileGridArchiveKeys, and Orleans' OrleansGrainState and
+// OrleansSiloInstances; and two blob containers, reached with Storage Blob Data Contributor: the archive's
+// (profilegrid-archive) and "imports", where the gateways stage uploaded import files (docs/imports.md). A lifecycle
+// management policy deletes archive blobs older than archiveRetentionDays.
 param location string
 param tags object
 @minLength(13)
@@ -14,8 +15,15 @@ param token string
 @description('The identity that reads and writes the tables.')
 param dataPrincipalId string
 
-var tableDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+@minValue(0)
+@description('Days the archive keeps (blobs under the archive container deleted after that many days); 0 keeps it forever.')
+param archiveRetentionDays int
+
+@description('The blob container of the archive (the silos create it).')
+param archiveContainerName string
+
 var blobDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+var tableDataContributorRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'st${token}'
@@ -47,7 +55,12 @@ resource dataAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource importStaging 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource archiveAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(account.id, dataPrincipalId, blobDataContributorRole)
   scope: account
   properties: {
@@ -57,4 +70,34 @@ resource importStaging 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The same retention the silos' own job applies (ProfileGrid:Archive:RetentionDays), by the platform: blobs are
+// immutable once written, so days since creation is days since archived.
+resource archiveRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = if (archiveRetentionDays > 0) {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'archive-retention'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ '${archiveContainerName}/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterCreationGreaterThan: archiveRetentionDays }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+output blobServiceUri string = account.properties.primaryEndpoints.blob
 output tableServiceUri string = account.properties.primaryEndpoints.table

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Storage.Blobs;
 using ProfileGrid.Settings;
 using ProfileGrid.Storage.AzureTables.Journals;
 
@@ -19,6 +20,13 @@ public sealed class ProfileGridStorageOptions : ICheckedOptions
     public string? ConnectionString { get; set; }
 
     public Uri? ServiceUri { get; set; }
+
+    /// <summary>
+    /// The blob service of the same account (the archive), reached with <c>DefaultAzureCredential</c>; when not set,
+    /// derived from <see cref="ServiceUri"/> (<c>.table.</c> becomes <c>.blob.</c>). A connection string names its
+    /// blob endpoint itself (<c>BlobEndpoint=</c>, or the account's default).
+    /// </summary>
+    public Uri? BlobServiceUri { get; set; }
 
     /// <summary>
     /// Partitions the customer journals spread over (<see cref="AzureTableJournalStorageOptions.PartitionCount"/>);
@@ -53,6 +61,20 @@ public sealed class ProfileGridStorageOptions : ICheckedOptions
         return new TableServiceClient(serviceUri, new DefaultAzureCredential(), clientOptions);
     }
 
+    /// <summary>A client of the account's blob service (the archive): by connection string, or by blob service URI with <c>DefaultAzureCredential</c>.</summary>
+    public BlobServiceClient CreateBlobServiceClient()
+    {
+        if (!string.IsNullOrWhiteSpace(ConnectionString)) return new BlobServiceClient(ConnectionString);
+        return new BlobServiceClient(BlobEndpoint ?? throw new InvalidOperationException(
+            $"{Section}:{nameof(BlobServiceUri)} is not set and cannot be derived from {nameof(ServiceUri)} '{ServiceUri}' (no '.table.' in its host): set it for the archive."),
+            new DefaultAzureCredential());
+    }
+
+    /// <summary><see cref="BlobServiceUri"/>, or the blob endpoint of <see cref="ServiceUri"/>'s account; null when neither says.</summary>
+    public Uri? BlobEndpoint => BlobServiceUri ?? (ServiceUri is { } table && table.Host.Contains(".table.", StringComparison.OrdinalIgnoreCase)
+        ? new UriBuilder(table) { Host = table.Host.Replace(".table.", ".blob.", StringComparison.OrdinalIgnoreCase) }.Uri
+        : null);
+
     public void ApplyTo(AzureTableJournalStorageOptions options)
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString)) options.ConfigureTableServiceClient(ConnectionString);
@@ -66,6 +88,8 @@ public sealed class ProfileGridStorageOptions : ICheckedOptions
         if (!string.IsNullOrWhiteSpace(ConnectionString) && ServiceUri is not null) yield return "ConnectionString and ServiceUri must not both be set: one account, reached one way.";
         if (ServiceUri is { } uri && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
             yield return $"ServiceUri must be an absolute https address (http only on loopback), not '{uri}'.";
+        if (BlobServiceUri is { } blob && (!blob.IsAbsoluteUri || (blob.Scheme != Uri.UriSchemeHttps && !(blob.Scheme == Uri.UriSchemeHttp && blob.IsLoopback))))
+            yield return $"BlobServiceUri must be an absolute https address (http only on loopback), not '{blob}'.";
         if (PartitionCount is { } partitions && CheckedOptions.Within(nameof(PartitionCount), partitions, 1, AzureTableJournalStorageOptions.MaxPartitionCount) is { } partitionProblem)
             yield return partitionProblem;
         if (MaxConcurrentRequests is { } requests && CheckedOptions.Within(nameof(MaxConcurrentRequests), requests, 1, 10_000) is { } requestProblem)

@@ -5,11 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using ProfileGrid.Archive;
 using ProfileGrid.Customers;
 using ProfileGrid.Settings;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
+using ProfileGrid.Storage.Archive;
+using ProfileGrid.Storage.AzureTables.Archive;
 using ProfileGrid.Storage.AzureTables.Hosting;
+using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Hosting;
@@ -37,6 +41,24 @@ public static class SiloHosting
         builder.Services.AddSegments();
         builder.Services.AddSegmentSweep();
         builder.Services.AddWakeups();
+        var archive = builder.Configuration.GetChecked<ArchiveOptions>();
+        if (storage.IsDurable)
+        {
+            // Keys and blobs in the account of the tables; created when the silo starts.
+            var keys = new AzureTableArchiveKeys(
+                storage.CreateTableServiceClient().GetTableClient(AzureTableArchiveKeys.DefaultTableName),
+                storage.PartitionCount ?? AzureTableJournalStorageOptions.DefaultPartitionCount);
+            builder.Services.AddSingleton<IArchiveKeys>(keys);
+            builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(keys);
+            if (archive.Enabled)
+            {
+                var blobs = new AzureBlobArchiveStore(storage.CreateBlobServiceClient().GetBlobContainerClient(archive.ContainerName));
+                builder.Services.AddSingleton<IArchiveStore>(blobs);
+                builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(blobs);
+            }
+        }
+
+        builder.Services.AddArchive();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>

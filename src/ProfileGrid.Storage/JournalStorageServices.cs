@@ -5,6 +5,10 @@ namespace ProfileGrid.Storage;
 public static class JournalStorageServices
 {
     /// <summary>Adds journal storage named <paramref name="name"/> in this process's memory.</summary>
-    public static IServiceCollection AddMemoryJournalStorage(this IServiceCollection services, string name) =>
-        services.AddKeyedSingleton<IJournalStorage, MemoryJournalStorage>(name);
+    public static IServiceCollection AddMemoryJournalStorage(this IServiceCollection services, string name)
+    {
+        services.AddKeyedSingleton<MemoryJournalStorage>(name, (_, _) => new MemoryJournalStorage());
+        services.AddKeyedSingleton<IJournalOutbox>(name, (sp, _) => sp.GetRequiredKeyedService<MemoryJournalStorage>(name));
+        return services.AddKeyedSingleton<IJournalStorage>(name, (sp, _) => sp.GetRequiredKeyedService<MemoryJournalStorage>(name));
+    }
 }

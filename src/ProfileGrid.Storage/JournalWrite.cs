@@ -6,6 +6,12 @@ namespace ProfileGrid.Storage;
 /// </summary>
 public readonly record struct JournalWrite(JournalWriteKind Kind, ReadOnlyMemory<byte> Payload)
 {
+    /// <summary>
+    /// An opaque record to put in the journal's outbox (<see cref="IJournalOutbox"/>) in the same atomic step as the
+    /// write: stored exactly when the write is; empty for none. The archive is fed from it.
+    /// </summary>
+    public ReadOnlyMemory<byte> Outbox { get; init; }
+
     public static JournalWrite Append(ReadOnlyMemory<byte> entry) => new(JournalWriteKind.Append, entry);
 
     public static JournalWrite Snapshot(ReadOnlyMemory<byte> snapshot) => new(JournalWriteKind.Snapshot, snapshot);

@@ -16,13 +16,56 @@ namespace ProfileGrid.Storage;
 /// was promoted through every generation before it died, and those collections were the tail of push latency under
 /// ingest (docs/realtime.md). A store out of process (Azure Tables) keeps nothing of a write in this heap.
 /// </remarks>
-public sealed class MemoryJournalStorage : IJournalStorage
+public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
 {
+    /// <summary>Outbox partitions kept when none are asked for.</summary>
+    public const int DefaultPartitionCount = 16;
+
+    // Each partition's outbox rows by id (ids sort by time), each row one write's record.
+    private readonly SortedDictionary<string, OutboxRow>[] _outbox;
+    private long _lastRow;
+
     private readonly ConcurrentDictionary<string, Journal> _journals = new(StringComparer.Ordinal);
     // The keys of the journals that hold something, sorted, for listing: a key joins at its journal's first write and
     // leaves at its delete.
     private readonly SortedSet<string> _stored = new(StringComparer.Ordinal);
     private long _lastTag;
+
+    public MemoryJournalStorage()
+        : this(DefaultPartitionCount)
+    {
+    }
+
+    public MemoryJournalStorage(int partitionCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
+        _outbox = [.. Enumerable.Range(0, partitionCount).Select(_ => new SortedDictionary<string, OutboxRow>(StringComparer.Ordinal))];
+    }
+
+    public int PartitionCount => _outbox.Length;
+
+    public int PartitionOf(string key) => JournalPartitions.Of(key, _outbox.Length);
+
+    public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var rows = _outbox[partition];
+        lock (rows)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxRow>>([.. rows.Values.Take(max)]);
+        }
+    }
+
+    public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default)
+    {
+        var stored = _outbox[partition];
+        lock (stored)
+        {
+            foreach (var row in rows) stored.Remove(row.Id);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<JournalRead> ReadAsync(string key)
     {
@@ -64,6 +107,7 @@ public sealed class MemoryJournalStorage : IJournalStorage
 
             if (write.Kind == JournalWriteKind.Snapshot) journal.ReplaceSnapshot(write.Payload.Span);
             else journal.Append(write.Payload.Span);
+            if (!write.Outbox.IsEmpty) AddToOutbox(key, write.Outbox);
             if (!journal.Version.Exists)
             {
                 lock (_stored)
@@ -74,6 +118,17 @@ public sealed class MemoryJournalStorage : IJournalStorage
 
             journal.Version = version;
             return Task.FromResult(version);
+        }
+    }
+
+    // Under the journal's lock: the row is there exactly when the write is.
+    private void AddToOutbox(string key, ReadOnlyMemory<byte> record)
+    {
+        var rows = _outbox[PartitionOf(key)];
+        var id = OutboxRow.NewId(DateTimeOffset.UtcNow, Interlocked.Increment(ref _lastRow).ToString("D19", CultureInfo.InvariantCulture));
+        lock (rows)
+        {
+            rows.Add(id, new OutboxRow(id, OutboxRow.TimeOf(id), [record.ToArray()]));
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using ProfileGrid.Archive;
 using ProfileGrid.Customers;
 using ProfileGrid.Identity;
 using ProfileGrid.Segments;
@@ -26,6 +27,8 @@ internal static class ProbeSilo
         builder.Services.AddMemoryJournalStorage(StorageNames.SegmentMembers);
         builder.Services.AddMemoryJournalStorage(StorageNames.Wakeups);
         builder.Services.AddSegments();
+        // Archiving on, as in memory mode: each customer written holds its archive key.
+        builder.Services.AddArchive();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(FreePort.Next(), FreePort.Next(), serviceId: "memory-probe", clusterId: "memory-probe")
             .AddMemoryGrainStorage(SegmentRegistryGrain.StorageName)

@@ -10,6 +10,7 @@ const string Usage = """
       populate --url <gateway> --producer-key <k> [--customers 1000000] [--customer-prefix stored-] [--concurrency 8] [--label x] [--out f.json]
       backfill --url <gateway> --admin-key <k> --agent-key <k> --rule <rule> [--segment bench-backfill] [--poll 0.5] [--out f.json]
       import-file --file <f.ndjson.gz> [--events 10000000] [--customers 1000000] [--customer-prefix imported-]
+      archive-lag --connection-string <cs> [--since <unix ms>] [--timeout 600] [--container profilegrid-archive] [--label x] [--out f.json]
       backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text> [--settle <s>]
     """;
 
@@ -30,6 +31,7 @@ RunResult? result = args[0] switch
     "populate" => await new PopulateProbe(options).RunAsync(),
     "backfill" => await new BackfillProbe(options).RunAsync(),
     "backfill-report" => new BackfillReport(options).Write(),
+    "archive-lag" => await ArchiveLag(options),
     _ => throw new ArgumentException($"Unknown command {args[0]}.{Environment.NewLine}{Usage}"),
 };
 if (result is null) return 0;
@@ -38,3 +40,9 @@ var text = json.ToJson();
 if (options.Optional("out") is { } file) await File.WriteAllTextAsync(file, text + Environment.NewLine);
 Console.WriteLine(text);
 return 0;
+
+static async Task<RunResult?> ArchiveLag(ToolArgs options)
+{
+    await new ArchiveLagProbe(options).RunAsync();
+    return null;
+}

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.IO.Compression;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using ProfileGrid.Cluster.Tests.Infrastructure;
 
 namespace ProfileGrid.Cluster.Tests;
@@ -9,7 +11,8 @@ namespace ProfileGrid.Cluster.Tests;
 /// <summary>
 /// GDPR erasure against real storage: after <c>DELETE /v1/customers/{id}</c>, no row of any table in the storage
 /// account holds anything of the customer's data (every property scanned, payloads decompressed; the journal, the
-/// identifier index, the segment member sets and every other table), only the tombstone.
+/// identifier index, the segment member sets and every other table), only the tombstone; no blob of the archive
+/// (decompressed) holds it in clear either, before or after, and its archive key is gone (crypto-shredding).
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ErasureStorageTests(ITestOutputHelper output)
@@ -42,9 +45,14 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
 
         // The customer is a member of the segment, which its shard stores by customer id.
         await WaitForMembersAsync(http, customer, member: true);
+        // Every write archived: the outbox rows are gone and the archive holds blobs.
+        await WaitForArchiveAsync(cluster.Storage.ConnectionString);
         // The scan sees the data while it is stored, in whatever form the journal holds it (snapshot or entries).
         var before = await ScanAsync(cluster.Storage.ConnectionString, [.. personal, customer]);
         Assert.Contains(before[customer], place => place.StartsWith("ProfileGridSegmentMembers ", StringComparison.Ordinal));
+        // The archive key's row names the customer; the archive itself names no one and holds nothing in clear.
+        Assert.Contains(before[customer], place => place.StartsWith("ProfileGridArchiveKeys ", StringComparison.Ordinal));
+        Assert.DoesNotContain(before.SelectMany(found => found.Value), place => place.StartsWith("blob ", StringComparison.Ordinal));
         Assert.All(personal, text => Assert.True(before.ContainsKey(text), $"The scan did not find '{text}' before the erasure: it cannot see the data."));
         // The identifier index holds the email and the phone too (the customer can be looked up by them), in Orleans' grain state table.
         Assert.Contains(before["ann.lee@example.com"], place => place.StartsWith("OrleansGrainState ", StringComparison.Ordinal));
@@ -70,6 +78,7 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
         Assert.Single(tombstone);
         // The id stays only as the tombstone's key: no segment member set holds it, not even in an earlier entry.
         Assert.DoesNotContain(membership.GetValueOrDefault(customer) ?? [], place => place.StartsWith("ProfileGridSegmentMembers ", StringComparison.Ordinal));
+        Assert.DoesNotContain(membership.GetValueOrDefault(customer) ?? [], place => place.StartsWith("ProfileGridArchiveKeys ", StringComparison.Ordinal));
         using var profile = await http.GetAsync(new Uri($"v1/customers/{customer}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, profile.StatusCode);
     }
@@ -82,6 +91,21 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
             var page = await http.GetStringAsync(new Uri("v1/segments/buyers/members?limit=1000", UriKind.Relative));
             if (page.Contains($"\"{customer}\"", StringComparison.Ordinal) == member) return;
             Assert.True(DateTime.UtcNow < deadline, $"The customer was {(member ? "not " : "")}in the segment's members within 30 s: {page}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task WaitForArchiveAsync(string connectionString)
+    {
+        var journals = new TableClient(connectionString, "ProfileGridJournals");
+        var container = new BlobServiceClient(connectionString).GetBlobContainerClient("profilegrid-archive");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var waiting = await journals.QueryAsync<TableEntity>(row => row.RowKey.CompareTo("!outbox!") >= 0 && row.RowKey.CompareTo("!outbox\"") < 0).AnyAsync();
+            var blobs = await container.ExistsAsync() && await container.GetBlobsAsync().AnyAsync();
+            if (!waiting && blobs) return;
+            Assert.True(DateTime.UtcNow < deadline, $"The archive did not catch up within 30 s (outbox rows waiting: {waiting}, blobs: {blobs}).");
             await Task.Delay(200);
         }
     }
@@ -123,7 +147,33 @@ public sealed class ErasureStorageTests(ITestOutputHelper output)
             }
         }
 
+        var blobs = new BlobServiceClient(connectionString);
+        await foreach (var container in blobs.GetBlobContainersAsync())
+        {
+            var client = blobs.GetBlobContainerClient(container.Name);
+            await foreach (var blob in client.GetBlobsAsync())
+            {
+                var content = (await client.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                byte[] bytes = [.. content, .. Gunzipped(content)];
+                foreach (var text in texts)
+                {
+                    if (bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) < 0 && !blob.Name.Contains(text, StringComparison.Ordinal)) continue;
+                    if (!found.TryGetValue(text, out var places)) found[text] = places = [];
+                    places.Add($"blob {container.Name}/{blob.Name}");
+                }
+            }
+        }
+
         return found;
+    }
+
+    private static byte[] Gunzipped(byte[] content)
+    {
+        if (content is not [0x1f, 0x8b, ..]) return [];
+        using var gzip = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+        using var text = new MemoryStream();
+        gzip.CopyTo(text);
+        return text.ToArray();
     }
 
     /// <summary>A journal payload as its serializer wrote it: Zstandard-compressed ones (a leading 2 and a 4-byte length) inflated.</summary>

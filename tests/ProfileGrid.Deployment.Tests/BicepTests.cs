@@ -53,6 +53,25 @@ public sealed class BicepTests
     }
 
     [Fact]
+    public async Task The_archive_gets_blob_data_access_and_a_lifecycle_policy_deleting_it_after_the_retention_days()
+    {
+        var compiled = await Compiled.Value;
+        var found = Resources(compiled);
+        var roles = found.Where(pair => Type(pair.Resource) == "Microsoft.Authorization/roleAssignments")
+            .Select(pair => Resolve(pair.Template, pair.Resource["properties"]!["roleDefinitionId"]!).ToJsonString()).ToList();
+        Assert.Contains(roles, role => role.Contains("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StringComparison.Ordinal)); // Storage Blob Data Contributor
+
+        var (policy, template) = Assert.Single(found, pair => Type(pair.Resource) == "Microsoft.Storage/storageAccounts/managementPolicies");
+        Assert.Contains("archiveRetentionDays", policy["condition"]!.ToJsonString(), StringComparison.Ordinal);
+        var rule = Assert.Single(policy["properties"]!["policy"]!["rules"]!.AsArray())!;
+        Assert.Equal("Lifecycle", rule["type"]!.GetValue<string>());
+        Assert.Equal("[format('{0}/', parameters('archiveContainerName'))]", rule["definition"]!["filters"]!["prefixMatch"]![0]!.GetValue<string>());
+        Assert.Equal("[parameters('archiveRetentionDays')]", rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
+        Assert.Equal(365, compiled["parameters"]!["archiveRetentionDays"]!["defaultValue"]!.GetValue<int>());
+        Assert.NotNull(template);
+    }
+
+    [Fact]
     public async Task The_silo_app_is_internal_with_its_ports_probes_and_at_least_two_replicas()
     {
         var (silo, module) = App(await Compiled.Value, "silo");

@@ -1,3 +1,4 @@
+using ProfileGrid.Archive;
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
@@ -91,6 +92,9 @@ public class SimulatedCluster : IAsyncLifetime
             services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
             services.AddSegments();
             services.AddWakeups();
+            // Archiving is tested where the journal storage keeps an outbox (the gateway's memory storage, Azurite).
+            services.AddArchive();
+            services.Configure<ArchiveOptions>(options => options.Enabled = false);
             // The scheduler looks for customers due every 20 ms, and passes the month and a bit a step may move at
             // once, so a history sees a wake-up within a moment of its clock moving. At that pace it lists the stored
             // buckets at every tick (one query of a one-partition table on Azurite) rather than ask 64 buckets each time.

@@ -1,5 +1,3 @@
-using Azure.Identity;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using ProfileGrid.Hosting;
 using ProfileGrid.Settings;
@@ -23,22 +21,12 @@ internal static class ImportServices
                 return new FileImportStaging(folder);
             }
 
-            return new BlobImportStaging(BlobServiceOf(storage));
+            // The account whose tables hold the grid: its connection string names the blob endpoint (Azurite's too), or
+            // the blob twin of its table service URI with DefaultAzureCredential.
+            return new BlobImportStaging(storage.CreateBlobServiceClient());
         });
         services.AddSingleton<ImportRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<ImportRunner>());
         return services;
-    }
-
-    /// <summary>
-    /// The blob service of the account whose tables hold the grid: by its connection string (which names the blob
-    /// endpoint, Azurite's too), or by the table service URI's blob twin with <c>DefaultAzureCredential</c>.
-    /// </summary>
-    private static BlobServiceClient BlobServiceOf(ProfileGridStorageOptions storage)
-    {
-        if (!string.IsNullOrWhiteSpace(storage.ConnectionString)) return new BlobServiceClient(storage.ConnectionString);
-        var tables = storage.ServiceUri!;
-        var blobs = new UriBuilder(tables) { Host = tables.Host.Replace(".table.", ".blob.", StringComparison.OrdinalIgnoreCase) }.Uri;
-        return new BlobServiceClient(blobs, new DefaultAzureCredential());
     }
 }

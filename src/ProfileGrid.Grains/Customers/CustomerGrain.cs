@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Serialization;
+using ProfileGrid.Archive;
 using ProfileGrid.Events;
 using ProfileGrid.Identity;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
+using ProfileGrid.Storage.Archive;
 
 namespace ProfileGrid.Customers;
 
@@ -28,6 +30,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     private readonly Watchers _watchers = new(TimeProvider.System);
     private readonly ValueOptions _value;
     private readonly SegmentCatalog _segments;
+    private readonly CustomerArchiving _archiving;
+    // Read or created at the first archived write of the activation, then kept: later writes need no key read.
+    private ArchiveKey? _archiveKey;
     // Created by the first announcement: most customers are in no segment, and an activation should cost little.
     private CustomerSegments? _memberships;
     private CustomerWakeups? _wakeups;
@@ -38,12 +43,13 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
         IOptions<ValueOptions> value,
         SegmentCatalog segments,
+        CustomerArchiving archiving,
         ILogger<CustomerGrain> logger)
     {
-        (_clock, _logger, _value, _segments) = (clock, logger, value.Value, segments);
+        (_clock, _logger, _value, _segments, _archiving) = (clock, logger, value.Value, segments, archiving);
         var key = this.GetPrimaryKeyString();
         _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key, this);
-        _identity = new CustomerIdentity(_store, key, GrainFactory, clock, segments, logger);
+        _identity = new CustomerIdentity(_store, key, GrainFactory, clock, segments, archiving, logger);
     }
 
     private CustomerState State => _store.State;
@@ -210,6 +216,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         await _store.Known();
         await Wakeups.UnregisterAsync();
         await _identity.PurgeAsync(target, via);
+        // Its target's erasure deletes the key; a later profile under this id gets a new one.
+        _archiveKey = null;
         DeactivateOnIdle();
     }
 
@@ -324,6 +332,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         // Read before the changes are taken: no call may change the state between taking them and preparing the write.
         var segments = await SegmentsForWrite();
+        var archiveKey = _archiveKey = await _archiving.KeyForWriteAsync(this.GetPrimaryKeyString(), State, _store.IsKnown, _archiveKey);
         var now = _clock.GetUtcNow();
         var changes = _store.TakeChanges();
         var events = EventCount(changes);
@@ -345,7 +354,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             }
 
             var started = Stopwatch.GetTimestamp();
-            var kind = await _store.WriteAsync(new CustomerEntry(seq, now, [.. changes]));
+            var entry = new CustomerEntry(seq, now, [.. changes]);
+            // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
+            if (state.IsErased) archiveKey = _archiveKey = null;
+            var kind = await _store.WriteAsync(entry, archiveKey is null ? default : _archiving.Seal(archiveKey, entry));
             CustomerTelemetry.Written(kind, events, started);
         }
         catch (Exception exception)

@@ -113,11 +113,14 @@ internal sealed partial class CustomerStore
         return changes;
     }
 
-    /// <summary>Encodes and stores one write's entry (or a snapshot); returns the kind of journal write it took.</summary>
-    public async Task<JournalWriteKind> WriteAsync(CustomerEntry entry)
+    /// <summary>
+    /// Encodes and stores one write's entry (or a snapshot), with <paramref name="outbox"/> (the entry as archived,
+    /// or nothing) in the same atomic step; returns the kind of journal write it took.
+    /// </summary>
+    public async Task<JournalWriteKind> WriteAsync(CustomerEntry entry, ReadOnlyMemory<byte> outbox)
     {
         // Taken now: changes made while the write is in flight are not stored by it.
-        var write = _journal.Prepare(State, entry);
+        var write = _journal.Prepare(State, entry) with { Outbox = outbox };
         await _journal.WriteAsync(write);
         return write.Kind;
     }

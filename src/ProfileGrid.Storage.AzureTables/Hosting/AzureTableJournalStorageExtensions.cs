@@ -36,6 +36,7 @@ public static class AzureTableJournalStorageExtensions
             sp.GetRequiredService<IOptions<ClusterOptions>>(),
             sp.GetRequiredService<ILogger<AzureTableJournalStorage>>()));
         services.AddKeyedSingleton<IJournalStorage>(name, (sp, _) => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
+        services.AddKeyedSingleton<IJournalOutbox>(name, (sp, _) => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
         return services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
     }
 

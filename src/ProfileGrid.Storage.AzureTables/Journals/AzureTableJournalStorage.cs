@@ -24,7 +24,7 @@ public sealed class AzureTableJournalStorage(
     string name,
     AzureTableJournalStorageOptions options,
     IOptions<ClusterOptions> clusterOptions,
-    ILogger<AzureTableJournalStorage> logger) : IJournalStorage, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<AzureTableJournalStorage> logger) : IJournalStorage, IJournalOutbox, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly JournalKeys _keys = new(clusterOptions.Value.ServiceId, options.PartitionCount);
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
@@ -90,7 +90,7 @@ public sealed class AzureTableJournalStorage(
         if (write.Kind == JournalWriteKind.Delete && !expected.Exists) return JournalVersion.None;
         var next = expected.After(write, "pending");
         var row = _keys.For(key);
-        var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length);
+        var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length, write.Kind == JournalWriteKind.Delete ? default : write.Outbox);
         var etag = await _writers.GetOrAdd(row.PartitionKey, NewWriter).WriteAsync(unit);
         return write.Kind == JournalWriteKind.Delete ? JournalVersion.None : next with { Tag = etag.ToString() };
     }
@@ -216,6 +216,56 @@ public sealed class AzureTableJournalStorage(
         return expected.Exists
             ? new(TableTransactionActionType.UpdateReplace, entity, new ETag(expected.Tag!))
             : new(TableTransactionActionType.Add, entity);
+    }
+
+    public int PartitionCount => options.PartitionCount;
+
+    public int PartitionOf(string key) => _keys.Bucket(key);
+
+    /// <summary>One query of the partition's outbox row range (<see cref="OutboxRow"/>), which table order gives oldest first.</summary>
+    public async Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var partitionKey = _keys.PartitionKey(partition);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {OutboxRows.First} and RowKey lt {OutboxRows.Last}");
+        var rows = new List<OutboxRow>();
+        try
+        {
+            await foreach (var page in Table.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken).AsPages(pageSizeHint: Math.Min(max, 1000)))
+            {
+                rows.AddRange(page.Values.Select(OutboxRows.Read));
+                if (rows.Count >= max || page.ContinuationToken is null) break;
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))
+        {
+            throw new StorageUnavailableException($"Table '{options.TableName}' did not answer a read of outbox partition {partition}.", exception);
+        }
+
+        return rows.Count > max ? rows.GetRange(0, max) : rows;
+    }
+
+    /// <summary>Deletes by transactions of up to 100 rows; one that finds a row gone (another reader deleted it) goes again row by row.</summary>
+    public async Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default)
+    {
+        var partitionKey = _keys.PartitionKey(partition);
+        foreach (var chunk in rows.Chunk(PartitionWriter.MaxOperations))
+        {
+            try
+            {
+                await Table.SubmitTransactionAsync(
+                    chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, OutboxRows.RowKey(row.Id)), ETag.All)),
+                    cancellationToken);
+            }
+            catch (TableTransactionFailedException exception) when (exception.Status == 404)
+            {
+                foreach (var row in chunk) await Table.DeleteEntityAsync(partitionKey, OutboxRows.RowKey(row.Id), ETag.All, cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))
+            {
+                throw new StorageUnavailableException($"Table '{options.TableName}' did not answer a delete of outbox rows in partition {partition}.", exception);
+            }
+        }
     }
 
     private PartitionWriter NewWriter(string partitionKey) => new(Table, partitionKey, _requestSlots, Metrics, logger);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
-using System.Text;
 using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Storage.AzureTables.Journals;
@@ -24,7 +22,7 @@ internal sealed class JournalKeys
         _partitionCount = partitionCount;
     }
 
-    public int Bucket(string key) => (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(key)) % (uint)_partitionCount);
+    public int Bucket(string key) => JournalPartitions.Of(key, _partitionCount);
 
     public string PartitionKey(int bucket) => string.Create(CultureInfo.InvariantCulture, $"{_servicePrefix}{bucket:D4}");
 

@@ -69,7 +69,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
             try
             {
                 if (TakeBatch() is not { Count: > 0 } batch) return;
-                var retry = batch.Count == 1 ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
+                var retry = batch.Count == 1 && batch[0].Outbox.IsEmpty ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
                 if (retry.Count > 0)
                 {
                     lock (_gate)
@@ -85,7 +85,8 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
         }
     }
 
-    // Takes queued units in order while they fit; a unit whose journal is already in the batch waits for the next.
+    // Takes queued units in order while they fit (a batch whose writes carry outbox records keeps an operation and
+    // the row's bytes for their outbox row); a unit whose journal is already in the batch waits for the next.
     private List<TransactionUnit> TakeBatch()
     {
         lock (_gate)
@@ -93,14 +94,18 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
             var batch = new List<TransactionUnit>();
             var rest = new List<TransactionUnit>();
             var rows = new HashSet<string>(StringComparer.Ordinal);
-            var payloadBytes = 0;
+            var (payloadBytes, outboxBytes) = (0, 0);
             foreach (var unit in _queue)
             {
-                var fits = batch.Count == 0 || (batch.Count < MaxOperations && payloadBytes + unit.PayloadBytes <= MaxPayloadBytes);
+                var unitOutbox = unit.Outbox.IsEmpty ? 0 : OutboxRecords.PackedSize(unit.Outbox.Length);
+                var operations = batch.Count + 1 + (outboxBytes + unitOutbox > 0 ? 1 : 0);
+                var fits = batch.Count == 0
+                    || (operations <= MaxOperations && payloadBytes + outboxBytes + unit.PayloadBytes + unitOutbox <= MaxPayloadBytes && outboxBytes + unitOutbox <= OutboxRows.MaxBytes);
                 if (fits && rows.Add(unit.RowKey))
                 {
                     batch.Add(unit);
                     payloadBytes += unit.PayloadBytes;
+                    outboxBytes += unitOutbox;
                 }
                 else
                 {
@@ -151,13 +156,21 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
         return [];
     }
 
-    /// <summary>Submits <paramref name="batch"/> as a transaction and settles its units; returns the units to submit again.</summary>
+    /// <summary>
+    /// Submits <paramref name="batch"/> as a transaction, with one outbox row after the writes holding their outbox
+    /// records if they carry any (<see cref="OutboxRows"/>: stored exactly when they are), and settles its units;
+    /// returns the units to submit again.
+    /// </summary>
     private async Task<List<TransactionUnit>> SubmitAsync(List<TransactionUnit> batch)
     {
-        metrics.Submitted(batch.Count);
+        var actions = new List<TableTransactionAction>(batch.Count + 1);
+        actions.AddRange(batch.Select(unit => unit.Action));
+        var records = batch.Where(unit => !unit.Outbox.IsEmpty).Select(unit => unit.Outbox).ToList();
+        if (records.Count > 0) actions.Add(OutboxRows.Add(partitionKey, OutboxRow.NewId(DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), records));
+        metrics.Submitted(actions.Count);
         try
         {
-            var responses = (await table.SubmitTransactionAsync(batch.Select(unit => unit.Action)).ConfigureAwait(false)).Value;
+            var responses = (await table.SubmitTransactionAsync(actions).ConfigureAwait(false)).Value;
             for (var index = 0; index < batch.Count; index++) Settle(batch[index], responses[index].Headers.ETag);
             metrics.Committed(batch.Count);
             return [];

@@ -8,7 +8,7 @@ namespace ProfileGrid.Storage.AzureTables.Journals;
 /// One journal write: a single operation on the journal's row, whose new ETag becomes the journal's version tag,
 /// sent alone or in whichever transaction carries it.
 /// </summary>
-internal sealed class TransactionUnit(string key, JournalVersion expected, TableTransactionAction action, int payloadBytes)
+internal sealed class TransactionUnit(string key, JournalVersion expected, TableTransactionAction action, int payloadBytes, ReadOnlyMemory<byte> outbox = default)
 {
     private readonly TaskCompletionSource<ETag> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -19,6 +19,9 @@ internal sealed class TransactionUnit(string key, JournalVersion expected, Table
 
     /// <summary>Payload bytes the operations carry, before the base64 encoding of the request.</summary>
     public int PayloadBytes => payloadBytes;
+
+    /// <summary>The write's outbox record (empty for none): it goes in the outbox row of whichever transaction carries the write.</summary>
+    public ReadOnlyMemory<byte> Outbox => outbox;
 
     /// <summary>The row's new ETag once the write commits.</summary>
     public Task<ETag> Completion => _completion.Task;

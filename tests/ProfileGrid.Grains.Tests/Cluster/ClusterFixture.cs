@@ -1,3 +1,4 @@
+using ProfileGrid.Archive;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -47,6 +48,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddSegments();
             services.AddKeyedSingleton<IJournalStorage>(StorageNames.Wakeups, WakeupStorage);
             services.AddWakeups();
+            // Archiving is tested where the journal storage keeps an outbox (the gateway's memory storage, Azurite).
+            services.AddArchive();
+            services.Configure<ArchiveOptions>(options => options.Enabled = false);
             // The scheduler looks for customers due every 100 ms, so tests see a wake-up within a moment of the clock moving.
             services.Configure<WakeupOptions>(options => options.TickPeriod = TimeSpan.FromMilliseconds(100));
             // The sweep takes small pages, so that a lap over the tests' customers has several, and is woken every second.

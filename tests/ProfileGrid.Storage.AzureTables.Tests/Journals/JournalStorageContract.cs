@@ -370,6 +370,53 @@ public abstract class JournalStorageContract
         Assert.Equal("pageSize", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.ListKeysStartingWithAsync("a", null, JournalKeyPage.MaxSize + 1))).ParamName);
     }
 
+    [Fact]
+    public async Task Outbox_records_are_stored_with_their_writes_read_oldest_first_and_deleted()
+    {
+        var outbox = (IJournalOutbox)Storage;
+        var key = NewKey();
+        var partition = outbox.PartitionOf(key);
+        var first = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")) with { Outbox = Bytes("record one") });
+        var second = await Storage.WriteAsync(key, first, JournalWrite.Append(Bytes("entry")) with { Outbox = Bytes("record two") });
+        await Storage.WriteAsync(key, second, JournalWrite.Append(Bytes("no record")));
+
+        var rows = await outbox.ReadOldestAsync(partition, 10);
+
+        Assert.Equal(["record one", "record two"], rows.SelectMany(row => row.Records).Select(Text));
+        Assert.Equal(rows.OrderBy(row => row.Id, StringComparer.Ordinal).Select(row => row.Id), rows.Select(row => row.Id));
+        Assert.Single(await outbox.ReadOldestAsync(partition, 1));
+        Assert.Equal(rows[0].Id, (await outbox.ReadOldestAsync(partition, 1))[0].Id);
+        await outbox.DeleteAsync(partition, [rows[0]]);
+        Assert.Equal(["record two"], (await outbox.ReadOldestAsync(partition, 10)).SelectMany(row => row.Records).Select(Text));
+        // Deleting again what is gone passes it over.
+        await outbox.DeleteAsync(partition, rows);
+        Assert.Empty(await outbox.ReadOldestAsync(partition, 10));
+    }
+
+    [Fact]
+    public async Task A_refused_write_leaves_no_outbox_record_while_the_writes_sent_with_it_leave_theirs()
+    {
+        var outbox = (IJournalOutbox)Storage;
+        var stale = NewKey();
+        var fresh = Enumerable.Range(0, 5).Select(_ => NewKey()).ToArray();
+        var staleVersion = await Storage.WriteAsync(stale, JournalVersion.None, JournalWrite.Snapshot(Bytes("one")));
+        await Storage.WriteAsync(stale, staleVersion, JournalWrite.Append(Bytes("two")));
+
+        // Sent together (one transaction where the store batches): the stale write fails alone.
+        var writes = fresh.Select(key => Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)) with { Outbox = Bytes("kept " + key) })).ToList();
+        var refused = Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteAsync(stale, staleVersion, JournalWrite.Append(Bytes("three")) with { Outbox = Bytes("refused " + stale) }));
+        await Task.WhenAll(writes);
+        await refused;
+
+        var records = new List<string>();
+        for (var partition = 0; partition < outbox.PartitionCount; partition++)
+        {
+            records.AddRange((await outbox.ReadOldestAsync(partition, 100)).SelectMany(row => row.Records).Select(Text));
+        }
+
+        Assert.Equal(fresh.Select(key => "kept " + key).Order(StringComparer.Ordinal), records.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Every page of a listing, until the continuation is null.</summary>
     protected async Task<List<IReadOnlyList<string>>> ListAllAsync(int pageSize)
     {

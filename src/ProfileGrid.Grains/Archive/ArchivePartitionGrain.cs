@@ -1,0 +1,110 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using ProfileGrid.Customers;
+using ProfileGrid.Storage;
+using ProfileGrid.Storage.Archive;
+
+namespace ProfileGrid.Archive;
+
+/// <summary>
+/// Archives one partition of the customer journals' outbox: every <see cref="ArchiveOptions.PollPeriod"/> it takes the
+/// oldest rows (up to <see cref="ArchiveOptions.RowsPerRead"/>), writes their records as one blob
+/// (<see cref="ArchiveBlobs"/>) named after the first row and tagged with the last, which must not exist yet, then
+/// deletes them. The outbox is the durable cursor: rows are deleted only after their blob is written, so an archiver
+/// that stopped in between (a crash, a failing blob store) finds the rows again, finds the blob of the first written,
+/// and deletes the rows up to the tag's (those the blob holds; later rows go in the next blob): every record is
+/// archived exactly once. One blob per read, not per row, keeps the archive's requests to about three per partition
+/// and poll under load. Partition 0's archiver also runs the retention job
+/// (<see cref="ArchiveOptions.RetentionDays"/>). The polls are a grain timer that keeps the grain active; every
+/// silo's <see cref="ArchiveTicker"/> starts it again after the grain moved.
+/// </summary>
+[Reentrant]
+public sealed partial class ArchivePartitionGrain(
+    [FromKeyedServices(StorageNames.Customers)] IJournalOutbox outbox,
+    IArchiveStore store,
+    IOptions<ArchiveOptions> options,
+    ILogger<ArchivePartitionGrain> logger) : Grain, IArchivePartitionGrain
+{
+    private readonly ArchiveOptions _options = options.Value;
+    private IGrainTimer? _timer;
+    private DateTimeOffset _retentionDue = DateTimeOffset.MinValue;
+
+    private int Partition => (int)this.GetPrimaryKeyLong();
+
+    public Task Poke()
+    {
+        _timer ??= this.RegisterGrainTimer(RunAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollPeriod) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
+                ArchiveMetrics.Depth(Partition, rows.Count);
+                if (rows.Count == 0) break;
+                var archived = await ArchiveAsync(rows, cancellationToken);
+                await outbox.DeleteAsync(Partition, archived, cancellationToken);
+                var archivedAt = DateTimeOffset.UtcNow;
+                foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
+                if (rows.Count < _options.RowsPerRead) break;
+            }
+
+            if (Partition == 0 && _options.RetentionDays > 0 && DateTimeOffset.UtcNow >= _retentionDue)
+            {
+                await ApplyRetentionAsync(DateTimeOffset.UtcNow, cancellationToken);
+                _retentionDue = DateTimeOffset.UtcNow + _options.RetentionPeriod;
+            }
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing is lost: rows stay in the outbox until their blobs are written, and are taken again at the next poll.
+            LogArchiveFailed(logger, exception, Partition);
+        }
+    }
+
+    /// <summary>Writes the rows' blob; returns the rows it holds: all of them, or those an earlier write of the same blob held.</summary>
+    private async Task<IReadOnlyList<OutboxRow>> ArchiveAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var name = ArchiveBlobs.Name(rows[0].WrittenAt, Partition, rows[0].Id);
+        var earlier = await store.TryCreateAsync(name, ArchiveBlobs.Write(rows.SelectMany(row => row.Records)), rows[^1].Id, cancellationToken);
+        if (earlier is null)
+        {
+            ArchiveMetrics.BlobWritten();
+            return rows;
+        }
+
+        LogAlreadyArchived(logger, name);
+        return [.. rows.Where(row => string.CompareOrdinal(row.Id, earlier) <= 0)];
+    }
+
+    /// <summary>Deletes the blobs of the days before the first day kept; names sort by day, so the listing stops there.</summary>
+    private async Task ApplyRetentionAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var firstKept = ArchiveBlobs.DayPrefix(now.AddDays(-(_options.RetentionDays - 1)));
+        var deleted = 0;
+        await foreach (var name in store.ListAsync("", cancellationToken))
+        {
+            if (string.CompareOrdinal(name, firstKept) >= 0) break;
+            if (ArchiveBlobs.DayOf(name) is null) continue;
+            await store.DeleteAsync(name, cancellationToken);
+            deleted++;
+        }
+
+        if (deleted > 0) LogRetention(logger, deleted, firstKept);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving outbox partition {Partition} failed; its rows stay and are archived at the next poll")]
+    private static partial void LogArchiveFailed(ILogger logger, Exception exception, int partition);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archive blob {Name} was written before (an archiver stopped before deleting its outbox rows); not written again, its rows deleted")]
+    private static partial void LogAlreadyArchived(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archive retention deleted {Blobs} blobs of the days before {FirstKept}")]
+    private static partial void LogRetention(ILogger logger, int blobs, string firstKept);
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Orleans;
+using Orleans.Runtime;
+using ProfileGrid.Storage.Archive;
+using ProfileGrid.Storage.AzureTables.Tables;
+
+namespace ProfileGrid.Storage.AzureTables.Archive;
+
+/// <summary>
+/// Archive keys in an Azure table (<see cref="DefaultTableName"/>): a row per customer, partition = a hash bucket of
+/// the customer (as the journals spread), row key = the customer's escaped key, holding its key id and key. Created by
+/// an insert that fails if the row exists (the loser of a race reads the winner's), the inserts of a partition sent
+/// together (<see cref="KeyInserts"/>); deleted on erasure.
+/// </summary>
+public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount) : IArchiveKeys, ILifecycleParticipant<ISiloLifecycle>
+{
+    public const string DefaultTableName = "ProfileGridArchiveKeys";
+    private const string KeyProperty = "Key";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyInserts> _inserts = new(StringComparer.Ordinal);
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(AzureTableArchiveKeys), ServiceLifecycleStage.ApplicationServices, async cancellationToken => await table.CreateIfNotExistsAsync(cancellationToken));
+
+    public async Task<ArchiveKey> GetOrCreateAsync(string customer, bool likelyExists, CancellationToken cancellationToken = default)
+    {
+        if (likelyExists && await FindAsync(customer, cancellationToken) is { } found) return found;
+        var key = ArchiveKey.New();
+        var (partitionKey, rowKey) = Row(customer);
+        try
+        {
+            var inserts = _inserts.GetOrAdd(partitionKey, _ => new KeyInserts(table));
+            await Unavailable(async () =>
+            {
+                await inserts.Add(new TableEntity(partitionKey, rowKey) { [KeyProperty] = key.ToBytes() });
+                return true;
+            });
+            return key;
+        }
+        catch (RequestFailedException exception) when (exception.Status == TableErrors.Conflict)
+        {
+            return await FindAsync(customer, cancellationToken)
+                ?? throw new StorageUnavailableException($"The archive key of a customer was there when created and gone when read (erased meanwhile); try again.");
+        }
+    }
+
+    public async Task<ArchiveKey?> FindAsync(string customer, CancellationToken cancellationToken = default)
+    {
+        var (partitionKey, rowKey) = Row(customer);
+        var response = await Unavailable(() => table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, [KeyProperty], cancellationToken));
+        return response.HasValue && response.Value!.GetBinary(KeyProperty) is { } bytes ? new ArchiveKey(bytes) : null;
+    }
+
+    public async Task DeleteAsync(string customer, CancellationToken cancellationToken = default)
+    {
+        var (partitionKey, rowKey) = Row(customer);
+        await Unavailable(() => table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken));
+    }
+
+    private (string PartitionKey, string RowKey) Row(string customer) =>
+        (JournalPartitions.Of(customer, partitionCount).ToString("D4", CultureInfo.InvariantCulture), TableKey.SanitizePrefix(customer, suffixChars: 0));
+
+    private async Task<T> Unavailable<T>(Func<Task<T>> request)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (Exception exception) when (TableErrors.IsUnavailable(exception))
+        {
+            throw new StorageUnavailableException($"Table '{table.Name}' did not answer a request for an archive key.", exception);
+        }
+    }
+}
