@@ -23,8 +23,9 @@ namespace ProfileGrid.Replay;
 /// The stored state is the checkpoint: a replay's counts up to the first partition not done. An activation that finds
 /// a replay unfinished resumes it at that partition (each silo wakes the grain every
 /// <see cref="ReplayOptions.ResumeInterval"/>); a storage failure holds the replay up and it tries again, later each
-/// time. The grain is reentrant, so a status read never waits for a pass; its state changes only between awaits, and
-/// its writes are queued one after the other.
+/// time. Its times (and so its pace) are the wall clock's, not the customers' domain clock. The grain is reentrant,
+/// so a status read never waits for a pass; its state changes only between awaits, and its writes are queued one
+/// after the other.
 /// </remarks>
 [Reentrant]
 public sealed partial class ReplayGrain(
@@ -33,7 +34,7 @@ public sealed partial class ReplayGrain(
     IArchiveKeys keys,
     IArchiveStore store,
     CustomerArchiving archiving,
-    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    TimeProvider clock,
     IOptions<ReplayOptions> options,
     ILogger<ReplayGrain> logger) : Grain, IReplayGrain
 {
@@ -75,7 +76,7 @@ public sealed partial class ReplayGrain(
         jobs.Add(job);
         // The oldest finished ones are forgotten.
         while (jobs.Count > ReplaysState.MaxJobs && jobs.FindIndex(other => other.Finished) is >= 0 and var oldest) jobs.RemoveAt(oldest);
-        LogRequested(logger, job.Id, customers?.Length);
+        LogRequested(logger, job.Id, customers is null ? "every customer" : $"{customers.Length} customers");
         await Persist();
         Schedule(TimeSpan.Zero);
         return job.ToStatus(null, clock.GetUtcNow());
@@ -293,8 +294,8 @@ public sealed partial class ReplayGrain(
         await state.WriteStateAsync();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replay {Id} requested ({Customers} customers; none named: every customer)")]
-    private static partial void LogRequested(ILogger logger, string id, int? customers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replay {Id} requested: {Customers}")]
+    private static partial void LogRequested(ILogger logger, string id, string customers);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay {Id} started: {Customers} customers")]
     private static partial void LogStarted(ILogger logger, string id, long? customers);
