@@ -44,6 +44,9 @@ public sealed partial class CustomerGrain : ICustomerRestore
         // Every segment the customer is in announces it again: an empty cluster's member sets learn of it.
         var segments = await _segments.CurrentAsync();
         await ReevaluateSegments([.. segments.Select(segment => new SegmentVersion(segment.Definition.Name, segment.Definition.DefinedAt))]);
+        // And it is registered for a wake-up where time alone can change an answer (afresh in an empty cluster: RestoreChange
+        // keeps this cluster's registrations) before the replay counts it rebuilt.
+        if (_wakeups is not null) await _wakeups.Settled();
         if (visitOnly && _memberships is not { Idle: false } && _wakeups is null) DeactivateOnIdle();
         return new RestoreResult(RestoreOutcome.Restored, seq);
     }

@@ -4,7 +4,10 @@ namespace ProfileGrid.Replay;
 
 /// <summary>
 /// A replay rebuilt the customer from the archive: the state becomes <paramref name="State"/>, every stored part of it
-/// (<see cref="CustomerState"/>'s members with an <c>[Id]</c>; <c>ReplayRestoreTests</c> checks that none is left out).
+/// (<see cref="CustomerState"/>'s members with an <c>[Id]</c>; <c>CustomerRebuildTests</c> checks that none is left out)
+/// but the wake-up registrations, which say which buckets of this cluster's schedule hold the customer, not what the
+/// customer did: they stay as the restored state has them (none in an empty cluster, where the restore's segment
+/// review registers the customer afresh; in place, the buckets that hold it, so that erasure still finds them).
 /// It is a change like any other, so it is stored as a snapshot (<see cref="CustomerEntry.Rewrites"/>), archived, and
 /// replaying it gives back the same state: the archive holds, after the writes it was rebuilt from, a write that
 /// changes nothing they do not already say, and a later replay yields the same profile.
@@ -39,7 +42,5 @@ public sealed record RestoreChange([property: Id(0)] CustomerState State, DateTi
         state.Identifiers = from.Identifiers;
         state.ErasureOpen = from.ErasureOpen;
         state.Unannounced = from.Unannounced;
-        state.WakeupTicks = from.WakeupTicks;
-        state.PassedWakeupTicks = from.PassedWakeupTicks;
     }
 }
