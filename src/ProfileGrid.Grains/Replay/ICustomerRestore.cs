@@ -8,9 +8,10 @@ public interface ICustomerRestore : IGrainWithStringKey
 {
     /// <summary>
     /// Replaces the customer's state with <paramref name="rebuilt"/> (its archived writes replayed) and stores it as a
-    /// snapshot, then links the identifiers it holds, announces its segments again and registers its next wake-up, so that an empty cluster's
-    /// identifier index and member sets learn of it. Refused, changing nothing, when the customer is erased or its
-    /// stored state is further on than <paramref name="rebuilt"/> (the archive has not caught up with it).
+    /// snapshot, then links the identifiers it holds, announces its segments again and registers its next wake-up, so
+    /// that an empty cluster's identifier index, member sets and wake-up schedule learn of it. Refused, changing
+    /// nothing, when the customer is erased or its stored state is further on than <paramref name="rebuilt"/> (the
+    /// archive has not caught up with it).
     /// </summary>
     [Alias("Restore")]
     Task<RestoreResult> Restore(CustomerState rebuilt);
