@@ -12,9 +12,12 @@ public interface IReplayGrain : IGrainWithStringKey
 {
     public const string Key = "replays";
 
-    /// <summary>Starts a replay of <paramref name="customers"/> (ids, distinct), or of every customer when null; returns its status.</summary>
+    /// <summary>
+    /// Queues a replay of <paramref name="customers"/> (ids, distinct), or of every customer when null; returns its
+    /// status, or null (nothing started) when <c>ReplaysState.MaxUnfinished</c> replays already wait or run.
+    /// </summary>
     [Alias("Start")]
-    Task<ReplayStatus> Start(string[]? customers);
+    Task<ReplayStatus?> Start(string[]? customers);
 
     /// <summary>The replay <paramref name="id"/>, or null if there is none (or it was one of the oldest, forgotten).</summary>
     [Alias("Status"), Orleans.Concurrency.ReadOnly]

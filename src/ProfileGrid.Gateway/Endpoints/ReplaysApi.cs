@@ -10,7 +10,7 @@ namespace ProfileGrid.Gateway.Endpoints;
 
 /// <summary>
 /// Replays (admin keys): rebuild customers from the archive, one, a list, or every customer, in the background, with
-/// their progress (docs/operations.md, "Rebuilding customers from the archive").
+/// their progress (docs/operations.md, "Rebuild customers from the archive").
 /// </summary>
 public static class ReplaysApi
 {
@@ -22,7 +22,7 @@ public static class ReplaysApi
     public static IEndpointRouteBuilder MapReplaysApi(this IEndpointRouteBuilder routes)
     {
         var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
-        admins.MapPost("/replays", Start).AcceptsJsonBody<ReplayCustomersRequest, ReplayAllRequest>();
+        admins.MapPost("/replays", Start).AcceptsJsonBody<ReplayCustomersRequest, ReplayAllRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         admins.MapGet("/replays/{id}", Get).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
@@ -66,7 +66,8 @@ public static class ReplaysApi
             }
         }
 
-        var status = await grains.GetGrain<IReplayGrain>(IReplayGrain.Key).Start(customers);
+        if (await grains.GetGrain<IReplayGrain>(IReplayGrain.Key).Start(customers) is not { } status)
+            return Problem.Conflict($"{ReplaysState.MaxUnfinished} replays are already waiting or running; start this one when one of them is done.");
         return TypedResults.Accepted($"/v1/replays/{status.Id}", ReplayView.From(status));
     }
 

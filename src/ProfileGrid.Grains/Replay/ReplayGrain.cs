@@ -63,22 +63,25 @@ public sealed partial class ReplayGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ReplayStatus> Start(string[]? customers)
+    public async Task<ReplayStatus?> Start(string[]? customers)
     {
+        var jobs = state.State.Jobs;
+        if (jobs.Count(job => !job.Finished) >= ReplaysState.MaxUnfinished) return null;
         var job = new ReplayJob
         {
             Id = Guid.NewGuid().ToString("N")[..16],
             Customers = customers,
+            All = customers is null,
             Total = customers?.Length,
             RequestedAt = clock.GetUtcNow(),
         };
-        var jobs = state.State.Jobs;
         jobs.Add(job);
         // The oldest finished ones are forgotten.
         while (jobs.Count > ReplaysState.MaxJobs && jobs.FindIndex(other => other.Finished) is >= 0 and var oldest) jobs.RemoveAt(oldest);
         LogRequested(logger, job.Id, customers is null ? "every customer" : $"{customers.Length} customers");
         await Persist();
-        Schedule(TimeSpan.Zero);
+        // Unless a replay is running (it takes the next one when done, after its rest).
+        if (_timer is null) Schedule(TimeSpan.Zero);
         return job.ToStatus(null, clock.GetUtcNow());
     }
 
@@ -124,7 +127,16 @@ public sealed partial class ReplayGrain(
             _stepping = false;
         }
 
-        if (Current is not null && next is { } rest) Schedule(rest);
+        if (Current is not null && next is { } rest)
+        {
+            Schedule(rest);
+        }
+        else if (Current is null)
+        {
+            // Nothing left: the grain may be collected (it resumes on activation should a replay be started or left unfinished).
+            _timer?.Dispose();
+            _timer = null;
+        }
     }
 
     private async Task AdvanceAsync(ReplayJob job, CancellationToken cancellationToken)
@@ -152,6 +164,7 @@ public sealed partial class ReplayGrain(
         if (job.Partition >= partitions.PartitionCount)
         {
             (job.State, job.FinishedAt) = (job.Done.Failed > 0 ? ReplayState.Failed : ReplayState.Done, clock.GetUtcNow());
+            job.Customers = null;
             LogFinished(logger, job.Id, job.State, job.Done.Read, job.Done.Rebuilt, job.Done.Skipped, job.Done.Failed);
         }
 

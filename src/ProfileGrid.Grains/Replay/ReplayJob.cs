@@ -10,8 +10,11 @@ public sealed class ReplayJob
 {
     [Id(0)] public string Id { get; set; } = "";
 
-    /// <summary>The customers to rebuild, or null for every customer with an archive key.</summary>
+    /// <summary>The customers to rebuild (null for every customer with an archive key); forgotten when it finishes, so that the status stored names no one.</summary>
     [Id(1)] public string[]? Customers { get; set; }
+
+    /// <summary>Whether it rebuilds every customer with an archive key.</summary>
+    [Id(10)] public bool All { get; set; }
 
     [Id(2)] public ReplayState State { get; set; }
 
@@ -40,7 +43,7 @@ public sealed class ReplayJob
         var seconds = StartedAt is { } started ? ((FinishedAt ?? now) - started).TotalSeconds : 0;
         var rate = seconds > 0 ? Math.Round(counts.Read / seconds, 1) : 0;
         double? eta = Finished ? 0 : Total is { } total && rate > 0 ? Math.Round(Math.Max(0, total - counts.Read) / rate, 1) : null;
-        return new ReplayStatus(Id, State, Customers is null, Total, counts.Read, counts.Rebuilt, counts.Skipped, counts.Failed,
+        return new ReplayStatus(Id, State, All, Total, counts.Read, counts.Rebuilt, counts.Skipped, counts.Failed,
             RequestedAt, StartedAt, FinishedAt, rate, eta, [.. counts.Reasons.Select(pair => ReplayCounts.ReasonOf(pair.Key, pair.Value))], Error);
     }
 }
