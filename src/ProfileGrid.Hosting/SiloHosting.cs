@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Archive;
 using ProfileGrid.Customers;
+using ProfileGrid.Replay;
 using ProfileGrid.Settings;
 using ProfileGrid.Segments;
 using ProfileGrid.Storage;
@@ -59,6 +60,7 @@ public static class SiloHosting
         }
 
         builder.Services.AddArchive();
+        builder.Services.AddReplay();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>

@@ -92,6 +92,7 @@ public static class GatewayHosting
         app.MapSegmentsApi();
         app.MapSegmentApi();
         app.MapImportsApi();
+        app.MapReplaysApi();
         app.MapProfileGridApiDescription();
         // A connection lives no longer than its token (a key's has no expiry): closed at the ticket's ExpiresUtc.
         app.MapHub<AgentHub>("/hubs/agents", hub => hub.CloseOnAuthenticationExpiration = true);

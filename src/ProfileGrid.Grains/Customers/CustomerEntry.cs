@@ -13,10 +13,12 @@ public sealed record CustomerEntry(
     /// <summary>
     /// Whether the write forgets data (erasure, a merged profile's data dropped, or the identifiers of a refused
     /// identify given back): it must replace the stored row, not append to it, so that no earlier entry keeps what was
-    /// forgotten (a refused identify leaves no trace of another customer's identifiers).
+    /// forgotten (a refused identify leaves no trace of another customer's identifiers). A replay's restore replaces
+    /// the whole state, so it is a snapshot too.
     /// </summary>
     public bool Rewrites => Array.Exists(Changes, change =>
-        change is ErasureChange or ErasureCompletedChange or MergedDataDroppedChange or IdentifiersChange { Change.Removals.Length: > 0 });
+        change is ErasureChange or ErasureCompletedChange or MergedDataDroppedChange or IdentifiersChange { Change.Removals.Length: > 0 }
+            or ProfileGrid.Replay.RestoreChange);
 
     /// <summary>Brings a state read up to the write before this one to the state this write stored.</summary>
     public void Replay(CustomerState state)

@@ -49,6 +49,9 @@ internal sealed partial class CustomerStore
     /// <summary>Bytes stored now: the snapshot and the entries after it.</summary>
     public int StoredBytes => _journal.StoredBytes;
 
+    /// <summary>Whether a committed change waits for a write or is being written.</summary>
+    public bool Writing => _commit.Busy;
+
     /// <summary>Whether this activation read or wrote the state, so knows what is stored.</summary>
     public bool IsKnown => _journal.Known;
 

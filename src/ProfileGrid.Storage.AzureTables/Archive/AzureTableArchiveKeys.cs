@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Orleans;
@@ -18,6 +19,7 @@ public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount)
 {
     public const string DefaultTableName = "ProfileGridArchiveKeys";
     private const string KeyProperty = "Key";
+    private readonly int _partitionCount = partitionCount;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyInserts> _inserts = new(StringComparer.Ordinal);
 
@@ -59,8 +61,40 @@ public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount)
         await Unavailable(() => table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken));
     }
 
+    /// <summary>
+    /// One partition of the table when it is spread as asked (the journals' partition count), else the whole table,
+    /// filtered.
+    /// </summary>
+    public async IAsyncEnumerable<CustomerKey> ListAsync(int partition, int partitionCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = partitionCount == _partitionCount ? TableClient.CreateQueryFilter($"PartitionKey eq {partition.ToString("D4", CultureInfo.InvariantCulture)}") : null;
+        await using var rows = table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", KeyProperty], cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            Page<TableEntity> page;
+            try
+            {
+                if (!await rows.MoveNextAsync()) yield break;
+                page = rows.Current;
+            }
+            catch (Exception exception) when (TableErrors.IsUnavailable(exception))
+            {
+                throw new StorageUnavailableException($"Table '{table.Name}' did not answer a listing of archive keys.", exception);
+            }
+
+            foreach (var row in page.Values)
+            {
+                if (TableKey.TryUnescapePrefix(row.RowKey, suffixChars: 0, out var customer) && JournalPartitions.Of(customer, partitionCount) == partition
+                    && row.GetBinary(KeyProperty) is { } bytes)
+                {
+                    yield return new CustomerKey(customer, new ArchiveKey(bytes));
+                }
+            }
+        }
+    }
+
     private (string PartitionKey, string RowKey) Row(string customer) =>
-        (JournalPartitions.Of(customer, partitionCount).ToString("D4", CultureInfo.InvariantCulture), TableKey.SanitizePrefix(customer, suffixChars: 0));
+        (JournalPartitions.Of(customer, _partitionCount).ToString("D4", CultureInfo.InvariantCulture), TableKey.SanitizePrefix(customer, suffixChars: 0));
 
     private async Task<T> Unavailable<T>(Func<Task<T>> request)
     {

@@ -17,4 +17,11 @@ public interface IArchiveKeys
 
     /// <summary>Deletes the customer's key, if any: what was archived under it can no longer be read.</summary>
     Task DeleteAsync(string customer, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The customers that have a key, with their keys, whose journal partition (<see cref="JournalPartitions.Of"/> over
+    /// <paramref name="partitionCount"/>) is <paramref name="partition"/>, in no particular order: what a replay of
+    /// every customer rebuilds, partition by partition.
+    /// </summary>
+    IAsyncEnumerable<CustomerKey> ListAsync(int partition, int partitionCount, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace ProfileGrid.Storage.Archive;
 
@@ -20,5 +21,16 @@ public sealed class MemoryArchiveKeys : IArchiveKeys
     {
         _keys.TryRemove(customer, out _);
         return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<CustomerKey> ListAsync(int partition, int partitionCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var (customer, bytes) in _keys.Where(pair => JournalPartitions.Of(pair.Key, partitionCount) == partition).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new CustomerKey(customer, new ArchiveKey([.. bytes]));
+        }
+
+        await Task.CompletedTask;
     }
 }

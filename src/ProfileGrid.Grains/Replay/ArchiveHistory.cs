@@ -1,0 +1,51 @@
+using System.Globalization;
+using ProfileGrid.Archive;
+using ProfileGrid.Customers;
+using ProfileGrid.Storage.Archive;
+
+namespace ProfileGrid.Replay;
+
+/// <summary>
+/// Reads one journal partition's archive, every day of it from the first day archived to tomorrow (a writer's clock
+/// may run ahead), blob by blob in the order written (<see cref="ArchiveBlobs"/>), and hands each record sealed under
+/// one of the keys asked for to its customer's rebuild: one read of the partition serves every customer of it being
+/// rebuilt, and only one blob is in memory at a time.
+/// </summary>
+public sealed class ArchiveHistory(IArchiveStore store, CustomerArchiving archiving)
+{
+    /// <summary>Feeds the partition's records to <paramref name="rebuilds"/> (by key id); returns the blobs read.</summary>
+    public async Task<int> ReadAsync(int partition, IReadOnlyDictionary<string, CustomerRebuild> rebuilds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rebuilds);
+        if (rebuilds.Count == 0 || await FirstDayAsync(cancellationToken) is not { } first) return 0;
+        var blobs = 0;
+        var last = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1));
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"{ArchiveBlobs.DayPrefix(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero))}{partition:D4}/");
+            await foreach (var name in store.ListAsync(prefix, cancellationToken))
+            {
+                // Gone since it was listed: retention deleted its day (the rebuilds then find the history incomplete).
+                if (await store.ReadAsync(name, cancellationToken) is not { } blob) continue;
+                blobs++;
+                foreach (var record in ArchiveBlobs.Read(blob))
+                {
+                    if (rebuilds.TryGetValue(record.KeyId, out var rebuild)) rebuild.Add(record, archiving.Open);
+                }
+            }
+        }
+
+        return blobs;
+    }
+
+    /// <summary>The first day archived: blob names start with their day, and list in order.</summary>
+    private async Task<DateOnly?> FirstDayAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var name in store.ListAsync("", cancellationToken))
+        {
+            if (ArchiveBlobs.DayOf(name) is { } day) return day;
+        }
+
+        return null;
+    }
+}
