@@ -15,6 +15,12 @@ public readonly record struct JournalVersion(int Entries, int EntryBytes, string
     /// <summary>A snapshot's payload is at most this many bytes: with its entries, a journal stays under 1 MiB.</summary>
     public const int MaxSnapshotBytes = 768 * 1024;
 
+    /// <summary>
+    /// A write's outbox record is at most this many bytes: with a snapshot of <see cref="MaxSnapshotBytes"/> it stays within
+    /// one transaction's payload, and packed it fits one outbox row.
+    /// </summary>
+    public const int MaxOutboxBytes = 900 * 1024;
+
     public static readonly JournalVersion None = new(0, 0, null);
 
     public bool Exists => Tag is not null;
@@ -23,11 +29,16 @@ public readonly record struct JournalVersion(int Entries, int EntryBytes, string
     public bool CanAppend(int bytes) => Exists && Entries < MaxEntries && EntryBytes + bytes <= MaxEntryBytes;
 
     /// <summary>The version after <paramref name="write"/> extends this one, carrying the store's new tag (<see cref="None"/> after a delete).</summary>
-    /// <exception cref="ArgumentException">An append to an empty or full journal, or a snapshot past its bound.</exception>
+    /// <exception cref="ArgumentException">An append to an empty or full journal, or a snapshot or outbox record past its bound.</exception>
     public JournalVersion After(JournalWrite write, string tag)
     {
         var bytes = write.Payload.Length;
         if (write.Kind == JournalWriteKind.Delete) return None;
+        if (write.Outbox.Length > MaxOutboxBytes)
+        {
+            throw new ArgumentException($"An outbox record holds at most {MaxOutboxBytes} bytes, not {write.Outbox.Length}.", nameof(write));
+        }
+
         if (write.Kind == JournalWriteKind.Snapshot)
         {
             return bytes <= MaxSnapshotBytes

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -54,6 +55,40 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
         foreach (var archived in entries) archived.Entry.Replay(replayed);
         Assert.Equal(3, replayed.Seq);
         Assert.True(replayed.AppliedEvents.Contains(IdempotencyLog.ScopeOf("test producer"), $"e3-{_run}"));
+    }
+
+    [Fact]
+    public async Task A_write_too_large_for_an_outbox_record_is_stored_archived_as_its_state_and_blocks_nothing()
+    {
+        // A legal batch the archive cannot hold as an entry: 64 events of 16 KB of random properties (1 MB of body,
+        // which compresses to about three quarters, and base64 in the record makes a third more) seal to more than an outbox record holds. Before, the partition's
+        // writer threw while building the transaction and never served its partition again.
+        var customer = NewCustomerId();
+        await Post(customer, $"big0-{_run}", "sku");
+        var batch = new JsonArray();
+        for (var i = 0; i < 64; i++)
+        {
+            batch.Add(new JsonObject
+            {
+                ["id"] = $"big{i + 1}-{_run}", ["type"] = "page_view", ["customerId"] = customer,
+                ["properties"] = new JsonObject { ["blob"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12_000)).Replace('+', '-').Replace('/', '_') },
+            });
+        }
+
+        await ApiAssert.Json(await gateway.As(ProducerKey).PostAsync("/v1/events", Json(new JsonObject { ["events"] = batch }.ToJsonString())), HttpStatusCode.Accepted);
+        await Post(customer, $"big65-{_run}", "sku");
+        await Post(NewCustomerId(), $"other-{_run}", "sku");
+
+        var entries = await ArchivedAsync(customer, writes: 3);
+        Assert.Equal([1L, 2L, 3L], entries.Select(archived => archived.Entry.Seq));
+        var restore = Assert.IsType<ProfileGrid.Replay.RestoreChange>(Assert.Single(entries[1].Entry.Changes));
+        Assert.Equal(2, restore.State.Seq);
+        var replayed = new CustomerState();
+        foreach (var archived in entries) archived.Entry.Replay(replayed);
+        var scope = IdempotencyLog.ScopeOf("test producer");
+        Assert.All(Enumerable.Range(0, 66), i => Assert.True(replayed.AppliedEvents.Contains(scope, $"big{i}-{_run}")));
+        var profile = await gateway.As(AgentKey).GetFromJsonAsync<JsonObject>($"/v1/customers/{customer}");
+        Assert.Equal(64, (int)profile!["counters"]!["page_view"]!["total"]!["count"]!);
     }
 
     [Fact]

@@ -357,7 +357,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
             if (state.IsErased) archiveKey = _archiveKey = null;
-            var kind = await _store.WriteAsync(entry, archiveKey is null ? default : _archiving.Seal(archiveKey, entry));
+            var kind = await _store.WriteAsync(entry, archiveKey is null ? default : ArchiveRecordOf(archiveKey, entry, state));
             CustomerTelemetry.Written(kind, events, started);
         }
         catch (Exception exception)
@@ -371,6 +371,24 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         ReviewWakeups(segments, now);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
+    }
+
+    /// <summary>
+    /// The write's archive record: its entry sealed, or, when that is past what an outbox record holds (a batch of
+    /// large, incompressible properties, or several at once), the state the write stores, as a restore: a replay still
+    /// ends where live processing did, without those events' raw properties. The state fits, as its snapshot does, but
+    /// for the largest states; then the write goes unarchived, logged, and a replay of the customer reports the gap
+    /// rather than rebuild it wrongly. Never a refused write: the archive must not cost a producer an event.
+    /// </summary>
+    private ReadOnlyMemory<byte> ArchiveRecordOf(ArchiveKey key, CustomerEntry entry, CustomerState state)
+    {
+        var record = _archiving.Seal(key, entry);
+        if (record.Length <= JournalVersion.MaxOutboxBytes) return record;
+        var restore = _archiving.Seal(key, new CustomerEntry(entry.Seq, entry.At, [new Replay.RestoreChange(state, entry.At)]));
+        LogArchivedAsState(_logger, this.GetPrimaryKeyString(), entry.Seq, record.Length, restore.Length);
+        if (restore.Length <= JournalVersion.MaxOutboxBytes) return restore;
+        LogNotArchived(_logger, this.GetPrimaryKeyString(), entry.Seq);
+        return default;
     }
 
     /// <summary>
@@ -433,6 +451,12 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} could not read the segment definitions a first time; this write evaluates none")]
     private static partial void LogSegmentsUnavailable(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId}'s write {Seq} is archived as the state it stored: its entry seals to {EntryBytes} bytes, past an outbox record's bound ({StateBytes} as a state)")]
+    private static partial void LogArchivedAsState(ILogger logger, string customerId, long seq, int entryBytes, int stateBytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId}'s write {Seq} is stored but not archived: neither its entry nor its state fits an outbox record; a replay of the customer reports the gap")]
+    private static partial void LogNotArchived(ILogger logger, string customerId, long seq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifying the watchers of customer {CustomerId} failed; they catch up at their next renewal")]
     private static partial void LogNotifyFailed(ILogger logger, Exception exception, string customerId);

@@ -163,13 +163,14 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
     /// </summary>
     private async Task<List<TransactionUnit>> SubmitAsync(List<TransactionUnit> batch)
     {
-        var actions = new List<TableTransactionAction>(batch.Count + 1);
-        actions.AddRange(batch.Select(unit => unit.Action));
-        var records = batch.Where(unit => !unit.Outbox.IsEmpty).Select(unit => unit.Outbox).ToList();
-        if (records.Count > 0) actions.Add(OutboxRows.Add(partitionKey, OutboxRow.NewId(DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), records));
-        metrics.Submitted(actions.Count);
         try
         {
+            // In the try: a batch that cannot even be built fails its writes, never the loop that serves the partition.
+            var actions = new List<TableTransactionAction>(batch.Count + 1);
+            actions.AddRange(batch.Select(unit => unit.Action));
+            var records = batch.Where(unit => !unit.Outbox.IsEmpty).Select(unit => unit.Outbox).ToList();
+            if (records.Count > 0) actions.Add(OutboxRows.Add(partitionKey, OutboxRow.NewId(DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), records));
+            metrics.Submitted(actions.Count);
             var responses = (await table.SubmitTransactionAsync(actions).ConfigureAwait(false)).Value;
             for (var index = 0; index < batch.Count; index++) Settle(batch[index], responses[index].Headers.ETag);
             metrics.Committed(batch.Count);

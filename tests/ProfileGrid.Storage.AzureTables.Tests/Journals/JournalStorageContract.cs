@@ -394,6 +394,27 @@ public abstract class JournalStorageContract
     }
 
     [Fact]
+    public async Task An_outbox_record_past_its_bound_is_refused_and_its_partition_goes_on_writing()
+    {
+        var outbox = (IJournalOutbox)Storage;
+        var key = NewKey();
+        var neighbour = Enumerable.Range(0, 10_000).Select(_ => NewKey()).First(other => outbox.PartitionOf(other) == outbox.PartitionOf(key));
+        var version = await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes("snapshot")));
+
+        // One past the bound (a row holds 960 KiB): the write is refused before it reaches the partition's writer,
+        // which once threw building the transaction and then served its partition no more.
+        var tooLarge = new byte[JournalVersion.MaxOutboxBytes + 1];
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.WriteAsync(key, version, JournalWrite.Append(Bytes("entry")) with { Outbox = tooLarge }));
+        var atBound = new byte[JournalVersion.MaxOutboxBytes];
+        var next = await Storage.WriteAsync(key, version, JournalWrite.Snapshot(Bytes("snapshot two")) with { Outbox = atBound });
+        await Storage.WriteAsync(neighbour, JournalVersion.None, JournalWrite.Snapshot(Bytes("neighbour")) with { Outbox = Bytes("neighbour record") });
+
+        Assert.Equal(0, next.Entries);
+        var records = (await outbox.ReadOldestAsync(outbox.PartitionOf(key), 10)).SelectMany(row => row.Records).ToList();
+        Assert.Equal([JournalVersion.MaxOutboxBytes, "neighbour record".Length], records.Select(record => record.Length));
+    }
+
+    [Fact]
     public async Task A_refused_write_leaves_no_outbox_record_while_the_writes_sent_with_it_leave_theirs()
     {
         var outbox = (IJournalOutbox)Storage;
