@@ -164,8 +164,8 @@ internal sealed partial class ImportRun(
         {
             switch (result.Outcomes[i])
             {
-                case EventOutcome.Accepted: Interlocked.Increment(ref _applied); break;
-                case EventOutcome.Duplicate: Interlocked.Increment(ref _duplicates); break;
+                case EventOutcome.Accepted: Interlocked.Increment(ref _applied); ImportMetrics.Applied(); break;
+                case EventOutcome.Duplicate: Interlocked.Increment(ref _duplicates); ImportMetrics.Duplicate(); break;
                 default: Reject(new RejectedLine(group[i].Line, result.Errors[i] ?? "rejected", Summary(customerKey, group[i].Event))); break;
             }
         }
@@ -189,7 +189,11 @@ internal sealed partial class ImportRun(
                 };
             }
 
-            if (refused is null) Interlocked.Increment(ref _applied);
+            if (refused is null)
+            {
+                Interlocked.Increment(ref _applied);
+                ImportMetrics.Applied();
+            }
             else Reject(new RejectedLine(action.Line, refused, $"customer {Cut(action switch { ImportTraits t => t.CustomerKey, ImportIdentify i => i.CustomerKey, _ => "" })}"));
         }
     }
@@ -197,6 +201,7 @@ internal sealed partial class ImportRun(
     private void Reject(RejectedLine line)
     {
         Interlocked.Increment(ref _rejected);
+        ImportMetrics.Rejected();
         lock (_newRejections)
         {
             if (_newRejections.Count < ImportLimits.MaxRejectedLinesKept) _newRejections.Add(line);

@@ -64,6 +64,7 @@ internal sealed partial class ImportRunner(
             var run = new ImportRun(id, _owner, work, staging, customers, identification, limiter, settings, clock, grains, logger);
             _running[id] = Task.Run(async () =>
             {
+                ImportMetrics.RunStarted();
                 try
                 {
                     await run.RunAsync(stopping);
@@ -75,6 +76,7 @@ internal sealed partial class ImportRunner(
                 }
                 finally
                 {
+                    ImportMetrics.RunEnded();
                     _running.TryRemove(id, out _);
                 }
             }, CancellationToken.None);

@@ -27,6 +27,7 @@ public sealed record RestoreChange([property: Id(0)] CustomerState State, DateTi
         var from = State;
         state.Seq = from.Seq;
         state.Traits = from.Traits;
+        state.TraitTimes = from.TraitTimes;
         state.Consent = from.Consent;
         state.FirstSeen = from.FirstSeen;
         state.LastSeen = from.LastSeen;

@@ -95,7 +95,7 @@ public sealed class CustomerRebuildTests
         // RestoreChange copies each of these and keeps the wake-up registrations: a member added to the state must be added there too.
         string[] copied =
         [
-            "Seq", "Traits", "Consent", "FirstSeen", "LastSeen", "Channels", "Counters", "Activity", "AppliedEvents", "ConsentRecords",
+            "Seq", "Traits", "TraitTimes", "Consent", "FirstSeen", "LastSeen", "Channels", "Counters", "Activity", "AppliedEvents", "ConsentRecords",
             "ErasedTicks", "Segments", "MergedInto", "Merges", "Identifiers", "ErasureOpen", "Unannounced",
         ];
         string[] kept = ["WakeupTicks", "PassedWakeupTicks"];
@@ -104,6 +104,7 @@ public sealed class CustomerRebuildTests
 
         var rebuilt = Live(Writes(3));
         rebuilt.Segments = ["buyers"];
+        rebuilt.TraitTimes = new(StringComparer.Ordinal) { ["plan"] = Start.AddYears(-2).UtcTicks };
         rebuilt.Unconfirmed("buyers", Start.UtcTicks);
         (rebuilt.WakeupTicks, rebuilt.PassedWakeupTicks) = (Start.AddHours(1).UtcTicks, Start.AddMinutes(30).UtcTicks);
         var state = Live(Writes(1));
