@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ProfileGrid.Settings;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Replay;
 
@@ -9,7 +10,7 @@ public static class ReplayServices
     public static IServiceCollection AddReplay(this IServiceCollection services)
     {
         services.AddCheckedOptions<ReplayOptions>();
-        services.AddHostedService<ReplayWakeUp>();
+        SingletonWakeUp.Add<ReplayOptions>(services, "the replays", options => options.ResumeInterval, grains => grains.GetGrain<IReplayGrain>(IReplayGrain.Key).WakeUp());
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProfileGrid.Settings;
 using ProfileGrid.Segments.Members;
+using ProfileGrid.Wakeups;
 
 namespace ProfileGrid.Segments;
 
@@ -21,7 +22,7 @@ public static class SegmentServices
     public static IServiceCollection AddSegmentSweep(this IServiceCollection services)
     {
         services.AddCheckedOptions<SegmentSweepOptions>();
-        services.AddHostedService<SegmentSweepWakeUp>();
+        SingletonWakeUp.Add<SegmentSweepOptions>(services, "the segment sweep", options => options.ResumeInterval, grains => grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).WakeUp());
         return services;
     }
 }
