@@ -100,14 +100,16 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
         {
             await Post(customer, $"f1-{_run}", "sku");
             await Post(customer, $"f2-{_run}", "sku");
+            await Post(customer, $"f3-{_run}", "sku");
             await Task.Delay(300);
             Assert.Empty(await RecordsOfAsync(customer));
             Assert.NotEmpty(await Outbox.ReadOldestAsync(Outbox.PartitionOf(customer), 1000));
 
-            // Blobs written but the archiver stops before deleting the rows, again and again: the rows stay.
-            gateway.ArchiveStore.FailBeforeWrite = false;
+            // Blobs written but the archiver stops before deleting the rows, again and again: the rows stay. (All three
+            // rows are in the outbox before the switch: a blob is named after its first row, so the first blob written
+            // is the one every later poll finds again, and it must hold all three for the wait below to end.)
             gateway.ArchiveStore.FailAfterWrite = true;
-            await Post(customer, $"f3-{_run}", "sku");
+            gateway.ArchiveStore.FailBeforeWrite = false;
             await WaitUntil(async () => (await RecordsOfAsync(customer)).Count == 3);
             await Task.Delay(300);
         }
