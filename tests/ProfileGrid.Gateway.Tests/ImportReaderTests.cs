@@ -55,13 +55,37 @@ public sealed class ImportReaderTests
         Assert.Equal(("page_view", "import:imp:5"), (((ImportEvent)items[2].Action!).Event.Type, ((ImportEvent)items[2].Action!).Event.Id));
     }
 
-    private static async Task<List<ImportItem>> ReadAsync(byte[] file, ImportFormat format, long checkpoint)
+    [Fact]
+    public async Task A_csv_row_past_the_limit_ends_the_read_after_the_rows_before_it_instead_of_filling_memory()
+    {
+        // An unclosed quote makes the rest of the file one row: 8 MiB here, a whole file in production.
+        var good = $"purchase,{Customer},a\npurchase,{Customer},b\n";
+        var text = $"type,customerId,properties.note\n{good}page_view,{Customer},\"never closed\n" + string.Concat(Enumerable.Repeat($"purchase,{Customer},x\n", 8 << 20 >> 5));
+        var items = new List<ImportItem>();
+
+        var failure = await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(Encoding.UTF8.GetBytes(text), ImportFormat.Csv, checkpoint: 0, items));
+
+        Assert.Equal("the CSV row from line 4 is longer than 1024 KiB (an unclosed quote?)", failure.Message);
+        Assert.Equal([1L, 2L], items.Select(item => item.Unit));
+        Assert.All(items, item => Assert.IsType<ImportEvent>(item.Action));
+
+        // A closed row just under the limit still reads.
+        var cell = new string('y', ImportReader.MaxLineBytes - 100);
+        var near = await ReadAsync(Encoding.UTF8.GetBytes($"type,customerId,properties.note\npurchase,{Customer},\"{cell}\"\n{good}"), ImportFormat.Csv, checkpoint: 0);
+        Assert.Equal([1L, 2L, 3L], near.Select(item => item.Unit));
+    }
+
+    private static async Task<List<ImportItem>> ReadAsync(byte[] file, ImportFormat format, long checkpoint, List<ImportItem> items)
     {
         var source = new ImportSource("memory", Staged: false, format, "test", file.Length, "test");
         var reader = new ImportReader(new MemoryStream(file), source, "imp", checkpoint, TimeProvider.System);
-        var items = new List<ImportItem>();
         await foreach (var item in reader.Start(CancellationToken.None).ReadAllAsync()) items.Add(item);
         return items;
+    }
+
+    private static async Task<List<ImportItem>> ReadAsync(byte[] file, ImportFormat format, long checkpoint)
+    {
+        return await ReadAsync(file, format, checkpoint, []);
     }
 
     private static byte[] Gzip(byte[] bytes)

@@ -114,12 +114,14 @@ internal sealed class ImportReader(Stream source, ImportSource spec, string impo
 
     private void ReadCsv(Stream text, ChannelWriter<ImportItem> items, CancellationToken cancellation)
     {
-        using var reader = Sep.Reader(options => options with { Unescape = true, DisableColCountCheck = true }).From(text);
+        var guarded = new RowLengthGuard(text);
+        using var reader = Sep.Reader(options => options with { Unescape = true, DisableColCountCheck = true }).From(guarded);
         var records = CsvRecords.For(reader.Header.ColNames, out var problem) ?? throw new InvalidDataException(problem);
         long unit = 0;
         string[] cells = new string[records.ColumnCount];
         foreach (var row in reader)
         {
+            guarded.RowRead(row.LineNumberToExcl);
             if (++unit <= checkpoint) continue;
             var line = row.LineNumberFrom;
             ImportItem item;
@@ -169,6 +171,36 @@ internal sealed class ImportReader(Stream source, ImportSource spec, string impo
         {
             // Full: wait for the run to take items (this thread is the reader's own).
             if (!items.WaitToWriteAsync(cancellation).AsTask().GetAwaiter().GetResult()) return;
+        }
+    }
+
+    /// <summary>
+    /// Bounds a CSV row as <see cref="MaxLineBytes"/> bounds an NDJSON line. Sep grows its buffer to hold a whole row,
+    /// and a row has no end the reader can find without parsing (a quoted cell holds line breaks), so one unclosed
+    /// quote would make the rest of a 10 GB file one row in memory. This stream fails the read once the parser has
+    /// taken more than the limit (plus its read-ahead) since it last produced a row: the file cannot be read past
+    /// that row, and the import fails saying so, after applying the rows before it.
+    /// </summary>
+    private sealed class RowLengthGuard(Stream inner) : ReadOnlyStream
+    {
+        /// <summary>Sep reads ahead of the row it parses; this much more than the limit is allowed before failing.</summary>
+        private const int ReadAhead = 1 << 18;
+
+        private long _sinceRow;
+        private long _nextLine = 1;
+
+        public void RowRead(int lineAfter) => (_sinceRow, _nextLine) = (0, lineAfter);
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override int Read(Span<byte> buffer) => Counted(inner.Read(buffer));
+
+        private int Counted(int read)
+        {
+            _sinceRow += read;
+            return _sinceRow <= MaxLineBytes + ReadAhead
+                ? read
+                : throw new InvalidDataException($"the CSV row from line {_nextLine} is longer than {MaxLineBytes / 1024} KiB (an unclosed quote?)");
         }
     }
 
