@@ -4,7 +4,8 @@
 // ProfileGridSegmentMembers, ProfileGridWakeups, ProfileGridArchiveKeys, and Orleans' OrleansGrainState and
 // OrleansSiloInstances; and two blob containers, reached with Storage Blob Data Contributor: the archive's
 // (profilegrid-archive) and "imports", where the gateways stage uploaded import files (docs/imports.md). A lifecycle
-// management policy deletes archive blobs older than archiveRetentionDays.
+// management policy deletes archive blobs older than archiveRetentionDays, and uploads staged for imports older than
+// importStagingDays (orphans of uploads interrupted before their 202; a finished import deletes its own copy).
 param location string
 param tags object
 @minLength(13)
@@ -18,6 +19,10 @@ param dataPrincipalId string
 @minValue(0)
 @description('Days the archive keeps (blobs under the archive container deleted after that many days); 0 keeps it forever.')
 param archiveRetentionDays int
+
+@minValue(1)
+@description('Days an upload staged for an import is kept (blobs under imports/uploads/); an import still running by then fails.')
+param importStagingDays int = 7
 
 @description('The blob container of the archive (the silos create it).')
 param archiveContainerName string
@@ -71,8 +76,10 @@ resource archiveAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // The same retention the silos' own job applies (ProfileGrid:Archive:RetentionDays), by the platform: blobs are
-// immutable once written, so days since creation is days since archived.
-resource archiveRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = if (archiveRetentionDays > 0) {
+// immutable once written, so days since creation is days since archived (the rule is off when the archive is kept
+// forever). And the imports' staging area: the gateways delete a staged upload when its import ends, but an upload
+// interrupted before its 202 (or a gateway that died then) leaves one nobody will.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
   properties: {
@@ -80,7 +87,7 @@ resource archiveRetention 'Microsoft.Storage/storageAccounts/managementPolicies@
       rules: [
         {
           name: 'archive-retention'
-          enabled: true
+          enabled: archiveRetentionDays > 0
           type: 'Lifecycle'
           definition: {
             filters: {
@@ -90,6 +97,22 @@ resource archiveRetention 'Microsoft.Storage/storageAccounts/managementPolicies@
             actions: {
               baseBlob: {
                 delete: { daysAfterCreationGreaterThan: archiveRetentionDays }
+              }
+            }
+          }
+        }
+        {
+          name: 'import-staging'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ 'imports/uploads/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterCreationGreaterThan: importStagingDays }
               }
             }
           }

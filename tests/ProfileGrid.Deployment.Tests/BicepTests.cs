@@ -62,13 +62,21 @@ public sealed class BicepTests
         Assert.Contains(roles, role => role.Contains("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StringComparison.Ordinal)); // Storage Blob Data Contributor
 
         var (policy, template) = Assert.Single(found, pair => Type(pair.Resource) == "Microsoft.Storage/storageAccounts/managementPolicies");
-        Assert.Contains("archiveRetentionDays", policy["condition"]!.ToJsonString(), StringComparison.Ordinal);
-        var rule = Assert.Single(policy["properties"]!["policy"]!["rules"]!.AsArray())!;
-        Assert.Equal("Lifecycle", rule["type"]!.GetValue<string>());
-        Assert.Equal("[format('{0}/', parameters('archiveContainerName'))]", rule["definition"]!["filters"]!["prefixMatch"]![0]!.GetValue<string>());
-        Assert.Equal("[parameters('archiveRetentionDays')]", rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
+        var rules = policy["properties"]!["policy"]!["rules"]!.AsArray();
+        Assert.Equal(["archive-retention", "import-staging"], rules.Select(rule => rule!["name"]!.GetValue<string>()));
+        var archive = rules[0]!;
+        Assert.Equal("Lifecycle", archive["type"]!.GetValue<string>());
+        Assert.Equal("[greater(parameters('archiveRetentionDays'), 0)]", archive["enabled"]!.GetValue<string>());
+        Assert.Equal("[format('{0}/', parameters('archiveContainerName'))]", archive["definition"]!["filters"]!["prefixMatch"]![0]!.GetValue<string>());
+        Assert.Equal("[parameters('archiveRetentionDays')]", archive["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
         Assert.Equal(365, compiled["parameters"]!["archiveRetentionDays"]!["defaultValue"]!.GetValue<int>());
-        Assert.NotNull(template);
+
+        // The imports' staging area (orphan uploads): the gateways write uploads/{guid} in the container "imports".
+        var staging = rules[1]!;
+        Assert.True(staging["enabled"]!.GetValue<bool>());
+        Assert.Equal("imports/uploads/", staging["definition"]!["filters"]!["prefixMatch"]![0]!.GetValue<string>());
+        Assert.Equal("[parameters('importStagingDays')]", staging["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterCreationGreaterThan"]!.GetValue<string>());
+        Assert.Equal(7, template!["parameters"]!["importStagingDays"]!["defaultValue"]!.GetValue<int>());
     }
 
     [Fact]
