@@ -306,6 +306,11 @@ fi
 ./scripts/bench-import.sh --no-build --events "$([ "$mode" = full ] && echo 10000000 || echo 200000)" --duration "$duration" \
   --results "$results/import" --out "$results/section-import.md"
 
+# --- replay (issue 27): customers stored live on Azurite with archiving on, their tables deleted, every customer
+# replayed from the archive by a fresh gateway, and a sample compared; a script of its own, like the import's --------
+./scripts/bench-replay.sh --no-build --customers "$([ "$mode" = full ] && echo 100000 || echo 5000)" \
+  --duration "$([ "$mode" = full ] && echo 30 || echo 10)" --results "$results/replay" --out "$results/section-replay.md"
+
 # --- the report ---------------------------------------------------------------------------------------------------
 cat >"$results/header.md" <<EOF
 Written by \`./scripts/bench.sh$([ "$mode" = quick ] && echo " --quick")\` (mode \`$mode\`: ${duration} s measured after ${warmup} s of warm-up per run). Do not edit by hand:

@@ -56,7 +56,8 @@ internal sealed class ArchiveLagProbe(ToolArgs args)
         Console.WriteLine(text);
     }
 
-    private static async Task<int> CountOutboxRowsAsync(TableClient journals)
+    /// <summary>The outbox rows left in the journal table: records written and not archived yet.</summary>
+    public static async Task<int> CountOutboxRowsAsync(TableClient journals)
     {
         var count = 0;
         await foreach (var _ in journals.QueryAsync<TableEntity>("RowKey ge '!outbox!' and RowKey lt '!outbox\"'", select: ["RowKey"]))

@@ -11,6 +11,9 @@ const string Usage = """
       backfill --url <gateway> --admin-key <k> --agent-key <k> --rule <rule> [--segment bench-backfill] [--poll 0.5] [--out f.json]
       import-file --file <f.ndjson.gz> [--events 10000000] [--customers 1000000] [--customer-prefix imported-]
       archive-lag --connection-string <cs> [--since <unix ms>] [--timeout 600] [--container profilegrid-archive] [--label x] [--out f.json]
+      profiles --url <gateway> --agent-key <k> --out <f.txt> [--customers 1000] [--sample 200] [--customer-prefix stored-] [--seq-offset 0]
+      empty   --connection-string <cs>   (deletes the customers' tables once their outbox is archived)
+      replay  --url <gateway> --admin-key <k> [--poll 0.5] [--out f.json]
       backfill-report --results <dir> --out <section.md> --command <text> --run <text> --sweep <text> --load-start <unix ms> --load-end <unix ms> --rss-stored <text> --rss-after <text> [--settle <s>]
     """;
 
@@ -32,6 +35,9 @@ RunResult? result = args[0] switch
     "backfill" => await new BackfillProbe(options).RunAsync(),
     "backfill-report" => new BackfillReport(options).Write(),
     "archive-lag" => await ArchiveLag(options),
+    "profiles" => await Replay(options, probe => probe.ProfilesAsync()),
+    "empty" => await Replay(options, probe => probe.EmptyAsync()),
+    "replay" => await Replay(options, probe => probe.ReplayAsync()),
     _ => throw new ArgumentException($"Unknown command {args[0]}.{Environment.NewLine}{Usage}"),
 };
 if (result is null) return 0;
@@ -44,5 +50,11 @@ return 0;
 static async Task<RunResult?> ArchiveLag(ToolArgs options)
 {
     await new ArchiveLagProbe(options).RunAsync();
+    return null;
+}
+
+static async Task<RunResult?> Replay(ToolArgs options, Func<ReplayProbe, Task> step)
+{
+    await step(new ReplayProbe(options));
     return null;
 }
