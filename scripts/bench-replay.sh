@@ -6,24 +6,27 @@
 # a fresh gateway replays every customer (POST /v1/replays {"all": true}), timed to its end, and the same sample is
 # read again and compared field by field. Writes its Markdown section into docs/benchmarks.md between the markers below
 # (replacing the one an earlier run wrote); ./scripts/bench.sh runs it and puts the section in its report.
-#   --customers N   customers stored (default 100,000; --customers 5000 is a smoke of a minute or two)
+#   --customers N   customers stored (default 20,000; --customers 5000 is a smoke of a minute or two)
 #   --duration S    seconds of batches of 100 over them after the first event each (default 30)
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
 #   --results DIR   where the raw results and logs go (default .data/bench/replay-<time>)
+#   --max-concurrency N, --duty-cycle D   the replay's settings (default its own: 8 and 0.5), to see what others cost
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
-customers=100000 duration=30 out=docs/benchmarks.md results="" build=true
+customers=20000 duration=30 out=docs/benchmarks.md results="" build=true max_concurrency=8 duty_cycle=0.5
 while [ $# -gt 0 ]; do
   case "$1" in
     --customers) customers="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --out) out="$2"; shift ;;
     --results) results="$2"; shift ;;
+    --max-concurrency) max_concurrency="$2"; shift ;;
+    --duty-cycle) duty_cycle="$2"; shift ;;
     --no-build) build=false ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -76,6 +79,7 @@ start_gateway() {
     ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
     ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
     ProfileGrid__Storage__ConnectionString="$connection" ProfileGrid__Archive__Enabled=true \
+    ProfileGrid__Replay__MaxConcurrency="$max_concurrency" ProfileGrid__Replay__DutyCycle="$duty_cycle" \
     dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway-$1.log" 2>&1 &
   gateway_pid=$!
   for _ in $(seq 1 450); do
@@ -120,10 +124,11 @@ empty_found=$(grep -vc ': 404$' "$results/profiles-empty.txt" || true)
 cat >"$results/section.md" <<SECTION
 ## Replay (issue 27)
 
-\`./scripts/bench-replay.sh --customers $customers$([ "$duration" = 30 ] || echo " --duration $duration")\`, started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$commit\`,
+\`./scripts/bench-replay.sh --customers $customers$([ "$duration" = 30 ] || echo " --duration $duration")$(
+  [ "$max_concurrency" = 8 ] || echo " --max-concurrency $max_concurrency")$([ "$duty_cycle" = 0.5 ] || echo " --duty-cycle $duty_cycle")\`, started $started, took $(( (SECONDS - clock) / 60 )) min, commit \`$commit\`,
 load average (1, 5, 15 min) before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg). Azurite (tables and blobs),
-one gateway with a co-hosted silo at a time, archiving on, every setting at its default (replay: \`CustomersPerPass\`
-10,000, \`MaxConcurrency\` 8, \`DutyCycle\` 0.5). $customers customers got one event each, then batches of 100 over them for
+one gateway with a co-hosted silo at a time, archiving on, every setting at its default but the replay's
+\`MaxConcurrency\` $max_concurrency and \`DutyCycle\` $duty_cycle (defaults 8 and 0.5; \`CustomersPerPass\` 10,000). $customers customers got one event each, then batches of 100 over them for
 $duration s; once the archivers caught up, the gateway stopped and the customers' tables (journals, segment members,
 wake-ups) were deleted, the archive and its keys kept; a fresh gateway replayed every customer.
 

@@ -308,7 +308,7 @@ fi
 
 # --- replay (issue 27): customers stored live on Azurite with archiving on, their tables deleted, every customer
 # replayed from the archive by a fresh gateway, and a sample compared; a script of its own, like the import's --------
-./scripts/bench-replay.sh --no-build --customers "$([ "$mode" = full ] && echo 100000 || echo 5000)" \
+./scripts/bench-replay.sh --no-build --customers "$([ "$mode" = full ] && echo 20000 || echo 5000)" \
   --duration "$([ "$mode" = full ] && echo 30 || echo 10)" --results "$results/replay" --out "$results/section-replay.md"
 
 # --- the report ---------------------------------------------------------------------------------------------------
