@@ -48,6 +48,7 @@ public static class SiloHosting
             // Keys and blobs in the account of the tables; created when the silo starts.
             var keys = new AzureTableArchiveKeys(
                 storage.CreateTableServiceClient().GetTableClient(AzureTableArchiveKeys.DefaultTableName),
+                cluster.ServiceId,
                 storage.PartitionCount ?? AzureTableJournalStorageOptions.DefaultPartitionCount);
             builder.Services.AddSingleton<IArchiveKeys>(keys);
             builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(keys);

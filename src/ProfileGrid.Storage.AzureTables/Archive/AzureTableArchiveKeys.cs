@@ -1,25 +1,28 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Orleans;
 using Orleans.Runtime;
 using ProfileGrid.Storage.Archive;
+using ProfileGrid.Storage.AzureTables.Journals;
 using ProfileGrid.Storage.AzureTables.Tables;
 
 namespace ProfileGrid.Storage.AzureTables.Archive;
 
 /// <summary>
-/// Archive keys in an Azure table (<see cref="DefaultTableName"/>): a row per customer, partition = a hash bucket of
-/// the customer (as the journals spread), row key = the customer's escaped key, holding its key id and key. Created by
-/// an insert that fails if the row exists (the loser of a race reads the winner's), the inserts of a partition sent
-/// together (<see cref="KeyInserts"/>); deleted on erasure.
+/// Archive keys in an Azure table (<see cref="DefaultTableName"/>): a row per customer, partition = the service and a
+/// hash bucket of the customer (as the journals' rows: services sharing an account and its tables never share a
+/// customer's key, so one service's erasure cannot shred another's archive, nor its replay open another's records),
+/// row key = the customer's escaped key, holding its key id and key. Created by an insert that fails if the row exists
+/// (the loser of a race reads the winner's), the inserts of a partition sent together (<see cref="KeyInserts"/>);
+/// deleted on erasure.
 /// </summary>
-public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount) : IArchiveKeys, ILifecycleParticipant<ISiloLifecycle>
+public sealed class AzureTableArchiveKeys(TableClient table, string serviceId, int partitionCount) : IArchiveKeys, ILifecycleParticipant<ISiloLifecycle>
 {
     public const string DefaultTableName = "ProfileGridArchiveKeys";
     private const string KeyProperty = "Key";
     private readonly int _partitionCount = partitionCount;
+    private readonly JournalKeys _rows = new(serviceId, partitionCount);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, KeyInserts> _inserts = new(StringComparer.Ordinal);
 
@@ -67,7 +70,10 @@ public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount)
     /// </summary>
     public async IAsyncEnumerable<CustomerKey> ListAsync(int partition, int partitionCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var filter = partitionCount == _partitionCount ? TableClient.CreateQueryFilter($"PartitionKey eq {partition.ToString("D4", CultureInfo.InvariantCulture)}") : null;
+        var (from, to) = _rows.ServicePartitions;
+        var filter = partitionCount == _partitionCount
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {_rows.PartitionKey(partition)}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
         await using var rows = table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", KeyProperty], cancellationToken: cancellationToken).AsPages().GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -93,8 +99,11 @@ public sealed class AzureTableArchiveKeys(TableClient table, int partitionCount)
         }
     }
 
-    private (string PartitionKey, string RowKey) Row(string customer) =>
-        (JournalPartitions.Of(customer, _partitionCount).ToString("D4", CultureInfo.InvariantCulture), TableKey.SanitizePrefix(customer, suffixChars: 0));
+    private (string PartitionKey, string RowKey) Row(string customer)
+    {
+        var row = _rows.For(customer);
+        return (row.PartitionKey, row.RowKey);
+    }
 
     private async Task<T> Unavailable<T>(Func<Task<T>> request)
     {

@@ -26,6 +26,9 @@ internal sealed class JournalKeys
 
     public string PartitionKey(int bucket) => string.Create(CultureInfo.InvariantCulture, $"{_servicePrefix}{bucket:D4}");
 
+    /// <summary>The partition keys of this service, whatever the bucket: from (inclusive) to (exclusive); buckets are digits.</summary>
+    public (string From, string To) ServicePartitions => (_servicePrefix, _servicePrefix + ":");
+
     public JournalRow For(string key)
     {
         ArgumentNullException.ThrowIfNull(key);

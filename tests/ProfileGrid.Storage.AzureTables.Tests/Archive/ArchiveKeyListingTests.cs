@@ -8,7 +8,8 @@ namespace ProfileGrid.Storage.AzureTables.Tests.Archive;
 /// <summary>
 /// A replay of every customer lists the archive keys partition by partition: the table's listing gives every
 /// customer with a key (escaped ids included) with its key, in the partition the journals put it, as the memory keys
-/// do, whether or not the partition count asked is the table's; a deleted (erased) key is not listed.
+/// do, whether or not the partition count asked is the table's; a deleted (erased) key is not listed. Two services
+/// sharing the table never see, list or delete each other's keys.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ArchiveKeyListingTests(AzuriteFixture azurite)
@@ -22,7 +23,8 @@ public sealed class ArchiveKeyListingTests(AzuriteFixture azurite)
     {
         var table = new TableClient(azurite.ConnectionString, TableNames.Fresh("keys"));
         await table.CreateAsync();
-        var azure = new AzureTableArchiveKeys(table, Partitions);
+        var azure = new AzureTableArchiveKeys(table, "service-a", Partitions);
+        var other = new AzureTableArchiveKeys(table, "service-b", Partitions);
         var memory = new MemoryArchiveKeys();
         string[] customers = [.. Enumerable.Range(0, 40).Select(i => $"c-{i}"), "anon:a~b", "with#hash", "erased-1"];
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -32,6 +34,11 @@ public sealed class ArchiveKeyListingTests(AzuriteFixture azurite)
             keys[customer] = key.IdText;
             await memory.GetOrCreateAsync(customer, likelyExists: false);
         }
+
+        // Another service with the same customers, in the same table: keys of its own.
+        var others = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var customer in customers) others[customer] = (await other.GetOrCreateAsync(customer, likelyExists: false)).IdText;
+        Assert.All(customers, customer => Assert.NotEqual(keys[customer], others[customer]));
 
         await azure.DeleteAsync("erased-1");
         await memory.DeleteAsync("erased-1");
@@ -50,6 +57,17 @@ public sealed class ArchiveKeyListingTests(AzuriteFixture azurite)
 
         Assert.Equal(customers.Where(customer => customer != "erased-1").Order(StringComparer.Ordinal), listed.Select(key => key.Customer).Order(StringComparer.Ordinal));
         Assert.All(listed, key => Assert.Equal(keys[key.Customer], key.Key.IdText));
+
+        // The erasure in the first service left the other's key; the other's listing holds its own keys only.
+        Assert.Equal(others["erased-1"], (await other.FindAsync("erased-1"))!.IdText);
+        var otherListed = new List<CustomerKey>();
+        for (var partition = 0; partition < partitionCount; partition++)
+        {
+            await foreach (var key in other.ListAsync(partition, partitionCount)) otherListed.Add(key);
+        }
+
+        Assert.Equal(customers.Order(StringComparer.Ordinal), otherListed.Select(key => key.Customer).Order(StringComparer.Ordinal));
+        Assert.All(otherListed, key => Assert.Equal(others[key.Customer], key.Key.IdText));
         await table.DeleteAsync();
     }
 }

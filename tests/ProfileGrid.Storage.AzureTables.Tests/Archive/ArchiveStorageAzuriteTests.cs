@@ -65,6 +65,6 @@ public sealed class ArchiveStorageAzuriteTests(AzuriteFixture azurite)
     {
         var table = new TableClient(azurite.ConnectionString, TableNames.Fresh("keys"));
         await table.CreateAsync();
-        return new AzureTableArchiveKeys(table, partitionCount: 4);
+        return new AzureTableArchiveKeys(table, "svc", partitionCount: 4);
     }
 }
