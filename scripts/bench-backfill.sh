@@ -36,7 +36,6 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="${results:-.data/bench/backfill-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
-producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001
 segment=bench-backfill rule='cart_add.total >= 1 and purchase.total == 0'
 begin_marker='<!-- bench-backfill: written by scripts/bench-backfill.sh -->' end_marker='<!-- bench-backfill: end -->'
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -48,22 +47,9 @@ if [ "$build" = true ]; then
   done
 fi
 
-gateway_pid=""
-stop_gateway() {
-  [ -n "$gateway_pid" ] || return 0
-  kill -TERM "$gateway_pid" 2>/dev/null || return 0
-  for _ in $(seq 1 150); do kill -0 "$gateway_pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL "$gateway_pid" 2>/dev/null || true
-}
 trap stop_gateway EXIT
 trap 'exit 130' INT TERM
 
-# Each measuring command goes to commands.txt as it is run (an argument with spaces in single quotes), for the report.
-logged() {
-  local arg line="$1"; shift
-  for arg in "$@"; do case "$arg" in *" "*) line+=" '$arg'" ;; *) line+=" $arg" ;; esac; done
-  echo "$line" >>"$results/commands.txt"
-}
 loadgen() { logged loadgen "$@"; dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }
 tools() { [ "$1" = backfill-report ] || logged tools "$@"; dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll "$@"; }
 now_ms() { date +%s%3N; }
@@ -73,23 +59,10 @@ backfill_visited() {
 }
 
 # --- the gateway: memory storage, a co-hosted silo ------------------------------------------------------------------
-port=$(free_port)
-url="http://127.0.0.1:$port"
-(cd src/ProfileGrid.Gateway && exec env ASPNETCORE_ENVIRONMENT=Production \
-  ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
-  ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
-  ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
-  ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
+start_bench_gateway "$results/gateway.log" \
   ProfileGrid__Segments__Sweep__PageSize="$page_size" ProfileGrid__Segments__Sweep__MaxConcurrency="$max_concurrency" \
   ProfileGrid__Segments__Sweep__DutyCycle="$duty_cycle" ProfileGrid__GrainCollection__CollectionAge=00:01:00 \
-  ProfileGrid__GrainCollection__CollectionQuantum=00:00:30 \
-  dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway.log" 2>&1 &
-gateway_pid=$!
-for _ in $(seq 1 450); do
-  curl -sf -o /dev/null "$url/healthz" && break
-  kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway exited; its log:" >&2; tail -n 30 "$results/gateway.log" >&2; exit 1; }
-  sleep 0.2
-done
+  ProfileGrid__GrainCollection__CollectionQuantum=00:00:30
 
 # --- the stored customers, then the live load before the definition -------------------------------------------------
 echo "== populate: $customers customers, one event each" >&2
@@ -133,14 +106,5 @@ tools backfill-report --results "$results" --out "$results/section.md" \
     [ "$max_concurrency/$duty_cycle" = 8/0.25 ] && echo ", its defaults")" \
   --load-start "$load_start" --load-end "$load_end" --rss-stored "$rss_stored" --rss-after "$rss_after" --settle "$settle"
 
-# The section replaces the one an earlier run wrote, or goes at the end.
-touch "$out"
-awk -v begin="$begin_marker" -v end="$end_marker" -v section="$results/section.md" '
-  function emit() { print begin; while ((getline line < section) > 0) print line; print end; done = 1 }
-  $0 == begin { skip = 1; emit(); next }
-  $0 == end { skip = 0; next }
-  !skip { print }
-  END { if (!done) { print ""; emit() } }
-' "$out" >"$results/out.md"
-mv "$results/out.md" "$out"
+put_section "$begin_marker" "$end_marker" "$results/section.md" "$out"
 echo "results in $results; section in $out" >&2

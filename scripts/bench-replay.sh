@@ -34,7 +34,6 @@ done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="${results:-.data/bench/replay-$(date -u +%Y%m%d-%H%M%S)}"
 results="$(mkdir -p "$results" && cd "$results" && pwd)"
-producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001
 begin_marker='<!-- bench-replay: written by scripts/bench-replay.sh -->' end_marker='<!-- bench-replay: end -->'
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo ' with uncommitted changes')"
@@ -45,22 +44,9 @@ if [ "$build" = true ]; then
   done
 fi
 
-gateway_pid=""
-stop_gateway() {
-  [ -n "$gateway_pid" ] || return 0
-  kill -TERM "$gateway_pid" 2>/dev/null || { gateway_pid=""; return 0; }
-  for _ in $(seq 1 150); do kill -0 "$gateway_pid" 2>/dev/null || { gateway_pid=""; return 0; }; sleep 0.2; done
-  kill -KILL "$gateway_pid" 2>/dev/null || true
-  gateway_pid=""
-}
 trap 'stop_gateway; stop_azurite' EXIT
 trap 'exit 130' INT TERM
 
-logged() {
-  local arg line="$1"; shift
-  for arg in "$@"; do case "$arg" in *" "*|*";"*) line+=" '$arg'" ;; *) line+=" $arg" ;; esac; done
-  echo "$line" | sed "s/AccountKey=[^;]*;/AccountKey=<Azurite's well-known key>;/" >>"$results/commands.txt"
-}
 loadgen() { logged loadgen "$@"; dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }
 tools() { logged tools "$@"; dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll "$@"; }
 json_field() { sed -n "s/^ *\"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},*$/\1/p" "$1" | head -n 1; }
@@ -71,23 +57,8 @@ connection=$(azurite_connection_string "$table_port" "$blob_port")
 
 # start_gateway NAME: a gateway with a co-hosted silo on Azurite, archiving on (its default).
 start_gateway() {
-  port=$(free_port)
-  url="http://127.0.0.1:$port"
-  (cd src/ProfileGrid.Gateway && exec env ASPNETCORE_ENVIRONMENT=Production \
-    ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
-    ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
-    ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
-    ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
-    ProfileGrid__Storage__ConnectionString="$connection" ProfileGrid__Archive__Enabled=true \
-    ProfileGrid__Replay__MaxConcurrency="$max_concurrency" ProfileGrid__Replay__DutyCycle="$duty_cycle" \
-    dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway-$1.log" 2>&1 &
-  gateway_pid=$!
-  for _ in $(seq 1 450); do
-    curl -sf -o /dev/null "$url/healthz" && return 0
-    kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway exited; its log:" >&2; tail -n 30 "$results/gateway-$1.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "the gateway did not answer /healthz" >&2; exit 1
+  start_bench_gateway "$results/gateway-$1.log" ProfileGrid__Storage__ConnectionString="$connection" ProfileGrid__Archive__Enabled=true \
+    ProfileGrid__Replay__MaxConcurrency="$max_concurrency" ProfileGrid__Replay__DutyCycle="$duty_cycle"
 }
 
 # --- the live history --------------------------------------------------------------------------------------------
@@ -149,13 +120,5 @@ $(cat "$results/commands.txt")
 \`\`\`
 SECTION
 
-touch "$out"
-awk -v begin="$begin_marker" -v end="$end_marker" -v section="$results/section.md" '
-  function emit() { print begin; while ((getline line < section) > 0) print line; print end; done = 1 }
-  $0 == begin { skip = 1; emit(); next }
-  $0 == end { skip = 0; next }
-  !skip { print }
-  END { if (!done) { print ""; emit() } }
-' "$out" >"$results/out.md"
-mv "$results/out.md" "$out"
+put_section "$begin_marker" "$end_marker" "$results/section.md" "$out"
 echo "results in $results; section in $out" >&2

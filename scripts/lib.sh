@@ -51,3 +51,62 @@ stop_azurite() {
   kill -INT "$AZURITE_PID" 2>/dev/null || return 0
   for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || return 0; sleep 0.1; done
 }
+
+# --- for the benchmark scripts (bench-*.sh): each sets $results (a folder) before using these ---------------------------
+
+# The API keys a benchmark gateway is started with (start_bench_gateway).
+producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001
+
+# start_bench_gateway LOG [NAME=VALUE...]: a gateway with a co-hosted silo on a free loopback port, with the benchmark
+# keys and the settings given; sets gateway_pid, port and url once it answers /healthz.
+start_bench_gateway() {
+  local log="$1"; shift
+  port=$(free_port)
+  url="http://127.0.0.1:$port"
+  (cd "$(repo_root)/src/ProfileGrid.Gateway" && exec env ASPNETCORE_ENVIRONMENT=Production \
+    ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
+    ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
+    ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
+    ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" "$@" \
+    dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$log" 2>&1 &
+  gateway_pid=$!
+  for _ in $(seq 1 450); do
+    curl -sf -o /dev/null "$url/healthz" && return 0
+    kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway exited; its log:" >&2; tail -n 30 "$log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "the gateway did not answer /healthz; see $log" >&2
+  return 1
+}
+
+# Stops the gateway start_bench_gateway started: TERM, then KILL after 30 s.
+stop_gateway() {
+  [ -n "${gateway_pid:-}" ] || return 0
+  kill -TERM "$gateway_pid" 2>/dev/null || { gateway_pid=""; return 0; }
+  for _ in $(seq 1 150); do kill -0 "$gateway_pid" 2>/dev/null || { gateway_pid=""; return 0; }; sleep 0.2; done
+  kill -KILL "$gateway_pid" 2>/dev/null || true
+  gateway_pid=""
+}
+
+# logged COMMAND ARGS...: appends the command to $results/commands.txt for the report (an argument with spaces or a
+# semicolon in single quotes; Azurite's account key replaced by a name).
+logged() {
+  local arg line="$1"; shift
+  for arg in "$@"; do case "$arg" in *" "*|*";"*) line+=" '$arg'" ;; *) line+=" $arg" ;; esac; done
+  echo "$line" | sed "s/AccountKey=[^;]*;/AccountKey=<Azurite's well-known key>;/" >>"$results/commands.txt"
+}
+
+# put_section BEGIN_MARKER END_MARKER SECTION_FILE OUT_FILE: the section, between its markers, replaces the one an
+# earlier run wrote into OUT_FILE, or goes at its end.
+put_section() {
+  local begin="$1" end="$2" section="$3" out="$4"
+  touch "$out"
+  awk -v begin="$begin" -v end="$end" -v section="$section" '
+    function emit() { print begin; while ((getline line < section) > 0) print line; print end; done = 1 }
+    $0 == begin { skip = 1; emit(); next }
+    $0 == end { skip = 0; next }
+    !skip { print }
+    END { if (!done) { print ""; emit() } }
+  ' "$out" >"$out.tmp"
+  mv "$out.tmp" "$out"
+}
