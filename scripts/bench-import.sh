@@ -2,20 +2,23 @@
 # The import benchmark of issue 27: a gzipped NDJSON file of N events over M customers (written by a generator in its
 # own process) imported through `profilegrid import` into a memory-mode gateway, its rate next to the same run's
 # batch-100 ingest rate; then live ingest (batches of 100) and live push latency measured at rest and again while a
-# second import runs at full speed. Writes its Markdown section into docs/benchmarks.md between the markers below
-# (replacing the one an earlier run wrote); ./scripts/bench.sh runs it and puts the section in its report.
+# second import runs at full speed (it serves as load: it is left unfinished when they end); then, on Azurite (tables
+# and blobs, archiving on), an import of a smaller file against raw 100-entity transactions on the same Azurite. Writes
+# its Markdown section into docs/benchmarks.md between the markers below (replacing the one an earlier run wrote);
+# ./scripts/bench.sh runs it and puts the section in its report.
 #   --events N      events in the file (default 10,000,000; --events 1000000 takes a few minutes)
 #   --customers N   customers they are spread over (default a tenth of the events)
 #   --duration S    seconds measured of each live run, after 3 s of warm-up (default 10)
 #   --out FILE      the Markdown file that gets the section (default docs/benchmarks.md)
 #   --results DIR   where the raw results, the file and the logs go (default .data/bench/import-<time>)
 #   --max-batches N, --max-events-per-second N   the gateway's import share (ProfileGrid:Imports; default its own: 4, 0)
+#   --azurite-events N   events of the Azurite comparison's file (default 200,000; 0 skips it)
 #   --no-build      run what is built (Release)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$(repo_root)"
 
-events=10000000 customers="" duration=10 out=docs/benchmarks.md results="" build=true max_batches=4 max_rate=0
+events=10000000 customers="" duration=10 out=docs/benchmarks.md results="" build=true max_batches=4 max_rate=0 azurite_events=200000
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift ;;
@@ -26,7 +29,8 @@ while [ $# -gt 0 ]; do
     --no-build) build=false ;;
     --max-batches) max_batches="$2"; shift ;;
     --max-events-per-second) max_rate="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --azurite-events) azurite_events="$2"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -35,7 +39,7 @@ customers="${customers:-$((events / 10))}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="${results:-.data/bench/import-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
-producer_key=bench-producer-key-0001 agent_key=bench-agent-key-000001 admin_key=bench-admin-key-0000001 concurrency=16 warmup=3
+concurrency=16 warmup=3
 begin_marker='<!-- bench-import: written by scripts/bench-import.sh -->' end_marker='<!-- bench-import: end -->'
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests scripts || echo ' with uncommitted changes')"
@@ -46,14 +50,7 @@ if [ "$build" = true ]; then
   done
 fi
 
-gateway_pid=""
-stop_gateway() {
-  [ -n "$gateway_pid" ] || return 0
-  kill -TERM "$gateway_pid" 2>/dev/null || return 0
-  for _ in $(seq 1 150); do kill -0 "$gateway_pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL "$gateway_pid" 2>/dev/null || true
-}
-trap stop_gateway EXIT
+trap 'stop_gateway; stop_azurite' EXIT
 trap 'exit 130' INT TERM
 
 loadgen() { dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }
@@ -64,6 +61,7 @@ p99() { sed -n 's/^    "p99": \([0-9.]*\),*$/\1/p' "$results/$1.json" | head -n 
 status() { curl -sf -H "X-Api-Key: $admin_key" "$url/v1/imports/$1"; }
 json_number() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 json_text() { sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 seconds_between() { echo $(( $(date -d "$2" +%s%3N) - $(date -d "$1" +%s%3N) )) | awk '{ printf "%.1f", $1 / 1000 }'; }
 
 # --- the file, written by a process of its own --------------------------------------------------------------------
@@ -72,17 +70,8 @@ echo "== writing $events events over $customers customers" >&2
 tools import-file --file "$file" --events "$events" --customers "$customers" --customer-prefix imported- 2>&1 | tee "$results/import-file.txt" >&2
 
 # --- the gateway: memory storage, a co-hosted silo ------------------------------------------------------------------
-port=$(free_port)
-url="http://127.0.0.1:$port"
-(cd src/ProfileGrid.Gateway && exec env ASPNETCORE_ENVIRONMENT=Production \
-  ProfileGrid__ApiKeys__0__Key="$producer_key" ProfileGrid__ApiKeys__0__Name=bench ProfileGrid__ApiKeys__0__Role=producer \
-  ProfileGrid__ApiKeys__1__Key="$agent_key" ProfileGrid__ApiKeys__1__Name=bench-agent ProfileGrid__ApiKeys__1__Role=agent \
-  ProfileGrid__ApiKeys__2__Key="$admin_key" ProfileGrid__ApiKeys__2__Name=bench-admin ProfileGrid__ApiKeys__2__Role=admin \
-  ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" \
-  ProfileGrid__Imports__MaxConcurrentBatches="$max_batches" ProfileGrid__Imports__MaxEventsPerSecond="$max_rate" \
-  dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$results/gateway.log" 2>&1 &
-gateway_pid=$!
-for _ in $(seq 1 450); do curl -sf -o /dev/null "$url/healthz" && break; sleep 0.2; done
+imports=(ProfileGrid__Imports__MaxConcurrentBatches="$max_batches" ProfileGrid__Imports__MaxEventsPerSecond="$max_rate")
+start_bench_gateway "$results/gateway.log" "${imports[@]}"
 
 echo "== warm-up" >&2
 for batch in 1 100; do
@@ -130,11 +119,39 @@ sleep 3
 live under-import
 second_id=$(sed -n 's/.*Import \([a-z2-7]\{26\}\).*/\1/p' "$results/import-under-load-cli.txt" | head -n 1)
 second_status=$(status "$second_id" || echo '{}')
-wait "$second" || true
-final_second=$(status "$second_id" || echo '{}')
+# It was load for the live runs; the gateway stops with it unfinished.
+kill "$second" 2>/dev/null || true
+wait "$second" 2>/dev/null || true
+stop_gateway
+
+# --- on Azurite: raw 100-entity transactions, then an import into a gateway on the same Azurite ----------------------
+azurite_rows=""
+if [ "$azurite_events" -gt 0 ]; then
+  azurite_file="$results/import-azurite.ndjson.gz"
+  tools import-file --file "$azurite_file" --events "$azurite_events" --customers "$((azurite_events / 10))" \
+    --customer-prefix azurite-imported- >"$results/import-azurite-file.txt" 2>&1
+  table_port=$(free_port) blob_port=$(free_port)
+  start_azurite "$table_port" "$results/azurite" "$blob_port" "$(free_port)"
+  connection=$(azurite_connection_string "$table_port" "$blob_port")
+  echo "== raw 100-entity transactions on Azurite" >&2
+  tools tables --connection-string "$connection" --mode batch --concurrency "$concurrency" --payload 1536 --duration "$duration" \
+    --warmup "$warmup" --label raw-batch --out "$results/raw-batch.json" >/dev/null
+  start_bench_gateway "$results/gateway-azurite.log" "${imports[@]}" ProfileGrid__Storage__ConnectionString="$connection"
+  echo "== import on Azurite ($azurite_events events)" >&2
+  cli import "$azurite_file" --gateway "$url" --api-key "$admin_key" >"$results/import-azurite-cli.txt" 2>&1
+  azurite_status=$(status "$(sed -n 's/.*Import \([a-z2-7]\{26\}\).*/\1/p' "$results/import-azurite-cli.txt" | head -n 1)")
+  echo "$azurite_status" >"$results/import-azurite-status.json"
+  stop_gateway
+  stop_azurite
+  azurite_seconds=$(seconds_between "$(json_text "$azurite_status" startedAt)" "$(json_text "$azurite_status" finishedAt)")
+  azurite_rate=$(awk -v n="$(json_number "$azurite_status" applied)" -v s="$azurite_seconds" 'BEGIN { printf "%.0f", n / s }')
+  echo "   $(json_text "$azurite_status" state): $azurite_rate events/s applied; raw transactions $(field raw-batch eventsPerSecond) entities/s" >&2
+  azurite_rows="| on Azurite (tables and blobs, archiving on): $azurite_events events over $((azurite_events / 10)) customers, applied | $(json_text "$azurite_status" state), **$azurite_rate events/s** ($azurite_seconds s) |
+| raw 100-entity transactions (1,536-byte entities), same Azurite, just before | $(field raw-batch eventsPerSecond) entities/s |
+| **import on Azurite / raw transactions** (goal ≥ 0.5) | **$(ratio "$azurite_rate" "$(field raw-batch eventsPerSecond)")** |"
+fi
 still_running=$([ "$(json_text "$second_status" state)" = running ] && echo yes || echo "no: it ended before the live runs did, so they were partly measured without it")
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 section="$results/section.md"
 cat >"$section" <<EOF
 $begin_marker
@@ -156,23 +173,13 @@ share $max_batches batches in flight and $([ "$max_rate" = 0 ] && echo "no rate 
 | live ingest p99 at rest / during an import | $(p99 rest-ingest) / $(p99 under-import-ingest) ms |
 | live push p99 at rest / during an import (goal ≤ 20 ms) | $(p99 rest-push) / $(p99 under-import-push) ms |
 | the second import still running when the live runs ended | $still_running |
-
-The second import's final status: \`$(tr -d '\n' <<<"$final_second" | cut -c1-400)\`. Not measured here: the Azurite
-comparison (an import on Azurite against raw batched transactions), which needs a gateway on Azurite with its blob
-service; \`ImportCrashTests\` runs imports on Azurite for correctness only.
+$azurite_rows
 $end_marker
 EOF
 
 if [ "$out" != "$section" ]; then
-  touch "$out"
-  if grep -qF "$begin_marker" "$out"; then
-    awk -v begin="$begin_marker" -v end="$end_marker" -v file="$section" '
-      $0 == begin { while ((getline line < file) > 0) print line; skipping = 1; next }
-      $0 == end { skipping = 0; next }
-      !skipping { print }' "$out" >"$out.tmp" && mv "$out.tmp" "$out"
-  else
-    { echo; cat "$section"; } >>"$out"
-  fi
+  sed '1d;$d' "$section" >"$section.body"
+  put_section "$begin_marker" "$end_marker" "$section.body" "$out"
 fi
 cat "$section"
-rm -f "$file"
+rm -f "$file" "${azurite_file:-}"
