@@ -48,6 +48,7 @@ public static class GatewayHosting
         services.AddCors(cors => cors.AddPolicy(SegmentApi.CorsPolicy, SegmentApi.ConfigureCors));
         services.AddSingleton<CustomerCalls>();
         services.AddSingleton<EventDispatcher>();
+        services.AddSingleton(_ => new LiveTraffic(TimeProvider.System));
         services.AddCheckedOptions<BulkAdmissionOptions>();
         // The probe measures the thread pool in real time, whatever clock the domain runs on.
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<BulkAdmission>(provider, TimeProvider.System));

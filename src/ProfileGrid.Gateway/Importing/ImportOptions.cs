@@ -19,6 +19,13 @@ public sealed class ImportOptions : ICheckedOptions
     /// </summary>
     public int MaxConcurrentBatches { get; set; } = 4;
 
+    /// <summary>
+    /// Customer batches the imports keep in flight while live events come (one came within the last second): live
+    /// requests and an import's batches share the same cores, and the batches in flight are the import's share.
+    /// 1 by default: live traffic goes first, and the import still goes on. At most <see cref="MaxConcurrentBatches"/>.
+    /// </summary>
+    public int MaxConcurrentBatchesWithLiveTraffic { get; set; } = 1;
+
     /// <summary>Events per second a gateway's imports apply at most, all together (0: as fast as the batches allow).</summary>
     public int MaxEventsPerSecond { get; set; }
 
@@ -40,6 +47,7 @@ public sealed class ImportOptions : ICheckedOptions
     public IEnumerable<string> Problems() => new[]
     {
         CheckedOptions.Within(nameof(MaxConcurrentBatches), MaxConcurrentBatches, 1, 1024),
+        CheckedOptions.Within(nameof(MaxConcurrentBatchesWithLiveTraffic), MaxConcurrentBatchesWithLiveTraffic, 1, MaxConcurrentBatches),
         CheckedOptions.Within(nameof(MaxEventsPerSecond), MaxEventsPerSecond, 0, 10_000_000),
         CheckedOptions.Within(nameof(WindowLines), WindowLines, 100, 1_000_000),
         CheckedOptions.Within(nameof(Lease), Lease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),

@@ -11,12 +11,13 @@ namespace ProfileGrid.Gateway.Ingestion;
 /// grain has stored its events. If a call fails it throws: the call's own exception when nothing was stored, else a
 /// <see cref="PartlyStoredException"/> that says which events were stored; either way the producer may retry the
 /// whole request (events already stored then count as duplicates). Bulk requests let smaller ones go first while
-/// the gateway is behind (<see cref="BulkAdmission"/>).
+/// the gateway is behind (<see cref="BulkAdmission"/>), and imports give way while live requests come (<see cref="LiveTraffic"/>).
 /// </summary>
-internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics, BulkAdmission admission)
+internal sealed class EventDispatcher(CustomerCalls customers, IngestionMetrics metrics, BulkAdmission admission, LiveTraffic live)
 {
     public async Task<EventsResponse> DispatchAsync(string producer, List<PendingEvent> events, List<EventRejection> rejected)
     {
+        live.Seen();
         // A single event (the common request) needs no grouping.
         var byCustomer = events is [_] ? null : ByCustomer(events);
         using var slot = await admission.EnterAsync(events.Count);
