@@ -10,20 +10,34 @@ namespace ProfileGrid.Cluster.Tests;
 /// </summary>
 public sealed class SiloCrashRecoveryFixture : IAsyncLifetime
 {
-    /// <summary>Paced, so that a kill falls mid-import; short leases, so that a run that stopped is resumed soon.</summary>
+    /// <summary>
+    /// Journal partitions of the cluster (<c>ProfileGrid:Storage:PartitionCount</c>): eight rather than 64, so that a
+    /// partition holds enough customers for a replay to take several passes over it.
+    /// </summary>
+    internal const int Partitions = 8;
+
+    /// <summary>
+    /// Paced, so that a kill falls mid-import, but with more customer batches in flight than the default 4 (each is a
+    /// journal write, slow on Azurite); short leases, so that a run that stopped is resumed soon.
+    /// </summary>
     internal static readonly IReadOnlyDictionary<string, string> GatewaySettings = new Dictionary<string, string>
     {
-        ["ProfileGrid__Imports__MaxEventsPerSecond"] = "4000",
+        ["ProfileGrid__Imports__MaxEventsPerSecond"] = "5000",
+        ["ProfileGrid__Imports__MaxConcurrentBatches"] = "16",
         ["ProfileGrid__Imports__WindowLines"] = "2000",
         ["ProfileGrid__Imports__Lease"] = "00:00:03",
         ["ProfileGrid__Imports__ScanInterval"] = "00:00:01",
     };
 
-    /// <summary>The archivers and the replays a crashed silo held run again elsewhere within two seconds of its death.</summary>
+    /// <summary>
+    /// The archivers a crashed silo held run again elsewhere within two seconds of its death; they poll every two
+    /// seconds (fewer, larger blobs for a replay to read).
+    /// </summary>
     internal static readonly IReadOnlyDictionary<string, string> SiloSettings = new Dictionary<string, string>
     {
+        ["ProfileGrid__Storage__PartitionCount"] = Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["ProfileGrid__Archive__PollPeriod"] = "00:00:02",
         ["ProfileGrid__Archive__KeepRunningPeriod"] = "00:00:02",
-        ["ProfileGrid__Replay__ResumeInterval"] = "00:00:02",
     };
 
     private ProfileGridCluster? _cluster;

@@ -29,6 +29,8 @@ public sealed partial class ArchivePartitionGrain(
 {
     private readonly ArchiveOptions _options = options.Value;
     private IGrainTimer? _timer;
+    // The polls and a replay's catch-up take turns (two reads of the same rows would both write their blob): each run starts after the one before.
+    private Task _archiving = Task.CompletedTask;
     private DateTimeOffset _retentionDue = DateTimeOffset.MinValue;
 
     private int Partition => (int)this.GetPrimaryKeyLong();
@@ -39,22 +41,17 @@ public sealed partial class ArchivePartitionGrain(
         return Task.CompletedTask;
     }
 
+    public async Task CatchUp()
+    {
+        await Poke();
+        await ArchiveWaitingAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
-                ArchiveMetrics.Depth(Partition, rows.Count);
-                if (rows.Count == 0) break;
-                var archived = await ArchiveAsync(rows, cancellationToken);
-                await outbox.DeleteAsync(Partition, archived, cancellationToken);
-                var archivedAt = DateTimeOffset.UtcNow;
-                foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
-                if (rows.Count < _options.RowsPerRead) break;
-            }
-
+            await ArchiveWaitingAsync(writtenBefore: null, cancellationToken);
             if (Partition == 0 && _options.RetentionDays > 0 && DateTimeOffset.UtcNow >= _retentionDue)
             {
                 await ApplyRetentionAsync(DateTimeOffset.UtcNow, cancellationToken);
@@ -65,6 +62,37 @@ public sealed partial class ArchivePartitionGrain(
         {
             // Nothing is lost: rows stay in the outbox until their blobs are written, and are taken again at the next poll.
             LogArchiveFailed(logger, exception, Partition);
+        }
+    }
+
+    /// <summary>
+    /// Archives the rows waiting, oldest first, one read at a time, until none is left (or, with
+    /// <paramref name="writtenBefore"/>, until the rows written before it are archived), after the run before it.
+    /// </summary>
+    private Task ArchiveWaitingAsync(DateTimeOffset? writtenBefore, CancellationToken cancellationToken) =>
+        _archiving = ArchiveWaitingAfterAsync(_archiving, writtenBefore, cancellationToken);
+
+    private async Task ArchiveWaitingAfterAsync(Task previous, DateTimeOffset? writtenBefore, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception)
+        {
+            // Its caller saw it; this run reads the rows again.
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
+            ArchiveMetrics.Depth(Partition, rows.Count);
+            if (rows.Count == 0) break;
+            var archived = await ArchiveAsync(rows, cancellationToken);
+            await outbox.DeleteAsync(Partition, archived, cancellationToken);
+            var archivedAt = DateTimeOffset.UtcNow;
+            foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
+            if (rows.Count < _options.RowsPerRead || (writtenBefore is { } before && rows[^1].WrittenAt >= before)) break;
         }
     }
 

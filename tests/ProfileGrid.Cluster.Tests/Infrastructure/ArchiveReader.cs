@@ -16,11 +16,10 @@ namespace ProfileGrid.Cluster.Tests.Infrastructure;
 /// <see cref="ArchiveBlobs"/>), and each record of a key asked for opened into the journal entry it seals
 /// (<see cref="CustomerArchiving.Open"/>).
 /// </summary>
-internal sealed class ArchiveReader(string connectionString)
+/// <param name="partitions">The journal partition count of the cluster (<c>ProfileGrid:Storage:PartitionCount</c>).</param>
+internal sealed class ArchiveReader(string connectionString, int partitions = AzureTableJournalStorageOptions.DefaultPartitionCount)
 {
-    private static readonly int Partitions = AzureTableJournalStorageOptions.DefaultPartitionCount;
-
-    private readonly AzureTableArchiveKeys _keys = new(new TableClient(connectionString, AzureTableArchiveKeys.DefaultTableName), Partitions);
+    private readonly AzureTableArchiveKeys _keys = new(new TableClient(connectionString, AzureTableArchiveKeys.DefaultTableName), partitions);
 
     /// <summary>Waits until no outbox row is left in the journal table: every write stored so far is in a blob.</summary>
     public async Task WaitUntilCaughtUpAsync(TimeSpan patience, CancellationToken cancellationToken)
@@ -43,9 +42,9 @@ internal sealed class ArchiveReader(string connectionString)
     public async Task<Dictionary<string, ArchiveKey>> KeysAsync(CancellationToken cancellationToken)
     {
         var keys = new Dictionary<string, ArchiveKey>(StringComparer.Ordinal);
-        for (var partition = 0; partition < Partitions; partition++)
+        for (var partition = 0; partition < partitions; partition++)
         {
-            await foreach (var key in _keys.ListAsync(partition, Partitions, cancellationToken)) keys.Add(key.Customer, key.Key);
+            await foreach (var key in _keys.ListAsync(partition, partitions, cancellationToken)) keys.Add(key.Customer, key.Key);
         }
 
         return keys;
