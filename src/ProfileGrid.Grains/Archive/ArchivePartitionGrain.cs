@@ -16,7 +16,8 @@ namespace ProfileGrid.Archive;
 /// that stopped in between (a crash, a failing blob store) finds the rows again, finds the blob of the first written,
 /// and deletes the rows up to the tag's (those the blob holds; later rows go in the next blob): every record is
 /// archived exactly once. One blob per read, not per row, keeps the archive's requests to about three per partition
-/// and poll under load. Partition 0's archiver also runs the retention job
+/// and poll under load. A replay that resumes a partition asks for a catch-up (<see cref="CatchUp"/>): the rows waiting
+/// then are archived at once, in turn with the polls. Partition 0's archiver also runs the retention job
 /// (<see cref="ArchiveOptions.RetentionDays"/>). The polls are a grain timer that keeps the grain active; every
 /// silo's <see cref="ArchiveTicker"/> starts it again after the grain moved.
 /// </summary>

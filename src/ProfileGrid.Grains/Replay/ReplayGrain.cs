@@ -22,8 +22,9 @@ namespace ProfileGrid.Replay;
 /// <remarks>
 /// The stored state is the checkpoint: a replay's counts up to the first partition not done. An activation that finds
 /// a replay unfinished resumes it at that partition (each silo wakes the grain every
-/// <see cref="ReplayOptions.ResumeInterval"/>); a storage failure holds the replay up and it tries again, later each
-/// time. Its times (and so its pace) are the wall clock's, not the customers' domain clock. The grain is reentrant,
+/// <see cref="ReplayOptions.ResumeInterval"/>), once that partition's archiver has archived the restores the ended
+/// activation stored (<see cref="IArchivePartitionGrain.CatchUp"/>), so that their customers are rebuilt again; a
+/// storage failure holds the replay up and it tries again, later each time. Its times (and so its pace) are the wall clock's, not the customers' domain clock. The grain is reentrant,
 /// so a status read never waits for a pass; its state changes only between awaits, and its writes are queued one
 /// after the other.
 /// </remarks>
