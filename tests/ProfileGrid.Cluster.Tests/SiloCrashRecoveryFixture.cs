@@ -42,10 +42,10 @@ public sealed class SiloCrashRecoveryFixture : IAsyncLifetime
 
     private ProfileGridCluster? _cluster;
 
-    /// <summary>The cluster, with at least <paramref name="silos"/> silos running.</summary>
+    /// <summary>The cluster (started with two silos), with at least <paramref name="silos"/> silos running.</summary>
     internal async Task<ProfileGridCluster> ClusterAsync(int silos, ITestOutputHelper output, CancellationToken cancellationToken)
     {
-        _cluster ??= await ProfileGridCluster.StartAsync("crash-recovery", silos, output, cancellationToken, GatewaySettings, SiloSettings);
+        _cluster ??= await ProfileGridCluster.StartAsync("crash-recovery", siloCount: 2, output, cancellationToken, GatewaySettings, SiloSettings);
         while (_cluster.Silos.Count(silo => silo.IsRunning) < silos) await _cluster.AddSiloAsync(cancellationToken);
         return _cluster;
     }

@@ -66,25 +66,10 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         var live = await fixture.ClusterAsync(silos: 1, output, timeout.Token);
         using var liveHttp = live.CreateClient(TimeSpan.FromSeconds(60));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        // A history of its own, traits and events; the replay rebuilds every customer with an archive key, this test's and any other's.
-        var file = ImportFile.Create($"{live.ClusterId}-replay", customers: 160, eventsPerCustomer: 12, traits: true);
-        var imported = await ImportApi.WaitAsync(liveHttp, (await ImportApi.PostAsync(liveHttp, file)).GetProperty("id").GetString()!,
-            status => status.GetProperty("state").GetString() != "running", timeout.Token);
-        Assert.Equal(("done", (long)file.Lines), (imported.GetProperty("state").GetString(), imported.GetProperty("applied").GetInt64()));
-        var archive = new ArchiveReader(live.Storage.ConnectionString, SiloCrashRecoveryFixture.Partitions);
-        await archive.WaitUntilCaughtUpAsync(TimeSpan.FromSeconds(30), timeout.Token);
-        var customers = (await archive.KeysAsync(timeout.Token)).Keys.Order(StringComparer.Ordinal).ToList();
-        // Where each partition's customers end in the replay's count (it goes through the partitions in order, a pass of
-        // CustomersPerPass of them at a time): the crash falls after a pass of a partition, with two passes of it or more to go.
-        var partitionEnds = Enumerable.Range(0, SiloCrashRecoveryFixture.Partitions)
-            .Select(partition => (long)customers.Count(customer => JournalPartitions.Of(customer, SiloCrashRecoveryFixture.Partitions) <= partition)).ToList();
-        bool MidPartition(long read) => !partitionEnds.Contains(read) && partitionEnds.First(end => end > read) - read > CustomersPerPass;
-        var historyReady = clock.Elapsed;
-
-        // A fresh cluster: tables of its own, empty, and the live cluster's archive and keys. Its archivers poll once a
-        // minute, so the restores the replay stores before the crash are still in the outbox when it resumes, as they
-        // are when their archiver died with the silo.
-        await using var fresh = await ProfileGridCluster.StartAsync("replay-target", siloCount: 2, output, timeout.Token, siloSettings: new Dictionary<string, string>
+        // A fresh cluster, started meanwhile: tables of its own, empty, to which the live cluster's archive and keys are
+        // copied. Its archivers poll once a minute, so the restores the replay stores before the crash are still in the
+        // outbox when it resumes, as they are when their archiver died with the silo.
+        var starting = ProfileGridCluster.StartAsync("replay-target", siloCount: 2, output, timeout.Token, siloSettings: new Dictionary<string, string>
         {
             ["ProfileGrid__Storage__PartitionCount"] = SiloCrashRecoveryFixture.Partitions.ToString(CultureInfo.InvariantCulture),
             ["ProfileGrid__Archive__PollPeriod"] = "00:01:00",
@@ -92,9 +77,28 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
             ["ProfileGrid__Replay__CustomersPerPass"] = CustomersPerPass.ToString(CultureInfo.InvariantCulture),
             ["ProfileGrid__Replay__DutyCycle"] = "1",
         });
+        var history = HistoryAsync(live, liveHttp, timeout.Token);
+        try
+        {
+            await Task.WhenAll(starting, history);
+        }
+        catch
+        {
+            if (starting.IsCompletedSuccessfully) await (await starting).DisposeAsync();
+            throw;
+        }
+
+        await using var fresh = await starting;
+        var customers = await history;
+        // Where each partition's customers end in the replay's count (it goes through the partitions in order, a pass of
+        // CustomersPerPass of them at a time): the crash falls after a pass of a partition, with two passes of it or more to go.
+        var partitionEnds = Enumerable.Range(0, SiloCrashRecoveryFixture.Partitions)
+            .Select(partition => (long)customers.Count(customer => JournalPartitions.Of(customer, SiloCrashRecoveryFixture.Partitions) <= partition)).ToList();
+        bool MidPartition(long read) => !partitionEnds.Contains(read) && partitionEnds.First(end => end > read) - read > CustomersPerPass;
+        var historyReady = clock.Elapsed;
+
         var copied = await ArchiveCopy.CopyAsync(live.Storage.ConnectionString, fresh.Storage.ConnectionString, timeout.Token);
         using var http = fresh.CreateClient(TimeSpan.FromSeconds(60));
-        var freshReady = clock.Elapsed;
         using var started = await http.PostAsync("/v1/replays", new StringContent("""{"all": true}""", Encoding.UTF8, "application/json"), timeout.Token);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = JsonNode.Parse(await started.Content.ReadAsStringAsync(timeout.Token))!["id"]!.GetValue<string>();
@@ -105,9 +109,9 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         var killedAt = clock.Elapsed;
         var done = await ReplayStatusAsync(http, id, status => (string?)status["state"] is "done" or "failed", timeout.Token);
         var survivor = Assert.Single(fresh.Silos, silo => silo != runner);
-        var resumedAt = ResumedAt().Match(survivor.Log.Tail(5000).Replace(Environment.NewLine + "      ", " ", StringComparison.Ordinal));
+        var resumedAt = ResumedAt().Match(survivor.Log.Tail(5000));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"history ready +{historyReady.TotalSeconds:0.0}s, fresh cluster +{freshReady.TotalSeconds:0.0}s: {customers.Count} customers, {copied.Blobs} blobs and {copied.Keys} keys copied; "
+            $"history and fresh cluster ready +{historyReady.TotalSeconds:0.0}s: {customers.Count} customers, {copied.Blobs} blobs and {copied.Keys} keys copied; "
             + $"killed {runner.Name}, which ran replay {id}, at +{killedAt.TotalSeconds:0.0}s: {before.ToJsonString()}; "
             + $"{survivor.Name} resumed it at partition {(resumedAt.Success ? resumedAt.Groups["partition"].Value : "?")}; done at +{clock.Elapsed.TotalSeconds:0.0}s: {done.ToJsonString()}"));
 
@@ -133,6 +137,21 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         // The customers of the interrupted partition restored before the crash were restored again (a restore is a write): the crash fell where it should.
         Assert.True(restores.GetValueOrDefault(2) > 0, "No customer was restored twice: the crash did not fall after a pass of a partition, and the resume did nothing again.");
         Assert.True(different.Count == 0, $"{different.Count} of {customers.Count} customers differ from live:{Environment.NewLine}{string.Join(Environment.NewLine, different.Take(10))}");
+    }
+
+    /// <summary>
+    /// A history of this test's own in the live cluster, imported (traits and events) and archived; returns every
+    /// customer with an archive key: what a replay of all customers rebuilds, this test's and any other's.
+    /// </summary>
+    private static async Task<List<string>> HistoryAsync(ProfileGridCluster live, HttpClient http, CancellationToken cancellationToken)
+    {
+        var file = ImportFile.Create($"{live.ClusterId}-replay", customers: 160, eventsPerCustomer: 12, traits: true);
+        var imported = await ImportApi.WaitAsync(http, (await ImportApi.PostAsync(http, file)).GetProperty("id").GetString()!,
+            status => status.GetProperty("state").GetString() != "running", cancellationToken);
+        Assert.Equal(("done", (long)file.Lines), (imported.GetProperty("state").GetString(), imported.GetProperty("applied").GetInt64()));
+        var archive = new ArchiveReader(live.Storage.ConnectionString, SiloCrashRecoveryFixture.Partitions);
+        await archive.WaitUntilCaughtUpAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        return [.. (await archive.KeysAsync(cancellationToken)).Keys.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -192,6 +211,7 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         }
     }
 
+    /// <summary>ReplayGrain's log line when an activation resumes a replay.</summary>
     [GeneratedRegex(@"Replay \w+ resumed at partition (?<partition>\d+)")]
     private static partial Regex ResumedAt();
 }
