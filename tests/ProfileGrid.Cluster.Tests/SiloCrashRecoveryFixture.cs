@@ -5,8 +5,8 @@ namespace ProfileGrid.Cluster.Tests;
 /// <summary>
 /// The cluster <see cref="SiloCrashRecoveryTests"/> share: Azurite, silo processes and a gateway process, started by
 /// the first test that asks and kept for the others (each asks for the running silos it needs: a silo killed by one
-/// test is replaced for the next), with imports paced so that a crash falls mid-import, and archivers and replays that
-/// resume soon after a crash.
+/// test is replaced for the next), with imports paced so that a crash falls mid-import, and archivers that run again
+/// soon after a crash.
 /// </summary>
 public sealed class SiloCrashRecoveryFixture : IAsyncLifetime
 {
