@@ -51,8 +51,8 @@ internal sealed class ArchiveReader(string connectionString, int partitions = Az
     }
 
     /// <summary>
-    /// The archived entries of each of <paramref name="customers"/> in the order the blobs hold them (an entry archived
-    /// twice is there twice); a customer without a key has none.
+    /// The archived entries of each of <paramref name="customers"/>, in no particular order (an entry archived twice is
+    /// there twice); a customer without a key has none. The blobs are read eight at a time.
     /// </summary>
     public async Task<Dictionary<string, List<CustomerEntry>>> EntriesAsync(IEnumerable<string> customers, CancellationToken cancellationToken)
     {
@@ -61,13 +61,17 @@ internal sealed class ArchiveReader(string connectionString, int partitions = Az
         var byKeyId = entries.Keys.Where(keys.ContainsKey).ToDictionary(customer => keys[customer].IdText, customer => (Customer: customer, Key: keys[customer]), StringComparer.Ordinal);
         var archiving = new CustomerArchiving(_keys, Serializer, Options.Create(new ArchiveOptions()));
         var store = new AzureBlobArchiveStore(new Azure.Storage.Blobs.BlobContainerClient(connectionString, ArchiveOptions.DefaultContainerName));
-        await foreach (var name in store.ListAsync("", cancellationToken))
+        var names = new List<string>();
+        await foreach (var name in store.ListAsync("", cancellationToken)) names.Add(name);
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (name, token) =>
         {
-            foreach (var record in ArchiveBlobs.Read(await store.ReadAsync(name, cancellationToken) ?? []))
+            foreach (var record in ArchiveBlobs.Read(await store.ReadAsync(name, token) ?? []))
             {
-                if (byKeyId.TryGetValue(record.KeyId, out var owner)) entries[owner.Customer].Add(archiving.Open(owner.Key, record));
+                if (!byKeyId.TryGetValue(record.KeyId, out var owner)) continue;
+                var entry = archiving.Open(owner.Key, record);
+                lock (entries) entries[owner.Customer].Add(entry);
             }
-        }
+        });
 
         return entries;
     }
