@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
@@ -26,27 +23,29 @@ public sealed class ImportCrashTests(ITestOutputHelper output)
     public async Task An_import_interrupted_by_a_gateway_crash_resumes_and_counts_every_event_once()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        // Paced, so that the crash falls mid-import; short leases, so that the restarted gateway takes over soon.
+        // Paced, so that the crash falls mid-import; windows of 8,000 lines, so that each customer gets 8 events a write (at
+        // 2,000 lines, 2: four times the writes, which took a minute on Azurite); short leases, so that the restarted
+        // gateway takes over soon.
         await using var cluster = await ProfileGridCluster.StartAsync("import-crash", siloCount: 1, output, timeout.Token, new Dictionary<string, string>
         {
             ["ProfileGrid__Imports__MaxEventsPerSecond"] = "5000",
-            ["ProfileGrid__Imports__WindowLines"] = "2000",
+            ["ProfileGrid__Imports__WindowLines"] = "8000",
             ["ProfileGrid__Imports__Lease"] = "00:00:03",
             ["ProfileGrid__Imports__ScanInterval"] = "00:00:01",
         });
-        var (file, expected) = File(cluster.ClusterId);
+        var file = ImportFile.Create(cluster.ClusterId, Customers, EventsPerCustomer);
         using var http = cluster.CreateClient(TimeSpan.FromSeconds(60));
 
-        var posted = await PostAsync(http, file);
+        var posted = await ImportApi.PostAsync(http, file);
         var id = posted.GetProperty("id").GetString()!;
-        var before = await WaitAsync(http, id, status => status.GetProperty("linesRead").GetInt64() >= 6_000, timeout.Token);
+        var before = await ImportApi.WaitAsync(http, id, status => status.GetProperty("linesRead").GetInt64() >= 6_000, timeout.Token);
         cluster.Gateway.Kill();
         output.WriteLine($"killed the gateway at {before.GetProperty("linesRead").GetInt64()} lines");
         Assert.Equal("running", before.GetProperty("state").GetString());
 
         await cluster.Gateway.StartAsync(waitForReady: true, TimeSpan.FromSeconds(90), timeout.Token);
-        var again = await PostAsync(http, file);
-        var done = await WaitAsync(http, id, status => status.GetProperty("state").GetString() != "running", timeout.Token);
+        var again = await ImportApi.PostAsync(http, file);
+        var done = await ImportApi.WaitAsync(http, id, status => status.GetProperty("state").GetString() != "running", timeout.Token);
         output.WriteLine($"after the restart: {done}");
 
         Assert.Equal((id, false), (again.GetProperty("id").GetString(), again.GetProperty("created").GetBoolean()));
@@ -57,17 +56,7 @@ public sealed class ImportCrashTests(ITestOutputHelper output)
         Assert.Equal((long)Lines, done.GetProperty("applied").GetInt64() + done.GetProperty("duplicates").GetInt64());
         Assert.True(done.GetProperty("runs").GetInt32() >= 2, $"runs: {done.GetProperty("runs").GetInt32()}");
 
-        var wrong = new List<string>();
-        await Parallel.ForEachAsync(expected, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = timeout.Token }, async (customer, token) =>
-        {
-            using var response = await http.GetAsync($"/v1/customers/{customer.Key}", token);
-            using var profile = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token));
-            var counters = profile.RootElement.GetProperty("counters");
-            var actual = (counters.GetProperty("purchase").GetProperty("total").GetProperty("count").GetInt32(),
-                counters.GetProperty("purchase").GetProperty("total").GetProperty("sum").GetDecimal(),
-                counters.GetProperty("page_view").GetProperty("total").GetProperty("count").GetInt32());
-            if (actual != customer.Value) lock (wrong) wrong.Add($"{customer.Key}: {actual} instead of {customer.Value}");
-        });
+        var wrong = await ImportApi.WrongCountsAsync(http, file, timeout.Token);
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong.Take(20)));
 
         var blobs = new BlobServiceClient(cluster.Storage.ConnectionString);
@@ -82,7 +71,7 @@ public sealed class ImportCrashTests(ITestOutputHelper output)
         var late = $"{cluster.ClusterId}-late";
         await export.UploadAsync(BinaryData.FromString($"id,type,customerId,value\nl1,purchase,{late},5\nl2,purchase,{late},7\n"), timeout.Token);
         var byUrl = await PostUrlAsync(http, export.Uri.ToString(), HttpStatusCode.Accepted);
-        var urlDone = await WaitAsync(http, byUrl.GetProperty("id").GetString()!, status => status.GetProperty("state").GetString() != "running", timeout.Token);
+        var urlDone = await ImportApi.WaitAsync(http, byUrl.GetProperty("id").GetString()!, status => status.GetProperty("state").GetString() != "running", timeout.Token);
         var urlAgain = await PostUrlAsync(http, export.Uri.ToString(), HttpStatusCode.Accepted);
         var elsewhere = await PostUrlAsync(http, "https://someone-else.blob.core.windows.net/exports/late.csv", HttpStatusCode.BadRequest);
 
@@ -101,64 +90,5 @@ public sealed class ImportCrashTests(ITestOutputHelper output)
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, body);
         return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    /// <summary>
-    /// The file, gzipped: each customer's purchases (with ids) and page views (without: the import gives them
-    /// <c>import:{id}:{line}</c>), spread over the last 90 days and interleaved across customers; and what each
-    /// customer must count.
-    /// </summary>
-    private static (byte[] File, Dictionary<string, (int, decimal, int)> Expected) File(string prefix)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var expected = new Dictionary<string, (int Purchases, decimal Sum, int Views)>();
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new StreamWriter(gzip, new UTF8Encoding(false)))
-        {
-            for (var n = 0; n < Lines; n++)
-            {
-                var customer = $"{prefix}-c{n % Customers}";
-                var at = (now - TimeSpan.FromMinutes(n % (90 * 24 * 60))).ToString("O", CultureInfo.InvariantCulture);
-                var (purchases, sum, views) = expected.GetValueOrDefault(customer);
-                if (n % 3 == 0)
-                {
-                    var value = (n % 7) + 0.5m;
-                    writer.Write($$"""{"id":"p-{{n}}","type":"purchase","customerId":"{{customer}}","timestamp":"{{at}}","value":{{value.ToString(CultureInfo.InvariantCulture)}}}""");
-                    expected[customer] = (purchases + 1, sum + value, views);
-                }
-                else
-                {
-                    writer.Write($$"""{"type":"page_view","customerId":"{{customer}}","timestamp":"{{at}}"}""");
-                    expected[customer] = (purchases, sum, views + 1);
-                }
-
-                writer.Write('\n');
-            }
-        }
-
-        return (output.ToArray(), expected.ToDictionary(entry => entry.Key, entry => (entry.Value.Purchases, entry.Value.Sum, entry.Value.Views)));
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient http, byte[] file)
-    {
-        var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        content.Headers.ContentEncoding.Add("gzip");
-        using var response = await http.PostAsync("/v1/imports", content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static async Task<JsonElement> WaitAsync(HttpClient http, string id, Func<JsonElement, bool> until, CancellationToken cancellation)
-    {
-        while (true)
-        {
-            using var response = await http.GetAsync($"/v1/imports/{id}", cancellation);
-            var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellation)).RootElement.Clone();
-            if (until(status)) return status;
-            await Task.Delay(100, cancellation);
-        }
     }
 }

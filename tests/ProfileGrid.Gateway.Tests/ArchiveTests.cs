@@ -125,6 +125,32 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_catch_up_returns_once_the_rows_waiting_are_in_blobs_and_fails_while_the_store_does()
+    {
+        // What a replay resuming a partition asks of its archiver: the restores it stored there before, archived now.
+        var customer = NewCustomerId();
+        var partition = Outbox.PartitionOf(customer);
+        var archiver = gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IArchivePartitionGrain>(partition);
+        gateway.ArchiveStore.FailBeforeWrite = true;
+        try
+        {
+            await Post(customer, $"c1-{_run}", "sku");
+            await Assert.ThrowsAnyAsync<IOException>(() => archiver.CatchUp());
+            Assert.Contains(await Outbox.ReadOldestAsync(partition, 1000), row => Holds(row, customer));
+        }
+        finally
+        {
+            gateway.ArchiveStore.FailBeforeWrite = false;
+        }
+
+        await Post(customer, $"c2-{_run}", "sku");
+        await archiver.CatchUp();
+
+        Assert.DoesNotContain(await Outbox.ReadOldestAsync(partition, 1000), row => Holds(row, customer));
+        Assert.Equal([1L, 2L], (await RecordsOfAsync(customer)).Select(archived => archived.Record.Seq).Order());
+    }
+
+    [Fact]
     public async Task After_erasure_nothing_of_the_customer_or_its_merged_profile_reads_in_the_archive_or_the_journals()
     {
         var customer = NewCustomerId();

@@ -11,4 +11,12 @@ public interface IArchivePartitionGrain : IGrainWithIntegerKey
     /// <summary>Starts the archiver's polling if it is not running.</summary>
     [Alias("Poke")]
     Task Poke();
+
+    /// <summary>
+    /// Archives the rows the partition's outbox holds now (taking turns with the polls) and returns once they are in
+    /// blobs: a replay resuming a partition needs the restores it stored there before its silo ended in the archive.
+    /// Throws if the archive cannot be written; the rows stay for the next try.
+    /// </summary>
+    [Alias("CatchUp")]
+    Task CatchUp();
 }

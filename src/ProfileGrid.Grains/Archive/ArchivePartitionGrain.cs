@@ -16,7 +16,8 @@ namespace ProfileGrid.Archive;
 /// that stopped in between (a crash, a failing blob store) finds the rows again, finds the blob of the first written,
 /// and deletes the rows up to the tag's (those the blob holds; later rows go in the next blob): every record is
 /// archived exactly once. One blob per read, not per row, keeps the archive's requests to about three per partition
-/// and poll under load. Partition 0's archiver also runs the retention job
+/// and poll under load. A replay that resumes a partition asks for a catch-up (<see cref="CatchUp"/>): the rows waiting
+/// then are archived at once, in turn with the polls. Partition 0's archiver also runs the retention job
 /// (<see cref="ArchiveOptions.RetentionDays"/>). The polls are a grain timer that keeps the grain active; every
 /// silo's <see cref="ArchiveTicker"/> starts it again after the grain moved.
 /// </summary>
@@ -29,6 +30,8 @@ public sealed partial class ArchivePartitionGrain(
 {
     private readonly ArchiveOptions _options = options.Value;
     private IGrainTimer? _timer;
+    // The polls and a replay's catch-up take turns (two reads of the same rows would both write their blob): each run starts after the one before.
+    private Task _archiving = Task.CompletedTask;
     private DateTimeOffset _retentionDue = DateTimeOffset.MinValue;
 
     private int Partition => (int)this.GetPrimaryKeyLong();
@@ -39,22 +42,17 @@ public sealed partial class ArchivePartitionGrain(
         return Task.CompletedTask;
     }
 
+    public async Task CatchUp()
+    {
+        await Poke();
+        await ArchiveWaitingAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
-                ArchiveMetrics.Depth(Partition, rows.Count);
-                if (rows.Count == 0) break;
-                var archived = await ArchiveAsync(rows, cancellationToken);
-                await outbox.DeleteAsync(Partition, archived, cancellationToken);
-                var archivedAt = DateTimeOffset.UtcNow;
-                foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
-                if (rows.Count < _options.RowsPerRead) break;
-            }
-
+            await ArchiveWaitingAsync(writtenBefore: null, cancellationToken);
             if (Partition == 0 && _options.RetentionDays > 0 && DateTimeOffset.UtcNow >= _retentionDue)
             {
                 await ApplyRetentionAsync(DateTimeOffset.UtcNow, cancellationToken);
@@ -65,6 +63,37 @@ public sealed partial class ArchivePartitionGrain(
         {
             // Nothing is lost: rows stay in the outbox until their blobs are written, and are taken again at the next poll.
             LogArchiveFailed(logger, exception, Partition);
+        }
+    }
+
+    /// <summary>
+    /// Archives the rows waiting, oldest first, one read at a time, until none is left (or, with
+    /// <paramref name="writtenBefore"/>, until the rows written before it are archived), after the run before it.
+    /// </summary>
+    private Task ArchiveWaitingAsync(DateTimeOffset? writtenBefore, CancellationToken cancellationToken) =>
+        _archiving = ArchiveWaitingAfterAsync(_archiving, writtenBefore, cancellationToken);
+
+    private async Task ArchiveWaitingAfterAsync(Task previous, DateTimeOffset? writtenBefore, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await previous;
+        }
+        catch (Exception)
+        {
+            // Its caller saw it; this run reads the rows again.
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var rows = await outbox.ReadOldestAsync(Partition, _options.RowsPerRead, cancellationToken);
+            ArchiveMetrics.Depth(Partition, rows.Count);
+            if (rows.Count == 0) break;
+            var archived = await ArchiveAsync(rows, cancellationToken);
+            await outbox.DeleteAsync(Partition, archived, cancellationToken);
+            var archivedAt = DateTimeOffset.UtcNow;
+            foreach (var row in archived) ArchiveMetrics.Archived(archivedAt - row.WrittenAt, row.Records.Count);
+            if (rows.Count < _options.RowsPerRead || (writtenBefore is { } before && rows[^1].WrittenAt >= before)) break;
         }
     }
 

@@ -22,8 +22,9 @@ namespace ProfileGrid.Replay;
 /// <remarks>
 /// The stored state is the checkpoint: a replay's counts up to the first partition not done. An activation that finds
 /// a replay unfinished resumes it at that partition (each silo wakes the grain every
-/// <see cref="ReplayOptions.ResumeInterval"/>); a storage failure holds the replay up and it tries again, later each
-/// time. Its times (and so its pace) are the wall clock's, not the customers' domain clock. The grain is reentrant,
+/// <see cref="ReplayOptions.ResumeInterval"/>), once that partition's archiver has archived the restores the ended
+/// activation stored (<see cref="IArchivePartitionGrain.CatchUp"/>), so that their customers are rebuilt again; a
+/// storage failure holds the replay up and it tries again, later each time. Its times (and so its pace) are the wall clock's, not the customers' domain clock. The grain is reentrant,
 /// so a status read never waits for a pass; its state changes only between awaits, and its writes are queued one
 /// after the other.
 /// </remarks>
@@ -47,6 +48,8 @@ public sealed partial class ReplayGrain(
     private bool _stepping;
     private int _failures;
     private Task _writing = Task.CompletedTask;
+    // The partition this activation resumed a replay at, until it redoes it: an ended activation may have restored customers of it.
+    private int? _resumed;
 
     private ReplayOptions Options => options.Value;
 
@@ -56,6 +59,7 @@ public sealed partial class ReplayGrain(
     {
         if (Current is { } job)
         {
+            if (job.State == ReplayState.Running) _resumed = job.Partition;
             LogResumed(logger, job.Id, job.Partition);
             Schedule(TimeSpan.Zero);
         }
@@ -153,6 +157,15 @@ public sealed partial class ReplayGrain(
         }
 
         var partition = job.Partition;
+        if (_resumed == partition)
+        {
+            // Customers the ended activation restored are ahead of the archive until its restores are archived, and would
+            // be skipped as not archived yet (their archiver may have ended with the same silo, or not have polled since):
+            // archived first, they are rebuilt again, to the same state. A failure holds the replay up like any other.
+            if (archiving.Enabled) await GrainFactory.GetGrain<IArchivePartitionGrain>(partition).CatchUp();
+            _resumed = null;
+        }
+
         var batch = await CustomersAsync(job, partition, _pass, cancellationToken);
         var pass = await ReplayAsync(partition, batch, cancellationToken);
         _partition = _partition.Plus(pass);

@@ -19,10 +19,12 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     private readonly List<AppProcess> _gateways = [];
 
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
+    private readonly IReadOnlyDictionary<string, string> _siloSettings;
 
-    private ProfileGridCluster(string name, IReadOnlyDictionary<string, string>? gatewaySettings)
+    private ProfileGridCluster(string name, IReadOnlyDictionary<string, string>? gatewaySettings, IReadOnlyDictionary<string, string>? siloSettings)
     {
         _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>();
+        _siloSettings = siloSettings ?? new Dictionary<string, string>();
         ClusterId = name + "-" + Guid.NewGuid().ToString("N")[..12];
         ServiceId = "svc-" + ClusterId;
         Storage = AzuriteProcess.OnDisk();
@@ -40,10 +42,12 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
 
     /// <summary>Starts Azurite, then the silos side by side, then the gateway, each waited for until ready.</summary>
     /// <param name="gatewaySettings">Environment variables of the gateways on top of the cluster's, e.g. <c>ProfileGrid__Imports__Lease</c>.</param>
+    /// <param name="siloSettings">Environment variables of the silos on top of the cluster's, e.g. <c>ProfileGrid__Replay__ResumeInterval</c>.</param>
     public static async Task<ProfileGridCluster> StartAsync(
-        string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+        string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
-        var cluster = new ProfileGridCluster(name, gatewaySettings);
+        var cluster = new ProfileGridCluster(name, gatewaySettings, siloSettings);
         try
         {
             var started = DateTime.UtcNow;
@@ -98,6 +102,9 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
 
         return rows.OrderByDescending(r => int.Parse(r.GetString("Generation"), CultureInfo.InvariantCulture)).ToList();
     }
+
+    /// <summary>The silo port of a silo of this cluster (its address in Orleans, with 127.0.0.1).</summary>
+    public int SiloPort(AppProcess silo) => _siloPorts[silo];
 
     /// <summary>An HTTP client for the (first) gateway, or the one given, with the admin key.</summary>
     public HttpClient CreateClient(TimeSpan timeout, AppProcess? gateway = null)
@@ -166,12 +173,17 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
         return silo;
     }
 
-    private Dictionary<string, string> SiloEnvironment(int siloPort) => new(CommonEnvironment())
+    private Dictionary<string, string> SiloEnvironment(int siloPort)
     {
-        ["ProfileGrid__Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-        ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["ProfileGrid__Silo__AdvertisedIp"] = "127.0.0.1",
-    };
+        var environment = new Dictionary<string, string>(CommonEnvironment())
+        {
+            ["ProfileGrid__Silo__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__Silo__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["ProfileGrid__Silo__AdvertisedIp"] = "127.0.0.1",
+        };
+        foreach (var (name, value) in _siloSettings) environment[name] = value;
+        return environment;
+    }
 
     private Dictionary<string, string> GatewayEnvironment()
     {
