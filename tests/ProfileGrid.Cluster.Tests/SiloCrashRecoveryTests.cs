@@ -52,7 +52,7 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         var wrong = await ImportApi.WrongCountsAsync(http, file, timeout.Token);
         Assert.True(wrong.Count == 0, $"{wrong.Count} customers do not count the file once:{Environment.NewLine}{string.Join(Environment.NewLine, wrong.Take(20))}");
 
-        var archive = new ArchiveReader(cluster.Storage.ConnectionString, SiloCrashRecoveryFixture.Partitions);
+        var archive = new ArchiveReader(cluster.Storage.ConnectionString, cluster.ServiceId, SiloCrashRecoveryFixture.Partitions);
         await archive.WaitUntilCaughtUpAsync(TimeSpan.FromSeconds(30), timeout.Token);
         var archived = await archive.EntriesAsync(file.Customers.Keys, timeout.Token);
         await ArchiveAssert.EveryWriteOnceAsync(http, archived, customer => file.Customers[customer].PurchaseIds, customer => file.Customers[customer].Events, timeout.Token);
@@ -66,8 +66,8 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         var live = await fixture.ClusterAsync(silos: 1, output, timeout.Token);
         using var liveHttp = live.CreateClient(TimeSpan.FromSeconds(60));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        // A fresh cluster, started meanwhile: tables of its own, empty, to which the live cluster's archive and keys are
-        // copied. Its archivers poll once a minute, so the restores the replay stores before the crash are still in the
+        // A fresh cluster of the same service, started meanwhile: tables of its own, empty, to which the live cluster's
+        // archive and keys are copied (keys are the service's: another service's replay would find none of them). Its archivers poll once a minute, so the restores the replay stores before the crash are still in the
         // outbox when it resumes, as they are when their archiver died with the silo.
         var starting = ProfileGridCluster.StartAsync("replay-target", siloCount: 2, output, timeout.Token, siloSettings: new Dictionary<string, string>
         {
@@ -76,7 +76,7 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
             // A partition takes several passes, without rests: the crash falls in the middle of one, after customers of it were restored.
             ["ProfileGrid__Replay__CustomersPerPass"] = CustomersPerPass.ToString(CultureInfo.InvariantCulture),
             ["ProfileGrid__Replay__DutyCycle"] = "1",
-        });
+        }, serviceId: live.ServiceId);
         var history = HistoryAsync(live, liveHttp, timeout.Token);
         try
         {
@@ -149,7 +149,7 @@ public sealed partial class SiloCrashRecoveryTests(SiloCrashRecoveryFixture fixt
         var imported = await ImportApi.WaitAsync(http, (await ImportApi.PostAsync(http, file)).GetProperty("id").GetString()!,
             status => status.GetProperty("state").GetString() != "running", cancellationToken);
         Assert.Equal(("done", (long)file.Lines), (imported.GetProperty("state").GetString(), imported.GetProperty("applied").GetInt64()));
-        var archive = new ArchiveReader(live.Storage.ConnectionString, SiloCrashRecoveryFixture.Partitions);
+        var archive = new ArchiveReader(live.Storage.ConnectionString, live.ServiceId, SiloCrashRecoveryFixture.Partitions);
         await archive.WaitUntilCaughtUpAsync(TimeSpan.FromSeconds(30), cancellationToken);
         return [.. (await archive.KeysAsync(cancellationToken)).Keys.Order(StringComparer.Ordinal)];
     }

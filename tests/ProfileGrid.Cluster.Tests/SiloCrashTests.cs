@@ -58,7 +58,7 @@ public sealed class SiloCrashTests(ITestOutputHelper output)
 
         // The archivers the dead silo held run again on the others (ArchiveTicker): the outbox empties, and every write is in a blob once.
         using var archiving = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var archive = new ArchiveReader(cluster.Storage.ConnectionString);
+        var archive = new ArchiveReader(cluster.Storage.ConnectionString, cluster.ServiceId);
         await archive.WaitUntilCaughtUpAsync(TimeSpan.FromSeconds(30), archiving.Token);
         var acknowledged = load.Acknowledged.SelectMany(a => a.Batch.Events).GroupBy(e => e.CustomerId)
             .ToDictionary(customer => customer.Key, customer => (IReadOnlyCollection<string>)customer.Select(e => e.Id).Distinct().ToList());

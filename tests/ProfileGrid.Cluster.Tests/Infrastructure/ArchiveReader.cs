@@ -16,10 +16,11 @@ namespace ProfileGrid.Cluster.Tests.Infrastructure;
 /// <see cref="ArchiveBlobs"/>), and each record of a key asked for opened into the journal entry it seals
 /// (<see cref="CustomerArchiving.Open"/>).
 /// </summary>
+/// <param name="serviceId">The cluster's service id (its keys are the service's).</param>
 /// <param name="partitions">The journal partition count of the cluster (<c>ProfileGrid:Storage:PartitionCount</c>).</param>
-internal sealed class ArchiveReader(string connectionString, int partitions = AzureTableJournalStorageOptions.DefaultPartitionCount)
+internal sealed class ArchiveReader(string connectionString, string serviceId, int partitions = AzureTableJournalStorageOptions.DefaultPartitionCount)
 {
-    private readonly AzureTableArchiveKeys _keys = new(new TableClient(connectionString, AzureTableArchiveKeys.DefaultTableName), partitions);
+    private readonly AzureTableArchiveKeys _keys = new(new TableClient(connectionString, AzureTableArchiveKeys.DefaultTableName), serviceId, partitions);
 
     /// <summary>Waits until no outbox row is left in the journal table: every write stored so far is in a blob.</summary>
     public async Task WaitUntilCaughtUpAsync(TimeSpan patience, CancellationToken cancellationToken)

@@ -21,12 +21,12 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _gatewaySettings;
     private readonly IReadOnlyDictionary<string, string> _siloSettings;
 
-    private ProfileGridCluster(string name, IReadOnlyDictionary<string, string>? gatewaySettings, IReadOnlyDictionary<string, string>? siloSettings)
+    private ProfileGridCluster(string name, IReadOnlyDictionary<string, string>? gatewaySettings, IReadOnlyDictionary<string, string>? siloSettings, string? serviceId)
     {
         _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>();
         _siloSettings = siloSettings ?? new Dictionary<string, string>();
         ClusterId = name + "-" + Guid.NewGuid().ToString("N")[..12];
-        ServiceId = "svc-" + ClusterId;
+        ServiceId = serviceId ?? "svc-" + ClusterId;
         Storage = AzuriteProcess.OnDisk();
     }
 
@@ -43,11 +43,12 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     /// <summary>Starts Azurite, then the silos side by side, then the gateway, each waited for until ready.</summary>
     /// <param name="gatewaySettings">Environment variables of the gateways on top of the cluster's, e.g. <c>ProfileGrid__Imports__Lease</c>.</param>
     /// <param name="siloSettings">Environment variables of the silos on top of the cluster's, e.g. <c>ProfileGrid__Replay__ResumeInterval</c>.</param>
+    /// <param name="serviceId">The service the cluster runs (a new one by default): another cluster's, to rebuild that service elsewhere.</param>
     public static async Task<ProfileGridCluster> StartAsync(
         string name, int siloCount, ITestOutputHelper output, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+        IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null, string? serviceId = null)
     {
-        var cluster = new ProfileGridCluster(name, gatewaySettings, siloSettings);
+        var cluster = new ProfileGridCluster(name, gatewaySettings, siloSettings, serviceId);
         try
         {
             var started = DateTime.UtcNow;
