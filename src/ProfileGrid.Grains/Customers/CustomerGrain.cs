@@ -359,8 +359,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
             if (state.IsErased) archiveKey = _archiveKey = null;
-            var kind = await _store.WriteAsync(entry, archiveKey is null ? default : ArchiveRecordOf(archiveKey, entry, state));
-            CustomerTelemetry.Written(kind, events, started);
+            var write = _store.Prepare(entry);
+            if (archiveKey is not null) write = write with { Outbox = ArchiveRecordOf(archiveKey, entry, write, state) };
+            await _store.WriteAsync(write);
+            CustomerTelemetry.Written(write.Kind, events, started);
         }
         catch (Exception exception)
         {
@@ -382,9 +384,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     /// for the largest states; then the write goes unarchived, logged, and a replay of the customer reports the gap
     /// rather than rebuild it wrongly. Never a refused write: the archive must not cost a producer an event.
     /// </summary>
-    private ReadOnlyMemory<byte> ArchiveRecordOf(ArchiveKey key, CustomerEntry entry, CustomerState state)
+    private ReadOnlyMemory<byte> ArchiveRecordOf(ArchiveKey key, CustomerEntry entry, JournalWrite write, CustomerState state)
     {
-        var record = _archiving.Seal(key, entry);
+        // An appended entry is encoded already: the record reuses its bytes rather than serialize the entry again.
+        var record = _archiving.Seal(key, entry, write.Kind == JournalWriteKind.Append ? write.Payload : default);
         if (record.Length <= JournalVersion.MaxOutboxBytes) return record;
         var restore = _archiving.Seal(key, new CustomerEntry(entry.Seq, entry.At, [new Replay.RestoreChange(state, entry.At)]));
         LogArchivedAsState(_logger, this.GetPrimaryKeyString(), entry.Seq, record.Length, restore.Length);
