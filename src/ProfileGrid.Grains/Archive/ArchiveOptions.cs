@@ -18,8 +18,13 @@ public sealed partial class ArchiveOptions : ICheckedOptions
     /// <summary>The blob container of the archive, in the storage account of the tables.</summary>
     public string ContainerName { get; set; } = DefaultContainerName;
 
-    /// <summary>How often each partition's archiver looks for outbox rows: the archive lags the journal by about this much when idle.</summary>
-    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often each partition's archiver looks for outbox rows: the archive lags the journal by about this much when
+    /// idle. Each look costs a query, and under load a blob and a delete, per partition: at 1 s the 64 archivers'
+    /// queries alone took a fifth of Azurite's CPU under ingest (it answers one by reading the whole table), so 5 s
+    /// (docs/benchmarks.md, "The archive").
+    /// </summary>
+    public TimeSpan PollPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often each silo makes sure every partition's archiver runs (restarting those whose silo went away).</summary>
     public TimeSpan KeepRunningPeriod { get; set; } = TimeSpan.FromSeconds(10);

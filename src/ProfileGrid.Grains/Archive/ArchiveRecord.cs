@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -18,30 +19,56 @@ public sealed record ArchiveRecord(string KeyId, long Seq, DateTimeOffset At, by
 {
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
+    // The thread's line buffer is kept up to this size; a larger one (a write near the outbox bound) is let go after use.
+    private const int KeptLineBytes = 64 * 1024;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _line;
+    [ThreadStatic] private static Utf8JsonWriter? _writer;
 
     /// <summary>The NDJSON line (no line break) of <paramref name="plaintext"/> sealed under <paramref name="key"/>.</summary>
+    /// <remarks>
+    /// Every write of an archived customer seals one: the ciphertext and the line are built in buffers the thread keeps
+    /// (and the associated data on the stack), so the only array a seal allocates is the line it returns.
+    /// </remarks>
     public static byte[] Seal(ArchiveKey key, long seq, DateTimeOffset at, ReadOnlySpan<byte> plaintext)
     {
-        var data = new byte[NonceBytes + plaintext.Length + TagBytes];
-        var nonce = data.AsSpan(0, NonceBytes);
-        RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(key.Key, TagBytes))
+        var sealedBytes = NonceBytes + plaintext.Length + TagBytes;
+        var data = ArrayPool<byte>.Shared.Rent(sealedBytes);
+        var line = _line ?? new ArrayBufferWriter<byte>(1024);
+        _line = null;
+        try
         {
-            aes.Encrypt(nonce, plaintext, data.AsSpan(NonceBytes, plaintext.Length), data.AsSpan(NonceBytes + plaintext.Length), Associated(key.Id, seq));
-        }
+            var nonce = data.AsSpan(0, NonceBytes);
+            RandomNumberGenerator.Fill(nonce);
+            Span<byte> associated = stackalloc byte[ArchiveKey.IdBytes + sizeof(long)];
+            using (var aes = new AesGcm(key.Key, TagBytes))
+            {
+                aes.Encrypt(nonce, plaintext, data.AsSpan(NonceBytes, plaintext.Length), data.AsSpan(NonceBytes + plaintext.Length, TagBytes), Associated(key.Id, seq, associated));
+            }
 
-        using var buffer = new MemoryStream(data.Length * 4 / 3 + 96);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
+            Span<char> keyId = stackalloc char[32];
+            var keyIdChars = System.Buffers.Text.Base64Url.EncodeToChars(key.Id, keyId);
+            Span<char> time = stackalloc char[40];
+            if (!at.UtcDateTime.TryFormat(time, out var timeChars, "O", CultureInfo.InvariantCulture)) throw new InvalidOperationException("An instant did not format.");
+            var json = _writer ??= new Utf8JsonWriter(line);
+            json.Reset(line);
             json.WriteStartObject();
-            json.WriteString("key", key.IdText);
+            json.WriteString("key", keyId[..keyIdChars]);
             json.WriteNumber("seq", seq);
-            json.WriteString("at", at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-            json.WriteBase64String("data", data);
+            json.WriteString("at", time[..timeChars]);
+            json.WriteBase64String("data", data.AsSpan(0, sealedBytes));
             json.WriteEndObject();
+            json.Flush();
+            return line.WrittenSpan.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            line.ResetWrittenCount();
+            // The writer refers to the buffer: both are kept, or neither.
+            if (line.Capacity <= KeptLineBytes) _line = line;
+            else _writer = null;
+            ArrayPool<byte>.Shared.Return(data);
+        }
     }
 
     /// <summary>Reads one NDJSON line.</summary>
@@ -72,15 +99,15 @@ public sealed record ArchiveRecord(string KeyId, long Seq, DateTimeOffset At, by
         if (Data.Length < NonceBytes + TagBytes) throw new CryptographicException("The record's data is too short.");
         var plaintext = new byte[Data.Length - NonceBytes - TagBytes];
         using var aes = new AesGcm(key.Key, TagBytes);
-        aes.Decrypt(Data.AsSpan(0, NonceBytes), Data.AsSpan(NonceBytes, plaintext.Length), Data.AsSpan(Data.Length - TagBytes), plaintext, Associated(key.Id, Seq));
+        Span<byte> associated = stackalloc byte[ArchiveKey.IdBytes + sizeof(long)];
+        aes.Decrypt(Data.AsSpan(0, NonceBytes), Data.AsSpan(NonceBytes, plaintext.Length), Data.AsSpan(Data.Length - TagBytes), plaintext, Associated(key.Id, Seq, associated));
         return plaintext;
     }
 
-    private static byte[] Associated(ReadOnlySpan<byte> keyId, long seq)
+    private static ReadOnlySpan<byte> Associated(ReadOnlySpan<byte> keyId, long seq, Span<byte> associated)
     {
-        var associated = new byte[keyId.Length + sizeof(long)];
         keyId.CopyTo(associated);
-        BinaryPrimitives.WriteInt64LittleEndian(associated.AsSpan(keyId.Length), seq);
-        return associated;
+        BinaryPrimitives.WriteInt64LittleEndian(associated[keyId.Length..], seq);
+        return associated[..(keyId.Length + sizeof(long))];
     }
 }

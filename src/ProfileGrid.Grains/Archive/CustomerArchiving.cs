@@ -24,9 +24,13 @@ public sealed class CustomerArchiving(IArchiveKeys keys, Serializer serializer, 
         return cached ?? await keys.GetOrCreateAsync(customer, likelyExists: known && state.Seq > 0);
     }
 
-    /// <summary>The write's outbox record: its entry, encoded as the journal encodes it, sealed under the customer's key.</summary>
-    internal ReadOnlyMemory<byte> Seal(ArchiveKey key, CustomerEntry entry) =>
-        ArchiveRecord.Seal(key, entry.Seq, entry.At, _codec.Encode(entry, compress: true));
+    /// <summary>
+    /// The write's outbox record: its entry, encoded as the journal encodes it (compressed), sealed under the customer's
+    /// key. <paramref name="encoded"/> is the entry as the journal encoded it for an append (uncompressed), if it did:
+    /// compressed as it is, not serialized a second time.
+    /// </summary>
+    internal ReadOnlyMemory<byte> Seal(ArchiveKey key, CustomerEntry entry, ReadOnlyMemory<byte> encoded = default) =>
+        ArchiveRecord.Seal(key, entry.Seq, entry.At, encoded.IsEmpty ? _codec.Encode(entry, compress: true) : CustomerCodec.Compress(encoded.Span));
 
     /// <summary>The entry a record holds, opened with the customer's key.</summary>
     /// <exception cref="System.Security.Cryptography.CryptographicException">The key is not the record's.</exception>

@@ -62,6 +62,13 @@ internal sealed class CustomerCodec(Serializer serializer)
         }
     }
 
+    /// <summary>
+    /// A payload <see cref="Encode{T}"/> made uncompressed, as it would have made it compressed: the same bytes as
+    /// encoding the value again with compression, without serializing it again.
+    /// </summary>
+    public static ReadOnlySpan<byte> Compress(ReadOnlySpan<byte> payload) =>
+        payload.Length > 0 && payload[0] == Plain && TryCompress(payload[1..]) is { } compressed ? compressed : payload;
+
     /// <exception cref="CorruptStateException">The payload does not read as <typeparamref name="T"/>.</exception>
     public T Decode<T>(byte[] payload, string key)
     {

@@ -24,7 +24,8 @@ namespace ProfileGrid.Customers;
 public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMergeSource, CustomerStore.IStateLoaded
 {
     private readonly CustomerStore _store;
-    private readonly CustomerIdentity _identity;
+    // Created by the first identify, merge or erasure: most activations only take events, and each should cost little.
+    private CustomerIdentity? _identity;
     private readonly TimeProvider _clock;
     private readonly ILogger<CustomerGrain> _logger;
     private readonly Watchers _watchers = new(TimeProvider.System);
@@ -49,10 +50,11 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         (_clock, _logger, _value, _segments, _archiving) = (clock, logger, value.Value, segments, archiving);
         var key = this.GetPrimaryKeyString();
         _store = new CustomerStore(new CustomerJournal(storage, new CustomerCodec(serializer), key), WriteAsync, logger, key, this);
-        _identity = new CustomerIdentity(_store, key, GrainFactory, clock, segments, archiving, logger);
     }
 
     private CustomerState State => _store.State;
+
+    private CustomerIdentity IdentityProtocol => _identity ??= new CustomerIdentity(_store, this.GetPrimaryKeyString(), GrainFactory, _clock, _segments, _archiving, _logger);
 
     /// <summary>A state read from storage: what it says was not yet announced is sent again.</summary>
     void CustomerStore.IStateLoaded.Loaded(CustomerState state) => Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), state));
@@ -145,7 +147,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         return new TraitsResult(seq, [.. merged.Traits], [.. merged.Consent], [.. merged.Rejected]);
     }
 
-    public Task<IdentifyResult> Identify(IdentifyRequest request) => _identity.IdentifyAsync(request);
+    public Task<IdentifyResult> Identify(IdentifyRequest request) => IdentityProtocol.IdentifyAsync(request);
 
     public async Task<CustomerProfile?> Watch(ICustomerObserver observer, string[] viewers)
     {
@@ -174,7 +176,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var customerId = this.GetPrimaryKeyString();
         try
         {
-            await _identity.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
+            await IdentityProtocol.EraseAsync(seq => _watchers.Notify(observer => observer.ProfileErased(customerId, seq)));
         }
         catch (Exception)
         {
@@ -204,18 +206,18 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     public Task<int> GetSubscriptionCount() => Task.FromResult(_watchers.Count);
 
-    public Task<long> MergeFrom(string source, string by, string[] identifiers) => _identity.MergeFromAsync(source, by, identifiers);
+    public Task<long> MergeFrom(string source, string by, string[] identifiers) => IdentityProtocol.MergeFromAsync(source, by, identifiers);
 
-    public Task<CustomerState?> HandOver(string target) => _identity.HandOverAsync(target);
+    public Task<CustomerState?> HandOver(string target) => IdentityProtocol.HandOverAsync(target);
 
-    public Task DropMerged(string target) => _identity.DropMergedAsync(target);
+    public Task DropMerged(string target) => IdentityProtocol.DropMergedAsync(target);
 
     public async Task Purge(string target, string[] via)
     {
         // The buckets to leave are those its state names: read it first (an activation started for the purge has not).
         await _store.Known();
         await Wakeups.UnregisterAsync();
-        await _identity.PurgeAsync(target, via);
+        await IdentityProtocol.PurgeAsync(target, via);
         // Its target's erasure deletes the key; a later profile under this id gets a new one.
         _archiveKey = null;
         DeactivateOnIdle();
@@ -357,8 +359,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
             if (state.IsErased) archiveKey = _archiveKey = null;
-            var kind = await _store.WriteAsync(entry, archiveKey is null ? default : ArchiveRecordOf(archiveKey, entry, state));
-            CustomerTelemetry.Written(kind, events, started);
+            var write = _store.Prepare(entry);
+            if (archiveKey is not null) write = write with { Outbox = ArchiveRecordOf(archiveKey, entry, write, state) };
+            await _store.WriteAsync(write);
+            CustomerTelemetry.Written(write.Kind, events, started);
         }
         catch (Exception exception)
         {
@@ -380,9 +384,10 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     /// for the largest states; then the write goes unarchived, logged, and a replay of the customer reports the gap
     /// rather than rebuild it wrongly. Never a refused write: the archive must not cost a producer an event.
     /// </summary>
-    private ReadOnlyMemory<byte> ArchiveRecordOf(ArchiveKey key, CustomerEntry entry, CustomerState state)
+    private ReadOnlyMemory<byte> ArchiveRecordOf(ArchiveKey key, CustomerEntry entry, JournalWrite write, CustomerState state)
     {
-        var record = _archiving.Seal(key, entry);
+        // An appended entry is encoded already: the record reuses its bytes rather than serialize the entry again.
+        var record = _archiving.Seal(key, entry, write.Kind == JournalWriteKind.Append ? write.Payload : default);
         if (record.Length <= JournalVersion.MaxOutboxBytes) return record;
         var restore = _archiving.Seal(key, new CustomerEntry(entry.Seq, entry.At, [new Replay.RestoreChange(state, entry.At)]));
         LogArchivedAsState(_logger, this.GetPrimaryKeyString(), entry.Seq, record.Length, restore.Length);

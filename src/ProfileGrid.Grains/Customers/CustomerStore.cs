@@ -117,16 +117,13 @@ internal sealed partial class CustomerStore
     }
 
     /// <summary>
-    /// Encodes and stores one write's entry (or a snapshot), with <paramref name="outbox"/> (the entry as archived,
-    /// or nothing) in the same atomic step; returns the kind of journal write it took.
+    /// Encodes one write now (the state goes on changing while it is stored): its entry, or a snapshot; the caller adds
+    /// the write's outbox record, if any (<see cref="JournalWrite.Outbox"/>), and stores it with <see cref="WriteAsync"/>.
     /// </summary>
-    public async Task<JournalWriteKind> WriteAsync(CustomerEntry entry, ReadOnlyMemory<byte> outbox)
-    {
-        // Taken now: changes made while the write is in flight are not stored by it.
-        var write = _journal.Prepare(State, entry) with { Outbox = outbox };
-        await _journal.WriteAsync(write);
-        return write.Kind;
-    }
+    public JournalWrite Prepare(CustomerEntry entry) => _journal.Prepare(State, entry);
+
+    /// <summary>Stores a prepared write, with its outbox record (the entry as archived, or nothing) in the same atomic step.</summary>
+    public Task WriteAsync(JournalWrite write) => _journal.WriteAsync(write);
 
     /// <summary>
     /// Deletes the customer's row and forgets the state (a merged profile erased with its target), with whatever

@@ -47,6 +47,21 @@ public sealed class CustomerCodecTests
     }
 
     [Fact]
+    public void A_plain_payload_compressed_afterwards_is_the_payload_encoded_compressed()
+    {
+        // The archive compresses an appended entry from the journal's plain encoding rather than serialize it again.
+        var codec = SerializerFixture.Codec;
+        foreach (var state in new[] { "hot", "typical" }.Select(SampleCustomers.Build))
+        {
+            Assert.Equal(codec.Encode(state, compress: true), CustomerCodec.Compress(codec.Encode(state, compress: false)).ToArray());
+        }
+
+        // One that does not shrink stays plain, as Encode leaves it.
+        var tiny = codec.Encode(new CustomerState(), compress: false);
+        Assert.Equal(codec.Encode(new CustomerState(), compress: true), CustomerCodec.Compress(tiny).ToArray());
+    }
+
+    [Fact]
     public void A_snapshot_stored_Brotli_compressed_by_an_earlier_version_still_reads()
     {
         var state = SampleCustomers.Build("typical");
