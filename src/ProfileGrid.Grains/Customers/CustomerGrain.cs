@@ -57,6 +57,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     /// <summary>A state read from storage: what it says was not yet announced is sent again.</summary>
     void CustomerStore.IStateLoaded.Loaded(CustomerState state) => Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), state));
 
+    /// <summary>The history types as this silo's catalog last read them; before its first read, every type (nothing a definition reads is folded).</summary>
+    Counters.HistoryTypes CustomerStore.IStateLoaded.History => _segments.CachedHistory() ?? Counters.HistoryTypes.All;
+
     /// <summary>Bookkeeping left for the next write (confirmed announcements) is stored as the activation ends, if it can be; otherwise it is redone later.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -343,6 +346,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         try
         {
             var state = State;
+            // Aged by the history types of the definitions this write evaluates (all types, should they be unknown).
+            state.History = _segments.CachedHistory() ?? Counters.HistoryTypes.All;
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;
