@@ -19,6 +19,7 @@ public sealed class SegmentRules
         ["sim-buyers"] = ModelRule.Buyer,
         ["sim-browsing"] = ModelRule.Browsing,
         ["sim-valuable"] = ModelRule.Valuable,
+        ["sim-loyal"] = ModelRule.Loyal,
         [Turns] = ModelRule.LookedNotBought,
     };
 

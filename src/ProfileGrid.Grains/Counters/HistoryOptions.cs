@@ -17,7 +17,10 @@ public sealed class HistoryOptions : ICheckedOptions
     public List<string> Types { get; set; } = [];
 
     public IEnumerable<string> Problems() =>
-        Types.Where(type => !IsType(type)).Select(type => $"Types: '{type}' is not an event type (1 to 64 characters of a-z, 0-9, _, . and -).");
+        Types.Where(type => !IsType(type)).Select(type => $"Types: '{type}' is not an event type (1 to 64 characters of a-z, 0-9, _, . and -).")
+            .Concat(Types.Distinct(StringComparer.Ordinal).Count() > HistoryTypes.Max
+                ? [$"Types names {Types.Distinct(StringComparer.Ordinal).Count()} event types; at most {HistoryTypes.Max} are kept a year."]
+                : []);
 
     private static bool IsType(string? type) =>
         type is { Length: > 0 and <= Events.EventLimits.MaxTypeLength } && type.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-');

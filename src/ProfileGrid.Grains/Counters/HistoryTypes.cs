@@ -9,6 +9,12 @@ namespace ProfileGrid.Counters;
 /// </summary>
 public sealed class HistoryTypes
 {
+    /// <summary>
+    /// At most this many history types in a deployment (segments and configuration together), so that a customer's
+    /// stored state keeps its bound: a year of day slots of 8 types at most, some 9,000 slots (StateSizeTests).
+    /// </summary>
+    public const int Max = 8;
+
     private readonly FrozenSet<string> _types;
     private readonly bool _all;
 
@@ -33,6 +39,9 @@ public sealed class HistoryTypes
     public IReadOnlyList<string> Types => [.. _types.Order(StringComparer.Ordinal)];
 
     public bool Contains(string type) => _all || _types.Contains(type);
+
+    /// <summary>How many types are named (none for <see cref="All"/>).</summary>
+    public int Count => _types.Count;
 
     /// <summary>These types and <paramref name="more"/>.</summary>
     public HistoryTypes With(IEnumerable<string> more) => _all ? this : Of(_types.Concat(more));

@@ -85,6 +85,10 @@ public sealed partial class SegmentRegistryGrain(
         string[] fresh = [.. reads.Where(type => !known.Contains(type))];
         if (fresh.Length == 0) return previous?.HistoryReplay;
         if (!archiving.Enabled) throw new ArgumentException(NoArchiveRefusal(fresh));
+        if (known.Count + fresh.Length > HistoryTypes.Max)
+            throw new ArgumentException($"The rule reads the 365d of {string.Join(", ", fresh.Select(type => $"'{type}'"))}, which would make "
+                + $"{known.Count + fresh.Length} history types, more than the {HistoryTypes.Max} a deployment keeps a year of "
+                + $"(now {string.Join(", ", known.Types)}): a customer's stored state must stay within its bound.");
         var status = await GrainFactory.GetGrain<IReplayGrain>(IReplayGrain.Key).StartHistory(fresh)
             ?? throw new InvalidOperationException($"The rule reads the 365d of {string.Join(", ", fresh)}, whose year must be replayed from the archive, and "
                 + $"{ReplaysState.MaxUnfinished} replays are already waiting or running: define the segment when one of them is done.");
