@@ -146,6 +146,19 @@ public sealed class HistoryTests(HistoryGatewayFixture history)
         Assert.True(await IsMemberAsync(subscribers, customer, gateway: gateway));
     }
 
+    [Fact]
+    public async Task A_rule_that_would_make_more_than_8_history_types_is_refused_and_starts_no_replay()
+    {
+        var rule = string.Join(" and ", Enumerable.Range(1, 9).Select(i => $"t{i}_{_run}.365d >= 1"));
+
+        var refused = await ApiAssert.Problem(
+            await Archived.As(AdminKey).PutAsync($"/v1/segments/many-{_run}", Json(new JsonObject { ["rule"] = rule }.ToJsonString())), HttpStatusCode.BadRequest);
+
+        Assert.Equal("rule", (string?)refused["field"]);
+        Assert.Contains("history types, more than the 8 a deployment keeps a year of", (string)refused["detail"]!, StringComparison.Ordinal);
+        await ApiAssert.Problem(await Archived.As(AdminKey).GetAsync($"/v1/segments/many-{_run}"), HttpStatusCode.NotFound);
+    }
+
     private async Task<JsonNode> ProfileAsync(string customer) =>
         await ApiAssert.Json(await Archived.As(AdminKey).GetAsync($"/v1/customers/{customer}"), HttpStatusCode.OK);
 

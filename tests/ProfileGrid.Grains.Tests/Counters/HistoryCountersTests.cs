@@ -175,4 +175,14 @@ public sealed class HistoryCountersTests
         counters.Compact(now, HistoryTypes.None);
         Assert.Empty(counters.Series["page_view"].Days);
     }
+
+    [Fact]
+    public void The_configured_history_types_are_event_types_and_at_most_8()
+    {
+        Assert.Empty(new HistoryOptions { Types = ["purchase", "order.completed", "page-view_2"] }.Problems());
+        Assert.Equal(
+            ["Types: 'Purchase' is not an event type (1 to 64 characters of a-z, 0-9, _, . and -).",
+             "Types names 9 event types; at most 8 are kept a year."],
+            new HistoryOptions { Types = ["Purchase", .. Enumerable.Range(1, 8).Select(i => $"t{i}")] }.Problems());
+    }
 }
