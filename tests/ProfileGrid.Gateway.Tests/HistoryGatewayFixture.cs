@@ -41,19 +41,7 @@ public sealed class HistoryGatewayFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until the gateway's outbox is empty: everything it stored is in the archive.</summary>
-    public static async Task ArchivedAsync(HistoryGateway gateway)
-    {
-        var outbox = gateway.Services.GetRequiredKeyedService<IJournalOutbox>(StorageNames.Customers);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var waiting = 0;
-            for (var partition = 0; partition < outbox.PartitionCount; partition++) waiting += (await outbox.ReadOldestAsync(partition, 1)).Count;
-            if (waiting == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, "The archive did not catch up within 20 s.");
-            await Task.Delay(50);
-        }
-    }
+    public static Task ArchivedAsync(HistoryGateway gateway) => ArchiveWaits.CaughtUpAsync(gateway);
 
     public sealed class HistoryGateway(HistoryGatewayFixture shared, bool archive) : GatewayFixture
     {

@@ -184,33 +184,10 @@ public sealed class HistoryTests(HistoryGatewayFixture history)
         return (bool)membership["member"]!;
     }
 
-    private async Task<JsonNode> UntilFinishedAsync(string id)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var status = await ApiAssert.Json(await Archived.As(AdminKey).GetAsync($"/v1/replays/{id}"), HttpStatusCode.OK);
-            if ((string?)status["state"] is "done" or "failed") return status;
-            Assert.True(DateTime.UtcNow < deadline, $"Replay {id} did not finish within {Patience.TotalSeconds} s: {status.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+    private Task<JsonNode> UntilFinishedAsync(string id) => ArchiveWaits.ReplayFinishedAsync(Archived, id, Patience);
 
-    private static async Task<List<string>> UntilEqual(IReadOnlyList<string> expected, Func<Task<List<string>>> read)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var actual = await read();
-            if (actual.SequenceEqual(expected) || DateTime.UtcNow > deadline)
-            {
-                Assert.Equal(expected, actual);
-                return actual;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<List<string>> UntilEqual(IReadOnlyList<string> expected, Func<Task<List<string>>> read) =>
+        ArchiveWaits.UntilEqual(expected, read, TimeSpan.FromSeconds(20));
 
     private static async Task<JsonNode> Define(HistoryGateway gateway, string segment, string rule) =>
         await ApiAssert.Json(await gateway.As(AdminKey).PutAsync($"/v1/segments/{segment}", Json(new JsonObject { ["rule"] = rule }.ToJsonString())), HttpStatusCode.OK);

@@ -50,19 +50,7 @@ public sealed class ReplayGatewayFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until <paramref name="gateway"/>'s outbox is empty: everything it stored is in the archive.</summary>
-    public static async Task ArchivedAsync(ArchiveSharingGateway gateway)
-    {
-        var outbox = gateway.Services.GetRequiredKeyedService<IJournalOutbox>(StorageNames.Customers);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var waiting = 0;
-            for (var partition = 0; partition < outbox.PartitionCount; partition++) waiting += (await outbox.ReadOldestAsync(partition, 1)).Count;
-            if (waiting == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, "The archive did not catch up within 20 s.");
-            await Task.Delay(50);
-        }
-    }
+    public static Task ArchivedAsync(ArchiveSharingGateway gateway) => ArchiveWaits.CaughtUpAsync(gateway);
 
     public sealed class ArchiveSharingGateway(ReplayGatewayFixture shared, int customersPerPass) : GatewayFixture
     {

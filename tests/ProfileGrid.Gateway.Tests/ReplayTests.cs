@@ -292,34 +292,11 @@ public sealed class ReplayTests(ReplayGatewayFixture replay, ITestOutputHelper o
         return await UntilFinishedAsync(gateway, (string)started["id"]!);
     }
 
-    private static async Task<JsonNode> UntilFinishedAsync(ArchiveSharingGateway gateway, string id)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var status = await ApiAssert.Json(await gateway.As(AdminKey).GetAsync($"/v1/replays/{id}"), HttpStatusCode.OK);
-            if ((string?)status["state"] is "done" or "failed") return status;
-            Assert.True(DateTime.UtcNow < deadline, $"Replay {id} did not finish within {Patience.TotalSeconds} s: {status.ToJsonString()}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonNode> UntilFinishedAsync(ArchiveSharingGateway gateway, string id) => ArchiveWaits.ReplayFinishedAsync(gateway, id, Patience);
 
     /// <summary>What <paramref name="read"/> reads once it is <paramref name="expected"/> (member sets learn of changes after the writes).</summary>
-    private static async Task<List<string>> UntilEqual(IReadOnlyList<string> expected, Func<Task<List<string>>> read)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var actual = await read();
-            if (actual.SequenceEqual(expected) || DateTime.UtcNow > deadline)
-            {
-                Assert.Equal(expected, actual);
-                return actual;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<List<string>> UntilEqual(IReadOnlyList<string> expected, Func<Task<List<string>>> read) =>
+        ArchiveWaits.UntilEqual(expected, read, TimeSpan.FromSeconds(10));
 
     private static async Task Define(ArchiveSharingGateway gateway, string segment, string rule) =>
         await ApiAssert.Json(await gateway.As(AdminKey).PutAsync($"/v1/segments/{segment}", Json(new JsonObject { ["rule"] = rule }.ToJsonString())), HttpStatusCode.OK);

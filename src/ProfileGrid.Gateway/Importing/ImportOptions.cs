@@ -47,7 +47,8 @@ public sealed class ImportOptions : ICheckedOptions
     public IEnumerable<string> Problems() => new[]
     {
         CheckedOptions.Within(nameof(MaxConcurrentBatches), MaxConcurrentBatches, 1, 1024),
-        CheckedOptions.Within(nameof(MaxConcurrentBatchesWithLiveTraffic), MaxConcurrentBatchesWithLiveTraffic, 1, MaxConcurrentBatches),
+        // Against the whole share once that is valid (a problem of MaxConcurrentBatches is said once, above).
+        CheckedOptions.Within(nameof(MaxConcurrentBatchesWithLiveTraffic), MaxConcurrentBatchesWithLiveTraffic, 1, Math.Max(1, MaxConcurrentBatches)),
         CheckedOptions.Within(nameof(MaxEventsPerSecond), MaxEventsPerSecond, 0, 10_000_000),
         CheckedOptions.Within(nameof(WindowLines), WindowLines, 100, 1_000_000),
         CheckedOptions.Within(nameof(Lease), Lease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
