@@ -209,14 +209,18 @@ internal sealed partial class CustomerWakeups(
         }
 
         var at = await grains.BucketFor(customerId, due).Register(customerId, due);
+        // Known to this activation from now on, whatever fails below: a bucket that holds the customer while its state
+        // does not name it (the store failed, and so did taking the registration back) is still left by an erasure or
+        // a merge here, not only when its minute comes (which may be a year away: a 365d window's slot leaving).
+        _registeredIn.Add(at);
         if (_leaving)
         {
             // The customer left the schedule (erasure) while this registration was on its way: it takes it back.
             await grains.BucketFor(customerId, at).Unregister(customerId);
+            _registeredIn.Remove(at);
             return;
         }
 
-        _registeredIn.Add(at);
         // A registration whose instant passed is taken by the scheduler, which may lag behind: it is remembered until
         // the next one is, so that erasure still finds its bucket.
         var passed = registered is null && customer.WakeupTicks != 0 && customer.WakeupTicks != at.UtcTicks ? customer.WakeupTicks : customer.PassedWakeupTicks;
@@ -247,6 +251,7 @@ internal sealed partial class CustomerWakeups(
             try
             {
                 await grains.BucketFor(customerId, at).Unregister(customerId);
+                _registeredIn.Remove(at);
             }
             catch (Exception exception)
             {
