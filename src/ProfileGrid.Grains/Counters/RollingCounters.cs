@@ -13,8 +13,7 @@ public sealed class RollingCounters
 
     public bool Has(string type) => Series.ContainsKey(type);
 
-    /// <param name="history">The history types (none when not given): the type's day slots are kept for a year if it is one.</param>
-    public void Record(string type, DateTimeOffset timestamp, decimal value, DateTimeOffset now, HistoryTypes? history = null)
+    public void Record(string type, DateTimeOffset timestamp, decimal value, DateTimeOffset now)
     {
         if (!Series.TryGetValue(type, out var series))
         {
@@ -22,14 +21,13 @@ public sealed class RollingCounters
             Series.Add(type, series);
         }
 
-        series.Record(timestamp, value, BucketClock.At(now), (history ?? HistoryTypes.None).Contains(type));
+        series.Record(timestamp, value, BucketClock.At(now));
     }
 
     /// <summary>Adds another customer's counters (a merge) as of <paramref name="now"/>; both are compacted to it first.</summary>
-    public void Absorb(RollingCounters other, DateTimeOffset now, HistoryTypes? history = null)
+    public void Absorb(RollingCounters other, DateTimeOffset now)
     {
         var clock = BucketClock.At(now);
-        history ??= HistoryTypes.None;
         foreach (var (type, series) in other.Series)
         {
             if (!Series.TryGetValue(type, out var mine))
@@ -38,26 +36,24 @@ public sealed class RollingCounters
                 Series.Add(type, mine = new CounterSeries());
             }
 
-            mine.Absorb(series, clock, history.Contains(type));
+            mine.Absorb(series, clock);
         }
     }
 
-    /// <summary>Folds aged slots into coarser ones and drops what left the last month (the last year for <paramref name="history"/>); lifetime totals stay.</summary>
-    public void Compact(DateTimeOffset now, HistoryTypes? history = null)
+    /// <summary>Folds aged slots into coarser ones and drops what left the last month; lifetime totals stay.</summary>
+    public void Compact(DateTimeOffset now)
     {
         var clock = BucketClock.At(now);
-        history ??= HistoryTypes.None;
-        foreach (var (type, series) in Series) series.Compact(clock, history.Contains(type));
+        foreach (var series in Series.Values) series.Compact(clock);
     }
 
-    /// <summary>The windows of every event type as of <paramref name="now"/>, ordered by type; the 365-day window for <paramref name="history"/> types only.</summary>
-    public CounterView[] View(DateTimeOffset now, HistoryTypes? history = null)
+    /// <summary>The windows of every event type as of <paramref name="now"/>, ordered by type.</summary>
+    public CounterView[] View(DateTimeOffset now)
     {
         var clock = BucketClock.At(now);
-        history ??= HistoryTypes.None;
         var views = new CounterView[Series.Count];
         var i = 0;
-        foreach (var (type, series) in Series) views[i++] = series.View(type, clock, history.Contains(type));
+        foreach (var (type, series) in Series) views[i++] = series.View(type, clock);
         Array.Sort(views, static (a, b) => string.CompareOrdinal(a.Type, b.Type));
         return views;
     }

@@ -15,7 +15,6 @@ public static class SegmentServices
         services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
         services.AddCheckedOptions<SegmentMembersOptions>();
-        services.AddCheckedOptions<Counters.HistoryOptions>();
         return services;
     }
 
