@@ -325,7 +325,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         await Wakeups.ReviewAsync(await _segments.CurrentAsync());
     }
 
-    private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, _store.Store, _logger);
+    /// <summary>Stores a change once the state holds nothing that failed to be stored (a background registration's record).</summary>
+    private async Task StoreFresh(CustomerChange change)
+    {
+        await _store.Fresh();
+        await _store.Store(change);
+    }
+
+    private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, StoreFresh, _store.Defer, _logger);
 
     /// <summary>
     /// Registers the next wake-up if time can change a segment answer evaluated at <paramref name="evaluatedAt"/>; a

@@ -83,6 +83,13 @@ public sealed class CustomerState
     [Id(21)] public long PassedWakeupTicks { get; set; }
 
     /// <summary>
+    /// A registration on its way (UTC ticks; 0 for none): stored before the bucket holds the customer, so that an
+    /// erasure finds the bucket whatever happens between (the activation ends, the store after it fails, the silo
+    /// dies); cleared when the registration is recorded in <see cref="WakeupTicks"/>.
+    /// </summary>
+    [Id(23)] public long IntendedWakeupTicks { get; set; }
+
+    /// <summary>
     /// When each trait was set by an import of past records (<see cref="TraitPatch.At"/>), as UTC ticks, so that an
     /// older imported value never replaces a newer one; null for customers no import gave traits (nearly all), so they
     /// pay nothing for it. A trait set live drops its entry: live values count as newer than any imported one.

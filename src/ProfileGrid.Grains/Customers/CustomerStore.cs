@@ -95,10 +95,12 @@ internal sealed partial class CustomerStore
 
     /// <summary>
     /// Applies a change that may wait for the next write rather than cause one: bookkeeping that is safe to lose with
-    /// the activation (it is redone when found undone), such as marking a released identifier released.
+    /// the activation (it is redone when found undone), such as marking a released identifier released. Nothing while
+    /// the state waits to be re-read after a failed write: it would go on top of a state that does not hold it.
     /// </summary>
     public void Defer(CustomerChange change)
     {
+        if (_stale) return;
         Change(state =>
         {
             change.ApplyTo(state);
