@@ -78,6 +78,14 @@ public sealed class HistoryTests(HistoryGatewayFixture history)
         Assert.Equal(["purchase.sum.365d = 80"], await ReasonsAsync(sums, ann));
         Assert.Equal(["purchase.sum.365d = 7"], await ReasonsAsync(sums, erin));
 
+        // The profile shows the year of a history type, and the first event of every type, however old.
+        var annAfter = (await ProfileAsync(ann))["counters"]!;
+        Assert.Equal((3L, 80m), ((long)annAfter["purchase"]!["365d"]!["count"]!, (decimal)annAfter["purchase"]!["365d"]!["sum"]!));
+        Assert.Equal(Now.AddDays(-200), (DateTimeOffset)annAfter["purchase"]!["firstAt"]!);
+        var erinAfter = (await ProfileAsync(erin))["counters"]!;
+        Assert.Null(erinAfter["page_view"]!["365d"]);
+        Assert.Equal(Now.AddDays(-200), (DateTimeOffset)erinAfter["page_view"]!["firstAt"]!);
+
         // The segment shows its back-fill done; a segment that reads no year names none.
         var shown = await ApiAssert.Json(await Archived.As(AdminKey).GetAsync($"/v1/segments/{segment}"), HttpStatusCode.OK);
         Assert.Equal(("done", replayId), ((string?)shown["history"]!["state"], (string?)shown["history"]!["replayId"]));
