@@ -9,11 +9,18 @@ public interface IRuleInput
     /// <summary>A trait's value as JSON text; null when it is not set.</summary>
     string? Trait(string name);
 
-    /// <summary>The type's events in the window: how many and the sum of their values; zero for a type never seen.</summary>
+    /// <summary>
+    /// The type's events in the window: how many and the sum of their values; zero for a type never seen. For
+    /// <see cref="Window.Year"/>, throws <see cref="InvalidOperationException"/> when the type's year is not kept (it is
+    /// not a history type where the profile was read): never a count of the last month passed off as the year's.
+    /// </summary>
     EventTotals Events(string type, Window window);
 
     /// <summary>The type's latest event, however old; null when it never happened.</summary>
     DateTimeOffset? LastAt(string type);
+
+    /// <summary>The type's first event ever, however old; null when it never happened.</summary>
+    DateTimeOffset? FirstAt(string type);
 
     /// <summary>The customer's first and latest events; null before any.</summary>
     DateTimeOffset? FirstSeen { get; }

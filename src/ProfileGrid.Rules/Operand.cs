@@ -1,7 +1,10 @@
 namespace ProfileGrid.Rules;
 
-/// <summary>The counter windows a rule can name, as the API names them.</summary>
-public enum Window { Hour, Day, Week, Month, Total }
+/// <summary>
+/// The counter windows a rule can name, as the API names them. <see cref="Year"/> (<c>365d</c>) counts only for the
+/// event types whose year of day slots is kept (docs/segments.md, "History-wide operands").
+/// </summary>
+public enum Window { Hour, Day, Week, Month, Total, Year }
 
 /// <summary>What an operand compares with: numbers, texts (<c>==</c>/<c>!=</c> only), durations, or (a trait) a number or a text.</summary>
 public enum OperandKind { Number, Text, Duration, NumberOrText }
@@ -26,9 +29,44 @@ public abstract record Operand
         Window.Day => "24h",
         Window.Week => "7d",
         Window.Month => "30d",
+        Window.Year => "365d",
         Window.Total => "total",
         _ => throw new ArgumentOutOfRangeException(nameof(window)),
     };
+
+    /// <summary>The windows in the order the language lists them: <c>1h, 24h, 7d, 30d, 365d, total</c>.</summary>
+    public static readonly IReadOnlyList<Window> Windows = [Window.Hour, Window.Day, Window.Week, Window.Month, Window.Year, Window.Total];
+
+    /// <summary>
+    /// The event types whose year of day slots <paramref name="rule"/> reads (<c>type.365d</c>, <c>type.sum.365d</c>),
+    /// in ordinal order, each once: the rule makes them history types.
+    /// </summary>
+    public static IReadOnlyList<string> YearTypes(SegmentRule rule)
+    {
+        var types = new SortedSet<string>(StringComparer.Ordinal);
+        Collect(rule);
+        return [.. types];
+
+        void Collect(SegmentRule node)
+        {
+            switch (node)
+            {
+                case BinaryRule binary:
+                    Collect(binary.Left);
+                    Collect(binary.Right);
+                    break;
+                case NotRule not:
+                    Collect(not.Inner);
+                    break;
+                case Comparison { Operand: CountOperand { Window: Window.Year } count }:
+                    types.Add(count.Type);
+                    break;
+                case Comparison { Operand: SumOperand { Window: Window.Year } sum }:
+                    types.Add(sum.Type);
+                    break;
+            }
+        }
+    }
 }
 
 /// <summary><c>type.window</c>: how many events of the type in the window.</summary>
@@ -53,6 +91,14 @@ public sealed record LastOperand(string Type) : Operand
     public override OperandKind Kind => OperandKind.Duration;
 
     public override string ToString() => $"{Type}.last";
+}
+
+/// <summary><c>type.first</c>: the time since the type's first event ever (never: longer than any duration).</summary>
+public sealed record FirstOperand(string Type) : Operand
+{
+    public override OperandKind Kind => OperandKind.Duration;
+
+    public override string ToString() => $"{Type}.first";
 }
 
 /// <summary><c>trait.name</c>: a trait's value, a number or a text.</summary>

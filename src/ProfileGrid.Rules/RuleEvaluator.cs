@@ -85,6 +85,8 @@ public static class RuleEvaluator
                     return new NumberValue(input.Events(sum.Type, sum.Window).Sum);
                 case LastOperand last:
                     return new DurationValue(Since(input.LastAt(last.Type)));
+                case FirstOperand first:
+                    return new DurationValue(Since(input.FirstAt(first.Type)));
                 case TraitOperand trait:
                     if (input.Trait(trait.Name) is not { } json) return MissingValue.Instance;
                     using (var document = JsonDocument.Parse(json))

@@ -237,7 +237,8 @@ public static class RuleParser
             var name = Operand.ToStringValue();
             if (ReadOperand(name) is not { } operand)
                 return RuleError.At(Operand.Position, $"unknown operand '{name}': expected type.window (e.g. purchase.7d), type.sum.window, "
-                    + "type.last, trait.name, or one of " + string.Join(", ", DerivedOperand.Known.Keys) + "; windows are 1h, 24h, 7d, 30d, total");
+                    + "type.last, type.first, trait.name, or one of " + string.Join(", ", DerivedOperand.Known.Keys) + "; windows are "
+                    + string.Join(", ", Rules.Operand.Windows.Select(Rules.Operand.WindowName)));
             if (ReadLiteral(Value) is not { } literal)
                 return RuleError.At(Value.Position, $"'{Value.ToStringValue()}' is not a value (numbers are decimals, durations at most {RuleLimits.MaxDuration.Days}d)");
 
@@ -263,6 +264,7 @@ public static class RuleParser
             if (DerivedOperand.Known.ContainsKey(name)) return new DerivedOperand(name);
             if (name.StartsWith("trait.", StringComparison.Ordinal)) return name.Length > 6 ? new TraitOperand(name[6..]) : null;
             if (name.EndsWith(".last", StringComparison.Ordinal)) return Type(name[..^5]) is { } lastType ? new LastOperand(lastType) : null;
+            if (name.EndsWith(".first", StringComparison.Ordinal)) return Type(name[..^6]) is { } firstType ? new FirstOperand(firstType) : null;
 
             var dot = name.LastIndexOf('.');
             if (dot <= 0 || ReadWindow(name[(dot + 1)..]) is not { } window) return null;
@@ -280,6 +282,7 @@ public static class RuleParser
             "24h" => Window.Day,
             "7d" => Window.Week,
             "30d" => Window.Month,
+            "365d" => Window.Year,
             "total" => Window.Total,
             _ => null,
         };

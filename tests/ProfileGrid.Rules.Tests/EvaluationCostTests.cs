@@ -92,6 +92,8 @@ public sealed class EvaluationCostTests
 
         public DateTimeOffset? LastAt(string type) => Read(customer.LastAt(type));
 
+        public DateTimeOffset? FirstAt(string type) => Read(customer.FirstAt(type));
+
         private T Read<T>(T value)
         {
             Reads++;

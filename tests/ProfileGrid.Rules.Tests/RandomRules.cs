@@ -24,7 +24,7 @@ internal static class RandomRules
     {
         string[] types = ["purchase", "cart_abandoned", "order.completed", "page-view", "x1"];
         var type = types[random.Next(types.Length)];
-        var window = (Window)random.Next(5);
+        var window = Operand.Windows[random.Next(Operand.Windows.Count)];
         var ops = Enum.GetValues<CompareOp>();
         var numberOp = ops[random.Next(ops.Length)];
         var textOp = random.Next(2) == 0 ? CompareOp.Equal : CompareOp.NotEqual;
@@ -39,11 +39,12 @@ internal static class RandomRules
         var text = new TextLiteral(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => TextCharacters[random.Next(TextCharacters.Length)]).ToArray()));
         string[] traits = ["country", "firstName", "a.b", "x-y_z"];
         string[] numbers = ["clv", "clv.predicted", "orders", "rfm.recency", "rfm.frequency", "rfm.monetary"];
-        return random.Next(8) switch
+        return random.Next(9) switch
         {
             0 => new Comparison(new CountOperand(type, window), numberOp, number),
             1 => new Comparison(new SumOperand(type, window), numberOp, number),
             2 => new Comparison(new LastOperand(type), numberOp, duration),
+            8 => new Comparison(new FirstOperand(type), numberOp, duration),
             3 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), textOp, text),
             4 => new Comparison(new TraitOperand(traits[random.Next(traits.Length)]), numberOp, number),
             5 => new Comparison(new DerivedOperand(numbers[random.Next(numbers.Length)]), numberOp, number),

@@ -32,6 +32,10 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("order.completed.total >= 2", "order.completed.total >= 2")]
     [InlineData("page-view.24h < 10", "page-view.24h < 10")]
     [InlineData("purchase.last <= 7d", "purchase.last <= 7d")]
+    [InlineData("purchase.365d >= 2", "purchase.365d >= 2")]
+    [InlineData("order.completed.sum.365d > 1000", "order.completed.sum.365d > 1000")]
+    [InlineData("purchase.first > 8760h", "purchase.first > 365d")]
+    [InlineData("order.first.first < 1d", "order.first.first < 1d")]
     [InlineData("last_seen < 168h", "last_seen < 7d")]
     [InlineData("first_seen > 90m", "first_seen > 90m")]
     [InlineData("clv >= 1000.50", "clv >= 1000.50")]
@@ -89,7 +93,12 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("trait.a == 7d", "line 1, column 12: trait.a compares with a number or a \"text\", not a duration")]
     [InlineData("orders > 99999999999999999999999999999999", "line 1, column 10: '99999999999999999999999999999999' is not a value (numbers are decimals, durations at most 36500d)")]
     [InlineData("purchase.2h > 1", "line 1, column 1: unknown operand 'purchase.2h': expected type.window (e.g. purchase.7d), type.sum.window, type.last, "
-        + "trait.name, or one of clv, clv.predicted, orders, rfm.recency, rfm.frequency, rfm.monetary, tier, last_seen, first_seen; windows are 1h, 24h, 7d, 30d, total")]
+        + "type.first, trait.name, or one of clv, clv.predicted, orders, rfm.recency, rfm.frequency, rfm.monetary, tier, last_seen, first_seen; "
+        + "windows are 1h, 24h, 7d, 30d, 365d, total")]
+    [InlineData("purchase.366d > 1", "line 1, column 1: unknown operand 'purchase.366d': expected type.window (e.g. purchase.7d), type.sum.window, type.last, "
+        + "type.first, trait.name, or one of clv, clv.predicted, orders, rfm.recency, rfm.frequency, rfm.monetary, tier, last_seen, first_seen; "
+        + "windows are 1h, 24h, 7d, 30d, 365d, total")]
+    [InlineData("purchase.first > 2", "line 1, column 18: purchase.first compares with a duration such as 7d, not a number")]
     public void An_error_says_exactly_what_was_expected(string text, string error)
     {
         Assert.False(RuleParser.TryParse(text, out _, out var refused));
@@ -101,11 +110,21 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("Purchase.1h > 1")]
     [InlineData("purchase.Sum.1h > 1")]
     [InlineData("Purchase.last < 1d")]
+    [InlineData("Purchase.first < 1d")]
     public void An_operand_that_is_not_one_is_refused_by_name(string text)
     {
         Assert.False(RuleParser.TryParse(text, out _, out var error));
         Assert.Equal((1, 1), (error!.Line, error.Column));
         Assert.StartsWith($"unknown operand '{text[..text.IndexOf(' ', StringComparison.Ordinal)]}'", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_types_a_rule_reads_a_year_of_are_its_history_types()
+    {
+        var rule = Parse("purchase.365d >= 2 and (not refund.sum.365d < 0 or visit.30d > 1) and purchase.sum.365d > 10 and order.first > 1d and a.last < 1d");
+
+        Assert.Equal(["purchase", "refund"], Operand.YearTypes(rule));
+        Assert.Empty(Operand.YearTypes(Parse("purchase.30d >= 2 or purchase.total > 1 or purchase.first > 365d")));
     }
 
     [Fact]
@@ -179,6 +198,12 @@ public sealed class RuleLanguageTests(ITestOutputHelper output)
     [InlineData("purchase.last < 7d", false, "")]
     [InlineData("purchase.last < 11d", true, "purchase.last = 10d ago")]
     [InlineData("email_open.last > 30d", true, "email_open.last = never")]
+    [InlineData("purchase.365d >= 2", true, "purchase.365d = 2")]
+    [InlineData("purchase.sum.365d > 620", false, "")]
+    [InlineData("purchase.first >= 20d", true, "purchase.first = 20d ago")]
+    [InlineData("purchase.first > 20d", false, "")]
+    [InlineData("email_open.first > 36500d", true, "email_open.first = never")]
+    [InlineData("email_open.first < 36500d", false, "")]
     [InlineData("last_seen < 2h", true, "last_seen = 30m ago")]
     [InlineData("first_seen >= 20d", true, "first_seen = 20d ago")]
     [InlineData("trait.country == \"DK\"", true, "trait.country = \"DK\"")]

@@ -15,6 +15,8 @@ internal sealed class TestCustomer(DateTimeOffset asOf) : IRuleInput
 
     public Dictionary<string, DateTimeOffset> Latest { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, DateTimeOffset> Earliest { get; } = new(StringComparer.Ordinal);
+
     public DateTimeOffset? FirstSeen { get; init; }
 
     public DateTimeOffset? LastSeen { get; init; }
@@ -36,10 +38,13 @@ internal sealed class TestCustomer(DateTimeOffset asOf) : IRuleInput
         ann.Traits["country"] = "\"DK\"";
         ann.Traits["age"] = "42";
         ann.Totals[("purchase", Window.Month)] = new EventTotals(2, 620m);
+        ann.Totals[("purchase", Window.Year)] = new EventTotals(2, 620m);
         ann.Totals[("purchase", Window.Total)] = new EventTotals(2, 620m);
         ann.Latest["purchase"] = Now.AddDays(-10);
+        ann.Earliest["purchase"] = Now.AddDays(-20);
         foreach (var window in Enum.GetValues<Window>()) ann.Totals[("cart_abandoned", window)] = new EventTotals(1, 0m);
         ann.Latest["cart_abandoned"] = Now.AddMinutes(-30);
+        ann.Earliest["cart_abandoned"] = Now.AddMinutes(-30);
         return ann;
     }
 
@@ -48,4 +53,6 @@ internal sealed class TestCustomer(DateTimeOffset asOf) : IRuleInput
     public EventTotals Events(string type, Window window) => Totals.GetValueOrDefault((type, window));
 
     public DateTimeOffset? LastAt(string type) => Latest.TryGetValue(type, out var at) ? at : null;
+
+    public DateTimeOffset? FirstAt(string type) => Earliest.TryGetValue(type, out var at) ? at : null;
 }

@@ -47,7 +47,7 @@ public sealed record History(HistoryStep[] Steps)
     private static readonly Gen<int> ProfileGen = Gen.Int[0, 5];
 
     private static readonly Gen<HistoryStep> Event =
-        Gen.Select(ProfileGen, Gen.Int[0, 11], Gen.Int[0, 1], Gen.Bool, Gen.Int[-3, 12], Gen.OneOf(Gen.Const(0), Gen.Int[-90, 4], Gen.Int[-3000, -60], Gen.Int[-60000, -3000], Gen.Int[6, 30]))
+        Gen.Select(ProfileGen, Gen.Int[0, 11], Gen.Int[0, 1], Gen.Bool, Gen.Int[-3, 12], Gen.OneOf(Gen.Const(0), Gen.Int[-90, 4], Gen.Int[-3000, -60], Gen.Int[-60000, -3000], Gen.Int[-600000, -60000], Gen.Int[6, 30]))
             .Select((profile, id, producer, purchase, value, offset) => (HistoryStep)new EventStep(profile, id, producer, purchase, value * 10m + 0.5m, offset));
 
     private static readonly Gen<HistoryStep> Traits = Gen.Select(ProfileGen, Gen.Int[0, 3], Gen.Int[-2, 2]).Select((p, plan, email) => (HistoryStep)new TraitsStep(p, plan, email));

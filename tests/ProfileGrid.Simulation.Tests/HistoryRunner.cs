@@ -323,7 +323,7 @@ public sealed class HistoryRunner
         "{" + string.Join(",", traits.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value?.ToString() ?? "null"}")) + "}";
 
     private static string Describe(IEnumerable<CounterView> counters) => string.Join(" | ", counters.OrderBy(c => c.Type, StringComparer.Ordinal)
-        .Select(c => $"{c.Type}: 1h {Describe(c.LastHour)} 24h {Describe(c.LastDay)} 7d {Describe(c.LastWeek)} 30d {Describe(c.LastMonth)} total {Describe(c.Total)} last {c.LastAt:O}"));
+        .Select(c => $"{c.Type}: 1h {Describe(c.LastHour)} 24h {Describe(c.LastDay)} 7d {Describe(c.LastWeek)} 30d {Describe(c.LastMonth)} 365d {(c.LastYear is { } year ? Describe(year) : "-")} total {Describe(c.Total)} first {c.FirstAt:O} last {c.LastAt:O}"));
 
     private static string Describe(WindowTotal total) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{total.Count}/{total.Sum:0.######}");
 

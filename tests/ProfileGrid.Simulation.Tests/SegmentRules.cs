@@ -7,7 +7,8 @@ namespace ProfileGrid.Simulation.Tests;
 
 /// <summary>
 /// The segments every history of a cluster shares, each with the model's reading of its rule: one event-driven, two
-/// that time moves (entering and leaving), one over the value scores, and one that takes turns between two rules when
+/// that time moves (entering and leaving), one over the value scores, one over a history type's year and first event
+/// (time moves it both ways), and one that takes turns between two rules when
 /// a history redefines it (its back-fill must bring every stored customer up to date).
 /// </summary>
 public sealed class SegmentRules
@@ -19,6 +20,7 @@ public sealed class SegmentRules
         ["sim-buyers"] = ModelRule.Buyer,
         ["sim-browsing"] = ModelRule.Browsing,
         ["sim-valuable"] = ModelRule.Valuable,
+        ["sim-loyal"] = ModelRule.Loyal,
         [Turns] = ModelRule.LookedNotBought,
     };
 

@@ -95,6 +95,8 @@ public class SimulatedCluster : IAsyncLifetime
             // Archiving is tested where the journal storage keeps an outbox (the gateway's memory storage, Azurite).
             services.AddArchive();
             services.Configure<ArchiveOptions>(options => options.Enabled = false);
+            // Purchases are a history type from the start (their year is kept, so a segment may read it with archiving off).
+            services.Configure<Counters.HistoryOptions>(options => options.Types = [.. Model.ModelProfile.HistoryTypes]);
             // The scheduler looks for customers due every 20 ms, and passes the month and a bit a step may move at
             // once, so a history sees a wake-up within a moment of its clock moving. At that pace it lists the stored
             // buckets at every tick (one query of a one-partition table on Azurite) rather than ask 64 buckets each time.

@@ -19,6 +19,14 @@ public interface IReplayGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<ReplayStatus?> Start(string[]? customers);
 
+    /// <summary>
+    /// Queues a replay of every customer that brings back the year of days of <paramref name="types"/>, event types
+    /// that just became history types (a segment defined to read their <c>365d</c>): it starts once every silo reads
+    /// the definition (a few seconds), and its rebuilds keep those types' days for a year. Null as for <see cref="Start"/>.
+    /// </summary>
+    [Alias("StartHistory")]
+    Task<ReplayStatus?> StartHistory(string[] types);
+
     /// <summary>The replay <paramref name="id"/>, or null if there is none (or it was one of the oldest, forgotten).</summary>
     [Alias("Status"), Orleans.Concurrency.ReadOnly]
     Task<ReplayStatus?> Status(string id);

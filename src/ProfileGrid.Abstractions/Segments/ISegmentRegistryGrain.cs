@@ -7,7 +7,11 @@ public interface ISegmentRegistryGrain : IGrainWithStringKey
     public const string Key = "segments";
 
     /// <summary>Creates or replaces a segment; the rule is stored in its canonical text. Returns the stored definition.</summary>
-    /// <exception cref="ArgumentException">The name or the rule is not valid (the gateway checks both first).</exception>
+    /// <exception cref="ArgumentException">
+    /// The name or the rule is not valid (the gateway checks both first), or the rule reads the year of a type that
+    /// is not a history type while archiving is off (nothing to back-fill its year from).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The rule needs a history back-fill and the replays are queued to their limit.</exception>
     [Alias("Define")]
     Task<SegmentDefinition> Define(string name, string rule, string? description, string definedBy);
 
@@ -19,6 +23,8 @@ public interface ISegmentRegistryGrain : IGrainWithStringKey
 /// A segment: its name, its rule in canonical text, and who defined it when. <see cref="DefinedAt"/> is also the
 /// definition's version: the registry makes each definition of a name later than the one it replaces (by a tick, should
 /// the clock not have moved or have gone back), so that the sweep and the catalogs can tell the newer of two apart.
+/// <see cref="HistoryReplay"/> is the replay that brings back the year of the types the rule made history types
+/// (docs/segments.md, "History-wide operands"); null when it needed none.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("pg.SegmentDefinition")]
 public sealed record SegmentDefinition(
@@ -26,7 +32,8 @@ public sealed record SegmentDefinition(
     [property: Id(1)] string Rule,
     [property: Id(2)] string? Description,
     [property: Id(3)] DateTimeOffset DefinedAt,
-    [property: Id(4)] string DefinedBy);
+    [property: Id(4)] string DefinedBy,
+    [property: Id(5)] string? HistoryReplay = null);
 
 /// <summary>
 /// A segment as a sweep works for it: its name and when the definition it fills was made. A customer it visits

@@ -35,14 +35,19 @@ public static class SegmentsApi
         readers.MapPost("/segments/{name}/check", Check).AcceptsJsonBody<CheckRequest>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var admins = routes.MapPolicyGroup("/v1", Policies.Admin, Tag);
-        admins.MapPut("/segments/{name}", Define).AcceptsJsonBody<SegmentDefinitionRequest>();
+        admins.MapPut("/segments/{name}", Define).AcceptsJsonBody<SegmentDefinitionRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         admins.MapPost("/segments/{name}/reconcile", Reconcile).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
     /// <summary><c>{"rule": "...", "description": "..."}</c>: creates or replaces the segment.</summary>
+    /// <remarks>
+    /// A rule that reads the <c>365d</c> of a type no segment read a year of before starts a replay of every customer
+    /// from the archive, which brings that year back (<c>history</c> in the answer names it, to follow at
+    /// <c>/v1/replays/{id}</c>); with archiving off it is refused, there being nothing to replay (docs/segments.md).
+    /// </remarks>
     internal static async Task<Results<Ok<SegmentDefinitionView>, ProblemHttpResult>> Define(
-        string name, HttpRequest request, ClaimsPrincipal user, SegmentCatalog segments)
+        string name, HttpRequest request, ClaimsPrincipal user, SegmentCatalog segments, IGrainFactory grains)
     {
         if (!SegmentNames.IsValid(name)) return Problem.BadRequest($"A segment name is {SegmentNames.Rule}.", "name");
         var (body, problem) = await JsonBody.ReadAsync(request, MaxDefinitionBytes);
@@ -65,8 +70,22 @@ public static class SegmentsApi
             if (!RuleParser.TryParseCanonical(rule, out _, out var error)) return Problem.BadRule(error!);
             if ((await segments.CurrentAsync()).Count >= SegmentNames.MaxSegments && await segments.FindAsync(name) is null)
                 return Problem.BadRequest($"A deployment holds at most {SegmentNames.MaxSegments} segments.", "name");
-            var definition = await segments.DefineAsync(name, rule, description, ApiKeyAuthenticationHandler.ProducerOf(user));
-            return TypedResults.Ok(SegmentDefinitionView.From(definition));
+            SegmentDefinition definition;
+            try
+            {
+                definition = await segments.DefineAsync(name, rule, description, ApiKeyAuthenticationHandler.ProducerOf(user));
+            }
+            catch (ArgumentException refused)
+            {
+                // The registry's own checks: a rule that needs a history back-fill with no archive to replay.
+                return Problem.BadRequest(refused.Message, "rule");
+            }
+            catch (InvalidOperationException busy)
+            {
+                return Problem.Conflict(busy.Message, "rule");
+            }
+
+            return TypedResults.Ok(await SegmentDefinitionView.ReadAsync(definition, grains));
         }
     }
 
@@ -162,26 +181,62 @@ public static class SegmentsApi
     private static ProblemHttpResult Unknown(string name) => Problem.NotFound($"No segment '{name}' is defined.");
 }
 
-public sealed record SegmentDefinitionView(string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy)
+/// <summary>A segment's definition; <c>history</c> when its rule made types history types (absent otherwise).</summary>
+public sealed record SegmentDefinitionView(
+    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HistoryBackfillView? History = null)
 {
+    /// <summary>The definition as listed: a history back-fill named, without its progress (one call per segment would be too many).</summary>
     public static SegmentDefinitionView From(SegmentDefinition definition) =>
-        new(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy);
+        new(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy, HistoryBackfillView.Of(definition, null));
+
+    /// <summary>The definition with its history back-fill's progress.</summary>
+    public static async Task<SegmentDefinitionView> ReadAsync(SegmentDefinition definition, IGrainFactory grains) =>
+        From(definition) with { History = await HistoryBackfillView.ReadAsync(definition, grains) };
+}
+
+/// <summary>
+/// The replay that brings back the year of the event types a segment's rule made history types (<c>types</c>: those
+/// its rule reads the <c>365d</c> of): follow it at <c>replay</c> (<c>/v1/replays/{id}</c>). <c>state</c> is the
+/// replay's (<c>queued</c>, <c>running</c>, <c>done</c>, <c>failed</c>, or <c>forgotten</c> once the grid no longer
+/// remembers it); until it is done, customers count only the year they kept (30 days before the definition).
+/// </summary>
+public sealed record HistoryBackfillView(
+    string ReplayId, string Replay, string[] Types,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? State = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Rebuilt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Failed = null)
+{
+    public static HistoryBackfillView? Of(SegmentDefinition definition, ProfileGrid.Replay.ReplayStatus? status) =>
+        definition.HistoryReplay is not { } id ? null
+            : new HistoryBackfillView(id, $"/v1/replays/{id}", [.. Operand.YearTypes(RuleParser.ParseCanonical(definition.Rule))],
+                status?.State.ToString().ToLowerInvariant(), status?.Rebuilt, status?.Failed);
+
+    public static async Task<HistoryBackfillView?> ReadAsync(SegmentDefinition definition, IGrainFactory grains)
+    {
+        if (definition.HistoryReplay is not { } id) return null;
+        var status = await grains.GetGrain<ProfileGrid.Replay.IReplayGrain>(ProfileGrid.Replay.IReplayGrain.Key).Status(id);
+        var view = Of(definition, status)!;
+        return status is null ? view with { State = "forgotten" } : view;
+    }
 }
 
 public sealed record SegmentListView(SegmentDefinitionView[] Segments);
 
 /// <summary>A segment: its definition, how many customers are in it now, and the progress of its back-fill and reconciliation.</summary>
 public sealed record SegmentView(
-    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy, long Size, BackfillView Backfill, ReconcileView Reconcile)
+    string Name, string Rule, string? Description, DateTimeOffset DefinedAt, string DefinedBy, long Size, BackfillView Backfill, ReconcileView Reconcile,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HistoryBackfillView? History = null)
 {
     public static async Task<SegmentView> ReadAsync(Segment segment, IGrainFactory grains)
     {
         var definition = segment.Definition;
         var counts = Task.WhenAll(Enumerable.Range(0, SegmentShards.Count).Select(shard => grains.For(definition.Name, shard).Count()));
         var sweep = grains.GetGrain<ISegmentSweepGrain>(ISegmentSweepGrain.Key).Status(definition.Name);
+        var history = HistoryBackfillView.ReadAsync(definition, grains);
         var status = await sweep;
         return new SegmentView(definition.Name, definition.Rule, definition.Description, definition.DefinedAt, definition.DefinedBy,
-            (await counts).Sum(count => (long)count), BackfillView.From(status.Backfill), ReconcileView.From(status.Reconcile));
+            (await counts).Sum(count => (long)count), BackfillView.From(status.Backfill), ReconcileView.From(status.Reconcile), await history);
     }
 }
 

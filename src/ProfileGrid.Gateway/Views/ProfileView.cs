@@ -33,7 +33,8 @@ public sealed record ProfileView(
         foreach (var counter in profile.Counters)
         {
             counters[counter.Type] = new CounterWindows(
-                counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total, counter.LastHourByMinute, counter.LastAt);
+                counter.LastHour, counter.LastDay, counter.LastWeek, counter.LastMonth, counter.Total, counter.LastHourByMinute, counter.LastAt,
+                counter.LastYear, counter.FirstKnown ? counter.FirstAt : null);
         }
 
         var activity = new ActivityView[profile.RecentActivity.Length];
@@ -51,7 +52,10 @@ public sealed record TraitGroups(
     Dictionary<string, RawJson> Descriptive,
     Dictionary<string, RawJson> Qualitative);
 
-/// <summary>One event type's windows, named as the API contract names them.</summary>
+/// <summary>
+/// One event type's windows, named as the API contract names them; <c>365d</c> only for a history type (its days are
+/// kept a year), <c>firstAt</c> only where the first event's time is known.
+/// </summary>
 public sealed record CounterWindows(
     [property: JsonPropertyName("1h")] WindowTotal LastHour,
     [property: JsonPropertyName("24h")] WindowTotal LastDay,
@@ -59,7 +63,9 @@ public sealed record CounterWindows(
     [property: JsonPropertyName("30d")] WindowTotal LastMonth,
     [property: JsonPropertyName("total")] WindowTotal Total,
     int[] LastHourByMinute,
-    DateTimeOffset? LastAt);
+    DateTimeOffset? LastAt,
+    [property: JsonPropertyName("365d"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WindowTotal? LastYear = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? FirstAt = null);
 
 /// <summary>
 /// The value scores: <c>{clv: {historic, predicted}, orders, lastPurchaseAt, rfm: {recency, frequency, monetary}, tier}</c>.

@@ -4,9 +4,10 @@ namespace ProfileGrid.Counters;
 
 /// <summary>
 /// Rolling counts and value sums of one event type. Each event is kept once, in the finest slot its age allows:
-/// minutes within the last hour, hours within the last week, days within the last month; older events count in
-/// the lifetime totals only. Slots are sparse (only slots with events exist) and sorted by index; as time moves,
-/// <see cref="Compact"/> folds aged minutes into hours and hours into days.
+/// minutes within the last hour, hours within the last week, days within the last month (the last 365 days for a
+/// history type, <see cref="HistoryTypes"/>); older events count in the lifetime totals only. Slots are sparse (only
+/// slots with events exist) and sorted by index; as time moves, <see cref="Compact"/> folds aged minutes into hours and
+/// hours into days, and drops the days past the month (the year for a history type).
 /// </summary>
 [GenerateSerializer, Alias("pg.CounterSeries")]
 public sealed class CounterSeries
@@ -24,22 +25,40 @@ public sealed class CounterSeries
     /// <summary>The latest timestamp of an event of this type, however old (for recency), as UTC ticks (0: none).</summary>
     [Id(6)] public long LastTicks { get; set; }
 
+    /// <summary>
+    /// The earliest timestamp of an event of this type, however old (imports may bring older events later), as UTC
+    /// ticks; 0 before the first event, and for a series stored before it was kept (then <see cref="FirstKnown"/> is false).
+    /// </summary>
+    [Id(7)] public long FirstTicks { get; set; }
+
     public DateTimeOffset? LastAt => LastTicks == 0 ? null : new DateTimeOffset(LastTicks, TimeSpan.Zero);
 
-    /// <returns>False when the event is older than the last month and so counts in the lifetime totals only.</returns>
-    internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now)
+    /// <summary>Whether <see cref="FirstTicks"/> says when the first event was: false only for events recorded before it was kept.</summary>
+    public bool FirstKnown => FirstTicks != 0 || TotalCount == 0;
+
+    public DateTimeOffset? FirstAt => FirstTicks == 0 ? null : new DateTimeOffset(FirstTicks, TimeSpan.Zero);
+
+    /// <param name="history">Whether the type is a history type: its day slots are kept for a year.</param>
+    /// <returns>False when the event is older than the days kept and so counts in the lifetime totals only.</returns>
+    internal bool Record(DateTimeOffset timestamp, decimal value, BucketClock now, bool history)
     {
+        // A series whose first event is not known (recorded before it was kept) learns nothing from a later one.
+        if (TotalCount == 0 || (FirstTicks != 0 && timestamp.UtcTicks < FirstTicks)) FirstTicks = timestamp.UtcTicks;
         TotalCount++;
         TotalSum = SaturatingSum.Add(TotalSum, value);
         if (timestamp.UtcTicks > LastTicks) LastTicks = timestamp.UtcTicks;
         var at = BucketClock.At(timestamp);
         var from = Windows.At(now);
-        return Place(at.Minute, at.Hour, at.Day, count: 1, value, from);
+        return Place(at.Minute, at.Hour, at.Day, count: 1, value, from, history);
     }
 
     /// <summary>Adds another series' totals and slots (both compacted to <paramref name="now"/>), slot by slot.</summary>
-    internal void Absorb(CounterSeries other, BucketClock now)
+    internal void Absorb(CounterSeries other, BucketClock now, bool history)
     {
+        FirstTicks = !FirstKnown || !other.FirstKnown ? 0
+            : FirstTicks == 0 ? other.FirstTicks
+            : other.FirstTicks == 0 ? FirstTicks
+            : Math.Min(FirstTicks, other.FirstTicks);
         TotalCount += other.TotalCount;
         TotalSum = SaturatingSum.Add(TotalSum, other.TotalSum);
         if (other.LastTicks > LastTicks) LastTicks = other.LastTicks;
@@ -47,14 +66,15 @@ public sealed class CounterSeries
         foreach (var minute in other.Minutes)
         {
             var hour = BucketClock.HourOfMinute(minute.Index);
-            Place(minute.Index, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from);
+            Place(minute.Index, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from, history);
         }
 
-        foreach (var hour in other.Hours) Place(int.MinValue, hour.Index, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from);
-        foreach (var day in other.Days) Place(int.MinValue, int.MinValue, day.Index, day.Count, day.Sum, from);
+        foreach (var hour in other.Hours) Place(int.MinValue, hour.Index, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from, history);
+        foreach (var day in other.Days) Place(int.MinValue, int.MinValue, day.Index, day.Count, day.Sum, from, history);
     }
 
-    internal void Compact(BucketClock now)
+    /// <param name="history">Whether the type is a history type: day slots stay for a year rather than a month.</param>
+    internal void Compact(BucketClock now, bool history)
     {
         var from = Windows.At(now);
         var agedMinutes = CountOlderThan(Minutes, from.HourFromMinute);
@@ -62,7 +82,7 @@ public sealed class CounterSeries
         {
             var minute = Minutes[i];
             var hour = BucketClock.HourOfMinute(minute.Index);
-            Place(int.MinValue, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from);
+            Place(int.MinValue, hour, BucketClock.DayOfHour(hour), minute.Count, minute.Sum, from, history);
         }
 
         Minutes.RemoveRange(0, agedMinutes);
@@ -70,17 +90,18 @@ public sealed class CounterSeries
         for (var i = 0; i < agedHours; i++)
         {
             var hour = Hours[i];
-            Place(int.MinValue, int.MinValue, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from);
+            Place(int.MinValue, int.MinValue, BucketClock.DayOfHour(hour.Index), hour.Count, hour.Sum, from, history);
         }
 
         Hours.RemoveRange(0, agedHours);
-        Days.RemoveRange(0, CountOlderThan(Days, from.MonthFromDay));
+        Days.RemoveRange(0, CountOlderThan(Days, from.DaysFrom(history)));
     }
 
-    internal CounterView View(string type, BucketClock now)
+    /// <param name="history">Whether the type is a history type: the view then holds its 365-day window (null otherwise, as its days are not kept).</param>
+    internal CounterView View(string type, BucketClock now, bool history)
     {
         var from = Windows.At(now);
-        WindowTotal lastHour = default, lastDay = default, lastWeek = default, lastMonth = default;
+        WindowTotal lastHour = default, lastDay = default, lastWeek = default, lastMonth = default, lastYear = default;
         var byMinute = new int[Windows.MinutesKept];
         foreach (var minute in Minutes)
         {
@@ -95,6 +116,7 @@ public sealed class CounterSeries
             if (hour >= from.DayFromHour) Add(ref lastDay, minute);
             if (hour >= from.WeekFromHour) Add(ref lastWeek, minute);
             if (BucketClock.DayOfMinute(minute.Index) >= from.MonthFromDay) Add(ref lastMonth, minute);
+            if (BucketClock.DayOfMinute(minute.Index) >= from.YearFromDay) Add(ref lastYear, minute);
         }
 
         foreach (var hour in Hours)
@@ -102,21 +124,24 @@ public sealed class CounterSeries
             if (hour.Index >= from.DayFromHour) Add(ref lastDay, hour);
             if (hour.Index >= from.WeekFromHour) Add(ref lastWeek, hour);
             if (BucketClock.DayOfHour(hour.Index) >= from.MonthFromDay) Add(ref lastMonth, hour);
+            if (BucketClock.DayOfHour(hour.Index) >= from.YearFromDay) Add(ref lastYear, hour);
         }
 
         foreach (var day in Days)
         {
             if (day.Index >= from.MonthFromDay) Add(ref lastMonth, day);
+            if (day.Index >= from.YearFromDay) Add(ref lastYear, day);
         }
 
-        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum), byMinute, LastAt);
+        return new CounterView(type, lastHour, lastDay, lastWeek, lastMonth, new WindowTotal(TotalCount, TotalSum), byMinute, LastAt,
+            history ? lastYear : null, FirstAt, FirstKnown);
     }
 
-    private bool Place(int minute, int hour, int day, int count, decimal sum, Windows from)
+    private bool Place(int minute, int hour, int day, int count, decimal sum, Windows from, bool history)
     {
         if (minute >= from.HourFromMinute) Increment(Minutes, minute, count, sum);
         else if (hour >= from.WeekFromHour) Increment(Hours, hour, count, sum);
-        else if (day >= from.MonthFromDay) Increment(Days, day, count, sum);
+        else if (day >= from.DaysFrom(history)) Increment(Days, day, count, sum);
         else return false;
         return true;
     }

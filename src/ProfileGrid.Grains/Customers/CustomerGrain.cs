@@ -59,6 +59,11 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     /// <summary>A state read from storage: what it says was not yet announced is sent again.</summary>
     void CustomerStore.IStateLoaded.Loaded(CustomerState state) => Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), state));
 
+    /// <summary>The history types as this silo's catalog last read them; before its first read, every type (nothing a definition reads is folded).</summary>
+    Counters.HistoryTypes CustomerStore.IStateLoaded.History => History;
+
+    private Counters.HistoryTypes History => _segments.CachedHistory() ?? Counters.HistoryTypes.All;
+
     /// <summary>Bookkeeping left for the next write (confirmed announcements) is stored as the activation ends, if it can be; otherwise it is redone later.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -119,6 +124,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
     {
         await _store.Settled();
         if (State.MergedInto is { } target) return await Customer(target).GetProfile();
+        // Shown with the year of the types the catalog knows now (a definition read since the last change may have added one).
+        State.History = History;
         return State.Exists ? State.ToProfile(this.GetPrimaryKeyString(), _clock.GetUtcNow(), _value, logger: _logger) : null;
     }
 
@@ -277,6 +284,9 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         var segments = await _segments.AtLeastAsync(backfill ?? []);
         await _store.Known();
         var now = _clock.GetUtcNow();
+        // Evaluated with the history types of the definitions just read, so that a rule reading a year finds it (as
+        // counted so far: a type that just became a history type has its year back once its replay restored the customer).
+        State.History = History;
         // What an earlier activation did not get confirmed goes first, as the state has it.
         Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), State));
         var review = CustomerSegments.Review(this.GetPrimaryKeyString(), State, () => EvaluationProfile(now), segments, now, reassert: backfill is null ? null : Array.ConvertAll(backfill, version => version.Name), _logger);
@@ -315,7 +325,14 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         await Wakeups.ReviewAsync(await _segments.CurrentAsync());
     }
 
-    private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, _store.Store, _logger);
+    /// <summary>Stores a change once the state holds nothing that failed to be stored (a background registration's record).</summary>
+    private async Task StoreFresh(CustomerChange change)
+    {
+        await _store.Fresh();
+        await _store.Store(change);
+    }
+
+    private CustomerWakeups Wakeups => _wakeups ??= new CustomerWakeups(this.GetPrimaryKeyString(), this, GrainFactory, _clock, _value, () => State, StoreFresh, _store.Defer, _logger);
 
     /// <summary>
     /// Registers the next wake-up if time can change a segment answer evaluated at <paramref name="evaluatedAt"/>; a
@@ -345,6 +362,8 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         try
         {
             var state = State;
+            // Aged by the history types of the definitions this write evaluates (all types, should they be unknown).
+            state.History = History;
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;

@@ -34,12 +34,16 @@ internal sealed class CustomerJournal(IJournalStorage storage, CustomerCodec cod
     /// <summary>Bytes stored now: the snapshot and the entries after it.</summary>
     public int StoredBytes => _snapshotBytes + _version.EntryBytes;
 
-    /// <summary>Reads the snapshot and replays the entries after it.</summary>
+    /// <summary>
+    /// Reads the snapshot and replays the entries after it, keeping a year of days of the <paramref name="history"/>
+    /// types (none when not given; the grain always gives them, <see cref="Counters.HistoryTypes.All"/> when it cannot know).
+    /// </summary>
     /// <exception cref="CorruptStateException">A payload does not read back.</exception>
-    public async Task<CustomerState> ReadAsync()
+    public async Task<CustomerState> ReadAsync(Counters.HistoryTypes? history = null)
     {
         var read = await storage.ReadAsync(key);
         var state = read.Snapshot is null ? new CustomerState() : codec.Decode<CustomerState>(read.Snapshot, key);
+        state.History = history ?? Counters.HistoryTypes.None;
         foreach (var entry in read.Entries) codec.Decode<CustomerEntry>(entry, key).Replay(state);
         (_version, _snapshotBytes) = (read.Version, read.Snapshot?.Length ?? 0);
         Known = true;

@@ -83,11 +83,33 @@ public sealed class CustomerState
     [Id(21)] public long PassedWakeupTicks { get; set; }
 
     /// <summary>
+    /// A registration on its way (UTC ticks; 0 for none): stored before the bucket holds the customer, so that an
+    /// erasure finds the bucket whatever happens between (the activation ends, the store after it fails, the silo
+    /// dies); cleared when the registration is recorded in <see cref="WakeupTicks"/>.
+    /// </summary>
+    [Id(23)] public long IntendedWakeupTicks { get; set; }
+
+    /// <summary>
     /// When each trait was set by an import of past records (<see cref="TraitPatch.At"/>), as UTC ticks, so that an
     /// older imported value never replaces a newer one; null for customers no import gave traits (nearly all), so they
     /// pay nothing for it. A trait set live drops its entry: live values count as newer than any imported one.
     /// </summary>
     [Id(22)] public Dictionary<string, long>? TraitTimes { get; set; }
+
+    /// <summary>
+    /// The event types whose day slots the counters keep for a year (<see cref="HistoryTypes"/>). Not stored (it is the
+    /// deployment's, not the customer's): whoever applies changes to the state or ages it sets it first, the grain from
+    /// its segment catalog, a journal read and a replay from the definitions, so that replaying a write keeps what the
+    /// write kept.
+    /// </summary>
+    public HistoryTypes History
+    {
+        get => _history;
+        set => _history = value;
+    }
+
+    [NonSerialized]
+    private HistoryTypes _history = HistoryTypes.None;
 
     /// <summary>When the customer was erased: the state is then a tombstone that refuses every change.</summary>
     public DateTimeOffset? ErasedAt => ErasedTicks == 0 ? null : new DateTimeOffset(ErasedTicks, TimeSpan.Zero);
@@ -162,8 +184,10 @@ public sealed class CustomerState
     {
         var at = record.At;
         Compact(at);
+        // The profile handed over ages by this customer's history types, not by whatever its own state was last told.
+        other.History = History;
         other.Compact(at);
-        Counters.Absorb(other.Counters, at);
+        Counters.Absorb(other.Counters, at, History);
         foreach (var customerEvent in other.Activity.Events) Activity.Add(customerEvent);
         if (other.FirstSeen is { } first && (FirstSeen is null || first < FirstSeen)) FirstSeen = first;
         if (other.LastSeen is { } last && (LastSeen is null || last > LastSeen)) LastSeen = last;
@@ -220,7 +244,7 @@ public sealed class CustomerState
     public void Apply(CustomerEvent customerEvent, DateTimeOffset now)
     {
         EventLimits.TryNormalizeValue(customerEvent.Value ?? 0m, out var value);
-        Counters.Record(customerEvent.Type, customerEvent.Timestamp, value, now);
+        Counters.Record(customerEvent.Type, customerEvent.Timestamp, value, now, History);
         Activity.Add(customerEvent);
         if (FirstSeen is null || customerEvent.Timestamp < FirstSeen) FirstSeen = customerEvent.Timestamp;
         if (LastSeen is null || customerEvent.Timestamp > LastSeen) LastSeen = customerEvent.Timestamp;
@@ -283,10 +307,10 @@ public sealed class CustomerState
         return result;
     }
 
-    /// <summary>Ages the state before it is stored: rolls counter slots and forgets old event ids.</summary>
+    /// <summary>Ages the state before it is stored: rolls counter slots (by <see cref="History"/>) and forgets old event ids.</summary>
     public void Compact(DateTimeOffset now)
     {
-        Counters.Compact(now);
+        Counters.Compact(now, History);
         AppliedEvents.Trim(now);
     }
 
@@ -298,7 +322,7 @@ public sealed class CustomerState
     /// <param name="logger">Where a contained failure is logged.</param>
     public CustomerProfile ToProfile(string customerId, DateTimeOffset now, ValueOptions? value = null, bool withActivity = true, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        var counters = Counters.View(now);
+        var counters = Counters.View(now, History);
         ValueScores? scores;
         try
         {

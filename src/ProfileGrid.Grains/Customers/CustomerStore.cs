@@ -28,18 +28,22 @@ internal sealed partial class CustomerStore
     /// <param name="write">Stores the changes made so far (taking them with <see cref="TakeChanges"/>) and returns the write's seq.</param>
     /// <param name="logger">Logs failed changes.</param>
     /// <param name="customerId">The customer, for the log.</param>
-    /// <param name="loaded">Told after the state was read from storage (to send again what it says was not sent): the grain
-    /// itself, not a delegate, since every activation holds its store (a closure and its delegate were 96 B of each).</param>
+    /// <param name="loaded">Told after the state was read from storage (to send again what it says was not sent), and
+    /// asked for the history types before each change and read: the grain itself, not a delegate, since every
+    /// activation holds its store (a closure and its delegate were 96 B of each).</param>
     public CustomerStore(CustomerJournal journal, Func<Task<long>> write, ILogger logger, string customerId, IStateLoaded loaded)
     {
         (_journal, _logger, _customerId, _loaded) = (journal, logger, customerId, loaded);
         _commit = new GroupCommit(write);
     }
 
-    /// <summary>What a store tells its owner once it read the state from storage.</summary>
+    /// <summary>What a store tells its owner once it read the state from storage, and asks it for the history types.</summary>
     public interface IStateLoaded
     {
         void Loaded(CustomerState state);
+
+        /// <summary>The event types whose days the counters keep for a year (<see cref="CustomerState.History"/>), as known now.</summary>
+        Counters.HistoryTypes History { get; }
     }
 
     private readonly IStateLoaded _loaded;
@@ -60,6 +64,7 @@ internal sealed partial class CustomerStore
     {
         try
         {
+            State.History = _loaded.History;
             return change(State);
         }
         catch (Exception exception)
@@ -90,10 +95,12 @@ internal sealed partial class CustomerStore
 
     /// <summary>
     /// Applies a change that may wait for the next write rather than cause one: bookkeeping that is safe to lose with
-    /// the activation (it is redone when found undone), such as marking a released identifier released.
+    /// the activation (it is redone when found undone), such as marking a released identifier released. Nothing while
+    /// the state waits to be re-read after a failed write: it would go on top of a state that does not hold it.
     /// </summary>
     public void Defer(CustomerChange change)
     {
+        if (_stale) return;
         Change(state =>
         {
             change.ApplyTo(state);
@@ -196,7 +203,7 @@ internal sealed partial class CustomerStore
     {
         // A write still in flight would set the ETag after the read and so overwrite its own changes next time.
         while (_commit.Busy) await Stored();
-        State = await _journal.ReadAsync();
+        State = await _journal.ReadAsync(_loaded.History);
         _stale = false;
         _loaded.Loaded(State);
     }

@@ -8,12 +8,14 @@ namespace ProfileGrid.Customers;
 /// One customer's place in the wake-up schedule. After each write, each back-fill visit and each wake-up, the customer
 /// finds the earliest instant at which time alone can change whether it is in one of the segments
 /// (<see cref="RuleTiming.NextChange"/>) and registers it in that minute's bucket when it is earlier than the instant
-/// registered already (a later one is found when that one wakes the customer), then records it in its state
-/// (<see cref="CustomerState.WakeupTicks"/>), so that it registers nothing twice and erasure finds it. A customer whose
-/// answers time cannot change registers nothing. Registration follows writes in the background, tried
-/// <see cref="MaxAttempts"/> times and then again every <see cref="RetryDelay"/> while the activation lives; on a
-/// wake-up it is awaited, so that a failure puts the wake-up back. The grain creates it for a customer with something
-/// to register (<see cref="Needed"/>), so that other activations keep none. Single-threaded like the grain that owns it.
+/// registered already (a later one is found when that one wakes the customer). Its state names the bucket before the
+/// bucket holds the customer (<see cref="CustomerState.IntendedWakeupTicks"/>, stored first), and records it once it
+/// does (<see cref="CustomerState.WakeupTicks"/>, with the next write), so that it registers nothing twice and an
+/// erasure finds every bucket that may hold it. A customer whose answers time cannot change registers nothing.
+/// Registration follows writes in the background, tried <see cref="MaxAttempts"/> times and then again every
+/// <see cref="RetryDelay"/> while the activation lives; on a wake-up it is awaited, so that a failure puts the wake-up
+/// back. The grain creates it for a customer with something to register (<see cref="Needed"/>), so that other
+/// activations keep none. Single-threaded like the grain that owns it.
 /// </summary>
 internal sealed partial class CustomerWakeups(
     string customerId,
@@ -23,6 +25,7 @@ internal sealed partial class CustomerWakeups(
     ValueOptions value,
     Func<CustomerState> state,
     Func<CustomerChange, Task> store,
+    Action<CustomerChange> defer,
     ILogger logger)
 {
     private const int MaxAttempts = 4;
@@ -76,7 +79,7 @@ internal sealed partial class CustomerWakeups(
     /// </remarks>
     public static DateTimeOffset? Needed(string customerId, CustomerState customer, IReadOnlyList<Segment> segments, ValueOptions value, DateTimeOffset evaluatedAt, DateTimeOffset now)
     {
-        if (customer.MergedInto is not null) return customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0 ? DateTimeOffset.MinValue : null;
+        if (customer.MergedInto is not null) return InSchedule(customer) ? DateTimeOffset.MinValue : null;
         if (NextChange(customerId, customer, segments, value, evaluatedAt < now ? evaluatedAt : now) is not { } next) return null;
         return Registered(customer, now) is { } registered && registered <= next ? null : next;
     }
@@ -164,11 +167,11 @@ internal sealed partial class CustomerWakeups(
         var customer = state();
         // Through the scheduler's retries too (a wake that failed is put back a minute later).
         await grains.GetGrain<IWakeupSchedulerGrain>(IWakeupSchedulerGrain.Key).Forget(customerId, clock.GetUtcNow() + 2 * RetryDelay);
-        if (customer.WakeupTicks == 0 && customer.PassedWakeupTicks == 0 && _registeredIn.Count == 0) return;
+        if (!InSchedule(customer) && _registeredIn.Count == 0) return;
         await UnregisterEverywhereAsync(customer);
         _registeredIn.Clear();
         // Only a state that names a bucket is written (a merged profile purged meanwhile has no row to write to).
-        if (customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0) await store(new WakeupChange(0, clock.GetUtcNow()));
+        if (InSchedule(customer)) await store(new WakeupChange(0, clock.GetUtcNow()));
     }
 
     /// <summary>What the schedule needs now (<see cref="Needed(string, CustomerState, IReadOnlyList{Segment}, ValueOptions, DateTimeOffset)"/>); nothing once the customer is leaving (erasure).</summary>
@@ -189,6 +192,10 @@ internal sealed partial class CustomerWakeups(
         return needed is { } next && next != DateTimeOffset.MinValue && next < again ? next : again;
     }
 
+    /// <summary>Whether the customer's state names a bucket.</summary>
+    private static bool InSchedule(CustomerState customer) =>
+        customer.WakeupTicks != 0 || customer.PassedWakeupTicks != 0 || customer.IntendedWakeupTicks != 0;
+
     private static long MinuteOf(long ticks) => WakeupBuckets.MinuteOf(new DateTimeOffset(ticks, TimeSpan.Zero));
 
     /// <summary>The instant the customer is registered at, unless it has passed (the scheduler has used it, or is using it).</summary>
@@ -208,10 +215,23 @@ internal sealed partial class CustomerWakeups(
             return;
         }
 
+        // The intent goes first: the stored state names the bucket before the bucket holds the customer, so that an
+        // erasure finds it whatever happens after (the activation ends, the store that records it fails, the silo
+        // dies). A registration recorded the other way round left the customer's id in a bucket a year ahead when its
+        // record failed (found by the simulation on Azurite, with a 365d rule). An earlier intent that the state stops
+        // naming leaves its bucket first: it was never recorded, or it is a registration this one replaces.
+        if (!Names(customer, due))
+        {
+            if (customer.IntendedWakeupTicks is var intended and not 0 && !Names(customer, new DateTimeOffset(intended, TimeSpan.Zero), intent: false))
+            {
+                await grains.BucketFor(customerId, new DateTimeOffset(intended, TimeSpan.Zero)).Unregister(customerId);
+            }
+
+            await store(new WakeupChange(customer.WakeupTicks, clock.GetUtcNow(), customer.PassedWakeupTicks, due.UtcTicks));
+            customer = state();
+        }
+
         var at = await grains.BucketFor(customerId, due).Register(customerId, due);
-        // Known to this activation from now on, whatever fails below: a bucket that holds the customer while its state
-        // does not name it (the store failed, and so did taking the registration back) is still left by an erasure or
-        // a merge here, not only when its minute comes (which may be a year away: a 365d window's slot leaving).
         _registeredIn.Add(at);
         if (_leaving)
         {
@@ -221,6 +241,7 @@ internal sealed partial class CustomerWakeups(
             return;
         }
 
+        customer = state();
         // A registration whose instant passed is taken by the scheduler, which may lag behind: it is remembered until
         // the next one is, so that erasure still finds its bucket.
         var passed = registered is null && customer.WakeupTicks != 0 && customer.WakeupTicks != at.UtcTicks ? customer.WakeupTicks : customer.PassedWakeupTicks;
@@ -238,16 +259,27 @@ internal sealed partial class CustomerWakeups(
             await grains.BucketFor(customerId, new DateTimeOffset(older, TimeSpan.Zero)).Unregister(customerId);
         }
 
+        customer = state();
+        var recorded = new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed);
         // A bucket that passed the customer on to a later minute may name the instant already recorded: nothing to store.
-        if (at.UtcTicks == customer.WakeupTicks) return;
+        if (at.UtcTicks == customer.WakeupTicks && customer.IntendedWakeupTicks == 0) return;
+        if (Names(customer, at))
+        {
+            // The stored intent names the bucket: the record that replaces it goes with the next write (lost with the
+            // activation, the intent still names the bucket for an erasure).
+            defer(recorded);
+            return;
+        }
+
+        // The bucket passed the customer on to a minute no intent names (full, or its minute closing): recorded now.
         try
         {
-            await store(new WakeupChange(at.UtcTicks, clock.GetUtcNow(), passed));
+            await store(recorded);
         }
-        catch (Exception) when (customer.WakeupTicks == 0 || WakeupBuckets.MinuteOf(new DateTimeOffset(customer.WakeupTicks, TimeSpan.Zero)) != WakeupBuckets.MinuteOf(at))
+        catch (Exception)
         {
-            // The state does not name the bucket: it must not hold the customer (erasure would not find it there). The
-            // next try registers again.
+            // The stored state does not name the bucket: it must not hold the customer (erasure would not find it there).
+            // The next try registers again.
             try
             {
                 await grains.BucketFor(customerId, at).Unregister(customerId);
@@ -262,10 +294,19 @@ internal sealed partial class CustomerWakeups(
         }
     }
 
-    /// <summary>Takes the customer out of the bucket its state names and out of the one whose instant passed before it.</summary>
+    /// <summary>Whether the customer's state names the minute of <paramref name="at"/> (registered, passed, or intended).</summary>
+    private static bool Names(CustomerState customer, DateTimeOffset at, bool intent = true)
+    {
+        var minute = WakeupBuckets.MinuteOf(at);
+        return (customer.WakeupTicks != 0 && MinuteOf(customer.WakeupTicks) == minute)
+            || (customer.PassedWakeupTicks != 0 && MinuteOf(customer.PassedWakeupTicks) == minute)
+            || (intent && customer.IntendedWakeupTicks != 0 && MinuteOf(customer.IntendedWakeupTicks) == minute);
+    }
+
+    /// <summary>Takes the customer out of every bucket its state names (registered, passed, intended) and this activation registered it in.</summary>
     private async Task UnregisterEverywhereAsync(CustomerState customer)
     {
-        var buckets = new[] { customer.WakeupTicks, customer.PassedWakeupTicks }.Where(ticks => ticks != 0)
+        var buckets = new[] { customer.WakeupTicks, customer.PassedWakeupTicks, customer.IntendedWakeupTicks }.Where(ticks => ticks != 0)
             .Select(ticks => new DateTimeOffset(ticks, TimeSpan.Zero)).Concat(_registeredIn)
             .Select(WakeupBuckets.MinuteOf).Distinct().ToList();
         foreach (var minute in buckets)

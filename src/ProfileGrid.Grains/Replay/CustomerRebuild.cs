@@ -10,9 +10,12 @@ namespace ProfileGrid.Replay;
 /// ahead of the next seq waits for the ones before it. The result is the state live processing stored, by
 /// construction, but only if the archive holds every write from seq 1 on: a first seq above 1 (written before the
 /// archive, or past its retention), a gap, a seq archived twice or a record that does not open make the rebuild fail
-/// with the reason, and nothing of it is written.
+/// with the reason, and nothing of it is written. Each write is replayed as of the instant it was made, events at
+/// their own timestamps, and the counters keep a year of days of the <paramref name="history"/> types (the types
+/// history now needs, whether or not they were history types when the writes were made): so a type that became a
+/// history type gets back the year that live processing folded away.
 /// </summary>
-public sealed class CustomerRebuild(string customer, ArchiveKey key)
+public sealed class CustomerRebuild(string customer, ArchiveKey key, Counters.HistoryTypes? history = null)
 {
     private readonly SortedDictionary<long, CustomerEntry> _ahead = [];
 
@@ -21,7 +24,7 @@ public sealed class CustomerRebuild(string customer, ArchiveKey key)
     public ArchiveKey Key { get; } = key;
 
     /// <summary>The state rebuilt so far: every write up to its seq.</summary>
-    public CustomerState State { get; } = new();
+    public CustomerState State { get; } = new() { History = history ?? Counters.HistoryTypes.None };
 
     /// <summary>Why the rebuild cannot be used, once that is known.</summary>
     public string? Problem { get; private set; }

@@ -35,11 +35,15 @@ public sealed partial class ReplayGrain(
     IArchiveKeys keys,
     IArchiveStore store,
     CustomerArchiving archiving,
+    SegmentCatalog catalog,
     TimeProvider clock,
     IOptions<ReplayOptions> options,
     ILogger<ReplayGrain> logger) : Grain, IReplayGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a history back-fill waits to start: every silo's catalog then holds the definition that made its types history types, so no write folds what it rebuilds.</summary>
+    public static readonly TimeSpan HistoryDelay = SegmentCatalog.Freshness + TimeSpan.FromSeconds(1);
 
     // The running replay's progress in its current partition: counts of the passes done, and where the next starts.
     private ReplayCounts _partition = new();
@@ -67,7 +71,16 @@ public sealed partial class ReplayGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ReplayStatus?> Start(string[]? customers)
+    public Task<ReplayStatus?> Start(string[]? customers) => Queue(customers, history: null);
+
+    public Task<ReplayStatus?> StartHistory(string[] types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        if (types.Length == 0) throw new ArgumentException("A history back-fill names at least one event type.", nameof(types));
+        return Queue(customers: null, history: [.. types.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+    }
+
+    private async Task<ReplayStatus?> Queue(string[]? customers, string[]? history)
     {
         var jobs = state.State.Jobs;
         if (jobs.Count(job => !job.Finished) >= ReplaysState.MaxUnfinished) return null;
@@ -78,11 +91,14 @@ public sealed partial class ReplayGrain(
             All = customers is null,
             Total = customers?.Length,
             RequestedAt = clock.GetUtcNow(),
+            HistoryTypes = history,
+            NotBefore = history is null ? null : clock.GetUtcNow() + HistoryDelay,
         };
         jobs.Add(job);
         // The oldest finished ones are forgotten.
         while (jobs.Count > ReplaysState.MaxJobs && jobs.FindIndex(other => other.Finished) is >= 0 and var oldest) jobs.RemoveAt(oldest);
-        LogRequested(logger, job.Id, customers is null ? "every customer" : $"{customers.Length} customers");
+        LogRequested(logger, job.Id, customers is not null ? $"{customers.Length} customers"
+            : history is not null ? $"every customer, for the year of {string.Join(", ", history)}" : "every customer");
         await Persist();
         // Unless a replay is running (it takes the next one when done, after its rest).
         if (_timer is null) Schedule(TimeSpan.Zero);
@@ -116,6 +132,8 @@ public sealed partial class ReplayGrain(
 
                 _failures = 0;
                 next = Options.RestAfter(Stopwatch.GetElapsedTime(started));
+                // A history back-fill waiting for the silos to read its definition.
+                if (Current is { State: ReplayState.Queued, NotBefore: { } notBefore } && notBefore - clock.GetUtcNow() is { Ticks: > 0 } wait && wait > next) next = wait;
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -147,6 +165,7 @@ public sealed partial class ReplayGrain(
     {
         if (job.State == ReplayState.Queued)
         {
+            if (job.NotBefore > clock.GetUtcNow()) return;
             // A replay of every customer counts them first, for its progress (a listing of the keys, no archive read).
             job.Total ??= await CountKeysAsync(cancellationToken);
             (job.State, job.StartedAt) = (ReplayState.Running, clock.GetUtcNow());
@@ -167,7 +186,9 @@ public sealed partial class ReplayGrain(
         }
 
         var batch = await CustomersAsync(job, partition, _pass, cancellationToken);
-        var pass = await ReplayAsync(partition, batch, cancellationToken);
+        // The types history needs now (and the job's, should this silo's catalog lag): their days are rebuilt for a year.
+        var history = (await catalog.HistoryAsync()).With(job.HistoryTypes ?? []);
+        var pass = await ReplayAsync(partition, batch, history, cancellationToken);
         _partition = _partition.Plus(pass);
         _pass++;
         if (batch.Count == Options.CustomersPerPass) return;
@@ -208,7 +229,8 @@ public sealed partial class ReplayGrain(
     }
 
     /// <summary>Rebuilds the customers of one pass from the partition's archive and restores those rebuilt.</summary>
-    private async Task<ReplayCounts> ReplayAsync(int partition, List<(string Customer, ArchiveKey? Key)> batch, CancellationToken cancellationToken)
+    private async Task<ReplayCounts> ReplayAsync(
+        int partition, List<(string Customer, ArchiveKey? Key)> batch, Counters.HistoryTypes history, CancellationToken cancellationToken)
     {
         var counts = new ReplayCounts { Read = batch.Count };
         foreach (var (_, key) in batch)
@@ -218,7 +240,7 @@ public sealed partial class ReplayGrain(
         }
 
         var rebuilds = batch.Where(customer => customer.Key is not null)
-            .Select(customer => new CustomerRebuild(customer.Customer, customer.Key!))
+            .Select(customer => new CustomerRebuild(customer.Customer, customer.Key!, history))
             .ToDictionary(rebuild => rebuild.Key.IdText, StringComparer.Ordinal);
         await new ArchiveHistory(store, archiving).ReadAsync(partition, rebuilds, cancellationToken);
         var rebuilt = new List<CustomerRebuild>(rebuilds.Count);

@@ -35,6 +35,12 @@ public sealed class ReplayJob
     /// <summary>Why it is held up (storage out of reach), while it is.</summary>
     [Id(9)] public string? Error { get; set; }
 
+    /// <summary>The event types whose year it brings back (a history back-fill: they just became history types); null for a replay asked for as such.</summary>
+    [Id(11)] public string[]? HistoryTypes { get; set; }
+
+    /// <summary>Not started before this instant (the wall clock's): a history back-fill waits until every silo reads the definition that made its types history types.</summary>
+    [Id(12)] public DateTimeOffset? NotBefore { get; set; }
+
     public bool Finished => State is ReplayState.Done or ReplayState.Failed;
 
     public ReplayStatus ToStatus(ReplayCounts? pending, DateTimeOffset now)

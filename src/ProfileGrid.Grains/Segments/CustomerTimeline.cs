@@ -26,6 +26,9 @@ public sealed class CustomerTimeline(RollingCounters counters, DateTimeOffset? f
     /// <summary>The latest event of the type, however old; null when the customer never had one.</summary>
     public DateTimeOffset? LastOf(string type) => counters.Series.GetValueOrDefault(type)?.LastAt;
 
+    /// <summary>The first event of the type, however old; null when the customer never had one (or it is not known).</summary>
+    public DateTimeOffset? FirstOf(string type) => counters.Series.GetValueOrDefault(type)?.FirstAt;
+
     /// <summary>
     /// The value scores at <paramref name="instant"/> without a new event: the counters' totals and latest events do not
     /// move with time, only the days since them do.
@@ -48,6 +51,7 @@ public sealed class CustomerTimeline(RollingCounters counters, DateTimeOffset? f
                 Window.Hour => Windows.HourLeaves(minute.Index),
                 Window.Day => Windows.DayLeaves(hour),
                 Window.Week => Windows.WeekLeaves(hour),
+                Window.Year => Windows.YearLeaves(BucketClock.DayOfMinute(minute.Index)),
                 _ => Windows.MonthLeaves(BucketClock.DayOfMinute(minute.Index)),
             }, minute);
         }
@@ -60,14 +64,15 @@ public sealed class CustomerTimeline(RollingCounters counters, DateTimeOffset? f
                 {
                     Window.Day => Windows.DayLeaves(hour.Index),
                     Window.Week => Windows.WeekLeaves(hour.Index),
+                    Window.Year => Windows.YearLeaves(BucketClock.DayOfHour(hour.Index)),
                     _ => Windows.MonthLeaves(BucketClock.DayOfHour(hour.Index)),
                 }, hour);
             }
         }
 
-        if (window == Window.Month)
+        if (window is Window.Month or Window.Year)
         {
-            foreach (var day in series.Days) Add(Windows.MonthLeaves(day.Index), day);
+            foreach (var day in series.Days) Add(window == Window.Year ? Windows.YearLeaves(day.Index) : Windows.MonthLeaves(day.Index), day);
         }
 
         slots.Sort(static (a, b) => a.Leaves.CompareTo(b.Leaves));

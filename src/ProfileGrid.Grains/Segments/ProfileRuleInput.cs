@@ -29,12 +29,22 @@ public sealed class ProfileRuleInput(CustomerProfile profile) : IRuleInput
             Window.Day => counter.LastDay,
             Window.Week => counter.LastWeek,
             Window.Month => counter.LastMonth,
+            Window.Year => counter.LastYear ?? throw new InvalidOperationException(
+                $"{type}.365d is not known here: '{type}' is not a history type where the profile was read (its days are kept for a month only)."),
             _ => counter.Total,
         };
         return new EventTotals(total.Count, total.Sum);
     }
 
     public DateTimeOffset? LastAt(string type) => Counter(type)?.LastAt;
+
+    public DateTimeOffset? FirstAt(string type) => Counter(type) switch
+    {
+        null => null,
+        { FirstKnown: false } => throw new InvalidOperationException(
+            $"{type}.first is not known: the customer's first '{type}' events were recorded before first events were kept (a replay of the customer learns it)."),
+        var counter => counter.FirstAt,
+    };
 
     private CounterView? Counter(string type) =>
         Array.Find(profile.Counters, counter => string.Equals(counter.Type, type, StringComparison.Ordinal));

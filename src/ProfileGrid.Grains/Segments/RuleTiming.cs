@@ -8,7 +8,7 @@ namespace ProfileGrid.Segments;
 /// <list type="bullet">
 /// <item>a count or sum over a window: when a slot with events leaves the window (<see cref="CustomerTimeline.SlotsIn"/>)
 /// and the value left crosses the comparison (sums may rise: refunds are negative);</item>
-/// <item><c>type.last</c>, <c>last_seen</c>, <c>first_seen</c>: when the time since crosses the duration (at it for
+/// <item><c>type.last</c>, <c>type.first</c>, <c>last_seen</c>, <c>first_seen</c>: when the time since crosses the duration (at it for
 /// <c>&gt;=</c>, <c>&lt;</c>, <c>==</c> and <c>!=</c>, a tick after it for <c>&gt;</c> and <c>&lt;=</c>);</item>
 /// <item><c>rfm.recency</c>: a tick after the days since the last purchase pass a threshold, when the score crosses;</item>
 /// <item><c>clv.predicted</c>: the first tick at which the rounded forecast crosses, found by bisection over the next
@@ -31,7 +31,7 @@ public static class RuleTiming
         AndRule and => MovesWithTime(and.Left) || MovesWithTime(and.Right),
         OrRule or => MovesWithTime(or.Left) || MovesWithTime(or.Right),
         NotRule not => MovesWithTime(not.Inner),
-        Comparison comparison => comparison.Operand is CountOperand { Window: not Window.Total } or SumOperand { Window: not Window.Total } or LastOperand
+        Comparison comparison => comparison.Operand is CountOperand { Window: not Window.Total } or SumOperand { Window: not Window.Total } or LastOperand or FirstOperand
             or DerivedOperand { Name: "last_seen" or "first_seen" or "rfm.recency" or "clv.predicted" },
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.GetType().Name, "Unknown rule."),
     };
@@ -84,6 +84,7 @@ public static class RuleTiming
         (SumOperand { Window: not Window.Total } sum, NumberLiteral limit) =>
             Crossing(comparison.Op, limit.Value, Falling(customer.SlotsIn(sum.Type, sum.Window), static slot => slot.Sum)),
         (LastOperand last, DurationLiteral duration) => Since(comparison.Op, duration.Value, customer.LastOf(last.Type), customer.Now),
+        (FirstOperand first, DurationLiteral duration) => Since(comparison.Op, duration.Value, customer.FirstOf(first.Type), customer.Now),
         (DerivedOperand { Name: "last_seen" }, DurationLiteral duration) => Since(comparison.Op, duration.Value, customer.LastSeen, customer.Now),
         (DerivedOperand { Name: "first_seen" }, DurationLiteral duration) => Since(comparison.Op, duration.Value, customer.FirstSeen, customer.Now),
         (DerivedOperand { Name: "rfm.recency" }, NumberLiteral limit) => Crossing(comparison.Op, limit.Value, Recency(customer)),

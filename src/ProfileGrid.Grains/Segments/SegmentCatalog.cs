@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using ProfileGrid.Counters;
 using ProfileGrid.Customers;
 
 namespace ProfileGrid.Segments;
@@ -8,9 +10,10 @@ namespace ProfileGrid.Segments;
 /// again every <see cref="RefreshPeriod"/> in the background, so that <see cref="Cached"/>, which never waits (a write
 /// must not wait on the registry, which may be on a silo that is going away), is at most <see cref="Freshness"/> old
 /// while the registry answers. A definition made through this process is used at once; one made elsewhere within
-/// <see cref="Freshness"/>.
+/// <see cref="Freshness"/>. The catalog also says which event types are history types (<see cref="HistoryTypes"/>):
+/// those the definitions read a year of, and those configured (<see cref="HistoryOptions"/>).
 /// </summary>
-public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, SegmentFailures failures) : IDisposable
+public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, SegmentFailures failures, IOptions<HistoryOptions>? history = null) : IDisposable
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(1);
@@ -20,6 +23,7 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
     private Task? _refresher;
     private Task<Snapshot>? _reading;
     private HashSet<SegmentDefinition> _unreadable = [];
+    private readonly string[] _configured = [.. history?.Value.Types ?? []];
 
     private ISegmentRegistryGrain Registry => grains.GetGrain<ISegmentRegistryGrain>(ISegmentRegistryGrain.Key);
 
@@ -50,6 +54,32 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
 
         return _current?.Segments;
     }
+
+    /// <summary>
+    /// The history types as of the definitions last read, without waiting; null until the first read completes (a
+    /// caller that cannot wait then keeps a year of every type, <see cref="HistoryTypes.All"/>, rather than fold one a
+    /// definition reads).
+    /// </summary>
+    public HistoryTypes? CachedHistory()
+    {
+        Cached();
+        return _current?.History;
+    }
+
+    /// <summary>The history types, as of definitions at most <see cref="Freshness"/> old.</summary>
+    public async ValueTask<HistoryTypes> HistoryAsync()
+    {
+        await CurrentAsync();
+        return _current!.History;
+    }
+
+    /// <summary>
+    /// The event types a deployment keeps a year of: those configured (<see cref="HistoryOptions"/>) and those the
+    /// rules of <paramref name="definitions"/> read a year of (<c>type.365d</c>, <c>type.sum.365d</c>). A stored rule
+    /// that does not read names none.
+    /// </summary>
+    public static HistoryTypes HistoryOf(IEnumerable<string> configured, IEnumerable<SegmentRule> rules) =>
+        HistoryTypes.Of(configured.Concat(rules.SelectMany(Operand.YearTypes)));
 
     public void Dispose()
     {
@@ -168,12 +198,12 @@ public sealed class SegmentCatalog(IGrainFactory grains, TimeProvider clock, Seg
             }
         }
 
-        var snapshot = new Snapshot(clock.GetUtcNow(), [.. segments]);
+        var snapshot = new Snapshot(clock.GetUtcNow(), [.. segments], HistoryOf(_configured, segments.Select(segment => segment.Rule)));
         (_current, _unreadable) = (snapshot, unreadable);
         return snapshot;
     }
 
-    private sealed record Snapshot(DateTimeOffset ReadAt, Segment[] Segments);
+    private sealed record Snapshot(DateTimeOffset ReadAt, Segment[] Segments, HistoryTypes History);
 }
 
 /// <summary>A definition and its rule, read; and whether time alone may change whether a customer is in it.</summary>

@@ -15,6 +15,7 @@ public static class SegmentServices
         services.TryAddSingleton<SegmentFailures>();
         services.TryAddSingleton<SegmentCatalog>();
         services.AddCheckedOptions<SegmentMembersOptions>();
+        services.AddCheckedOptions<Counters.HistoryOptions>();
         return services;
     }
 

@@ -57,7 +57,8 @@ public sealed class AnnouncementTests(ClusterFixture fixture) : IDisposable
 
         var pending = await Eventually.Async(() => Unannounced(id), unannounced => unannounced?.ContainsKey(segment) == true, "the state recorded the entry as unannounced");
         // Every try failed: the customer asked to be woken to send it again.
-        await Eventually.Async(async () => (await Stored(id)).WakeupTicks, ticks => ticks != 0, "the customer asked to be woken");
+        // (Named as the registration on its way: the record that it is registered goes with the next write.)
+        await Eventually.Async(async () => await Stored(id), state => state.WakeupTicks != 0 || state.IntendedWakeupTicks != 0, "the customer asked to be woken");
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         Assert.DoesNotContain(id, await Members(segment));
         Assert.True(pending!.ContainsKey(segment));

@@ -344,6 +344,52 @@ public sealed class WakeupTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_erased_customer_leaves_a_bucket_it_registered_in_whose_record_failed_after_its_activation_ended()
+    {
+        // The bucket holds the customer, then every customer write fails until the activation has ended: the next
+        // activation knows only what was stored, and an hour ahead is past what the scheduler forgets on an erasure.
+        // (A registration recorded after the bucket held it, with the record failing, left the id there until its
+        // minute: a year for a 365d rule; the Azurite simulation found it.)
+        var type = NewType("orphan");
+        await Define($"{type}.1h >= 1");
+        var id = NewCustomer();
+        var at = Clock.GetUtcNow();
+        var held = WakeupStorage.HoldWritesTo(WakeupBuckets.Key(WakeupBuckets.MinuteOf(at.AddHours(1)), WakeupBuckets.ShardOf(id)));
+        try
+        {
+            await Customer(id).ApplyEvents(Producer, [new CustomerEvent("o1", type, at, null, "web", null)]);
+            await held.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            FaultableJournalStorage.FailWrites = true;
+        }
+        finally
+        {
+            held.Release();
+        }
+
+        try
+        {
+            await Eventually.Async(() => RegisteredAsync(id), entries => entries.Length == 1, "the bucket holds the customer");
+            await Deactivate(Customer(id));
+            await Eventually.Async(() => ActivationsOf(id), count => count == 0, "the customer's activation ended", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            FaultableJournalStorage.FailWrites = false;
+        }
+
+        await Customer(id).EraseProfile();
+
+        Assert.Empty(await RowsHolding(id));
+    }
+
+    /// <summary>How many activations the cluster has of the customer.</summary>
+    private async Task<int> ActivationsOf(string customerId)
+    {
+        var statistics = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return statistics.Count(statistic => statistic.GrainId.Key.ToString() == customerId);
+    }
+
+    [Fact]
     public async Task An_erased_customer_leaves_the_buckets_of_minutes_a_scheduler_far_behind_has_yet_to_take()
     {
         // A customer woken whose bucket is slow to write holds the scheduler in its minute while the clock moves on

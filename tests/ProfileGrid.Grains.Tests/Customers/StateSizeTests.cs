@@ -106,6 +106,60 @@ public sealed class StateSizeTests(ITestOutputHelper output)
         Assert.InRange(whole, 1, LargestStateBytes);
     }
 
+    /// <summary>
+    /// The cost of a history type's year: a customer who bought on each of the last 365 days (one day slot each) against
+    /// one who bought once, serialized and as stored (compressed), per day slot; and in memory, a <see cref="ProfileGrid.Counters.Bucket"/>
+    /// in its list.
+    /// </summary>
+    [Fact]
+    public void A_history_types_day_slot_costs_a_few_bytes_stored_and_24_in_memory()
+    {
+        var history = ProfileGrid.Counters.HistoryTypes.Of(["purchase"]);
+        CustomerState Buyer(int days)
+        {
+            var state = new CustomerState { History = history };
+            for (var day = 0; day < days; day++) state.Apply(new CustomerEvent($"p{day}", "purchase", Now.AddDays(-day - 8), 49.95m, null, null), Now);
+            state.AppliedEvents = new IdempotencyLog();
+            state.Activity = new ActivityLog();
+            state.Compact(Now);
+            return state;
+        }
+
+        var (one, year) = (Buyer(1), Buyer(357));
+        Assert.Equal(357, year.Counters.Series["purchase"].Days.Count);
+        var serialized = (SerializerFixture.Serialize(year.Counters).Length - SerializerFixture.Serialize(one.Counters).Length) / 356.0;
+        var stored = (SerializerFixture.Codec.Encode(year, compress: true).Length - SerializerFixture.Codec.Encode(one, compress: true).Length) / 356.0;
+        output.WriteLine($"a day slot of a history type: {serialized:F1} B serialized, {stored:F1} B stored (compressed), "
+            + $"{System.Runtime.CompilerServices.Unsafe.SizeOf<ProfileGrid.Counters.Bucket>()} B in memory (its list's array grows by doubling)");
+
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<ProfileGrid.Counters.Bucket>());
+        Assert.InRange(serialized, 1, 32);
+        Assert.InRange(stored, 0.1, 32);
+    }
+
+    [Fact]
+    public void The_largest_customer_with_a_year_of_the_most_history_types_stays_inside_the_bound()
+    {
+        var state = LargestCustomer();
+        var types = state.Counters.Series.Keys.Order(StringComparer.Ordinal).Take(ProfileGrid.Counters.HistoryTypes.Max).ToList();
+        state.History = ProfileGrid.Counters.HistoryTypes.Of(types);
+        var n = 0;
+        foreach (var type in types)
+        {
+            for (var day = 31; day < 365; day++) state.Apply(new CustomerEvent($"y{n++}", type, Now.AddDays(-day), 123_456_789.123456m, null, null), Now);
+        }
+
+        state.Compact(Now);
+        var counters = SerializerFixture.Serialize(state.Counters).Length;
+        var whole = SerializerFixture.Serialize(state).Length;
+        output.WriteLine($"with a year of {types.Count} of its {state.Counters.TypeCount} types: counters {counters} B, whole state {whole} B, "
+            + $"stored {SerializerFixture.Codec.Encode(state, compress: true).Length} B");
+
+        // The month's 22 days and the week's oldest hour (its day now), and 334 days of the rest of the year.
+        Assert.All(types, type => Assert.Equal(357, state.Counters.Series[type].Days.Count));
+        Assert.InRange(whole, 1, LargestStateBytes);
+    }
+
     /// <summary>The documented bound of a customer's stored state: half of what one table row holds (960 KiB).</summary>
     internal const int LargestStateBytes = 480 * 1024;
 }

@@ -98,7 +98,7 @@ public sealed class CustomerRebuildTests
             "Seq", "Traits", "TraitTimes", "Consent", "FirstSeen", "LastSeen", "Channels", "Counters", "Activity", "AppliedEvents", "ConsentRecords",
             "ErasedTicks", "Segments", "MergedInto", "Merges", "Identifiers", "ErasureOpen", "Unannounced",
         ];
-        string[] kept = ["WakeupTicks", "PassedWakeupTicks"];
+        string[] kept = ["WakeupTicks", "PassedWakeupTicks", "IntendedWakeupTicks"];
         var stored = typeof(CustomerState).GetProperties().Where(property => property.GetCustomAttribute<IdAttribute>() is not null).Select(property => property.Name);
         Assert.Equal(copied.Concat(kept).Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
 

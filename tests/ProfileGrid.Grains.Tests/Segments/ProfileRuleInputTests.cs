@@ -1,3 +1,4 @@
+using ProfileGrid.Counters;
 using ProfileGrid.Customers;
 using ProfileGrid.Events;
 using ProfileGrid.Rules;
@@ -11,9 +12,9 @@ public sealed class ProfileRuleInputTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Two purchases (500 twenty days ago, 120 ten days ago), a cart abandoned half an hour ago, two traits.</summary>
-    private static CustomerProfile Ann()
+    private static CustomerProfile Ann(HistoryTypes? history = null)
     {
-        var state = new CustomerState();
+        var state = new CustomerState { History = history ?? HistoryTypes.None };
         state.Apply("shop", [new CustomerEvent("p1", "purchase", Now.AddDays(-20), 500m, "web", null)], Now);
         state.Apply("shop", [new CustomerEvent("p2", "purchase", Now.AddDays(-10), 120m, "web", null)], Now);
         state.Apply("shop", [new CustomerEvent("c1", "cart_abandoned", Now.AddMinutes(-30), null, "web", null)], Now);
@@ -30,14 +31,31 @@ public sealed class ProfileRuleInputTests
         Assert.Equal((Now.AddDays(-20), Now.AddMinutes(-30)), (input.FirstSeen, input.LastSeen));
         Assert.Equal(
             [new EventTotals(0, 0m), new EventTotals(0, 0m), new EventTotals(0, 0m), new EventTotals(2, 620m), new EventTotals(2, 620m)],
-            Enum.GetValues<Window>().Select(window => input.Events("purchase", window)));
+            MonthlyWindows.Select(window => input.Events("purchase", window)));
         Assert.Equal(
             [new EventTotals(1, 0m), new EventTotals(1, 0m), new EventTotals(1, 0m), new EventTotals(1, 0m), new EventTotals(1, 0m)],
-            Enum.GetValues<Window>().Select(window => input.Events("cart_abandoned", window)));
+            MonthlyWindows.Select(window => input.Events("cart_abandoned", window)));
         Assert.Equal(default, input.Events("page_view", Window.Total));
         Assert.Equal(Now.AddDays(-10), input.LastAt("purchase"));
         Assert.Null(input.LastAt("page_view"));
+        Assert.Equal(Now.AddDays(-20), input.FirstAt("purchase"));
+        Assert.Null(input.FirstAt("page_view"));
         Assert.Equal(("\"DK\"", "42", null), (input.Trait("country"), input.Trait("age"), input.Trait("city")));
+    }
+
+    private static readonly Window[] MonthlyWindows = [Window.Hour, Window.Day, Window.Week, Window.Month, Window.Total];
+
+    [Fact]
+    public void The_year_is_read_only_where_the_type_is_a_history_type_and_never_guessed_elsewhere()
+    {
+        var tracked = new ProfileRuleInput(Ann(HistoryTypes.Of(["purchase"])));
+        var untracked = new ProfileRuleInput(Ann());
+
+        Assert.Equal(new EventTotals(2, 620m), tracked.Events("purchase", Window.Year));
+        var refused = Assert.Throws<InvalidOperationException>(() => untracked.Events("purchase", Window.Year));
+        Assert.Contains("'purchase' is not a history type", refused.Message, StringComparison.Ordinal);
+        // A type never seen counts nothing, in any window.
+        Assert.Equal(default, untracked.Events("page_view", Window.Year));
     }
 
     [Fact]

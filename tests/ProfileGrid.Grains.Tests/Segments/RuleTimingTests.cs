@@ -84,6 +84,33 @@ public sealed class RuleTimingTests
     }
 
     [Theory]
+    [InlineData("purchase.365d >= 1", "2027-11-01T00:00:00Z")]
+    [InlineData("purchase.sum.365d == 0", "2027-11-01T00:00:00Z")]
+    [InlineData("purchase.365d >= 2", null)]
+    public void A_history_types_event_leaves_the_year_when_its_day_is_365_days_old(string rule, string? expected)
+    {
+        var at = new DateTimeOffset(2026, 11, 1, 10, 30, 0, TimeSpan.Zero);
+        var customer = Customer(("purchase", at, 5m));
+        customer.History = ProfileGrid.Counters.HistoryTypes.Of(["purchase"]);
+        // Stored 40 days later: folded into its day, which the year keeps.
+        customer.Compact(at.AddDays(40));
+
+        Assert.Equal(Instant(expected), Next(rule, customer, at.AddDays(40)));
+        Assert.Single(customer.Counters.Series["purchase"].Days);
+    }
+
+    [Theory]
+    [InlineData("purchase.first > 30m", "2026-11-23T12:30:00.5000001Z")]
+    [InlineData("purchase.first < 30m", "2026-11-23T12:30:00.5Z")]
+    [InlineData("page_view.first > 30m", null)]
+    public void The_time_since_the_first_event_crosses_a_duration_as_the_time_since_the_last_does(string rule, string? expected)
+    {
+        var customer = Customer(("purchase", Noon.AddMilliseconds(500), 1m), ("purchase", Noon.AddMinutes(5), 1m));
+
+        Assert.Equal(Instant(expected), Next(rule, customer, Noon.AddMinutes(10)));
+    }
+
+    [Theory]
     [InlineData("purchase.last > 30m", "2026-11-23T12:30:00.5000001Z")]
     [InlineData("purchase.last >= 30m", "2026-11-23T12:30:00.5Z")]
     [InlineData("purchase.last < 30m", "2026-11-23T12:30:00.5Z")]

@@ -109,5 +109,7 @@ public sealed class SegmentContainmentTests
         public EventTotals Events(string type, Window window) => throw new InvalidOperationException("unreadable");
 
         public DateTimeOffset? LastAt(string type) => throw new InvalidOperationException("unreadable");
+
+        public DateTimeOffset? FirstAt(string type) => throw new InvalidOperationException("unreadable");
     }
 }

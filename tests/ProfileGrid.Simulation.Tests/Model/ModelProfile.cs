@@ -58,6 +58,12 @@ public sealed class ModelProfile(string key)
         Erased = true;
     }
 
+    /// <summary>
+    /// The event types whose year the grid keeps (ProfileGrid:History:Types in the simulated silo): their counters show
+    /// the 365-day window, the current day and the 364 before it.
+    /// </summary>
+    public static readonly string[] HistoryTypes = ["purchase"];
+
     /// <summary>The counters as the grid shows them as of <paramref name="now"/>: windows aligned to minute, hour and day slots.</summary>
     public CounterView[] Counters(DateTimeOffset now)
     {
@@ -71,7 +77,9 @@ public sealed class ModelProfile(string key)
                 Window(group, e => Slot(e.Timestamp, 1440) >= Slot(now, 1440) - 29),
                 Window(group, _ => true),
                 new int[60],
-                group.Max(e => e.Timestamp))),
+                group.Max(e => e.Timestamp),
+                HistoryTypes.Contains(group.Key) ? Window(group, e => Slot(e.Timestamp, 1440) >= Slot(now, 1440) - 364) : null,
+                group.Min(e => e.Timestamp))),
         ];
     }
 
@@ -80,6 +88,9 @@ public sealed class ModelProfile(string key)
         var inside = events.Where(counts).ToList();
         return new WindowTotal(inside.Count, inside.Sum(e => e.Value));
     }
+
+    /// <summary>Events of the type in the 365-day window (the current UTC day and the 364 before it).</summary>
+    public int InLastYear(string type, DateTimeOffset now) => Events.Count(e => e.Type == type && Slot(e.Timestamp, 1440) >= Slot(now, 1440) - 364);
 
     /// <summary>The slot of <paramref name="minutes"/> minutes an instant falls in, counted from the Unix epoch.</summary>
     private static long Slot(DateTimeOffset at, int minutes) => (long)Math.Floor((at - DateTimeOffset.UnixEpoch).TotalMinutes / minutes);

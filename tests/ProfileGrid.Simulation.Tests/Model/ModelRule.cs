@@ -19,5 +19,13 @@ public sealed record ModelRule(string Text, Func<ModelProfile, DateTimeOffset, b
     /// <summary>Revenue net of refunds, never below zero, at least 50.</summary>
     public static readonly ModelRule Valuable = new("clv >= 50", (p, _) => Math.Max(0m, p.Events.Where(e => e.Type == "purchase").Sum(e => e.Value)) >= 50m);
 
+    /// <summary>
+    /// A history type's year and first event: at least two purchases in the 365-day window, the first purchase ever more
+    /// than 100 days ago. Time moves it both ways: a purchase leaves the year, the first one passes 100 days.
+    /// </summary>
+    public static readonly ModelRule Loyal = new(
+        "purchase.365d >= 2 and purchase.first > 100d",
+        (p, now) => p.InLastYear("purchase", now) >= 2 && p.Events.Where(e => e.Type == "purchase").Min(e => (DateTimeOffset?)e.Timestamp) is { } first && now - first > TimeSpan.FromDays(100));
+
     public override string ToString() => Text;
 }
