@@ -68,6 +68,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             // a bucket holding the customer that its state does not name would outlive its erasure.
             if (_wakeups is not null) await _wakeups.Settled().WaitAsync(cancellationToken);
             await _store.StoreDeferred().WaitAsync(cancellationToken);
+            await DeliveriesHandedOver().WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -342,6 +343,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         long seq;
         CustomerProfile? profile;
         SegmentReview review;
+        List<ProfileGrid.Destinations.OwedDelivery>? owed;
         try
         {
             var state = State;
@@ -355,6 +357,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
                 changes.Add(segmentsChange);
             }
 
+            owed = OwedBy(seq, now, changes, state);
             var started = Stopwatch.GetTimestamp();
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
@@ -372,6 +375,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+        HandOver(owed);
         ReviewWakeups(segments, now);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;
