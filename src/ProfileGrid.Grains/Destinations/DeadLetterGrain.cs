@@ -1,17 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProfileGrid.Customers;
 
 namespace ProfileGrid.Destinations;
 
 /// <summary>
 /// A destination's dead letters (key: its name), in grain storage <see cref="DeliveryQueueGrain.StorageName"/>, at most
 /// <see cref="DeliveryOptions.MaxDeadLetters"/>: past it the oldest are dropped, counted in <see cref="DeadLetterPage.Dropped"/>.
-/// A redelivery queues letters again with their ids (a receiver that took one after all deduplicates it) and removes
-/// them only once queued.
+/// A redelivery queues letters again with their ids and bodies (a receiver that took one after all deduplicates it), as
+/// queued now, so each has <see cref="DeliveryOptions.MaxAge"/> again, and removes them only once queued.
 /// </summary>
 public sealed partial class DeadLetterGrain(
     [PersistentState("letters", DeliveryQueueGrain.StorageName)] IPersistentState<DeadLetterState> state,
     IOptions<DeliveryOptions> options,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<DeadLetterGrain> logger) : Grain, IDeadLetterGrain
 {
     public async Task Add(DeadLetter[] letters)
@@ -37,10 +40,11 @@ public sealed partial class DeadLetterGrain(
         var letters = state.State.Letters.Take(limit).ToList();
         if (letters.Count == 0) return 0;
         var partitions = options.Value.Partitions;
+        var now = clock.GetUtcNow();
         await Task.WhenAll(letters
             .GroupBy(letter => Storage.JournalPartitions.Of(letter.Delivery.CustomerId, partitions))
             .Select(partition => GrainFactory.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(this.GetPrimaryKeyString(), partition.Key))
-                .Enqueue([.. partition.Select(letter => letter.Delivery)])));
+                .Enqueue([.. partition.Select(letter => letter.Delivery with { QueuedAt = now })])));
         state.State.Letters.RemoveRange(0, letters.Count);
         await state.WriteStateAsync();
         return letters.Count;
