@@ -6,7 +6,8 @@ namespace ProfileGrid.Destinations;
 /// <summary>
 /// Keeps every destination's queues being sent: from the moment its silo is active until it stops, pokes each
 /// <see cref="IDeliveryQueueGrain"/> of each destination every <see cref="DeliveryOptions.KeepRunningPeriod"/>, which
-/// activates (and so resumes) a queue whose silo went away with deliveries still owed. No reminder table.
+/// activates (and so resumes) a queue whose silo went away with deliveries still owed. No reminder table. It also reads
+/// the destinations once as the silo starts, so that the catalog the customers read without waiting is filled.
 /// </summary>
 internal sealed partial class DeliveryTicker(
     IGrainFactory grains,
@@ -21,10 +22,20 @@ internal sealed partial class DeliveryTicker(
 
     public void Dispose() => _stopping.Dispose();
 
-    private Task StartAsync(CancellationToken cancellationToken)
+    private async Task StartAsync(CancellationToken cancellationToken)
     {
+        // The silo's first customer writes read the catalog without waiting: it is read now, so they owe what they should.
+        destinations.Cached();
+        try
+        {
+            await destinations.CurrentAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPokeFailed(logger, exception);
+        }
+
         _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)
