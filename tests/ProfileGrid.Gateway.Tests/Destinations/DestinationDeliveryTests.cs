@@ -105,6 +105,36 @@ public sealed class DestinationDeliveryTests(DestinationsGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Trait_and_consent_changes_arrive_with_values_only_where_personal_data_is_allowed()
+    {
+        var (personal, names, customer, purpose) = (Unique("d-"), Unique("d-"), NewCustomerId(), Unique("purpose_"));
+        var secret = await Define(personal, """{"traits":true,"consent":true}""");
+        await gateway.As(AdminKey).PutAsync($"/v1/destinations/{personal}", Json($$"""
+            {"url":"{{gateway.HookUrl(personal)}}","secret":"{{secret}}","filter":{"traits":true,"consent":true},"personalData":true}
+            """));
+        await Define(names, """{"traits":true}""");
+        var producer = gateway.As(ProducerKey);
+        Assert.Equal(HttpStatusCode.OK, (await producer.PatchAsync($"/v1/customers/{customer}/traits", Json("""{"plan":"gold","rating":5}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await producer.PatchAsync($"/v1/customers/{customer}/traits", Json("""{"plan":null}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await producer.PostAsync($"/v1/customers/{customer}/consent", Json($$$"""{"consent":{"{{{purpose}}}":true}}"""))).StatusCode);
+
+        bool About(ReceivedRequest request) => request.CloudEvent.GetProperty("subject").GetString() == customer;
+        var withValues = await ReceivedAtLeast(personal, 3, About);
+        Assert.Equal(["com.profilegrid.traits.changed", "com.profilegrid.traits.changed", "com.profilegrid.consent.changed"],
+            withValues.Select(request => request.CloudEvent.GetProperty("type").GetString()));
+        Assert.All(withValues, request => AssertSigned(secret, request));
+        Assert.Equal("""{"plan":"gold","rating":5}""", withValues[0].CloudEvent.GetProperty("data").GetProperty("traits").GetRawText());
+        Assert.Equal("""{"plan":null}""", withValues[1].CloudEvent.GetProperty("data").GetProperty("traits").GetRawText());
+        Assert.Equal($$"""{"{{purpose}}":true}""", withValues[2].CloudEvent.GetProperty("data").GetProperty("consent").GetRawText());
+
+        var namesOnly = await ReceivedAtLeast(names, 2, About);
+        Assert.Equal(2, namesOnly.Length);
+        Assert.Equal("""["plan","rating"]""", namesOnly[0].CloudEvent.GetProperty("data").GetProperty("changed").GetRawText());
+        Assert.Equal("""["plan"]""", namesOnly[1].CloudEvent.GetProperty("data").GetProperty("changed").GetRawText());
+        Assert.False(namesOnly[0].CloudEvent.GetProperty("data").TryGetProperty("traits", out _));
+    }
+
+    [Fact]
     public async Task A_destination_that_answers_500_then_recovers_gets_the_same_cloudevent_id_again()
     {
         var (name, type, customer) = (Unique("d-"), Unique("ev_"), NewCustomerId());
