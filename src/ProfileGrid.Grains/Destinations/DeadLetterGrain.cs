@@ -17,11 +17,17 @@ public sealed partial class DeadLetterGrain(
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<DeadLetterGrain> logger) : Grain, IDeadLetterGrain
 {
+    /// <summary>The characters of bodies and errors the letters hold (<see cref="DeliveryQueueGrain.MaxQueueChars"/> says why).</summary>
+    public const int MaxChars = 512 * 1024;
+
     public async Task Add(DeadLetter[] letters)
     {
         var kept = state.State.Letters;
         kept.AddRange(letters);
-        var excess = kept.Count - options.Value.MaxDeadLetters;
+        var excess = Math.Max(kept.Count - options.Value.MaxDeadLetters, 0);
+        // Bounded in characters too, as a queue is: the letters are one row of grain storage.
+        for (var chars = kept.Skip(excess).Sum(letter => letter.Delivery.Body.Length + letter.Error.Length); chars > MaxChars && excess < kept.Count - 1; excess++)
+            chars -= kept[excess].Delivery.Body.Length + kept[excess].Error.Length;
         if (excess > 0)
         {
             kept.RemoveRange(0, excess);

@@ -19,10 +19,14 @@ public static class DeliveryEvents
 
     private static readonly JsonEventFormatter Formatter = new();
 
-    /// <summary>A delivery id: <c>msg_</c> and 32 hex digits derived from what it is about, so the same change always gets the same id.</summary>
-    public static string IdOf(string destination, string customerId, long seq, int index)
+    /// <summary>
+    /// A delivery id: <c>msg_</c> and 32 hex digits derived from what it is about (the destination, the customer, the
+    /// write's seq and instant, its place in the write), so the same change always gets the same id, and a profile made
+    /// again under an erased one's id (its seqs start again) gets new ones.
+    /// </summary>
+    public static string IdOf(string destination, string customerId, long seq, DateTimeOffset at, int index)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{destination}\n{customerId}\n{seq}\n{index}")));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{destination}\n{customerId}\n{seq}\n{at.UtcTicks}\n{index}")));
         return "msg_" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 

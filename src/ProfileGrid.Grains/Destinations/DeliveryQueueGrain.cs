@@ -51,10 +51,27 @@ public sealed partial class DeliveryQueueGrain(
 
     public void Dispose() => _stopping.Dispose();
 
+    /// <summary>
+    /// The bodies a queue holds, in characters, whatever its length: a queue's state is one row of grain storage (Orleans'
+    /// table provider holds about 1 MiB), and deliveries with properties are up to about 17 KiB each.
+    /// </summary>
+    public const int MaxQueueChars = 512 * 1024;
+
     public async Task Enqueue(Delivery[] deliveries)
     {
         var items = state.State.Items;
         var room = Math.Max(0, options.Value.MaxQueueLength - items.Count);
+        var chars = items.Sum(item => item.Body.Length);
+        for (var i = 0; i < Math.Min(room, deliveries.Length); i++)
+        {
+            chars += deliveries[i].Body.Length;
+            if (chars > MaxQueueChars)
+            {
+                room = i;
+                break;
+            }
+        }
+
         var overflow = deliveries.Length - room;
         if (overflow > 0)
         {

@@ -51,7 +51,7 @@ internal static class DestinationFeed
 
             void Add(DestinationDefinition to, DeliveryKind kind, Action<Utf8JsonWriter> data)
             {
-                var id = DeliveryEvents.IdOf(to.Name, customerId, seq, index++);
+                var id = DeliveryEvents.IdOf(to.Name, customerId, seq, at, index++);
                 owed.Add(new OwedDelivery(to.Name, new Delivery(id, customerId, DeliveryTypes.Of(kind), DeliveryEvents.Write(id, kind, customerId, at, data), at)));
             }
         }
