@@ -139,11 +139,18 @@ public sealed class DestinationDeliveryTests(DestinationsGatewayFixture gateway)
     {
         var (name, type, customer) = (Unique("d-"), Unique("ev_"), NewCustomerId());
         var secret = await Define(name, $$"""{"events":["{{type}}"]}""", failNext: 2);
+        using var metrics = new DestinationMeasurements(name);
 
         await Post(customer, type, "e-1");
 
         var received = await ReceivedAtLeast(name, 3);
         Assert.Equal([500, 500, 200], received.Select(request => request.Status));
+        await Eventually.True(() => metrics.Count("profilegrid.destinations.delivered") == 1, "the delivery is counted");
+        Assert.Equal(2, metrics.Count("profilegrid.destinations.failed"));
+        Assert.Equal(2, metrics.Count("profilegrid.destinations.retrying"));
+        Assert.Equal(0, metrics.Count("profilegrid.destinations.dead_lettered"));
+        var latency = Assert.Single(metrics.Values("profilegrid.destinations.latency"));
+        Assert.InRange(latency, 0.0, 10.0);
         Assert.Single(received.Select(request => request.Id).Distinct());
         Assert.Single(received.Select(request => request.Body).Distinct());
         Assert.All(received, request => AssertSigned(secret, request));
