@@ -115,6 +115,8 @@ public sealed partial class DeliveryQueueGrain(
                     LogDroppedForRemoved(logger, Destination, state.State.Items.Count);
                     state.State.Items.Clear();
                     await SaveAsync();
+                    // Nothing pokes a removed destination's queues: this one need not stay active.
+                    DeactivateOnIdle();
                     return;
                 }
 
