@@ -13,8 +13,9 @@ namespace ProfileGrid.Hosting;
 /// </summary>
 public static class OrleansTableProviders
 {
-    /// <summary>The grain storages of the small grains: the segment registry and sweep, the identifier index, and the imports.</summary>
-    public static readonly IReadOnlyList<string> SmallGrainStorageNames = [SegmentRegistryGrain.StorageName, IdentityGrain.StorageName, ProfileGrid.Importing.ImportGrain.StorageName];
+    /// <summary>The grain storages of the small grains: the segment registry and sweep, the identifier index, the imports, the destination registry, and the destinations' queues and dead letters.</summary>
+    public static readonly IReadOnlyList<string> SmallGrainStorageNames = [SegmentRegistryGrain.StorageName, IdentityGrain.StorageName, ProfileGrid.Importing.ImportGrain.StorageName,
+        ProfileGrid.Destinations.DestinationRegistryGrain.StorageName, ProfileGrid.Destinations.DeliveryQueueGrain.StorageName];
 
     public static ISiloBuilder UseProfileGridClustering(this ISiloBuilder silo, TableServiceClient tables) =>
         silo.UseAzureStorageClustering(options => options.Configure(clustering => clustering.TableServiceClient = tables));

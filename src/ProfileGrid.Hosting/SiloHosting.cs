@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using ProfileGrid.Archive;
 using ProfileGrid.Customers;
+using ProfileGrid.Destinations;
 using ProfileGrid.Replay;
 using ProfileGrid.Settings;
 using ProfileGrid.Segments;
@@ -62,6 +63,7 @@ public static class SiloHosting
 
         builder.Services.AddArchive();
         builder.Services.AddReplay();
+        builder.Services.AddDestinations();
         if (!storage.IsDurable) builder.Services.AddHostedService<MemoryStorageWarning>();
 
         builder.UseOrleans(siloBuilder =>

@@ -1,5 +1,6 @@
 using ProfileGrid.Client;
 using ProfileGrid.Customers;
+using ProfileGrid.Destinations;
 using ProfileGrid.Gateway.Importing;
 using ProfileGrid.Gateway.Ingestion;
 using ProfileGrid.Gateway.Realtime;
@@ -34,6 +35,31 @@ public sealed class CheckedOptionsTests
             RenewPeriod = TimeSpan.FromSeconds(-5),
             SegmentRenewPeriod = TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(1),
             RolloverPeriod = TimeSpan.FromMilliseconds(999),
+        }));
+    }
+
+    [Fact]
+    public void Deliveries_retry_within_their_age_and_keep_bounded_queues()
+    {
+        Assert.Empty(Failures(new DeliveryOptions()));
+        Assert.Empty(Failures(new DeliveryOptions { Partitions = 64, MaxQueueLength = 1, FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(10), MaxAge = TimeSpan.FromDays(7) }));
+        Assert.Equal(
+        [
+            "ProfileGrid:Destinations:Partitions must be 1 to 64, not 0.",
+            "ProfileGrid:Destinations:MaxQueueLength must be 1 to 100000, not 100001.",
+            "ProfileGrid:Destinations:AttemptTimeout must be 100 ms to 5 min, not 00:00:00.0500000.",
+            "ProfileGrid:Destinations:MaxRetryDelay must be at least FirstRetryDelay (2 s), not 1 s.",
+            "ProfileGrid:Destinations:MaxAge must be 1 s to 168 h, not 8.00:00:00.",
+            "ProfileGrid:Destinations:MaxDeadLetters must be 1 to 100000, not 0.",
+        ], Failures(new DeliveryOptions
+        {
+            Partitions = 0,
+            MaxQueueLength = 100_001,
+            AttemptTimeout = TimeSpan.FromMilliseconds(50),
+            FirstRetryDelay = TimeSpan.FromSeconds(2),
+            MaxRetryDelay = TimeSpan.FromSeconds(1),
+            MaxAge = TimeSpan.FromDays(8),
+            MaxDeadLetters = 0,
         }));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using ProfileGrid.Customers;
 using ProfileGrid.Gateway.Compat;
+using ProfileGrid.Destinations;
 using ProfileGrid.Gateway.Endpoints;
 using ProfileGrid.Gateway.Importing;
 using ProfileGrid.Gateway.Ingestion;
@@ -42,6 +43,7 @@ public static class GatewayHosting
         });
         services.AddSingleton<CustomerGrains>();
         services.AddSegments();
+        services.AddDestinationCatalog();
         services.AddSingleton<CustomerIdentities>();
         services.AddSingleton<Identification>();
         services.AddSingleton<SegmentIngestion>();
@@ -92,6 +94,7 @@ public static class GatewayHosting
         app.MapCustomersApi();
         app.MapSegmentsApi();
         app.MapSegmentApi();
+        app.MapDestinationsApi();
         app.MapImportsApi();
         app.MapReplaysApi();
         app.MapProfileGridApiDescription();

@@ -73,6 +73,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             // a bucket holding the customer that its state does not name would outlive its erasure.
             if (_wakeups is not null) await _wakeups.Settled().WaitAsync(cancellationToken);
             await _store.StoreDeferred().WaitAsync(cancellationToken);
+            await DeliveriesHandedOver().WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -359,6 +360,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         long seq;
         CustomerProfile? profile;
         SegmentReview review;
+        List<ProfileGrid.Destinations.OwedDelivery>? owed;
         try
         {
             var state = State;
@@ -374,6 +376,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
                 changes.Add(segmentsChange);
             }
 
+            owed = OwedBy(seq, now, changes, state);
             var started = Stopwatch.GetTimestamp();
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.
@@ -391,6 +394,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
+        HandOver(owed);
         ReviewWakeups(segments, now);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;

@@ -1,0 +1,47 @@
+namespace ProfileGrid.Destinations;
+
+/// <summary>
+/// The deliveries owed to one destination for one partition of its customers (key <see cref="KeyOf"/>): stored before
+/// an enqueue is answered, sent one at a time in the order queued (so in order per customer), removed once the
+/// destination took them or they were dead-lettered.
+/// </summary>
+[Alias("pg.IDeliveryQueueGrain")]
+public interface IDeliveryQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Queues deliveries after those queued before; answers once they are stored. Past the queue's bound they are dead-lettered instead.</summary>
+    [Alias("Enqueue")]
+    Task Enqueue(Delivery[] deliveries);
+
+    /// <summary>Makes sure the queue is being sent (after its silo went away, this activates it on another).</summary>
+    [Alias("Poke")]
+    Task Poke();
+
+    /// <summary>How many deliveries are waiting.</summary>
+    [Alias("Depth"), Orleans.Concurrency.ReadOnly]
+    Task<int> Depth();
+
+    public static string KeyOf(string destination, int partition) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{destination}/{partition}");
+}
+
+/// <summary>The deliveries a destination gave up on (key: the destination's name), bounded, oldest dropped first.</summary>
+[Alias("pg.IDeadLetterGrain")]
+public interface IDeadLetterGrain : IGrainWithStringKey
+{
+    [Alias("Add")]
+    Task Add(DeadLetter[] letters);
+
+    /// <summary>The oldest first, at most <paramref name="limit"/>, and how many there are in all.</summary>
+    [Alias("List"), Orleans.Concurrency.ReadOnly]
+    Task<DeadLetterPage> List(int limit);
+
+    /// <summary>Queues up to <paramref name="limit"/> of the oldest letters again (same ids) and removes them; returns how many.</summary>
+    [Alias("Redeliver")]
+    Task<int> Redeliver(int limit);
+
+    /// <summary>Forgets every letter (the destination was removed).</summary>
+    [Alias("Clear")]
+    Task Clear();
+}
+
+[GenerateSerializer, Immutable, Alias("pg.DeadLetterPage")]
+public sealed record DeadLetterPage([property: Id(0)] DeadLetter[] Letters, [property: Id(1)] int Total, [property: Id(2)] long Dropped);

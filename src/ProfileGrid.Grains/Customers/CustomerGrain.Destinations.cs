@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProfileGrid.Destinations;
+
+namespace ProfileGrid.Customers;
+
+/// <summary>
+/// What a write owes the destinations (docs/destinations.md): planned from the write's changes before it is stored
+/// (the state is then the one stored), handed to the destinations' queues after, never awaited by the write's callers.
+/// A host without destinations (<see cref="DestinationServices.AddDestinations"/> not called) owes none.
+/// </summary>
+public sealed partial class CustomerGrain
+{
+    private DestinationHandOff? _handOff;
+    private bool _handOffResolved;
+    private CustomerDeliveries? _deliveries;
+
+    private DestinationHandOff? HandOff
+    {
+        get
+        {
+            if (!_handOffResolved) (_handOff, _handOffResolved) = (ServiceProvider.GetService<DestinationHandOff>(), true);
+            return _handOff;
+        }
+    }
+
+    /// <summary>The deliveries the write of <paramref name="changes"/> owes; null when none (no destination, or a failure, contained and logged).</summary>
+    private List<OwedDelivery>? OwedBy(long seq, DateTimeOffset at, List<CustomerChange> changes, CustomerState state)
+    {
+        if (HandOff?.Destinations is not { Count: > 0 } destinations) return null;
+        try
+        {
+            var owed = DestinationFeed.Plan(this.GetPrimaryKeyString(), seq, at, changes, state, destinations);
+            return owed.Count == 0 ? null : owed;
+        }
+        catch (Exception exception)
+        {
+            // A payload that does not write must not cost the customer its write.
+            LogDeliveriesNotPlanned(_logger, exception, this.GetPrimaryKeyString(), seq);
+            return null;
+        }
+    }
+
+    /// <summary>Hands what a stored write owes to the destinations' queues, after what earlier writes owed.</summary>
+    private void HandOver(List<OwedDelivery>? owed)
+    {
+        if (owed is null || HandOff is not { } handOff) return;
+        if (_deliveries is not { Idle: false }) _deliveries = new CustomerDeliveries(this.GetPrimaryKeyString(), GrainFactory, handOff.Partitions, _logger);
+        _deliveries.Hand(owed);
+    }
+
+    private Task DeliveriesHandedOver() => _deliveries?.Settled() ?? Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId}'s write {Seq} owes its destinations deliveries that could not be written; none are sent for it")]
+    private static partial void LogDeliveriesNotPlanned(ILogger logger, Exception exception, string customerId, long seq);
+}

@@ -1,0 +1,205 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Destinations;
+
+/// <summary>
+/// One destination's queue for one partition of its customers (<see cref="IDeliveryQueueGrain.KeyOf"/>), in grain
+/// storage <see cref="StorageName"/>: an enqueue is answered once stored, so a delivery owed survives its silo; the
+/// head is sent (with its retries, <see cref="DeliverySender"/>) before the next, so deliveries leave in the order
+/// queued; one taken or dead-lettered is removed (stored with the next write: one that a crash forgot is sent again,
+/// with the same id). A timer keeps the activation and the sending alive while it lives; every silo's
+/// <see cref="DeliveryTicker"/> activates it again after its silo went away.
+/// </summary>
+[Reentrant]
+public sealed partial class DeliveryQueueGrain(
+    [PersistentState("queue", DeliveryQueueGrain.StorageName)] IPersistentState<DeliveryQueueState> state,
+    DestinationCatalog destinations,
+    DeliverySender sender,
+    IOptions<DeliveryOptions> options,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
+    ILogger<DeliveryQueueGrain> logger) : Grain, IDeliveryQueueGrain, IDisposable
+{
+    public const string StorageName = "deliveries";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _sending;
+    private Task _lastWrite = Task.CompletedTask;
+    private Task? _nextWrite;
+
+    private string Destination => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(_ =>
+        {
+            StartSending();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(options.Value.KeepRunningPeriod, options.Value.KeepRunningPeriod) { KeepAlive = true, Interleave = true });
+        StartSending();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_sending is not null) await _sending.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    /// <summary>
+    /// The bodies a queue holds, in characters, whatever its length: a queue's state is one row of grain storage (Orleans'
+    /// table provider holds about 1 MiB), and deliveries with properties are up to about 17 KiB each.
+    /// </summary>
+    public const int MaxQueueChars = 512 * 1024;
+
+    public async Task Enqueue(Delivery[] deliveries)
+    {
+        var items = state.State.Items;
+        var room = Math.Max(0, options.Value.MaxQueueLength - items.Count);
+        var chars = items.Sum(item => item.Body.Length);
+        for (var i = 0; i < Math.Min(room, deliveries.Length); i++)
+        {
+            chars += deliveries[i].Body.Length;
+            if (chars > MaxQueueChars)
+            {
+                room = i;
+                break;
+            }
+        }
+
+        var overflow = deliveries.Length - room;
+        if (overflow > 0)
+        {
+            // The queue's state must stay small: past its bound the newest go to the dead letters, from where an admin redelivers them.
+            var now = clock.GetUtcNow();
+            await DeadLetters.Add([.. deliveries.Skip(room).Select(delivery => new DeadLetter(delivery, now, 0, "the destination's queue was full"))]);
+            DestinationMetrics.DeadLettered(Destination, overflow);
+            LogQueueFull(logger, Destination, this.GetPrimaryKeyString(), overflow);
+        }
+
+        items.AddRange(deliveries.Take(room));
+        await SaveAsync();
+        StartSending();
+    }
+
+    public Task Poke()
+    {
+        StartSending();
+        return Task.CompletedTask;
+    }
+
+    public Task<int> Depth() => Task.FromResult(state.State.Items.Count);
+
+    private IDeadLetterGrain DeadLetters => GrainFactory.GetGrain<IDeadLetterGrain>(Destination);
+
+    private void StartSending()
+    {
+        if (state.State.Items.Count > 0 && (_sending is null || _sending.IsCompleted) && !_stopping.IsCancellationRequested) _sending = SendAsync(_stopping.Token);
+    }
+
+    private async Task SendAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (state.State.Items.Count > 0 && !stopping.IsCancellationRequested)
+            {
+                var head = state.State.Items[0];
+                if (await destinations.FindAsync(Destination) is not { } destination)
+                {
+                    // The destination was removed: what it was owed goes with it.
+                    LogDroppedForRemoved(logger, Destination, state.State.Items.Count);
+                    state.State.Items.Clear();
+                    await SaveAsync();
+                    // Nothing pokes a removed destination's queues: this one need not stay active.
+                    DeactivateOnIdle();
+                    return;
+                }
+
+                var outcome = await sender.SendAsync(destination, head, stopping);
+                if (stopping.IsCancellationRequested) return;
+                if (!outcome.Delivered)
+                {
+                    await DeadLetters.Add([new DeadLetter(head, clock.GetUtcNow(), outcome.Attempts, outcome.Error ?? "failed")]);
+                    DestinationMetrics.DeadLettered(Destination, 1);
+                    LogDeadLettered(logger, Destination, head.Id, head.CustomerId, outcome.Attempts, outcome.Error);
+                }
+
+                // Only appends happen meanwhile: the head is still the one sent.
+                state.State.Items.RemoveAt(0);
+                _ = SaveQuietlyAsync();
+            }
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested)
+        {
+            // The head stays queued (stored); the timer starts the sending again.
+            LogSendingStopped(logger, exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>Stores the queue as it is now, after the write before (one write at a time; callers meanwhile share the next).</summary>
+    private Task SaveAsync()
+    {
+        if (_nextWrite is { } next) return next;
+        var write = WriteAfterAsync(_lastWrite);
+        _nextWrite = write;
+        _lastWrite = write;
+        return write;
+    }
+
+    private async Task WriteAfterAsync(Task previous)
+    {
+        await Task.Yield();
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        // Changes from here on need a write of their own.
+        _nextWrite = null;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory may now hold what storage does not: start again from what is stored (enqueue callers retry).
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task SaveQuietlyAsync()
+    {
+        try
+        {
+            await SaveAsync();
+        }
+        catch (Exception exception)
+        {
+            // A removal not stored only means the delivery is sent again (same id) after a restart.
+            LogSaveFailed(logger, exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination} gave up on delivery {DeliveryId} about customer {CustomerId} after {Attempts} attempts ({Error}); it is a dead letter")]
+    private static partial void LogDeadLettered(ILogger logger, string destination, string deliveryId, string customerId, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination}'s queue {Queue} is full: {Count} deliveries went straight to its dead letters")]
+    private static partial void LogQueueFull(ILogger logger, string destination, string queue, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Destination {Destination} was removed: {Count} deliveries queued for it were dropped")]
+    private static partial void LogDroppedForRemoved(ILogger logger, string destination, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending queue {Queue} stopped; it starts again at the next tick")]
+    private static partial void LogSendingStopped(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing queue {Queue} after a delivery failed; the delivery may be sent again after a restart")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, string queue);
+}
+
+[GenerateSerializer, Alias("pg.DeliveryQueueState")]
+public sealed class DeliveryQueueState
+{
+    [Id(0)] public List<Delivery> Items { get; set; } = [];
+}

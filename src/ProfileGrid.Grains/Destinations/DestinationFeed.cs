@@ -1,0 +1,114 @@
+using System.Text.Json;
+using ProfileGrid.Customers;
+
+namespace ProfileGrid.Destinations;
+
+/// <summary>
+/// What one customer write owes the destinations: for each destination whose filter wants a change of the write (an
+/// event of a named type, entering or leaving a named segment, a trait or consent change) and whose consent purposes
+/// the customer has all granted, one delivery per change, in the write's order. Pure: the grain hands the result to
+/// the destinations' queues once the write is stored.
+/// </summary>
+internal static class DestinationFeed
+{
+    public static List<OwedDelivery> Plan(
+        string customerId, long seq, DateTimeOffset at, IReadOnlyList<CustomerChange> changes, CustomerState state, IReadOnlyList<DestinationDefinition> destinations)
+    {
+        var owed = new List<OwedDelivery>();
+        if (destinations.Count == 0 || state.IsErased) return owed;
+        foreach (var destination in destinations)
+        {
+            if (!destination.Purposes.All(purpose => state.Consent.GetValueOrDefault(purpose))) continue;
+            var index = 0;
+            foreach (var change in changes)
+            {
+                switch (change)
+                {
+                    case EventsChange events:
+                        foreach (var applied in events.Events)
+                        {
+                            if (destination.Filter.Wants(DeliveryKind.Event, applied.Type)) Add(destination, DeliveryKind.Event, writer => WriteEvent(writer, applied, destination.PersonalData));
+                        }
+
+                        break;
+                    case SegmentsChange { Announce: { } announced } segments:
+                        foreach (var name in announced)
+                        {
+                            var entered = segments.Segments is { } now && Array.IndexOf(now, name) >= 0;
+                            var kind = entered ? DeliveryKind.SegmentEntered : DeliveryKind.SegmentLeft;
+                            if (destination.Filter.Wants(kind, name)) Add(destination, kind, writer => writer.WriteString("segment", name));
+                        }
+
+                        break;
+                    case TraitsChange traits:
+                        if (traits.Patch.Traits.Count > 0 && destination.Filter.Traits)
+                            Add(destination, DeliveryKind.TraitsChanged, writer => WriteTraits(writer, traits.Patch, state, destination.PersonalData));
+                        if (traits.Patch.Consent.Count > 0 && destination.Filter.Consent)
+                            Add(destination, DeliveryKind.ConsentChanged, writer => WriteConsent(writer, traits.Patch, state));
+                        break;
+                }
+            }
+
+            void Add(DestinationDefinition to, DeliveryKind kind, Action<Utf8JsonWriter> data)
+            {
+                var id = DeliveryEvents.IdOf(to.Name, customerId, seq, at, index++);
+                owed.Add(new OwedDelivery(to.Name, new Delivery(id, customerId, DeliveryTypes.Of(kind), DeliveryEvents.Write(id, kind, customerId, at, data), at)));
+            }
+        }
+
+        return owed;
+    }
+
+    private static void WriteEvent(Utf8JsonWriter writer, Events.CustomerEvent applied, bool personalData)
+    {
+        writer.WriteStartObject("event");
+        writer.WriteString("id", applied.Id);
+        writer.WriteString("type", applied.Type);
+        writer.WriteString("timestamp", applied.Timestamp);
+        if (applied.Value is { } value) writer.WriteNumber("value", value);
+        if (applied.Channel is { } channel) writer.WriteString("channel", channel);
+        if (personalData && applied.Properties is { } properties)
+        {
+            writer.WritePropertyName("properties");
+            writer.WriteRawValue(properties, skipInputValidation: false);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The traits the patch named, as they are now (null when removed); names only unless the destination may have personal data.</summary>
+    private static void WriteTraits(Utf8JsonWriter writer, TraitPatch patch, CustomerState state, bool personalData)
+    {
+        if (!personalData)
+        {
+            writer.WriteStartArray("changed");
+            foreach (var name in patch.Traits.Keys.Order(StringComparer.Ordinal)) writer.WriteStringValue(name);
+            writer.WriteEndArray();
+            return;
+        }
+
+        writer.WriteStartObject("traits");
+        foreach (var name in patch.Traits.Keys.Order(StringComparer.Ordinal))
+        {
+            writer.WritePropertyName(name);
+            if (state.Traits.TryGetValue(name, out var json)) writer.WriteRawValue(json, skipInputValidation: false);
+            else writer.WriteNullValue();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteConsent(Utf8JsonWriter writer, TraitPatch patch, CustomerState state)
+    {
+        writer.WriteStartObject("consent");
+        foreach (var purpose in patch.Consent.Keys.Order(StringComparer.Ordinal))
+        {
+            if (state.Consent.TryGetValue(purpose, out var granted)) writer.WriteBoolean(purpose, granted);
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>A delivery owed to the destination named <paramref name="Destination"/>.</summary>
+internal sealed record OwedDelivery(string Destination, Delivery Delivery);

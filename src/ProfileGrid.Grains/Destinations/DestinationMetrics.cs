@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+
+namespace ProfileGrid.Destinations;
+
+/// <summary>What deliveries do, per destination, on the meter <see cref="MeterName"/> (OpenTelemetry exports it with the other ProfileGrid meters).</summary>
+internal static class DestinationMetrics
+{
+    public const string MeterName = "ProfileGrid.Destinations";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> DeliveredCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.delivered", "{delivery}", "Deliveries a destination answered with 2xx.");
+
+    private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.failed", "{attempt}", "Attempts that failed (non-2xx answer, no answer in time, refused connection, open circuit).");
+
+    private static readonly Counter<long> RetryingCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.retrying", "{retry}", "Retries scheduled after a failed attempt.");
+
+    private static readonly Counter<long> DeadLetteredCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.dead_lettered", "{delivery}", "Deliveries given up on (too old, or the queue was full) and kept as dead letters.");
+
+    private static readonly Counter<long> HandOffFailedCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.handoff_failed", "{delivery}", "Deliveries a customer could not hand to their destination's queue (logged; not sent).");
+
+    private static readonly Histogram<double> LatencyHistogram = Meter.CreateHistogram<double>(
+        "profilegrid.destinations.latency", "s", "From the customer write that owed a delivery (the 202) to the destination's 2xx.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 300, 3600] });
+
+    private static KeyValuePair<string, object?> Tag(string destination) => new("destination", destination);
+
+    public static void Delivered(string destination, TimeSpan latency)
+    {
+        DeliveredCounter.Add(1, Tag(destination));
+        LatencyHistogram.Record(Math.Max(0, latency.TotalSeconds), Tag(destination));
+    }
+
+    public static void Failed(string destination) => FailedCounter.Add(1, Tag(destination));
+
+    public static void Retrying(string destination) => RetryingCounter.Add(1, Tag(destination));
+
+    public static void DeadLettered(string destination, int count) => DeadLetteredCounter.Add(count, Tag(destination));
+
+    public static void HandOffFailed(string destination, int count) => HandOffFailedCounter.Add(count, Tag(destination));
+}
