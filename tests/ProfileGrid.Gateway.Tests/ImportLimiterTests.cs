@@ -58,10 +58,13 @@ public sealed class ImportLimiterTests
         _clock.Advance(LiveTraffic.Window);
         only.Dispose();
 
-        Assert.Equal([true, true, true, false], waiting.Select(wait => wait.IsCompleted));
+        // Let in now (their waits finish on the thread pool: awaited, not read at once), the fourth still waiting.
         Assert.Equal(3, limiter.InFlight);
+        await Task.WhenAll(waiting.Take(3)).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(waiting[3].IsCompleted);
         (await waiting[0]).Dispose();
-        Assert.True(waiting[3].IsCompleted);
+        Assert.Equal(3, limiter.InFlight);
+        (await waiting[3].WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
     }
 
     [Fact]

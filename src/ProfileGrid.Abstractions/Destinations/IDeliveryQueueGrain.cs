@@ -12,6 +12,13 @@ public interface IDeliveryQueueGrain : IGrainWithStringKey
     [Alias("Enqueue")]
     Task Enqueue(Delivery[] deliveries);
 
+    /// <summary>
+    /// Queues as many of <paramref name="deliveries"/>, from the first, as fit within the queue's bounds and answers how
+    /// many, once they are stored (a redelivery from the dead letters, which keep the rest: no call back to them).
+    /// </summary>
+    [Alias("Requeue")]
+    Task<int> Requeue(Delivery[] deliveries);
+
     /// <summary>Makes sure the queue is being sent (after its silo went away, this activates it on another).</summary>
     [Alias("Poke")]
     Task Poke();
@@ -34,7 +41,10 @@ public interface IDeadLetterGrain : IGrainWithStringKey
     [Alias("List"), Orleans.Concurrency.ReadOnly]
     Task<DeadLetterPage> List(int limit);
 
-    /// <summary>Queues up to <paramref name="limit"/> of the oldest letters again (same ids) and removes them; returns how many.</summary>
+    /// <summary>
+    /// Queues up to <paramref name="limit"/> of the oldest letters again (same ids) and removes them; returns how many.
+    /// Letters whose queue is full stay (redelivered by a later call).
+    /// </summary>
     [Alias("Redeliver")]
     Task<int> Redeliver(int limit);
 

@@ -47,13 +47,22 @@ public sealed partial class DeadLetterGrain(
         if (letters.Count == 0) return 0;
         var partitions = options.Value.Partitions;
         var now = clock.GetUtcNow();
-        await Task.WhenAll(letters
+        // Each queue takes what fits; the rest stay here (a full queue asked to dead-letter them would call back into
+        // this grain, busy with this call, and both would wait until the call timed out).
+        var taken = await Task.WhenAll(letters
             .GroupBy(letter => Storage.JournalPartitions.Of(letter.Delivery.CustomerId, partitions))
-            .Select(partition => GrainFactory.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(this.GetPrimaryKeyString(), partition.Key))
-                .Enqueue([.. partition.Select(letter => letter.Delivery with { QueuedAt = now })])));
-        state.State.Letters.RemoveRange(0, letters.Count);
+            .Select(async partition =>
+            {
+                var queued = partition.ToList();
+                var count = await GrainFactory.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(this.GetPrimaryKeyString(), partition.Key))
+                    .Requeue([.. queued.Select(letter => letter.Delivery with { QueuedAt = now })]);
+                return queued.Take(count);
+            }));
+        var redelivered = taken.SelectMany(letters => letters).ToHashSet(ReferenceEqualityComparer.Instance);
+        if (redelivered.Count == 0) return 0;
+        state.State.Letters.RemoveAll(redelivered.Contains);
         await state.WriteStateAsync();
-        return letters.Count;
+        return redelivered.Count;
     }
 
     public async Task Clear()

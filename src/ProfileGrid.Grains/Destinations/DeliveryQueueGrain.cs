@@ -59,19 +59,7 @@ public sealed partial class DeliveryQueueGrain(
 
     public async Task Enqueue(Delivery[] deliveries)
     {
-        var items = state.State.Items;
-        var room = Math.Max(0, options.Value.MaxQueueLength - items.Count);
-        var chars = items.Sum(item => item.Body.Length);
-        for (var i = 0; i < Math.Min(room, deliveries.Length); i++)
-        {
-            chars += deliveries[i].Body.Length;
-            if (chars > MaxQueueChars)
-            {
-                room = i;
-                break;
-            }
-        }
-
+        var room = Room(deliveries);
         var overflow = deliveries.Length - room;
         if (overflow > 0)
         {
@@ -82,7 +70,35 @@ public sealed partial class DeliveryQueueGrain(
             LogQueueFull(logger, Destination, this.GetPrimaryKeyString(), overflow);
         }
 
-        items.AddRange(deliveries.Take(room));
+        await AddAsync(deliveries, room);
+    }
+
+    public async Task<int> Requeue(Delivery[] deliveries)
+    {
+        // The dead letters call this: what does not fit stays with them (dead-lettering it here would call them back).
+        var room = Room(deliveries);
+        if (room > 0) await AddAsync(deliveries, room);
+        return room;
+    }
+
+    /// <summary>How many of <paramref name="deliveries"/>, from the first, fit within the queue's bounds.</summary>
+    private int Room(Delivery[] deliveries)
+    {
+        var items = state.State.Items;
+        var room = Math.Min(Math.Max(0, options.Value.MaxQueueLength - items.Count), deliveries.Length);
+        var chars = items.Sum(item => item.Body.Length);
+        for (var i = 0; i < room; i++)
+        {
+            chars += deliveries[i].Body.Length;
+            if (chars > MaxQueueChars) return i;
+        }
+
+        return room;
+    }
+
+    private async Task AddAsync(Delivery[] deliveries, int count)
+    {
+        state.State.Items.AddRange(deliveries.Take(count));
         await SaveAsync();
         StartSending();
     }
