@@ -20,12 +20,18 @@ public sealed record DestinationDefinition(
     [property: Id(8)] string DefinedBy);
 
 /// <summary>What a destination receives: entering and leaving the named segments, events of the named types, trait and consent changes.</summary>
+/// <param name="When">
+/// A rule of the segment language (docs/segments.md) the customer's profile must meet, as of the write that applied
+/// them, for its events of the <paramref name="Events"/> types to be sent; null sends them all. Segment, trait and
+/// consent changes are sent regardless.
+/// </param>
 [GenerateSerializer, Immutable, Alias("pg.DestinationFilter")]
 public sealed record DestinationFilter(
     [property: Id(0)] string[] Segments,
     [property: Id(1)] string[] Events,
     [property: Id(2)] bool Traits,
-    [property: Id(3)] bool Consent)
+    [property: Id(3)] bool Consent,
+    [property: Id(4)] string? When = null)
 {
     public bool Wants(DeliveryKind kind, string? name) => kind switch
     {

@@ -71,6 +71,17 @@ public static class DestinationRules
             return ("filter.events", $"filter.events: '{type}' is not an event type (1 to {Events.EventLimits.MaxTypeLength} characters of a-z, 0-9, _, . and -).");
         if (filter.Segments.Length == 0 && filter.Events.Length == 0 && !filter.Traits && !filter.Consent)
             return ("filter", "filter selects nothing: name segments or events, or set traits or consent to true.");
+        return CheckWhen(filter);
+    }
+
+    /// <summary>A rule of the segment language, read by the parser segments use; it narrows the events, so it needs some.</summary>
+    public static (string Field, string Problem)? CheckWhen(DestinationFilter filter)
+    {
+        if (filter.When is not { } when) return null;
+        if (!Rules.RuleParser.TryParseCanonical(when, out _, out var error))
+            return ("filter.when", $"filter.when is a rule of the segment language (docs/segments.md) and does not read: {error}.");
+        if (filter.Events.Length == 0)
+            return ("filter.when", "filter.when selects which events of the filter.events types are sent: name the event types in filter.events.");
         return null;
     }
 

@@ -22,7 +22,7 @@ public static class DestinationsApi
     public const int MaxLetterLimit = 1000;
     private const string Tag = "Destinations";
     private static readonly string[] Fields = ["url", "secret", "headers", "filter", "purposes", "personalData"];
-    private static readonly string[] FilterFields = ["segments", "events", "traits", "consent"];
+    private static readonly string[] FilterFields = ["segments", "events", "when", "traits", "consent"];
 
     public static IEndpointRouteBuilder MapDestinationsApi(this IEndpointRouteBuilder routes)
     {
@@ -37,8 +37,8 @@ public static class DestinationsApi
     }
 
     /// <summary>
-    /// <c>{"url", "secret"?, "headers"?, "filter": {"segments"?, "events"?, "traits"?, "consent"?}, "purposes"?, "personalData"?}</c>:
-    /// creates or replaces the destination. Without a secret one is generated, and this answer is the only one that shows it.
+    /// <c>{"url", "secret"?, "headers"?, "filter": {"segments"?, "events"?, "when"?, "traits"?, "consent"?}, "purposes"?, "personalData"?}</c>:
+    /// creates or replaces the destination (<c>when</c>: a rule of the segment language the events are sent only under). Without a secret one is generated, and this answer is the only one that shows it.
     /// </summary>
     internal static async Task<Results<Ok<DestinationView>, ProblemHttpResult>> Define(
         string name, HttpRequest request, ClaimsPrincipal user, DestinationCatalog destinations)
@@ -79,17 +79,25 @@ public static class DestinationsApi
             }
 
             if (!root.TryGetProperty("filter", out var filterElement) || filterElement.ValueKind != JsonValueKind.Object)
-                return Problem.BadRequest("filter is required: an object with segments and events (arrays of names), traits and consent (true or false).", "filter");
+                return Problem.BadRequest("filter is required: an object with segments and events (arrays of names), when (a rule the events are sent under), traits and consent (true or false).", "filter");
             if (Unknown(filterElement, FilterFields) is { } filterField)
                 return Problem.BadRequest($"'filter.{filterField}' is not a filter field (known: {string.Join(", ", FilterFields)}).", "filter." + filterField);
             if (ReadNames(filterElement, "segments") is not { } segments) return NotNames("filter.segments");
             if (ReadNames(filterElement, "events") is not { } events) return NotNames("filter.events");
+            string? when = null;
+            if (filterElement.TryGetProperty("when", out var whenElement) && whenElement.ValueKind != JsonValueKind.Null)
+            {
+                if (whenElement.ValueKind != JsonValueKind.String)
+                    return Problem.BadRequest("filter.when must be a string: a rule of the segment language, e.g. \"cart_add.1h >= 1\".", "filter.when");
+                when = whenElement.GetString();
+            }
+
             if (ReadFlag(filterElement, "traits") is not { } traits) return Problem.BadRequest("filter.traits must be true or false.", "filter.traits");
             if (ReadFlag(filterElement, "consent") is not { } consent) return Problem.BadRequest("filter.consent must be true or false.", "filter.consent");
             if (ReadNames(root, "purposes") is not { } purposes) return NotNames("purposes");
             if (ReadFlag(root, "personalData") is not { } personalData) return Problem.BadRequest("personalData must be true or false.", "personalData");
 
-            definition = new DestinationDefinition(name, url, secret, headers, new DestinationFilter(segments, events, traits, consent), purposes, personalData,
+            definition = new DestinationDefinition(name, url, secret, headers, new DestinationFilter(segments, events, traits, consent, when), purposes, personalData,
                 DateTimeOffset.UtcNow, ApiKeyAuthenticationHandler.ProducerOf(user));
         }
 
@@ -176,11 +184,12 @@ public sealed record DestinationView(
     public static DestinationView From(DestinationDefinition definition, bool showSecret) => new(
         definition.Name, definition.Url, showSecret ? definition.Secret : WebhookSecret.Mask(definition.Secret),
         definition.Headers.ToDictionary(header => header.Key, _ => MaskedValue, StringComparer.OrdinalIgnoreCase),
-        new DestinationFilterView(definition.Filter.Segments, definition.Filter.Events, definition.Filter.Traits, definition.Filter.Consent),
+        new DestinationFilterView(definition.Filter.Segments, definition.Filter.Events, definition.Filter.Traits, definition.Filter.Consent, definition.Filter.When),
         definition.Purposes, definition.PersonalData, definition.DefinedAt, definition.DefinedBy);
 }
 
-public sealed record DestinationFilterView(string[] Segments, string[] Events, bool Traits, bool Consent);
+/// <summary>A destination's filter; <c>when</c> (null when none) is the rule its events are sent under.</summary>
+public sealed record DestinationFilterView(string[] Segments, string[] Events, bool Traits, bool Consent, string? When = null);
 
 public sealed record DestinationListView(DestinationView[] Destinations);
 

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace ProfileGrid.Customers;
 
 /// <summary>
-/// Computations that must not take a customer down with them: the value scores and each segment rule. One that
-/// throws is contained (the profile shows no value scores; the segment is not evaluable for that customer and its
-/// membership stays as stored), counted in <c>profilegrid.evaluation.failures</c> (tagged with the part: <c>value</c>
-/// or <c>segment</c>), and logged once per part, segment and kind of exception in this process, so that a rule that
+/// Computations that must not take a customer down with them: the value scores, each segment rule and each
+/// destination's rule. One that throws is contained (the profile shows no value scores; the segment is not evaluable
+/// for that customer and its membership stays as stored; the destination is not sent the write's events), counted in
+/// <c>profilegrid.evaluation.failures</c> (tagged with the part: <c>value</c>, <c>segment</c> or <c>destination</c>),
+/// and logged once per part, segment or destination and kind of exception in this process, so that a rule that
 /// fails for every customer is one log line, not one per write. The profile stays readable, writable and erasable.
 /// </summary>
 public static partial class ContainedFailures
@@ -19,13 +20,13 @@ public static partial class ContainedFailures
     private static readonly Meter Meter = new(MeterName);
 
     private static readonly Counter<long> Failures = Meter.CreateCounter<long>(Instrument, "{failure}",
-        "Value scores or segment rules that threw while a customer was evaluated; contained, so the customer stays readable and writable.");
+        "Value scores, segment rules or destination rules that threw while a customer was evaluated; contained, so the customer stays readable and writable.");
 
     private static readonly ConcurrentDictionary<(string Part, string What, Type Kind), bool> Logged = new();
 
     /// <summary>Counts the failure, and logs it the first time this part, thing and kind of exception fail here.</summary>
-    /// <param name="part"><c>value</c> or <c>segment</c>.</param>
-    /// <param name="what">What failed: the segment's name, or the scores.</param>
+    /// <param name="part"><c>value</c>, <c>segment</c> or <c>destination</c>.</param>
+    /// <param name="what">What failed: the segment's or destination's name, or the scores.</param>
     public static void Report(ILogger? logger, string part, string what, Exception exception)
     {
         Failures.Add(1, new KeyValuePair<string, object?>("part", part));

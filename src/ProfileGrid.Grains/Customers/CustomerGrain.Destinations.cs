@@ -24,13 +24,16 @@ public sealed partial class CustomerGrain
         }
     }
 
-    /// <summary>The deliveries the write of <paramref name="changes"/> owes; null when none (no destination, or a failure, contained and logged).</summary>
-    private List<OwedDelivery>? OwedBy(long seq, DateTimeOffset at, List<CustomerChange> changes, CustomerState state)
+    /// <summary>
+    /// The deliveries the write of <paramref name="changes"/> owes, the destinations' rules read on <paramref name="profile"/>
+    /// (the customer as of the write); null when none (no destination, or a failure, contained and logged).
+    /// </summary>
+    private List<OwedDelivery>? OwedBy(long seq, DateTimeOffset at, List<CustomerChange> changes, CustomerState state, Func<CustomerProfile> profile)
     {
         if (HandOff?.Destinations is not { Count: > 0 } destinations) return null;
         try
         {
-            var owed = DestinationFeed.Plan(this.GetPrimaryKeyString(), seq, at, changes, state, destinations);
+            var owed = DestinationFeed.Plan(this.GetPrimaryKeyString(), seq, at, changes, state, destinations, profile, _logger);
             return owed.Count == 0 ? null : owed;
         }
         catch (Exception exception)

@@ -369,14 +369,17 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             state.Compact(now);
             seq = ++state.Seq;
             profile = state.Exists ? ProfileToPush(now) : null;
-            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, () => profile ?? EvaluationProfile(now), segments, now, reassert: null, _logger);
+            // The segments and the destinations' rules read one profile, made only when one of them reads it.
+            CustomerProfile? evaluation = null;
+            CustomerProfile Evaluated() => profile ?? (evaluation ??= EvaluationProfile(now));
+            review = CustomerSegments.Review(this.GetPrimaryKeyString(), state, Evaluated, segments, now, reassert: null, _logger);
             if (review.Change is { } segmentsChange)
             {
                 segmentsChange.ApplyTo(state);
                 changes.Add(segmentsChange);
             }
 
-            owed = OwedBy(seq, now, changes, state);
+            owed = OwedBy(seq, now, changes, state, Evaluated);
             var started = Stopwatch.GetTimestamp();
             var entry = new CustomerEntry(seq, now, [.. changes]);
             // An erased customer's writes are not archived (its key is deleted); those of this write's erasure neither.

@@ -28,8 +28,8 @@ public sealed class DestinationCatalog(IGrainFactory grains, TimeProvider clock)
         return (await reading).Destinations;
     }
 
-    /// <summary>The destinations as last read, without waiting; null until the first read completes. Starts the background refresh.</summary>
-    public IReadOnlyList<DestinationDefinition>? Cached()
+    /// <summary>The destinations as last read, their rules read, without waiting; null until the first read completes. Starts the background refresh.</summary>
+    public IReadOnlyList<Destination>? Cached()
     {
         if (_refresher is null)
         {
@@ -39,7 +39,7 @@ public sealed class DestinationCatalog(IGrainFactory grains, TimeProvider clock)
             }
         }
 
-        return _current?.Destinations;
+        return _current?.Read;
     }
 
     public async ValueTask<DestinationDefinition?> FindAsync(string name) =>
@@ -90,10 +90,11 @@ public sealed class DestinationCatalog(IGrainFactory grains, TimeProvider clock)
 
     private async Task<Snapshot> ReadAsync()
     {
-        var snapshot = new Snapshot(clock.GetUtcNow(), await Registry.List());
+        var definitions = await Registry.List();
+        var snapshot = new Snapshot(clock.GetUtcNow(), definitions, Array.ConvertAll(definitions, Destination.Of));
         _current = snapshot;
         return snapshot;
     }
 
-    private sealed record Snapshot(DateTimeOffset ReadAt, DestinationDefinition[] Destinations);
+    private sealed record Snapshot(DateTimeOffset ReadAt, DestinationDefinition[] Destinations, Destination[] Read);
 }

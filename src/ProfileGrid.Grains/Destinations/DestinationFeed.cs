@@ -1,25 +1,37 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using ProfileGrid.Customers;
+using ProfileGrid.Segments;
 
 namespace ProfileGrid.Destinations;
 
 /// <summary>
 /// What one customer write owes the destinations: for each destination whose filter wants a change of the write (an
 /// event of a named type, entering or leaving a named segment, a trait or consent change) and whose consent purposes
-/// the customer has all granted, one delivery per change, in the write's order. Pure: the grain hands the result to
-/// the destinations' queues once the write is stored.
+/// the customer has all granted, one delivery per change, in the write's order. A destination with a rule
+/// (<c>filter.when</c>) is sent the write's events only when the rule holds on <paramref name="profile"/>, the
+/// customer as of the write with its events applied: evaluated once per write and destination, and only for a write
+/// with an event it wants. A rule that throws for the customer (or no longer reads) does not hold: contained and
+/// logged once (<see cref="ContainedFailures"/>, part <c>destination</c>), never a failed write. Pure but for that
+/// log: the grain hands the result to the destinations' queues once the write is stored.
 /// </summary>
 internal static class DestinationFeed
 {
+    public const string FailurePart = "destination";
+
     public static List<OwedDelivery> Plan(
-        string customerId, long seq, DateTimeOffset at, IReadOnlyList<CustomerChange> changes, CustomerState state, IReadOnlyList<DestinationDefinition> destinations)
+        string customerId, long seq, DateTimeOffset at, IReadOnlyList<CustomerChange> changes, CustomerState state, IReadOnlyList<Destination> destinations,
+        Func<CustomerProfile> profile, ILogger? logger = null)
     {
         var owed = new List<OwedDelivery>();
         if (destinations.Count == 0 || state.IsErased) return owed;
-        foreach (var destination in destinations)
+        ProfileRuleInput? input = null;
+        foreach (var read in destinations)
         {
+            var destination = read.Definition;
             if (!destination.Purposes.All(purpose => state.Consent.GetValueOrDefault(purpose))) continue;
             var index = 0;
+            bool? eventsHold = null;
             foreach (var change in changes)
             {
                 switch (change)
@@ -27,7 +39,8 @@ internal static class DestinationFeed
                     case EventsChange events:
                         foreach (var applied in events.Events)
                         {
-                            if (destination.Filter.Wants(DeliveryKind.Event, applied.Type)) Add(destination, DeliveryKind.Event, writer => WriteEvent(writer, applied, destination.PersonalData));
+                            if (destination.Filter.Wants(DeliveryKind.Event, applied.Type) && (eventsHold ??= Holds(read)))
+                                Add(destination, DeliveryKind.Event, writer => WriteEvent(writer, applied, destination.PersonalData));
                         }
 
                         break;
@@ -57,6 +70,21 @@ internal static class DestinationFeed
         }
 
         return owed;
+
+        bool Holds(Destination destination)
+        {
+            if (destination.Definition.Filter.When is null) return true;
+            try
+            {
+                var rule = destination.When ?? throw new FormatException($"filter.when does not read: {destination.WhenError}.");
+                return RuleEvaluator.Evaluate(rule, input ??= new ProfileRuleInput(profile())).Matches;
+            }
+            catch (Exception exception)
+            {
+                ContainedFailures.Report(logger, FailurePart, destination.Definition.Name, exception);
+                return false;
+            }
+        }
     }
 
     private static void WriteEvent(Utf8JsonWriter writer, Events.CustomerEvent applied, bool personalData)

@@ -215,6 +215,29 @@ public sealed class DestinationDeliveryTests(DestinationsGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task An_event_type_with_a_rule_is_delivered_only_for_customers_the_rule_holds_for_as_of_the_write()
+    {
+        var (name, abandon, add) = (Unique("d-"), Unique("abandon_"), Unique("add_"));
+        var (added, browsing) = (NewCustomerId(), NewCustomerId());
+        await Define(name, $$"""{"events":["{{abandon}}"],"when":"{{add}}.1h >= 1"}""");
+
+        await Post(added, add, "a-add");
+        await Post(added, abandon, "a-abandon");
+        await Post(browsing, abandon, "b-abandon-1");
+        // The marker: the same customer meets the rule afterwards, and its deliveries to a destination arrive in order,
+        // so once its second abandon is in, the first would have been too had it been owed.
+        await Post(browsing, add, "b-add");
+        await Post(browsing, abandon, "b-abandon-2");
+
+        string Delivered(ReceivedRequest request) =>
+            request.CloudEvent.GetProperty("subject").GetString() + "/" + request.CloudEvent.GetProperty("data").GetProperty("event").GetProperty("id").GetString();
+        await ReceivedAtLeast(name, 1, request => Delivered(request) == $"{added}/a-abandon");
+        await ReceivedAtLeast(name, 1, request => Delivered(request) == $"{browsing}/b-abandon-2");
+        var received = (await gateway.Received(name)).Where(request => request.Status == 200).Select(Delivered).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { $"{added}/a-abandon", $"{browsing}/b-abandon-2" }.Order(StringComparer.Ordinal), received);
+    }
+
+    [Fact]
     public async Task Deliveries_about_one_customer_arrive_in_the_order_of_its_events()
     {
         var (name, type) = (Unique("d-"), Unique("ev_"));

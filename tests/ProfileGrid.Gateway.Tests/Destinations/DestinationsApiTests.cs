@@ -66,12 +66,34 @@ public sealed class DestinationsApiTests(DestinationsGatewayFixture gateway)
     [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"traits":true},"headers":{"Bad Name":"1"}}""", "headers")]
     [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"traits":true},"purposes":[""]}""", "purposes")]
     [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"traits":true},"colour":"red"}""", "colour")]
+    [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"events":["cart_abandon"],"when":"cart_add.1h >="}}""", "filter.when")]
+    [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"events":["cart_abandon"],"when":""}}""", "filter.when")]
+    [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"events":["cart_abandon"],"when":1}}""", "filter.when")]
+    [InlineData("""{"url":"https://hooks.example.com/pg","filter":{"traits":true,"when":"cart_add.1h >= 1"}}""", "filter.when")]
     public async Task A_bad_definition_is_a_problem_naming_the_field_and_stores_nothing(string body, string field)
     {
         var name = NewName();
         var problem = await ApiAssert.Problem(await gateway.As(AdminKey).PutAsync($"/v1/destinations/{name}", Json(body)), HttpStatusCode.BadRequest);
         Assert.Equal(field, problem["field"]!.GetValue<string>());
         await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/destinations/{name}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_rule_that_does_not_read_is_answered_with_the_parser_s_reason_and_one_that_reads_is_kept()
+    {
+        var (name, admin) = (NewName(), gateway.As(AdminKey));
+        Assert.False(ProfileGrid.Rules.RuleParser.TryParse("cart_add.1h >= 1 and", out _, out var error));
+        var problem = await ApiAssert.Problem(await admin.PutAsync($"/v1/destinations/{name}",
+            Json("""{"url":"https://hooks.example.com/pg","filter":{"events":["cart_abandon"],"when":"cart_add.1h >= 1 and"}}""")), HttpStatusCode.BadRequest);
+        Assert.Equal("filter.when", problem["field"]!.GetValue<string>());
+        Assert.Contains(error!.ToString(), problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await ApiAssert.Problem(await admin.GetAsync($"/v1/destinations/{name}"), HttpStatusCode.NotFound);
+
+        await ApiAssert.Json(await admin.PutAsync($"/v1/destinations/{name}",
+            Json("""{"url":"https://hooks.example.com/pg","filter":{"events":["cart_abandon"],"when":"cart_add.1h >= 1"}}""")), HttpStatusCode.OK);
+        var read = await ApiAssert.Json(await admin.GetAsync($"/v1/destinations/{name}"), HttpStatusCode.OK);
+        Assert.Equal("cart_add.1h >= 1", read["filter"]!["when"]!.GetValue<string>());
+        await admin.DeleteAsync($"/v1/destinations/{name}");
     }
 
     [Fact]
