@@ -41,7 +41,20 @@ public sealed class SegmentSweepClusterTests(ClusterFixture fixture)
         var ids = Enumerable.Range(0, 60).Select(_ => NewCustomer()).ToArray();
         for (var i = 0; i < ids.Length; i++) await Customer(ids[i]).ApplyEvents(Producer, [Event($"m{i}", types[i % 4])]);
 
-        var segments = await Task.WhenAll(Enumerable.Range(0, 20).Select(j => Define($"{types[j % 4]}.total >= 1")));
+        // At once, however slow the machine: the lap's first listing waits until all twenty are defined and may join
+        // (on a loaded machine the definitions otherwise spread over laps, and a customer was asked three times).
+        FaultableJournalStorage.HoldListings();
+        string[] segments;
+        try
+        {
+            segments = await Task.WhenAll(Enumerable.Range(0, 20).Select(j => Define($"{types[j % 4]}.total >= 1")));
+            await Task.Delay(new SegmentSweepOptions().JoinDelay);
+        }
+        finally
+        {
+            FaultableJournalStorage.OpenListings();
+        }
+
         foreach (var segment in segments) await BackfillDone(segment);
 
         for (var j = 0; j < segments.Length; j++)
