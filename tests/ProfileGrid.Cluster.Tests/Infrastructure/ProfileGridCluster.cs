@@ -71,10 +71,13 @@ internal sealed class ProfileGridCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo (<c>silo-N</c>, numbered on from the last) and waits until it is ready.</summary>
-    public async Task<AppProcess> AddSiloAsync(CancellationToken cancellationToken)
+    public Task<AppProcess> AddSiloAsync(CancellationToken cancellationToken) => AddSiloAsync(StartTimeout, cancellationToken);
+
+    /// <summary>As <see cref="AddSiloAsync(CancellationToken)"/>, waiting up to <paramref name="timeout"/> for it to be ready.</summary>
+    public async Task<AppProcess> AddSiloAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var silo = NewSilo();
-        await silo.StartAsync(waitForReady: true, StartTimeout, cancellationToken);
+        await silo.StartAsync(waitForReady: true, timeout, cancellationToken);
         return silo;
     }
 
