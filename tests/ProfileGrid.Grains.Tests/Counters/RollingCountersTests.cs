@@ -203,4 +203,21 @@ public sealed class RollingCountersTests
         Assert.Equal(new WindowTotal(2, decimal.MaxValue), purchase.Total);
         Assert.Equal(new WindowTotal(2, decimal.MinValue), refund.LastMonth);
     }
+
+    [Fact]
+    public void A_merge_keeps_the_types_both_had_and_adds_new_ones_only_up_to_the_cap()
+    {
+        // The customer is one type short of the cap; the merged profile brings two new types and one it shares.
+        var known = new RollingCounters();
+        for (var i = 0; i < CustomerLimits.MaxEventTypes - 1; i++) known.Record($"type_{i}", Event, 1m, Event);
+        var anonymous = new RollingCounters();
+        foreach (var type in new[] { "type_0", "extra_a", "extra_b" }) anonymous.Record(type, Event, 2m, Event);
+
+        known.Absorb(anonymous, Event);
+
+        Assert.Equal(CustomerLimits.MaxEventTypes, known.TypeCount);
+        Assert.Equal(new WindowTotal(2, 3m), ViewAt(known, Event, "type_0").Total);
+        Assert.Equal(new WindowTotal(1, 2m), ViewAt(known, Event, "extra_a").Total);
+        Assert.DoesNotContain(known.View(Event), view => view.Type == "extra_b");
+    }
 }
