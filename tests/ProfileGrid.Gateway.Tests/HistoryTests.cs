@@ -62,7 +62,8 @@ public sealed class HistoryTests(HistoryGatewayFixture history)
         Assert.Equal("done", (string?)replay["state"]);
         Assert.True((bool)replay["all"]!);
         Assert.Equal(0, (long)replay["failed"]!);
-        Assert.True((long)replay["rebuilt"]! >= 6, replay.ToJsonString());
+        // Its five customers so far (Fred comes later), and those of the fixture's other tests that ran before it.
+        Assert.True((long)replay["rebuilt"]! >= 5, replay.ToJsonString());
 
         var members = await UntilEqual([ann, cara, dan], async () => [.. (await MembersAsync(segment)).Where(id => id.EndsWith(_run, StringComparison.Ordinal))]);
         Assert.Equal([ann, cara, dan], members);

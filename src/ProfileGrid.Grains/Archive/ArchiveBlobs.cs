@@ -37,6 +37,25 @@ public static class ArchiveBlobs
         return buffer.ToArray();
     }
 
+    /// <summary>The lines of a blob as they were written (base64), to tell which outbox rows' records it holds.</summary>
+    public static HashSet<string> Lines(byte[] blob)
+    {
+        using var gzip = new GZipStream(new MemoryStream(blob), CompressionMode.Decompress);
+        using var text = new MemoryStream();
+        gzip.CopyTo(text);
+        var lines = new HashSet<string>(StringComparer.Ordinal);
+        var rest = text.GetBuffer().AsSpan(0, (int)text.Length);
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            if (line.Length > 0) lines.Add(Convert.ToBase64String(line));
+            rest = end < 0 ? [] : rest[(end + 1)..];
+        }
+
+        return lines;
+    }
+
     /// <summary>The records of a blob, in order.</summary>
     public static List<ArchiveRecord> Read(byte[] blob)
     {

@@ -176,10 +176,12 @@ public sealed partial class ReplayGrain(
         }
 
         var partition = job.Partition;
-        if (_resumed == partition)
+        if (_resumed == partition || _pass == 0)
         {
-            // Customers the ended activation restored are ahead of the archive until its restores are archived, and would
-            // be skipped as not archived yet (their archiver may have ended with the same silo, or not have polled since):
+            // The partition's archiver catches up before its customers are read, or one whose latest write still waits in
+            // the outbox (a write in the background just after its events: a wake-up registration, announcements) is
+            // skipped as not archived yet. And customers an ended activation restored are ahead of the archive until its
+            // restores are archived (their archiver may have ended with the same silo, or not have polled since):
             // archived first, they are rebuilt again, to the same state. A failure holds the replay up like any other.
             if (archiving.Enabled) await GrainFactory.GetGrain<IArchivePartitionGrain>(partition).CatchUp();
             _resumed = null;
