@@ -125,6 +125,36 @@ public sealed partial class ArchiveTests(ArchiveGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_row_that_came_after_a_blob_was_written_with_an_id_inside_its_range_is_archived_not_deleted()
+    {
+        // An archiver wrote a blob of the partition's rows and stopped before deleting them; one row had not committed
+        // yet when it read them, with an id between the blob's first and last (ids are taken before the write
+        // commits). The archiver that takes over finds the blob: it deletes the rows the blob holds, and archives the
+        // late one (it deleted every row up to the blob's last, the late one unarchived; SiloCrashRecoveryTests in CI).
+        var customer = NewCustomerId();
+        var partition = Outbox.PartitionOf(customer);
+        gateway.ArchiveStore.FailBeforeWrite = true;
+        try
+        {
+            await Post(customer, $"l1-{_run}", "sku");
+            await Post(customer, $"l2-{_run}", "sku");
+            await Post(customer, $"l3-{_run}", "sku");
+            var rows = (await Outbox.ReadOldestAsync(partition, 1000)).Where(row => Holds(row, customer)).ToList();
+            Assert.Equal(3, rows.Count);
+            var name = ArchiveBlobs.Name(rows[0].WrittenAt, partition, rows[0].Id);
+            Assert.Null(await gateway.ArchiveStore.Inner.TryCreateAsync(name, ArchiveBlobs.Write(rows[0].Records.Concat(rows[2].Records)), rows[2].Id));
+        }
+        finally
+        {
+            gateway.ArchiveStore.FailBeforeWrite = false;
+        }
+
+        var entries = await ArchivedAsync(customer, writes: 3);
+        Assert.Equal([1L, 2L, 3L], entries.Select(archived => archived.Entry.Seq).Order());
+        await WaitUntil(async () => !(await Outbox.ReadOldestAsync(partition, 1000)).Any(row => Holds(row, customer)));
+    }
+
+    [Fact]
     public async Task A_catch_up_returns_once_the_rows_waiting_are_in_blobs_and_fails_while_the_store_does()
     {
         // What a replay resuming a partition asks of its archiver: the restores it stored there before, archived now.
