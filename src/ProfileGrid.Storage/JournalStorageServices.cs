@@ -9,6 +9,7 @@ public static class JournalStorageServices
     {
         services.AddKeyedSingleton<MemoryJournalStorage>(name, (_, _) => new MemoryJournalStorage());
         services.AddKeyedSingleton<IJournalOutbox>(name, (sp, _) => sp.GetRequiredKeyedService<MemoryJournalStorage>(name));
+        services.AddKeyedSingleton<IJournalOutbox>(OutboxChannels.ServiceKey(name, OutboxChannel.Deliveries), (sp, _) => sp.GetRequiredKeyedService<MemoryJournalStorage>(name).Outbox(OutboxChannel.Deliveries));
         return services.AddKeyedSingleton<IJournalStorage>(name, (sp, _) => sp.GetRequiredKeyedService<MemoryJournalStorage>(name));
     }
 }

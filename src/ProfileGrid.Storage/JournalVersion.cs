@@ -21,6 +21,12 @@ public readonly record struct JournalVersion(int Entries, int EntryBytes, string
     /// </summary>
     public const int MaxOutboxBytes = 900 * 1024;
 
+    /// <summary>
+    /// A write's record for the deliveries outbox (<see cref="JournalWrite.Deliveries"/>) is at most this many bytes:
+    /// with a snapshot and an archive record at their bounds, one write stays within a transaction's payload.
+    /// </summary>
+    public const int MaxDeliveriesBytes = 256 * 1024;
+
     public static readonly JournalVersion None = new(0, 0, null);
 
     public bool Exists => Tag is not null;
@@ -37,6 +43,11 @@ public readonly record struct JournalVersion(int Entries, int EntryBytes, string
         if (write.Outbox.Length > MaxOutboxBytes)
         {
             throw new ArgumentException($"An outbox record holds at most {MaxOutboxBytes} bytes, not {write.Outbox.Length}.", nameof(write));
+        }
+
+        if (write.Deliveries.Length > MaxDeliveriesBytes)
+        {
+            throw new ArgumentException($"A deliveries record holds at most {MaxDeliveriesBytes} bytes, not {write.Deliveries.Length}.", nameof(write));
         }
 
         if (write.Kind == JournalWriteKind.Snapshot)

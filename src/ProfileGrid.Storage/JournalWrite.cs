@@ -12,6 +12,15 @@ public readonly record struct JournalWrite(JournalWriteKind Kind, ReadOnlyMemory
     /// </summary>
     public ReadOnlyMemory<byte> Outbox { get; init; }
 
+    /// <summary>
+    /// An opaque record for the outbox of <see cref="OutboxChannel.Deliveries"/>, stored exactly when the write is, as
+    /// <see cref="Outbox"/> is; empty for none. What the write owes the destinations.
+    /// </summary>
+    public ReadOnlyMemory<byte> Deliveries { get; init; }
+
+    /// <summary>The write's record for <paramref name="channel"/>'s outbox (empty for none).</summary>
+    public ReadOnlyMemory<byte> OutboxOf(OutboxChannel channel) => channel == OutboxChannel.Archive ? Outbox : Deliveries;
+
     public static JournalWrite Append(ReadOnlyMemory<byte> entry) => new(JournalWriteKind.Append, entry);
 
     public static JournalWrite Snapshot(ReadOnlyMemory<byte> snapshot) => new(JournalWriteKind.Snapshot, snapshot);

@@ -16,13 +16,14 @@ namespace ProfileGrid.Storage;
 /// was promoted through every generation before it died, and those collections were the tail of push latency under
 /// ingest (docs/realtime.md). A store out of process (Azure Tables) keeps nothing of a write in this heap.
 /// </remarks>
-public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
+public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox, IJournalOutboxChannels
 {
     /// <summary>Outbox partitions kept when none are asked for.</summary>
     public const int DefaultPartitionCount = 16;
 
-    // Each partition's outbox rows by id (ids sort by time), each row one write's record.
-    private readonly SortedDictionary<string, OutboxRow>[] _outbox;
+    // Each channel's outbox: each partition's rows by id (ids sort by time), each row one write's record.
+    private readonly SortedDictionary<string, OutboxRow>[][] _outboxes;
+    private readonly ChannelOutbox _deliveries;
     private long _lastRow;
 
     private readonly ConcurrentDictionary<string, Journal> _journals = new(StringComparer.Ordinal);
@@ -39,26 +40,36 @@ public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
     public MemoryJournalStorage(int partitionCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
-        _outbox = [.. Enumerable.Range(0, partitionCount).Select(_ => new SortedDictionary<string, OutboxRow>(StringComparer.Ordinal))];
+        _outboxes = [.. Enum.GetValues<OutboxChannel>().Select(_ => Enumerable.Range(0, partitionCount).Select(_ => new SortedDictionary<string, OutboxRow>(StringComparer.Ordinal)).ToArray())];
+        _deliveries = new ChannelOutbox(this, OutboxChannel.Deliveries);
     }
 
-    public int PartitionCount => _outbox.Length;
+    /// <summary>The outbox of <see cref="OutboxChannel.Archive"/>, which this storage is itself.</summary>
+    public int PartitionCount => _outboxes[0].Length;
 
-    public int PartitionOf(string key) => JournalPartitions.Of(key, _outbox.Length);
+    public int PartitionOf(string key) => JournalPartitions.Of(key, PartitionCount);
 
-    public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default)
+    public IJournalOutbox Outbox(OutboxChannel channel) => channel == OutboxChannel.Archive ? this : _deliveries;
+
+    public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default) =>
+        ReadOldest(OutboxChannel.Archive, partition, max);
+
+    public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default) =>
+        Delete(OutboxChannel.Archive, partition, rows);
+
+    private Task<IReadOnlyList<OutboxRow>> ReadOldest(OutboxChannel channel, int partition, int max)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        var rows = _outbox[partition];
+        var rows = _outboxes[(int)channel][partition];
         lock (rows)
         {
             return Task.FromResult<IReadOnlyList<OutboxRow>>([.. rows.Values.Take(max)]);
         }
     }
 
-    public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default)
+    private Task Delete(OutboxChannel channel, int partition, IReadOnlyList<OutboxRow> rows)
     {
-        var stored = _outbox[partition];
+        var stored = _outboxes[(int)channel][partition];
         lock (stored)
         {
             foreach (var row in rows) stored.Remove(row.Id);
@@ -107,7 +118,10 @@ public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
 
             if (write.Kind == JournalWriteKind.Snapshot) journal.ReplaceSnapshot(write.Payload.Span);
             else journal.Append(write.Payload.Span);
-            if (!write.Outbox.IsEmpty) AddToOutbox(key, write.Outbox);
+            foreach (var channel in Enum.GetValues<OutboxChannel>())
+            {
+                if (!write.OutboxOf(channel).IsEmpty) AddToOutbox(channel, key, write.OutboxOf(channel));
+            }
             if (!journal.Version.Exists)
             {
                 lock (_stored)
@@ -122,9 +136,9 @@ public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
     }
 
     // Under the journal's lock: the row is there exactly when the write is.
-    private void AddToOutbox(string key, ReadOnlyMemory<byte> record)
+    private void AddToOutbox(OutboxChannel channel, string key, ReadOnlyMemory<byte> record)
     {
-        var rows = _outbox[PartitionOf(key)];
+        var rows = _outboxes[(int)channel][PartitionOf(key)];
         var id = OutboxRow.NewId(DateTimeOffset.UtcNow, Interlocked.Increment(ref _lastRow).ToString("D19", CultureInfo.InvariantCulture));
         lock (rows)
         {
@@ -174,6 +188,20 @@ public sealed class MemoryJournalStorage : IJournalStorage, IJournalOutbox
         if (keys.Count <= pageSize) return new JournalKeyPage(keys, null);
         keys.RemoveAt(pageSize);
         return new JournalKeyPage(keys, keys[^1]);
+    }
+
+    /// <summary>The outbox of a channel other than the archive's.</summary>
+    private sealed class ChannelOutbox(MemoryJournalStorage storage, OutboxChannel channel) : IJournalOutbox
+    {
+        public int PartitionCount => storage.PartitionCount;
+
+        public int PartitionOf(string key) => storage.PartitionOf(key);
+
+        public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default) =>
+            storage.ReadOldest(channel, partition, max);
+
+        public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default) =>
+            storage.Delete(channel, partition, rows);
     }
 
     private sealed class Journal

@@ -6,14 +6,15 @@ namespace ProfileGrid.Customers;
 
 /// <summary>
 /// What a write owes the destinations (docs/destinations.md): planned from the write's changes before it is stored
-/// (the state is then the one stored), handed to the destinations' queues after, never awaited by the write's callers.
-/// A host without destinations (<see cref="DestinationServices.AddDestinations"/> not called) owes none.
+/// (the state is then the one stored) and stored with it, in the same atomic step, as the write's record in the
+/// deliveries outbox; its partition's reader is nudged once the write is stored, and takes it to the destinations'
+/// queues. Never awaited by the write's callers beyond the write itself. A host without destinations
+/// (<see cref="DestinationServices.AddDestinations"/> not called) owes none.
 /// </summary>
 public sealed partial class CustomerGrain
 {
     private DestinationHandOff? _handOff;
     private bool _handOffResolved;
-    private CustomerDeliveries? _deliveries;
 
     private DestinationHandOff? HandOff
     {
@@ -44,15 +45,11 @@ public sealed partial class CustomerGrain
         }
     }
 
-    /// <summary>Hands what a stored write owes to the destinations' queues, after what earlier writes owed.</summary>
-    private void HandOver(List<OwedDelivery>? owed)
-    {
-        if (owed is null || HandOff is not { } handOff) return;
-        if (_deliveries is not { Idle: false }) _deliveries = new CustomerDeliveries(this.GetPrimaryKeyString(), GrainFactory, handOff.Partitions, _logger);
-        _deliveries.Hand(owed);
-    }
+    /// <summary>The write's deliveries record (empty when it is past what a record holds: logged and counted, not sent).</summary>
+    private ReadOnlyMemory<byte> DeliveriesRecordOf(List<OwedDelivery> owed, long seq) => HandOff!.Record(this.GetPrimaryKeyString(), seq, owed);
 
-    private Task DeliveriesHandedOver() => _deliveries?.Settled() ?? Task.CompletedTask;
+    /// <summary>Tells the reader of this customer's outbox partition that a stored write owes deliveries.</summary>
+    private void NudgeDeliveries() => HandOff?.Nudge(this.GetPrimaryKeyString());
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId}'s write {Seq} owes its destinations deliveries that could not be written; none are sent for it")]
     private static partial void LogDeliveriesNotPlanned(ILogger logger, Exception exception, string customerId, long seq);

@@ -73,7 +73,6 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             // a bucket holding the customer that its state does not name would outlive its erasure.
             if (_wakeups is not null) await _wakeups.Settled().WaitAsync(cancellationToken);
             await _store.StoreDeferred().WaitAsync(cancellationToken);
-            await DeliveriesHandedOver().WaitAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -386,6 +385,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
             if (state.IsErased) archiveKey = _archiveKey = null;
             var write = _store.Prepare(entry);
             if (archiveKey is not null) write = write with { Outbox = ArchiveRecordOf(archiveKey, entry, write, state) };
+            if (owed is not null) write = write with { Deliveries = DeliveriesRecordOf(owed, seq) };
             await _store.WriteAsync(write);
             CustomerTelemetry.Written(write.Kind, events, started);
         }
@@ -397,7 +397,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
         }
 
         Announce(review);
-        HandOver(owed);
+        if (owed is not null) NudgeDeliveries();
         ReviewWakeups(segments, now);
         if (profile is not null) _watchers.Notify(observer => observer.ProfileChanged(profile, [.. EventsOf(changes)]));
         return seq;

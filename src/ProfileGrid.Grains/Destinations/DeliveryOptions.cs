@@ -38,6 +38,12 @@ public sealed class DeliveryOptions : ICheckedOptions
     /// <summary>How often each silo makes sure every destination's queues are being sent (restarting those whose silo went away).</summary>
     public TimeSpan KeepRunningPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often the reader of each partition of the deliveries outbox looks for rows when no write nudged it: the
+    /// longest a delivery waits after its reader moved (a silo went away) or a nudge was lost.
+    /// </summary>
+    public TimeSpan OutboxPollPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<string> Problems() => new[]
     {
         CheckedOptions.Within(nameof(Partitions), Partitions, 1, 64),
@@ -50,5 +56,6 @@ public sealed class DeliveryOptions : ICheckedOptions
         CheckedOptions.Within(nameof(BreakDuration), BreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)),
         CheckedOptions.Within(nameof(MaxDeadLetters), MaxDeadLetters, 1, 100_000),
         CheckedOptions.Within(nameof(KeepRunningPeriod), KeepRunningPeriod, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+        CheckedOptions.Within(nameof(OutboxPollPeriod), OutboxPollPeriod, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)),
     }.OfType<string>();
 }

@@ -6,12 +6,15 @@ namespace ProfileGrid.Destinations;
 /// <summary>
 /// Keeps every destination's queues being sent: from the moment its silo is active until it stops, pokes each
 /// <see cref="IDeliveryQueueGrain"/> of each destination every <see cref="DeliveryOptions.KeepRunningPeriod"/>, which
-/// activates (and so resumes) a queue whose silo went away with deliveries still owed. No reminder table. It also reads
-/// the destinations once as the silo starts, so that the catalog the customers read without waiting is filled.
+/// activates (and so resumes) a queue whose silo went away with deliveries still owed, and, while any destination is
+/// defined, each reader of the deliveries outbox (<see cref="IDeliveryOutboxGrain"/>), whose rows a silo that went
+/// away may have left. No reminder table. It also reads the destinations once as the silo starts, so that the catalog
+/// the customers read without waiting is filled.
 /// </summary>
 internal sealed partial class DeliveryTicker(
     IGrainFactory grains,
     DestinationCatalog destinations,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(DestinationHandOff.OutboxKey)] Storage.IJournalOutbox outbox,
     IOptions<DeliveryOptions> options,
     ILogger<DeliveryTicker> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
@@ -55,8 +58,9 @@ internal sealed partial class DeliveryTicker(
                 try
                 {
                     var current = await destinations.CurrentAsync();
+                    var readers = current.Count == 0 ? [] : Enumerable.Range(0, outbox.PartitionCount).Select(partition => grains.GetGrain<IDeliveryOutboxGrain>(partition).Poke());
                     await Task.WhenAll(current.SelectMany(destination => Enumerable.Range(0, partitions)
-                        .Select(partition => grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(destination.Name, partition)).Poke())));
+                        .Select(partition => grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(destination.Name, partition)).Poke())).Concat(readers));
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested)
                 {

@@ -138,5 +138,6 @@ internal static class DestinationFeed
     }
 }
 
-/// <summary>A delivery owed to the destination named <paramref name="Destination"/>.</summary>
-internal sealed record OwedDelivery(string Destination, Delivery Delivery);
+/// <summary>A delivery owed to the destination named <paramref name="Destination"/> (as a write's deliveries record holds it: <see cref="DestinationHandOff"/>).</summary>
+[GenerateSerializer, Immutable, Alias("pg.OwedDelivery")]
+internal sealed record OwedDelivery([property: Id(0)] string Destination, [property: Id(1)] Delivery Delivery);

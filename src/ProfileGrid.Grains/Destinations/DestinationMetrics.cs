@@ -21,8 +21,12 @@ internal static class DestinationMetrics
     private static readonly Counter<long> DeadLetteredCounter = Meter.CreateCounter<long>(
         "profilegrid.destinations.dead_lettered", "{delivery}", "Deliveries given up on (too old, or the queue was full) and kept as dead letters.");
 
-    private static readonly Counter<long> HandOffFailedCounter = Meter.CreateCounter<long>(
-        "profilegrid.destinations.handoff_failed", "{delivery}", "Deliveries a customer could not hand to their destination's queue (logged; not sent).");
+    private static readonly Counter<long> NotOwedCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.not_owed", "{delivery}", "Deliveries a write owed past what its outbox record holds (logged; not sent).");
+
+    private static readonly Histogram<double> OutboxLagHistogram = Meter.CreateHistogram<double>(
+        "profilegrid.destinations.outbox_lag", "s", "From a write's outbox row to its deliveries being in their queues.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60] });
 
     private static readonly Histogram<double> LatencyHistogram = Meter.CreateHistogram<double>(
         "profilegrid.destinations.latency", "s", "From the customer write that owed a delivery (the 202) to the destination's 2xx.",
@@ -42,5 +46,7 @@ internal static class DestinationMetrics
 
     public static void DeadLettered(string destination, int count) => DeadLetteredCounter.Add(count, Tag(destination));
 
-    public static void HandOffFailed(string destination, int count) => HandOffFailedCounter.Add(count, Tag(destination));
+    public static void NotOwed(int count) => NotOwedCounter.Add(count);
+
+    public static void OutboxLag(TimeSpan lag) => OutboxLagHistogram.Record(Math.Max(0, lag.TotalSeconds));
 }

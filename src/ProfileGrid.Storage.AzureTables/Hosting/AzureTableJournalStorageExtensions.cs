@@ -37,6 +37,7 @@ public static class AzureTableJournalStorageExtensions
             sp.GetRequiredService<ILogger<AzureTableJournalStorage>>()));
         services.AddKeyedSingleton<IJournalStorage>(name, (sp, _) => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
         services.AddKeyedSingleton<IJournalOutbox>(name, (sp, _) => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
+        services.AddKeyedSingleton<IJournalOutbox>(OutboxChannels.ServiceKey(name, OutboxChannel.Deliveries), (sp, _) => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name).Outbox(OutboxChannel.Deliveries));
         return services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredKeyedService<AzureTableJournalStorage>(name));
     }
 

@@ -24,8 +24,9 @@ public sealed class AzureTableJournalStorage(
     string name,
     AzureTableJournalStorageOptions options,
     IOptions<ClusterOptions> clusterOptions,
-    ILogger<AzureTableJournalStorage> logger) : IJournalStorage, IJournalOutbox, ILifecycleParticipant<ISiloLifecycle>
+    ILogger<AzureTableJournalStorage> logger) : IJournalStorage, IJournalOutbox, IJournalOutboxChannels, ILifecycleParticipant<ISiloLifecycle>
 {
+    private IJournalOutbox? _deliveries;
     private readonly JournalKeys _keys = new(clusterOptions.Value.ServiceId, options.PartitionCount);
     private readonly ConcurrentDictionary<string, PartitionWriter> _writers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _requestSlots = new(options.MaxConcurrentRequests, options.MaxConcurrentRequests);
@@ -90,7 +91,8 @@ public sealed class AzureTableJournalStorage(
         if (write.Kind == JournalWriteKind.Delete && !expected.Exists) return JournalVersion.None;
         var next = expected.After(write, "pending");
         var row = _keys.For(key);
-        var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length, write.Kind == JournalWriteKind.Delete ? default : write.Outbox);
+        var unit = new TransactionUnit(key, expected, Action(row, expected, write), write.Payload.Length,
+            write.Kind == JournalWriteKind.Delete ? default : write.Outbox, write.Kind == JournalWriteKind.Delete ? default : write.Deliveries);
         var etag = await _writers.GetOrAdd(row.PartitionKey, NewWriter).WriteAsync(unit);
         return write.Kind == JournalWriteKind.Delete ? JournalVersion.None : next with { Tag = etag.ToString() };
     }
@@ -222,18 +224,30 @@ public sealed class AzureTableJournalStorage(
 
     public int PartitionOf(string key) => _keys.Bucket(key);
 
-    /// <summary>One query of the partition's outbox row range (<see cref="OutboxRow"/>), which table order gives oldest first.</summary>
-    public async Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default)
+    /// <summary>The outbox of <paramref name="channel"/>: this storage itself for the archive's.</summary>
+    public IJournalOutbox Outbox(OutboxChannel channel) =>
+        channel == OutboxChannel.Archive ? this : _deliveries ??= new ChannelOutbox(this, channel);
+
+    /// <summary>The archive's outbox: one query of the partition's outbox row range, which table order gives oldest first.</summary>
+    public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default) =>
+        ReadOldestAsync(OutboxChannel.Archive, partition, max, cancellationToken);
+
+    /// <summary>Deletes rows of the archive's outbox.</summary>
+    public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default) =>
+        DeleteAsync(OutboxChannel.Archive, partition, rows, cancellationToken);
+
+    /// <summary>One query of the partition's row range of <paramref name="channel"/> (<see cref="OutboxRow"/>), which table order gives oldest first.</summary>
+    private async Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(OutboxChannel channel, int partition, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         var partitionKey = _keys.PartitionKey(partition);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {OutboxRows.First} and RowKey lt {OutboxRows.Last}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {OutboxRows.First(channel)} and RowKey lt {OutboxRows.Last(channel)}");
         var rows = new List<OutboxRow>();
         try
         {
             await foreach (var page in Table.QueryAsync<TableEntity>(filter, Math.Min(max, 1000), cancellationToken: cancellationToken).AsPages(pageSizeHint: Math.Min(max, 1000)))
             {
-                rows.AddRange(page.Values.Select(OutboxRows.Read));
+                rows.AddRange(page.Values.Select(entity => OutboxRows.Read(channel, entity)));
                 if (rows.Count >= max || page.ContinuationToken is null) break;
             }
         }
@@ -246,7 +260,7 @@ public sealed class AzureTableJournalStorage(
     }
 
     /// <summary>Deletes by transactions of up to 100 rows; one that finds a row gone (another reader deleted it) goes again row by row.</summary>
-    public async Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default)
+    private async Task DeleteAsync(OutboxChannel channel, int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
     {
         var partitionKey = _keys.PartitionKey(partition);
         foreach (var chunk in rows.Chunk(PartitionWriter.MaxOperations))
@@ -254,12 +268,12 @@ public sealed class AzureTableJournalStorage(
             try
             {
                 await Table.SubmitTransactionAsync(
-                    chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, OutboxRows.RowKey(row.Id)), ETag.All)),
+                    chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, OutboxRows.RowKey(channel, row.Id)), ETag.All)),
                     cancellationToken);
             }
             catch (TableTransactionFailedException exception) when (exception.Status == 404)
             {
-                foreach (var row in chunk) await Table.DeleteEntityAsync(partitionKey, OutboxRows.RowKey(row.Id), ETag.All, cancellationToken);
+                foreach (var row in chunk) await Table.DeleteEntityAsync(partitionKey, OutboxRows.RowKey(channel, row.Id), ETag.All, cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))
             {
@@ -269,4 +283,18 @@ public sealed class AzureTableJournalStorage(
     }
 
     private PartitionWriter NewWriter(string partitionKey) => new(Table, partitionKey, _requestSlots, Metrics, logger);
+
+    /// <summary>The outbox of a channel other than the archive's.</summary>
+    private sealed class ChannelOutbox(AzureTableJournalStorage storage, OutboxChannel channel) : IJournalOutbox
+    {
+        public int PartitionCount => storage.PartitionCount;
+
+        public int PartitionOf(string key) => storage.PartitionOf(key);
+
+        public Task<IReadOnlyList<OutboxRow>> ReadOldestAsync(int partition, int max, CancellationToken cancellationToken = default) =>
+            storage.ReadOldestAsync(channel, partition, max, cancellationToken);
+
+        public Task DeleteAsync(int partition, IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken = default) =>
+            storage.DeleteAsync(channel, partition, rows, cancellationToken);
+    }
 }

@@ -69,7 +69,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
             try
             {
                 if (TakeBatch() is not { Count: > 0 } batch) return;
-                var retry = batch.Count == 1 && batch[0].Outbox.IsEmpty ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
+                var retry = batch.Count == 1 && !batch[0].HasOutbox ? await SubmitAloneAsync(batch[0]).ConfigureAwait(false) : await SubmitAsync(batch).ConfigureAwait(false);
                 if (retry.Count > 0)
                 {
                     lock (_gate)
@@ -86,7 +86,7 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
     }
 
     // Takes queued units in order while they fit (a batch whose writes carry outbox records keeps an operation and
-    // the row's bytes for their outbox row); a unit whose journal is already in the batch waits for the next.
+    // the row's bytes for each channel's outbox row); a unit whose journal is already in the batch waits for the next.
     private List<TransactionUnit> TakeBatch()
     {
         lock (_gate)
@@ -94,18 +94,21 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
             var batch = new List<TransactionUnit>();
             var rest = new List<TransactionUnit>();
             var rows = new HashSet<string>(StringComparer.Ordinal);
-            var (payloadBytes, outboxBytes) = (0, 0);
+            var (payloadBytes, archiveBytes, deliveryBytes) = (0, 0, 0);
             foreach (var unit in _queue)
             {
-                var unitOutbox = unit.Outbox.IsEmpty ? 0 : OutboxRecords.PackedSize(unit.Outbox.Length);
-                var operations = batch.Count + 1 + (outboxBytes + unitOutbox > 0 ? 1 : 0);
+                var (unitArchive, unitDeliveries) = (PackedSize(unit.Outbox), PackedSize(unit.Deliveries));
+                var operations = batch.Count + 1 + (archiveBytes + unitArchive > 0 ? 1 : 0) + (deliveryBytes + unitDeliveries > 0 ? 1 : 0);
                 var fits = batch.Count == 0
-                    || (operations <= MaxOperations && payloadBytes + outboxBytes + unit.PayloadBytes + unitOutbox <= MaxPayloadBytes && outboxBytes + unitOutbox <= OutboxRows.MaxBytes);
+                    || (operations <= MaxOperations
+                        && payloadBytes + archiveBytes + deliveryBytes + unit.PayloadBytes + unitArchive + unitDeliveries <= MaxPayloadBytes
+                        && archiveBytes + unitArchive <= OutboxRows.MaxBytes && deliveryBytes + unitDeliveries <= OutboxRows.MaxBytes);
                 if (fits && rows.Add(unit.RowKey))
                 {
                     batch.Add(unit);
                     payloadBytes += unit.PayloadBytes;
-                    outboxBytes += unitOutbox;
+                    archiveBytes += unitArchive;
+                    deliveryBytes += unitDeliveries;
                 }
                 else
                 {
@@ -117,6 +120,8 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
             _submitting = batch.Count > 0;
             return batch;
         }
+
+        static int PackedSize(ReadOnlyMemory<byte> record) => record.IsEmpty ? 0 : OutboxRecords.PackedSize(record.Length);
     }
 
     /// <summary>Sends one write as a plain request: cheaper for the table than a transaction of one.</summary>
@@ -157,8 +162,8 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
     }
 
     /// <summary>
-    /// Submits <paramref name="batch"/> as a transaction, with one outbox row after the writes holding their outbox
-    /// records if they carry any (<see cref="OutboxRows"/>: stored exactly when they are), and settles its units;
+    /// Submits <paramref name="batch"/> as a transaction, with one outbox row per channel after the writes holding their
+    /// records for it if they carry any (<see cref="OutboxRows"/>: stored exactly when they are), and settles its units;
     /// returns the units to submit again.
     /// </summary>
     private async Task<List<TransactionUnit>> SubmitAsync(List<TransactionUnit> batch)
@@ -166,10 +171,13 @@ internal sealed class PartitionWriter(TableClient table, string partitionKey, Se
         try
         {
             // In the try: a batch that cannot even be built fails its writes, never the loop that serves the partition.
-            var actions = new List<TableTransactionAction>(batch.Count + 1);
+            var actions = new List<TableTransactionAction>(batch.Count + 2);
             actions.AddRange(batch.Select(unit => unit.Action));
-            var records = batch.Where(unit => !unit.Outbox.IsEmpty).Select(unit => unit.Outbox).ToList();
-            if (records.Count > 0) actions.Add(OutboxRows.Add(partitionKey, OutboxRow.NewId(DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), records));
+            foreach (var channel in Enum.GetValues<OutboxChannel>())
+            {
+                var records = batch.Select(unit => unit.OutboxOf(channel)).Where(record => !record.IsEmpty).ToList();
+                if (records.Count > 0) actions.Add(OutboxRows.Add(channel, partitionKey, OutboxRow.NewId(DateTimeOffset.UtcNow, Guid.NewGuid().ToString("N")), records));
+            }
             metrics.Submitted(actions.Count);
             var responses = (await table.SubmitTransactionAsync(actions).ConfigureAwait(false)).Value;
             for (var index = 0; index < batch.Count; index++) Settle(batch[index], responses[index].Headers.ETag);

@@ -8,7 +8,8 @@ namespace ProfileGrid.Storage.AzureTables.Journals;
 /// One journal write: a single operation on the journal's row, whose new ETag becomes the journal's version tag,
 /// sent alone or in whichever transaction carries it.
 /// </summary>
-internal sealed class TransactionUnit(string key, JournalVersion expected, TableTransactionAction action, int payloadBytes, ReadOnlyMemory<byte> outbox = default)
+internal sealed class TransactionUnit(string key, JournalVersion expected, TableTransactionAction action, int payloadBytes,
+    ReadOnlyMemory<byte> outbox = default, ReadOnlyMemory<byte> deliveries = default)
 {
     private readonly TaskCompletionSource<ETag> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -22,6 +23,14 @@ internal sealed class TransactionUnit(string key, JournalVersion expected, Table
 
     /// <summary>The write's outbox record (empty for none): it goes in the outbox row of whichever transaction carries the write.</summary>
     public ReadOnlyMemory<byte> Outbox => outbox;
+
+    /// <summary>The write's record for the deliveries outbox (empty for none), as <see cref="Outbox"/> for the archive's.</summary>
+    public ReadOnlyMemory<byte> Deliveries => deliveries;
+
+    public ReadOnlyMemory<byte> OutboxOf(OutboxChannel channel) => channel == OutboxChannel.Archive ? outbox : deliveries;
+
+    /// <summary>Whether the write carries a record for any outbox.</summary>
+    public bool HasOutbox => !outbox.IsEmpty || !deliveries.IsEmpty;
 
     /// <summary>The row's new ETag once the write commits.</summary>
     public Task<ETag> Completion => _completion.Task;

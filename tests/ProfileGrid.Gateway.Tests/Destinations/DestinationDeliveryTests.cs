@@ -238,6 +238,30 @@ public sealed class DestinationDeliveryTests(DestinationsGatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Deliveries_owed_while_no_queue_can_store_them_arrive_once_the_queues_can_in_order()
+    {
+        var (name, type, customer) = (Unique("d-"), Unique("ev_"), NewCustomerId());
+        await Define(name, $$"""{"events":["{{type}}"]}""");
+        gateway.FailQueueWrites = true;
+        try
+        {
+            // Acknowledged while nothing can be queued: the writes carry what they owe in their own atomic step.
+            for (var i = 0; i < 3; i++) await Post(customer, type, $"e-{i}");
+            // Longer than a hand-off from the customer's activation tried (four tries in about 1.5 s) before it gave up.
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            Assert.Empty(await gateway.Received(name));
+        }
+        finally
+        {
+            gateway.FailQueueWrites = false;
+        }
+
+        var received = await ReceivedAtLeast(name, 3, timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(["e-0", "e-1", "e-2"], received.Select(request => request.CloudEvent.GetProperty("data").GetProperty("event").GetProperty("id").GetString()));
+        Assert.Equal(3, received.Select(request => request.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Deliveries_about_one_customer_arrive_in_the_order_of_its_events()
     {
         var (name, type) = (Unique("d-"), Unique("ev_"));

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using ProfileGrid.Destinations;
 using ProfileGrid.Testing;
 
 namespace ProfileGrid.Gateway.Tests.Destinations;
@@ -26,7 +29,18 @@ public sealed class DestinationsGatewayFixture : GatewayFixture, IAsyncLifetime
         builder.UseSetting("ProfileGrid:Destinations:MaxAge", "00:00:03");
         builder.UseSetting("ProfileGrid:Destinations:BreakDuration", "00:00:00.500");
         builder.UseSetting("ProfileGrid:Destinations:KeepRunningPeriod", "00:00:01");
+        builder.UseSetting("ProfileGrid:Destinations:OutboxPollPeriod", "00:00:01");
+        // The queues' storage as the host registers it, behind a switch that refuses its writes (FailQueueWrites).
+        builder.ConfigureServices(services =>
+        {
+            var registered = services.Last(service => service.ServiceType == typeof(IGrainStorage) && Equals(service.ServiceKey, DeliveryQueueGrain.StorageName));
+            services.AddKeyedSingleton<IGrainStorage>(DeliveryQueueGrain.StorageName, (provider, key) =>
+                new SwitchableGrainStorage((IGrainStorage)(registered.KeyedImplementationFactory?.Invoke(provider, key) ?? registered.KeyedImplementationInstance!), this));
+        });
     }
+
+    /// <summary>While set, every write of a destination's queue fails, as an unreachable table would: nothing can be queued.</summary>
+    public bool FailQueueWrites { get; set; }
 
     public async Task InitializeAsync()
     {
@@ -55,6 +69,17 @@ public sealed class DestinationsGatewayFixture : GatewayFixture, IAsyncLifetime
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ReceivedRequest[]>(JsonSerializerOptions.Web))!;
     }
+}
+
+internal sealed class SwitchableGrainStorage(IGrainStorage inner, DestinationsGatewayFixture fixture) : IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => fixture.FailQueueWrites
+        ? throw new IOException("the queues' storage is unreachable (test switch)")
+        : inner.WriteStateAsync(stateName, grainId, grainState);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 }
 
 /// <summary>A request as the receiver recorded it.</summary>

@@ -438,6 +438,55 @@ public abstract class JournalStorageContract
         Assert.Equal(fresh.Select(key => "kept " + key).Order(StringComparer.Ordinal), records.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Each_outbox_channel_keeps_the_records_of_its_own_and_is_emptied_by_its_own_reader()
+    {
+        var archive = ((IJournalOutboxChannels)Storage).Outbox(OutboxChannel.Archive);
+        var deliveries = ((IJournalOutboxChannels)Storage).Outbox(OutboxChannel.Deliveries);
+        var keys = Enumerable.Range(0, 6).Select(_ => NewKey()).ToArray();
+
+        // Sent together (one transaction where the store batches), one write carrying only a deliveries record.
+        await Task.WhenAll(keys.Select((key, index) => Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)) with
+        {
+            Outbox = index == 0 ? default : Bytes("archive " + key),
+            Deliveries = Bytes("deliveries " + key),
+        })));
+        var stale = keys[1];
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Storage.WriteAsync(stale, JournalVersion.None, JournalWrite.Snapshot(Bytes("again")) with { Outbox = Bytes("refused archive"), Deliveries = Bytes("refused deliveries") }));
+
+        Assert.Equal(keys.Skip(1).Select(key => "archive " + key).Order(StringComparer.Ordinal), (await RecordsAsync(archive)).Order(StringComparer.Ordinal));
+        Assert.Equal(keys.Select(key => "deliveries " + key).Order(StringComparer.Ordinal), (await RecordsAsync(deliveries)).Order(StringComparer.Ordinal));
+        Assert.Equal(archive.PartitionOf(keys[0]), deliveries.PartitionOf(keys[0]));
+
+        // Emptying one channel leaves the other as it was.
+        for (var partition = 0; partition < deliveries.PartitionCount; partition++)
+        {
+            await deliveries.DeleteAsync(partition, await deliveries.ReadOldestAsync(partition, 100));
+        }
+
+        Assert.Empty(await RecordsAsync(deliveries));
+        Assert.Equal(5, (await RecordsAsync(archive)).Count);
+
+        // A deliveries record has a bound of its own, checked before the write reaches storage.
+        var key = keys[0];
+        var version = (await Storage.ReadAsync(key)).Version;
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.WriteAsync(key, version, JournalWrite.Append(Bytes("entry")) with { Deliveries = new byte[JournalVersion.MaxDeliveriesBytes + 1] }));
+        await Storage.WriteAsync(key, version, JournalWrite.Append(Bytes("entry")) with { Deliveries = new byte[JournalVersion.MaxDeliveriesBytes], Outbox = new byte[JournalVersion.MaxOutboxBytes] });
+        Assert.Equal([JournalVersion.MaxDeliveriesBytes], (await deliveries.ReadOldestAsync(deliveries.PartitionOf(key), 10)).SelectMany(row => row.Records).Select(record => record.Length));
+    }
+
+    private static async Task<List<string>> RecordsAsync(IJournalOutbox outbox)
+    {
+        var records = new List<string>();
+        for (var partition = 0; partition < outbox.PartitionCount; partition++)
+        {
+            records.AddRange((await outbox.ReadOldestAsync(partition, 100)).SelectMany(row => row.Records).Select(Text));
+        }
+
+        return records;
+    }
+
     /// <summary>Every page of a listing, until the continuation is null.</summary>
     protected async Task<List<IReadOnlyList<string>>> ListAllAsync(int pageSize)
     {

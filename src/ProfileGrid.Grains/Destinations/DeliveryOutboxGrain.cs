@@ -1,0 +1,141 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using ProfileGrid.Storage;
+
+namespace ProfileGrid.Destinations;
+
+/// <summary>
+/// Reads one partition of the customers' deliveries outbox (<see cref="OutboxChannel.Deliveries"/>): the rows each hold
+/// what stored writes owe the destinations (<see cref="DestinationHandOff.Record"/>), stored in the same atomic step as
+/// the writes. It takes the oldest rows, queues their deliveries (<see cref="IDeliveryQueueGrain.Enqueue"/>, answered
+/// once stored) and only then deletes the rows, so a delivery owed by a stored write reaches its queue whatever fails
+/// in between: a reader that stops after queuing and before deleting queues the same deliveries again (same ids, which
+/// a queue still holding them skips). A customer's rows follow the order of its writes, so its deliveries reach each
+/// queue in that order. A write nudges the reader (<see cref="Nudge"/>) once stored; polls every
+/// <see cref="DeliveryOptions.OutboxPollPeriod"/> take what a lost nudge left. Reads take turns: a nudge during one has
+/// another read follow it.
+/// </summary>
+[Reentrant]
+public sealed partial class DeliveryOutboxGrain(
+    [FromKeyedServices(DestinationHandOff.OutboxKey)] IJournalOutbox outbox,
+    DestinationHandOff handOff,
+    IOptions<DeliveryOptions> options,
+    ILogger<DeliveryOutboxGrain> logger) : Grain, IDeliveryOutboxGrain
+{
+    /// <summary>Rows taken per read (each the writes of one transaction).</summary>
+    public const int RowsPerRead = 100;
+
+    private IGrainTimer? _timer;
+    private Task _reading = Task.CompletedTask;
+    private bool _readAgain;
+    // The deliveries of rows read but not deleted yet that are in their queues: a read that failed part way (one queue
+    // did not answer) does not queue them again when it takes the same rows next time.
+    private readonly HashSet<(string Destination, string Id)> _queued = [];
+
+    private int Partition => (int)this.GetPrimaryKeyLong();
+
+    public Task Poke()
+    {
+        _timer ??= this.RegisterGrainTimer(PollAsync, new GrainTimerCreationOptions(TimeSpan.Zero, options.Value.OutboxPollPeriod) { KeepAlive = true, Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        await Read();
+        // With no destination left (none owes anything now), the polls stop until a ticker or a write starts them again.
+        if (handOff.Destinations is { Count: 0 } && _reading.IsCompleted && !_readAgain)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            DeactivateOnIdle();
+        }
+    }
+
+    public Task Nudge()
+    {
+        Poke();
+        _ = Read();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Has the partition read after this call: now, or after the read under way.</summary>
+    private Task Read()
+    {
+        _readAgain = true;
+        if (_reading.IsCompleted) _reading = ReadWhileAskedAsync();
+        return _reading;
+    }
+
+    private async Task ReadWhileAskedAsync()
+    {
+        while (_readAgain)
+        {
+            _readAgain = false;
+            try
+            {
+                await QueueWaitingAsync();
+            }
+            catch (Exception exception)
+            {
+                // Nothing is lost: the rows stay until their deliveries are queued, and are taken again at the next poll.
+                LogReadFailed(logger, exception, Partition);
+                return;
+            }
+        }
+    }
+
+    private async Task QueueWaitingAsync()
+    {
+        while (true)
+        {
+            var rows = await outbox.ReadOldestAsync(Partition, RowsPerRead);
+            if (rows.Count == 0) return;
+            await QueueAsync(rows);
+            await outbox.DeleteAsync(Partition, rows);
+            var queuedAt = DateTimeOffset.UtcNow;
+            foreach (var row in rows) DestinationMetrics.OutboxLag(queuedAt - row.WrittenAt);
+            _queued.Clear();
+            if (rows.Count < RowsPerRead) return;
+        }
+    }
+
+    /// <summary>Queues the rows' deliveries, oldest first, one call per queue, the queues at once.</summary>
+    private async Task QueueAsync(IReadOnlyList<OutboxRow> rows)
+    {
+        var partitions = options.Value.Partitions;
+        var owed = new List<OwedDelivery>();
+        foreach (var record in rows.SelectMany(row => row.Records))
+        {
+            try
+            {
+                owed.AddRange(handOff.Read(record));
+            }
+            catch (CorruptStateException exception)
+            {
+                // One record that does not read must not hold up every delivery of the partition behind it.
+                DestinationMetrics.NotOwed(1);
+                LogUnreadable(logger, exception, Partition);
+            }
+        }
+
+        var queues = owed
+            .Where(delivery => !_queued.Contains((delivery.Destination, delivery.Delivery.Id)))
+            .GroupBy(delivery => IDeliveryQueueGrain.KeyOf(delivery.Destination, JournalPartitions.Of(delivery.Delivery.CustomerId, partitions)), StringComparer.Ordinal)
+            .Select(async queue =>
+            {
+                await GrainFactory.GetGrain<IDeliveryQueueGrain>(queue.Key).Enqueue([.. queue.Select(delivery => delivery.Delivery)]);
+                foreach (var delivery in queue) _queued.Add((delivery.Destination, delivery.Delivery.Id));
+            })
+            .ToList();
+        await Task.WhenAll(queues);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading partition {Partition} of the deliveries outbox failed; its rows are taken again at the next poll")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, int partition);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A record in partition {Partition} of the deliveries outbox does not read back; its deliveries are not sent")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, int partition);
+}
