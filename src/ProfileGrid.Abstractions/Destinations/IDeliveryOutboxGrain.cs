@@ -15,4 +15,11 @@ public interface IDeliveryOutboxGrain : IGrainWithIntegerKey
     /// <summary>Has the partition read after this call (at once, or after the read under way): answers before the read.</summary>
     [Alias("Nudge"), Orleans.Concurrency.AlwaysInterleave]
     Task Nudge();
+
+    /// <summary>
+    /// Returns once every row the partition held when it was called is queued (an erasure then drops from the queues
+    /// what its customer's writes owed); throws if that read failed, the rows staying for the next.
+    /// </summary>
+    [Alias("CatchUp")]
+    Task CatchUp();
 }

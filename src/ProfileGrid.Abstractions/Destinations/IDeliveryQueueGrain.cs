@@ -27,6 +27,13 @@ public interface IDeliveryQueueGrain : IGrainWithStringKey
     [Alias("Depth"), Orleans.Concurrency.ReadOnly]
     Task<int> Depth();
 
+    /// <summary>
+    /// Drops every waiting delivery about <paramref name="customers"/> (they were erased), but the one on its way to the
+    /// destination now, and answers once the queue is stored without them.
+    /// </summary>
+    [Alias("Forget")]
+    Task Forget(string[] customers);
+
     public static string KeyOf(string destination, int partition) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{destination}/{partition}");
 }
 
@@ -51,6 +58,10 @@ public interface IDeadLetterGrain : IGrainWithStringKey
     /// <summary>Forgets every letter (the destination was removed).</summary>
     [Alias("Clear")]
     Task Clear();
+
+    /// <summary>Drops the letters about <paramref name="customers"/> (they were erased); answers once stored without them.</summary>
+    [Alias("Forget")]
+    Task Forget(string[] customers);
 }
 
 [GenerateSerializer, Immutable, Alias("pg.DeadLetterPage")]

@@ -109,7 +109,7 @@ public static class CustomersApi
 
     /// <summary>
     /// Erases the customer everywhere (its row, the profiles merged into it, every identifier it held, its segment
-    /// memberships), leaving a tombstone that refuses its later events and links: admin keys only. An erasure that
+    /// memberships, what the destinations' queues and dead letters hold about it), leaving a tombstone that refuses its later events and links: admin keys only. An erasure that
     /// fails part-way is completed by erasing again.
     /// </summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseCustomer(string id, CustomerGrains customers)

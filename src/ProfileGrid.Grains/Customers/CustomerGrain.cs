@@ -54,7 +54,7 @@ public sealed partial class CustomerGrain : Grain, ICustomerGrain, ICustomerMerg
 
     private CustomerState State => _store.State;
 
-    private CustomerIdentity IdentityProtocol => _identity ??= new CustomerIdentity(_store, this.GetPrimaryKeyString(), GrainFactory, _clock, _segments, _archiving, _logger);
+    private CustomerIdentity IdentityProtocol => _identity ??= new CustomerIdentity(_store, this.GetPrimaryKeyString(), GrainFactory, _clock, _segments, _archiving, HandOff, _logger);
 
     /// <summary>A state read from storage: what it says was not yet announced is sent again.</summary>
     void CustomerStore.IStateLoaded.Loaded(CustomerState state) => Announce(CustomerSegments.Unsent(this.GetPrimaryKeyString(), state));

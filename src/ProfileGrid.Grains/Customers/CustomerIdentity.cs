@@ -21,12 +21,13 @@ namespace ProfileGrid.Customers;
 /// </para>
 /// <para>
 /// Erasure first stores a tombstone that refuses everything and keeps the ledger, then deletes the rows of the merged
-/// profiles, releases every identifier, tells every segment's member set to forget the customer, deletes its archive keys (and those of its merged profiles), and only then
-/// stores the final tombstone; a failure leaves the first one, and erasing again completes the rest.
+/// profiles, releases every identifier, tells every segment's member set to forget the customer, deletes its archive keys (and those of its merged profiles),
+/// has the destinations' queues and dead letters drop what they hold about them, and only then stores the final tombstone; a failure leaves the first one, and erasing again completes the rest.
 /// </para>
 /// </summary>
 internal sealed partial class CustomerIdentity(
-    CustomerStore store, string self, IGrainFactory grains, TimeProvider clock, SegmentCatalog segments, CustomerArchiving archiving, ILogger logger)
+    CustomerStore store, string self, IGrainFactory grains, TimeProvider clock, SegmentCatalog segments, CustomerArchiving archiving,
+    ProfileGrid.Destinations.DestinationHandOff? destinations, ILogger logger)
 {
     public static string ErasedConflict(string customerId) => $"Customer '{customerId}' was erased: nothing can be linked to it or merged into it.";
 
@@ -348,6 +349,8 @@ internal sealed partial class CustomerIdentity(
         // Its archive keys and those of the profiles merged into it: what was archived of them (and what waits in the
         // outbox) no longer opens. Before the final tombstone, so a failure leaves the erasure open and it is done again.
         await archiving.ForgetAsync([self, .. merged]);
+        // What the destinations' queues and dead letters hold about them (docs/destinations.md, "Erasure").
+        if (destinations is not null) await destinations.ForgetAsync([self, .. merged]);
         await store.Store(new ErasureCompletedChange(clock.GetUtcNow()));
         var (profiles, identifiers) = (entries.Count(entry => entry.Profile), entries.Count(entry => entry.Indexed));
         LogErased(logger, profiles, identifiers);

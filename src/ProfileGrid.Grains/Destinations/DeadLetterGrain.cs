@@ -71,6 +71,12 @@ public sealed partial class DeadLetterGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task Forget(string[] customers)
+    {
+        var erased = customers.ToHashSet(StringComparer.Ordinal);
+        if (state.State.Letters.RemoveAll(letter => erased.Contains(letter.Delivery.CustomerId)) > 0) await state.WriteStateAsync();
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Destination {Destination} holds its maximum of dead letters: the {Count} oldest were dropped")]
     private static partial void LogDropped(ILogger logger, string destination, int count);
 }

@@ -30,6 +30,8 @@ public sealed partial class DeliveryOutboxGrain(
     private IGrainTimer? _timer;
     private Task _reading = Task.CompletedTask;
     private bool _readAgain;
+    // Why the last read failed (null when it did not): a catch-up reports it.
+    private Exception? _lastFailure;
     // The deliveries of rows read but not deleted yet that are in their queues: a read that failed part way (one queue
     // did not answer) does not queue them again when it takes the same rows next time.
     private readonly HashSet<(string Destination, string Id)> _queued = [];
@@ -61,6 +63,13 @@ public sealed partial class DeliveryOutboxGrain(
         return Task.CompletedTask;
     }
 
+    public async Task CatchUp()
+    {
+        await Poke();
+        await Read();
+        if (_lastFailure is { } failure) throw new StorageUnavailableException($"Partition {Partition} of the deliveries outbox could not be read to the end: {failure.Message}", failure);
+    }
+
     /// <summary>Has the partition read after this call: now, or after the read under way.</summary>
     private Task Read()
     {
@@ -77,10 +86,12 @@ public sealed partial class DeliveryOutboxGrain(
             try
             {
                 await QueueWaitingAsync();
+                _lastFailure = null;
             }
             catch (Exception exception)
             {
                 // Nothing is lost: the rows stay until their deliveries are queued, and are taken again at the next poll.
+                _lastFailure = exception;
                 LogReadFailed(logger, exception, Partition);
                 return;
             }

@@ -29,6 +29,20 @@ public sealed partial class DeliveryQueueGrain(
     private Task? _sending;
     private Task _lastWrite = Task.CompletedTask;
     private Task? _nextWrite;
+    // The head while it is being sent: it stays the head until it is taken, dead-lettered or forgotten. An erasure
+    // (Forget) about its customer stops its attempts (_forgetting, _sendingHead) and waits for it to settle.
+    private Delivery? _inFlight;
+    private bool _forgetting;
+    private bool _headForgotten;
+    private CancellationTokenSource? _sendingHead;
+    private TaskCompletionSource _headSettled = NewSettled();
+
+    private static TaskCompletionSource NewSettled()
+    {
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        settled.SetResult();
+        return settled;
+    }
 
     private string Destination => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
 
@@ -111,6 +125,30 @@ public sealed partial class DeliveryQueueGrain(
 
     public Task<int> Depth() => Task.FromResult(state.State.Items.Count);
 
+    public async Task Forget(string[] customers)
+    {
+        var erased = customers.ToHashSet(StringComparer.Ordinal);
+        // The head on its way about an erased customer: its attempts stop, and it is dropped, not dead-lettered (unless
+        // its outcome was in already: then its dead letter is stored before this answers, for the dead letters' own
+        // Forget, which an erasure calls after this). A head about another customer is left to go on.
+        if (_inFlight is { } head && erased.Contains(head.CustomerId))
+        {
+            _forgetting = true;
+            _sendingHead?.Cancel();
+            await _headSettled.Task;
+        }
+
+        var items = state.State.Items;
+        var keepHead = items.Count > 0 && ReferenceEquals(items[0], _inFlight);
+        var kept = items.Where((item, index) => (index == 0 && keepHead) || !erased.Contains(item.CustomerId)).ToList();
+        var dropped = items.Count - kept.Count;
+        if (dropped == 0 && !_headForgotten) return;
+        (state.State.Items, _headForgotten) = (kept, false);
+        await SaveAsync();
+        var queue = this.GetPrimaryKeyString();
+        LogForgotten(logger, queue, dropped);
+    }
+
     private IDeadLetterGrain DeadLetters => GrainFactory.GetGrain<IDeadLetterGrain>(Destination);
 
     private void StartSending()
@@ -124,36 +162,65 @@ public sealed partial class DeliveryQueueGrain(
         {
             while (state.State.Items.Count > 0 && !stopping.IsCancellationRequested)
             {
-                var head = state.State.Items[0];
-                if (await destinations.FindAsync(Destination) is not { } destination)
+                var head = _inFlight = state.State.Items[0];
+                var settled = _headSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                try
                 {
-                    // The destination was removed: what it was owed goes with it.
-                    LogDroppedForRemoved(logger, Destination, state.State.Items.Count);
-                    state.State.Items.Clear();
-                    await SaveAsync();
-                    // Nothing pokes a removed destination's queues: this one need not stay active.
-                    DeactivateOnIdle();
-                    return;
-                }
+                    if (await destinations.FindAsync(Destination) is not { } destination)
+                    {
+                        // The destination was removed: what it was owed goes with it.
+                        LogDroppedForRemoved(logger, Destination, state.State.Items.Count);
+                        state.State.Items.Clear();
+                        await SaveAsync();
+                        // Nothing pokes a removed destination's queues: this one need not stay active.
+                        DeactivateOnIdle();
+                        return;
+                    }
 
-                var outcome = await sender.SendAsync(destination, head, stopping);
-                if (stopping.IsCancellationRequested) return;
-                if (!outcome.Delivered)
+                    var outcome = await SendHeadAsync(destination, head, stopping);
+                    if (stopping.IsCancellationRequested) return;
+                    if (outcome is { Delivered: false })
+                    {
+                        await DeadLetters.Add([new DeadLetter(head, clock.GetUtcNow(), outcome.Attempts, outcome.Error ?? "failed")]);
+                        DestinationMetrics.DeadLettered(Destination, 1);
+                        LogDeadLettered(logger, Destination, head.Id, head.CustomerId, outcome.Attempts, outcome.Error);
+                    }
+
+                    // Only appends happen meanwhile (an erasure waits for this head to settle): the head is still the one sent.
+                    state.State.Items.RemoveAt(0);
+                    _headForgotten |= outcome is null;
+                    _ = SaveQuietlyAsync();
+                }
+                finally
                 {
-                    await DeadLetters.Add([new DeadLetter(head, clock.GetUtcNow(), outcome.Attempts, outcome.Error ?? "failed")]);
-                    DestinationMetrics.DeadLettered(Destination, 1);
-                    LogDeadLettered(logger, Destination, head.Id, head.CustomerId, outcome.Attempts, outcome.Error);
+                    (_inFlight, _forgetting) = (null, false);
+                    settled.TrySetResult();
                 }
-
-                // Only appends happen meanwhile: the head is still the one sent.
-                state.State.Items.RemoveAt(0);
-                _ = SaveQuietlyAsync();
             }
         }
         catch (Exception exception) when (!stopping.IsCancellationRequested)
         {
             // The head stays queued (stored); the timer starts the sending again.
             LogSendingStopped(logger, exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>Sends the head with its retries; null when an erasure stopped it (<see cref="Forget"/>).</summary>
+    private async Task<DeliveryOutcome?> SendHeadAsync(DestinationDefinition destination, Delivery head, CancellationToken stopping)
+    {
+        using var sending = _sendingHead = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        try
+        {
+            if (_forgetting) return null;
+            return await sender.SendAsync(destination, head, sending.Token);
+        }
+        catch (Exception) when (_forgetting && !stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            _sendingHead = null;
         }
     }
 
@@ -209,6 +276,9 @@ public sealed partial class DeliveryQueueGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending queue {Queue} stopped; it starts again at the next tick")]
     private static partial void LogSendingStopped(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} dropped {Count} deliveries about erased customers")]
+    private static partial void LogForgotten(ILogger logger, string queue, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing queue {Queue} after a delivery failed; the delivery may be sent again after a restart")]
     private static partial void LogSaveFailed(ILogger logger, Exception exception, string queue);

@@ -15,6 +15,7 @@ namespace ProfileGrid.Destinations;
 /// </summary>
 public sealed partial class DestinationHandOff(
     DestinationCatalog catalog,
+    Microsoft.Extensions.Options.IOptions<DeliveryOptions> options,
     Serializer serializer,
     IGrainFactory grains,
     [FromKeyedServices(DestinationHandOff.OutboxKey)] IJournalOutbox outbox,
@@ -96,6 +97,24 @@ public sealed partial class DestinationHandOff(
                 LogNudgeFailed(logger, exception, partition);
             }
         }
+    }
+
+    /// <summary>
+    /// An erasure's part here: once every outbox row of <paramref name="customers"/> (the erased customer and the profiles
+    /// merged into it) is in the queues, drops what the queues and the dead letters of every destination hold about
+    /// them. Nothing is owed about them after the erasure's tombstone, so nothing comes back. Throws if a step fails (the
+    /// erasure stays open and is done again).
+    /// </summary>
+    internal async Task ForgetAsync(string[] customers)
+    {
+        await Task.WhenAll(customers.Select(outbox.PartitionOf).Distinct().Select(partition => grains.GetGrain<IDeliveryOutboxGrain>(partition).CatchUp()));
+        var partitions = options.Value.Partitions;
+        var destinations = await catalog.CurrentAsync();
+        await Task.WhenAll(destinations.SelectMany(destination => customers
+            .GroupBy(customer => JournalPartitions.Of(customer, partitions))
+            .Select(queue => grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(destination.Name, queue.Key)).Forget([.. queue]))));
+        // After the queues: a head whose attempts had ended when they were told is a dead letter by now.
+        await Task.WhenAll(destinations.Select(destination => grains.GetGrain<IDeadLetterGrain>(destination.Name).Forget(customers)));
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Customer {CustomerId}'s write {Seq} owes {Count} deliveries in {Bytes} bytes, past the {Max} a write's record holds; none are sent for it")]

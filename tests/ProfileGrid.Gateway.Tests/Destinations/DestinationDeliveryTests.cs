@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ProfileGrid.Testing;
 using static ProfileGrid.Gateway.Tests.GatewayFixture;
 
@@ -259,6 +260,43 @@ public sealed class DestinationDeliveryTests(DestinationsGatewayFixture gateway)
         var received = await ReceivedAtLeast(name, 3, timeout: TimeSpan.FromSeconds(30));
         Assert.Equal(["e-0", "e-1", "e-2"], received.Select(request => request.CloudEvent.GetProperty("data").GetProperty("event").GetProperty("id").GetString()));
         Assert.Equal(3, received.Select(request => request.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_erased_customer_leaves_nothing_in_the_queues_or_dead_letters_and_nothing_about_it_is_sent_after()
+    {
+        var (name, type) = (Unique("d-"), Unique("ev_"));
+        var (erased, witness) = (NewCustomerId(), NewCustomerId());
+        var secret = await Define(name, $$"""{"events":["{{type}}"]}""", failAlways: true);
+        var admin = gateway.As(AdminKey);
+        static string? Subject(ReceivedRequest request) => request.CloudEvent.GetProperty("subject").GetString();
+        static string? EventId(ReceivedRequest request) => request.CloudEvent.GetProperty("data").GetProperty("event").GetProperty("id").GetString();
+        async Task<JsonNode> Letters() => await ApiAssert.Json(await admin.GetAsync($"/v1/destinations/{name}/dead-letters"), HttpStatusCode.OK);
+
+        // A dead letter about each (the destination keeps answering 500 past MaxAge, 3 s), then a delivery about each
+        // that is being attempted when the customer is erased.
+        await Post(erased, type, "e-1");
+        await Post(witness, type, "e-1");
+        await Eventually.Async(Letters, page => page["total"]!.GetValue<int>() == 2, "both first deliveries are dead letters", TimeSpan.FromSeconds(20));
+        await Post(erased, type, "e-2");
+        await Post(witness, type, "e-2");
+        // Queued within milliseconds, and attempted until MaxAge (3 s); not waited for by its first HTTP attempt, which
+        // the destination's open circuit may hold back for all of that time.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/customers/{erased}")).StatusCode);
+
+        var letters = (await Letters())["letters"]!.AsArray().Select(letter => letter!["customerId"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain(erased, letters);
+        Assert.Contains(witness, letters);
+        await gateway.ConfigureHook(name, secret);
+        // The witness's second delivery is taken, or was a dead letter already: either way, the erased one's is neither.
+        await Eventually.Async(async () => (await gateway.Received(name)).Any(request => request.Status == 200 && Subject(request) == witness && EventId(request) == "e-2")
+            || (await Letters())["letters"]!.AsArray().Count(letter => letter!["customerId"]!.GetValue<string>() == witness) == 2, taken => taken,
+            "the witness's second delivery is settled", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(await gateway.Received(name), request => request.Status == 200 && Subject(request) == erased);
+        Assert.DoesNotContain(erased, (await Letters())["letters"]!.AsArray().Select(letter => letter!["customerId"]!.GetValue<string>()));
     }
 
     [Fact]
