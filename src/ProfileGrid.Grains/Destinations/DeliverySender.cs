@@ -28,7 +28,8 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Version, ResiliencePipeline Pipeline)> _pipelines = new(StringComparer.Ordinal);
 
-    public async Task<DeliveryOutcome> SendAsync(DestinationDefinition destination, Delivery delivery, CancellationToken cancellationToken)
+    /// <summary>Sends until taken or given up on; <paramref name="attemptFailed"/> hears each failed attempt's error as it happens.</summary>
+    public async Task<DeliveryOutcome> SendAsync(DestinationDefinition destination, Delivery delivery, CancellationToken cancellationToken, Action<string>? attemptFailed = null)
     {
         var pipeline = PipelineOf(destination);
         var attempts = 0;
@@ -49,6 +50,7 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
                     {
                         error = Describe(exception);
                         DestinationMetrics.Failed(destination.Name);
+                        attemptFailed?.Invoke(error);
                         throw;
                     }
                 },
