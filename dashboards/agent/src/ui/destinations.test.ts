@@ -17,8 +17,8 @@ describe('a destination\'s figures', () => {
     expect(destinationFigures(destinationStatus('crm')).find((figure) => figure.key === 'latency')?.value).toBe('—');
   });
 
-  it('count since the latest queue start', () => {
-    expect(countingSince(destinationStatus('crm'))).toBe('2026-12-07T09:30:00Z');
+  it('count since their queues started, the earliest and the latest', () => {
+    expect(countingSince(destinationStatus('crm'))).toEqual({ earliest: '2026-12-07T09:00:00Z', latest: '2026-12-07T09:30:00Z' });
     expect(countingSince(destinationStatus('crm', { queues: [] }))).toBeNull();
   });
 

@@ -32,10 +32,13 @@ export function destinationFigures(status: DestinationStatus): Figure[] {
   ];
 }
 
-/** The oldest queue's start: since when every queue has counted (they count from their activation). */
-export function countingSince(status: DestinationStatus): string | null {
+/**
+ * Since when the destination's queues count (each from when it last started: in memory, so a queue that moved to
+ * another silo counts afresh): the earliest start and the latest; null without queues.
+ */
+export function countingSince(status: DestinationStatus): { earliest: string; latest: string } | null {
   const starts = status.queues.map((queue) => queue.since).sort();
-  return starts[starts.length - 1] ?? null;
+  return starts.length === 0 ? null : { earliest: starts[0]!, latest: starts[starts.length - 1]! };
 }
 
 /**
@@ -85,7 +88,10 @@ function drawRow(item: HTMLElement, row: DestinationRow): void {
   replaceChildren(item,
     h('div', { class: 'destination-top' },
       h('span', { class: 'destination-name mono' }, row.name),
-      since === null ? null : h('span', { class: 'segment-when', title: `Counted since ${formatDateTime(since)}` }, `since ${formatTime(since)}`)),
+      since === null ? null : h('span', {
+        class: 'segment-when',
+        title: `Each queue counts from when it last started: the first at ${formatDateTime(since.earliest)}, the last at ${formatDateTime(since.latest)}`,
+      }, `since ${formatTime(since.earliest)}`)),
     h('div', { class: 'watch-id destination-url', title: row.url }, row.url),
     status === null ? h('p', { class: 'muted small' }, row.problem ?? 'Reading…') : h('dl', { class: 'destination-figures' },
       ...destinationFigures(status).map((figure) => h('div', { class: 'destination-figure', title: figure.hint, 'data-figure': figure.key },
