@@ -169,7 +169,9 @@ public sealed partial class DeliveryQueueGrain(
                 if (stopping.IsCancellationRequested) return;
                 if (outcome.Delivered)
                 {
-                    _log.Delivered(head, outcome.Attempts, clock.GetUtcNow());
+                    var takenAt = clock.GetUtcNow();
+                    _log.Delivered(head, outcome.Attempts, takenAt);
+                    DestinationMetrics.LatencyBucket(Destination, takenAt - head.QueuedAt);
                 }
                 else
                 {

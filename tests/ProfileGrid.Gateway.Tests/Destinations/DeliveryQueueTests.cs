@@ -49,6 +49,9 @@ public sealed class DeliveryQueueTests(DestinationsGatewayFixture gateway) : IAs
         var received = await gateway.Received(name);
         Assert.Equal([a.Id, b.Id, c.Id, d.Id], received.Where(request => request.Status == 200).Select(request => request.Id));
         Assert.Equal([a.Id], received.Where(request => request.Status != 200).Select(request => request.Id));
+        var status = await queue.Status();
+        Assert.Equal((4L, 1L, 0L, false), (status.Delivered, status.FailedAttempts, status.DeadLettered, status.Retrying));
+        Assert.Equal("no answer within the attempt timeout", status.LastError?.Error);
     }
 
     [Fact]

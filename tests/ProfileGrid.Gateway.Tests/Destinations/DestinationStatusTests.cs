@@ -26,6 +26,7 @@ public sealed class DestinationStatusTests(DestinationsGatewayFixture gateway) :
     {
         var (name, type, customer, other) = (Unique("d-"), Unique("ev_"), NewCustomerId(), NewCustomerId());
         await Define(name, $$"""{"events":["{{type}}"]}""", failNext: 1);
+        using var metrics = new DestinationMeasurements(name);
         var admin = gateway.As(AdminKey);
         var idle = await ApiAssert.Json(await admin.GetAsync($"/v1/destinations/{name}/status"), HttpStatusCode.OK);
         Assert.Equal(0, idle["delivered"]!.GetValue<long>());
@@ -52,6 +53,12 @@ public sealed class DestinationStatusTests(DestinationsGatewayFixture gateway) :
         Assert.Equal(3, latency["count"]!.GetValue<long>());
         var (p50, p95, p99, slowest) = (latency["p50Ms"]!.GetValue<double>(), latency["p95Ms"]!.GetValue<double>(), latency["p99Ms"]!.GetValue<double>(), latency["slowestMs"]!.GetValue<double>());
         Assert.True(p50 > 0 && p50 <= p95 && p95 <= p99 && p99 == slowest, $"p50 {p50}, p95 {p95}, p99 {p99}, slowest {slowest}");
+        // The meter has what the workbook charts where histograms lose their buckets: the latencies in the status'
+        // buckets (sub-second here: no retry waited a second), and what failed.
+        Assert.Equal(new string?[] { "http_500" }, metrics.TagValues("profilegrid.destinations.attempt_errors", "error"));
+        var buckets = metrics.TagValues("profilegrid.destinations.latency_buckets", "le");
+        Assert.Equal(3, buckets.Length);
+        Assert.All(buckets, le => Assert.True(double.Parse(le!, System.Globalization.CultureInfo.InvariantCulture) <= 1, $"le {le}"));
         // The fixture's destinations have two queues.
         Assert.Equal([0, 1], status["queues"]!.AsArray().Select(queue => queue!["partition"]!.GetValue<int>()));
 
