@@ -61,7 +61,7 @@ public sealed partial class DeliveryQueueGrain(
 
     public async Task Enqueue(Delivery[] deliveries)
     {
-        var (_, _, overflow) = Take(deliveries);
+        var (_, overflow) = Take(deliveries);
         // Answered once what waits is stored (a skipped one may be in a write still under way); stored before the
         // dead letters are told, so a caller that retries after a failure finds these waiting and skips them.
         if (overflow.Count < deliveries.Length) await SaveAndSendAsync();
@@ -80,7 +80,7 @@ public sealed partial class DeliveryQueueGrain(
     public async Task<int> Requeue(Delivery[] deliveries)
     {
         // The dead letters call this: what does not fit stays with them (dead-lettering it here would call them back).
-        var (_, fitted, _) = Take(deliveries);
+        var (fitted, _) = Take(deliveries);
         if (fitted > 0) await SaveAndSendAsync();
         return fitted;
     }
@@ -88,15 +88,15 @@ public sealed partial class DeliveryQueueGrain(
     /// <summary>
     /// Queues <paramref name="deliveries"/> in order, each unless one with its id is waiting already (a caller's retry
     /// after a crash: it is skipped, and counts as fitted), until one does not fit the queue's bounds. Answers how many
-    /// were queued, how many from the first fitted (waiting already or queued), and those from the first that did not
-    /// fit on that are not waiting already.
+    /// from the first fitted (waiting already or queued), and those from the first that did not fit on that are not
+    /// waiting already.
     /// </summary>
-    private (int Queued, int Fitted, List<Delivery> Overflow) Take(Delivery[] deliveries)
+    private (int Fitted, List<Delivery> Overflow) Take(Delivery[] deliveries)
     {
         var items = state.State.Items;
         var waiting = items.Select(item => item.Id).ToHashSet(StringComparer.Ordinal);
         var chars = items.Sum(item => item.Body.Length);
-        var (taken, fitted, overflow) = (0, 0, new List<Delivery>());
+        var (fitted, overflow) = (0, new List<Delivery>());
         foreach (var delivery in deliveries)
         {
             if (waiting.Contains(delivery.Id))
@@ -115,10 +115,10 @@ public sealed partial class DeliveryQueueGrain(
             items.Add(delivery);
             waiting.Add(delivery.Id);
             chars += delivery.Body.Length;
-            (taken, fitted) = (taken + 1, fitted + 1);
+            fitted++;
         }
 
-        return (taken, fitted, overflow);
+        return (fitted, overflow);
     }
 
     private async Task SaveAndSendAsync()
