@@ -3,6 +3,7 @@ import './styles.css';
 import { checkAgentKey, exchangeKey, forgetKey, storedKey, storeKey } from './api/auth';
 import { AgentHub } from './api/hub';
 import type { HubPort } from './api/hubPort';
+import { gatewayDestinations } from './api/destinations';
 import { gatewaySegments } from './api/segments';
 import { TokenSource } from './api/tokens';
 import { gatewayResolver } from './lookup';
@@ -51,7 +52,7 @@ function start(key: string | null, notice: string | null): void {
   const segmentSource = gatewaySegments(() => tokens.get());
   segments.attach(hub, segmentSource);
   dispose = mountDashboard(root, store, maskKey(key), () => signOut(null),
-    { identifiers: gatewayResolver(() => tokens.get()), segmentSource, segments });
+    { identifiers: gatewayResolver(() => tokens.get()), segmentSource, segments, destinations: gatewayDestinations(() => tokens.get()) });
   hub.start();
 }
 

@@ -8,13 +8,18 @@ namespace ProfileGrid.Destinations;
 [Alias("pg.IDeliveryQueueGrain")]
 public interface IDeliveryQueueGrain : IGrainWithStringKey
 {
-    /// <summary>Queues deliveries after those queued before; answers once they are stored. Past the queue's bound they are dead-lettered instead.</summary>
+    /// <summary>
+    /// Queues deliveries after those queued before; answers once they are stored. One whose id is waiting in this queue
+    /// already is skipped (a caller may queue the same deliveries again after a crash). Past the queue's bound they are
+    /// dead-lettered instead.
+    /// </summary>
     [Alias("Enqueue")]
     Task Enqueue(Delivery[] deliveries);
 
     /// <summary>
     /// Queues as many of <paramref name="deliveries"/>, from the first, as fit within the queue's bounds and answers how
-    /// many, once they are stored (a redelivery from the dead letters, which keep the rest: no call back to them).
+    /// many, once they are stored (a redelivery from the dead letters, which keep the rest: no call back to them). One
+    /// waiting in this queue already is not queued twice, and counts as fitted.
     /// </summary>
     [Alias("Requeue")]
     Task<int> Requeue(Delivery[] deliveries);
@@ -33,6 +38,17 @@ public interface IDeliveryQueueGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Forget")]
     Task Forget(string[] customers);
+
+    /// <summary>What this queue did since it was activated (in memory: counted afresh after it moves), and its depth.</summary>
+    [Alias("Status"), Orleans.Concurrency.ReadOnly]
+    Task<QueueStatus> Status();
+
+    /// <summary>
+    /// A customer's deliveries in this queue, newest first, at most <paramref name="limit"/>: those waiting, then those
+    /// finished among the last <c>256</c> this queue finished since it was activated. Never their bodies.
+    /// </summary>
+    [Alias("Told"), Orleans.Concurrency.ReadOnly]
+    Task<DeliveryRecord[]> Told(string customerId, int limit);
 
     public static string KeyOf(string destination, int partition) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{destination}/{partition}");
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ProfileGrid.Destinations;
 using ProfileGrid.Gateway.Ingestion;
@@ -33,6 +34,11 @@ public static class DestinationsApi
         admins.MapDelete("/destinations/{name}", Remove).ProducesProblem(StatusCodes.Status404NotFound);
         admins.MapGet("/destinations/{name}/dead-letters", DeadLetters).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         admins.MapPost("/destinations/{name}/dead-letters/redeliver", Redeliver).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admins.MapGet("/destinations/{name}/status", Status).ProducesProblem(StatusCodes.Status404NotFound);
+
+        // What a customer's destinations were told: agents see it on the customer's card (ids, types, times; never bodies).
+        var readers = routes.MapPolicyGroup("/v1", Policies.ReadProfiles, Tag);
+        readers.MapGet("/customers/{id}/deliveries", Told).ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 
@@ -141,6 +147,44 @@ public static class DestinationsApi
         return TypedResults.Ok(new RedeliveredView(name, await grains.GetGrain<IDeadLetterGrain>(name).Redeliver(size)));
     }
 
+    /// <summary>
+    /// The destination's queues now and since each was activated (counted in memory: a queue that moved to another silo
+    /// counts afresh): deliveries waiting, taken, failed attempts, queues retrying their head, dead-lettered, the last
+    /// error and latency percentiles (queued to the destination's 2xx).
+    /// </summary>
+    internal static async Task<Results<Ok<DestinationStatusView>, ProblemHttpResult>> Status(
+        string name, DestinationCatalog destinations, IGrainFactory grains, IOptions<DeliveryOptions> options)
+    {
+        if (await destinations.FindAsync(name) is null) return Unknown(name);
+        var queues = await Task.WhenAll(Enumerable.Range(0, options.Value.Partitions)
+            .Select(partition => grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(name, partition)).Status()));
+        return TypedResults.Ok(DestinationStatusView.From(name, queues));
+    }
+
+    public const int DefaultToldLimit = 50;
+
+    /// <summary>
+    /// <c>?limit={1..256}</c> (default 50): what the destinations were told about the customer, and what waits to be told,
+    /// newest first (waiting first): each delivery's id, destination, CloudEvents type, times, status and attempts. Kept
+    /// in memory by each queue, the last 256 it finished since it was activated.
+    /// </summary>
+    internal static async Task<Results<Ok<CustomerDeliveriesView>, ProblemHttpResult>> Told(
+        string id, int? limit, DestinationCatalog destinations, IGrainFactory grains, IOptions<DeliveryOptions> options)
+    {
+        if (!CustomerKeys.IsValidKey(id)) return Problem.BadRequest($"The customer id must be {CustomerKeys.Rule}.", "id");
+        var size = limit ?? DefaultToldLimit;
+        if (size is < 1 or > DeliveryLog.Capacity) return Problem.BadRequest($"limit is 1 to {DeliveryLog.Capacity}.", "limit");
+        var partition = options.Value.PartitionOf(id);
+        var told = await Task.WhenAll((await destinations.CurrentAsync()).Select(async destination =>
+            (await grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(destination.Name, partition)).Told(id, size))
+                .Select(record => CustomerDeliveryView.From(destination.Name, record))));
+        CustomerDeliveryView[] newest = [.. told.SelectMany(records => records)
+            .OrderBy(delivery => delivery.FinishedAt is null ? 0 : 1)
+            .ThenByDescending(delivery => delivery.FinishedAt ?? delivery.QueuedAt)
+            .Take(size)];
+        return TypedResults.Ok(new CustomerDeliveriesView(id, newest));
+    }
+
     private static ProblemHttpResult Unknown(string name) => Problem.NotFound($"No destination '{name}' is defined.");
 
     private static ProblemHttpResult NotNames(string field) => Problem.BadRequest($"{field} must be an array of strings.", field);
@@ -203,6 +247,69 @@ public sealed record DeadLetterView(string Id, string CustomerId, string Type, D
 public sealed record DeadLettersView(string Destination, int Total, long Dropped, DeadLetterView[] Letters);
 
 public sealed record RedeliveredView(string Destination, int Redelivered);
+
+/// <summary>
+/// A destination's queues together: deliveries waiting (<c>depth</c>), and since each queue was activated, deliveries
+/// taken, failed attempts, queues retrying their head now, deliveries dead-lettered, the last error and the latency
+/// from queued to the destination's 2xx; per queue, its depth and since when it counts.
+/// </summary>
+public sealed record DestinationStatusView(
+    string Destination, int Depth, long Delivered, long FailedAttempts, int Retrying, long DeadLettered, LastErrorView? LastError, LatencyView Latency,
+    QueueStatusView[] Queues)
+{
+    public static DestinationStatusView From(string destination, QueueStatus[] queues)
+    {
+        var latencies = queues.Aggregate(DeliveryLatencies.None, (sum, queue) => sum.Plus(queue.Latencies));
+        var lastError = queues.Select(queue => queue.LastError).OfType<DeliveryError>().MaxBy(error => error.At);
+        return new DestinationStatusView(
+            destination, queues.Sum(queue => queue.Depth), queues.Sum(queue => queue.Delivered), queues.Sum(queue => queue.FailedAttempts),
+            queues.Count(queue => queue.Retrying), queues.Sum(queue => queue.DeadLettered),
+            lastError is null ? null : new LastErrorView(lastError.Error, lastError.At),
+            LatencyView.From(latencies),
+            [.. queues.Select((queue, partition) => new QueueStatusView(partition, queue.Depth, queue.Since))]);
+    }
+}
+
+public sealed record LastErrorView(string Error, DateTimeOffset At);
+
+/// <summary>
+/// Delivery latencies in milliseconds over <c>count</c> deliveries (null without any): each percentile is the upper
+/// bound of the bucket that holds it (1-2-5 steps from 1 ms to an hour), never above <c>slowestMs</c>, the slowest seen.
+/// </summary>
+public sealed record LatencyView(long Count, double? P50Ms, double? P95Ms, double? P99Ms, double? SlowestMs)
+{
+    public static LatencyView From(DeliveryLatencies latencies)
+    {
+        var count = latencies.Total;
+        static double? Ms(TimeSpan? latency) => latency?.TotalMilliseconds;
+        return new LatencyView(count, Ms(latencies.Percentile(0.5)), Ms(latencies.Percentile(0.95)), Ms(latencies.Percentile(0.99)),
+            count == 0 ? null : latencies.Slowest.TotalMilliseconds);
+    }
+}
+
+public sealed record QueueStatusView(int Partition, int Depth, DateTimeOffset Since);
+
+public sealed record CustomerDeliveriesView(string CustomerId, CustomerDeliveryView[] Deliveries);
+
+/// <summary>
+/// A delivery about the customer: its id (the CloudEvent's), the destination, the CloudEvents type, when it was queued
+/// and finished, its status (<c>pending</c>, <c>retrying</c>, <c>delivered</c>, <c>dead-lettered</c>) and attempts.
+/// Never its body.
+/// </summary>
+public sealed record CustomerDeliveryView(
+    string Id, string Destination, string Type, string Status, DateTimeOffset QueuedAt, DateTimeOffset? FinishedAt, int Attempts)
+{
+    public static CustomerDeliveryView From(string destination, DeliveryRecord record) => new(
+        record.Id, destination, record.Type, StatusOf(record.State), record.QueuedAt, record.FinishedAt, record.Attempts);
+
+    public static string StatusOf(DeliveryState state) => state switch
+    {
+        DeliveryState.Pending => "pending",
+        DeliveryState.Retrying => "retrying",
+        DeliveryState.Delivered => "delivered",
+        _ => "dead-lettered",
+    };
+}
 
 /// <summary>The body of <c>PUT /v1/destinations/{name}</c>, for the API document only (read by hand, as every body is; see <see cref="JsonBody"/>).</summary>
 public sealed record DestinationRequest(

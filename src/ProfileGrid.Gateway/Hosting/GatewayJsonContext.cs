@@ -24,6 +24,8 @@ namespace ProfileGrid.Gateway.Hosting;
 [JsonSerializable(typeof(DestinationListView))]
 [JsonSerializable(typeof(DeadLettersView))]
 [JsonSerializable(typeof(RedeliveredView))]
+[JsonSerializable(typeof(DestinationStatusView))]
+[JsonSerializable(typeof(CustomerDeliveriesView))]
 [JsonSerializable(typeof(SegmentView))]
 [JsonSerializable(typeof(ReconcileView))]
 [JsonSerializable(typeof(MembersPageView))]

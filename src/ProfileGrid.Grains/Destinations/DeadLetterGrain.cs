@@ -45,12 +45,11 @@ public sealed partial class DeadLetterGrain(
     {
         var letters = state.State.Letters.Take(limit).ToList();
         if (letters.Count == 0) return 0;
-        var partitions = options.Value.Partitions;
         var now = clock.GetUtcNow();
         // Each queue takes what fits; the rest stay here (a full queue asked to dead-letter them would call back into
         // this grain, busy with this call, and both would wait until the call timed out).
         var taken = await Task.WhenAll(letters
-            .GroupBy(letter => Storage.JournalPartitions.Of(letter.Delivery.CustomerId, partitions))
+            .GroupBy(letter => options.Value.PartitionOf(letter.Delivery.CustomerId))
             .Select(async partition =>
             {
                 var queued = partition.ToList();

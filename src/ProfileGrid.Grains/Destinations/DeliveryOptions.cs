@@ -15,6 +15,9 @@ public sealed class DeliveryOptions : ICheckedOptions
     /// </summary>
     public int Partitions { get; set; } = 4;
 
+    /// <summary>The queue (of <see cref="Partitions"/>) that holds a customer's deliveries, for every destination.</summary>
+    public int PartitionOf(string customerId) => Storage.JournalPartitions.Of(customerId, Partitions);
+
     /// <summary>Deliveries a queue holds; past it, new ones go straight to the dead letters (the queue's state stays small).</summary>
     public int MaxQueueLength { get; set; } = 1000;
 

@@ -116,7 +116,6 @@ public sealed partial class DeliveryOutboxGrain(
     /// <summary>Queues the rows' deliveries, oldest first, one call per queue, the queues at once.</summary>
     private async Task QueueAsync(IReadOnlyList<OutboxRow> rows)
     {
-        var partitions = options.Value.Partitions;
         var owed = new List<OwedDelivery>();
         foreach (var record in rows.SelectMany(row => row.Records))
         {
@@ -134,7 +133,7 @@ public sealed partial class DeliveryOutboxGrain(
 
         var queues = owed
             .Where(delivery => !_queued.Contains((delivery.Destination, delivery.Delivery.Id)))
-            .GroupBy(delivery => IDeliveryQueueGrain.KeyOf(delivery.Destination, JournalPartitions.Of(delivery.Delivery.CustomerId, partitions)), StringComparer.Ordinal)
+            .GroupBy(delivery => IDeliveryQueueGrain.KeyOf(delivery.Destination, options.Value.PartitionOf(delivery.Delivery.CustomerId)), StringComparer.Ordinal)
             .Select(async queue =>
             {
                 await GrainFactory.GetGrain<IDeliveryQueueGrain>(queue.Key).Enqueue([.. queue.Select(delivery => delivery.Delivery)]);

@@ -44,10 +44,13 @@ public sealed partial class DeliveryQueueGrain(
         return settled;
     }
 
+    private DeliveryLog _log = null!;
+
     private string Destination => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().LastIndexOf('/')];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _log = new DeliveryLog(clock.GetUtcNow());
         this.RegisterGrainTimer(_ =>
         {
             StartSending();
@@ -73,49 +76,76 @@ public sealed partial class DeliveryQueueGrain(
 
     public async Task Enqueue(Delivery[] deliveries)
     {
-        var room = Room(deliveries);
-        var overflow = deliveries.Length - room;
-        if (overflow > 0)
+        var (_, overflow) = Take(deliveries);
+        // Answered once what waits is stored (a skipped one may be in a write still under way); stored before the
+        // dead letters are told, so a caller that retries after a failure finds these waiting and skips them.
+        if (overflow.Count < deliveries.Length) await SaveAndSendAsync();
+        if (overflow.Count > 0)
         {
             // The queue's state must stay small: past its bound the newest go to the dead letters, from where an admin redelivers them.
+            const string Full = "the destination's queue was full";
             var now = clock.GetUtcNow();
-            await DeadLetters.Add([.. deliveries.Skip(room).Select(delivery => new DeadLetter(delivery, now, 0, "the destination's queue was full"))]);
-            DestinationMetrics.DeadLettered(Destination, overflow);
-            LogQueueFull(logger, Destination, this.GetPrimaryKeyString(), overflow);
+            await DeadLetters.Add([.. overflow.Select(delivery => new DeadLetter(delivery, now, 0, Full))]);
+            foreach (var delivery in overflow) _log.DeadLettered(delivery, 0, Full, now);
+            DestinationMetrics.DeadLettered(Destination, overflow.Count);
+            LogQueueFull(logger, Destination, this.GetPrimaryKeyString(), overflow.Count);
         }
-
-        await AddAsync(deliveries, room);
     }
 
     public async Task<int> Requeue(Delivery[] deliveries)
     {
         // The dead letters call this: what does not fit stays with them (dead-lettering it here would call them back).
-        var room = Room(deliveries);
-        if (room > 0) await AddAsync(deliveries, room);
-        return room;
+        var (fitted, _) = Take(deliveries);
+        if (fitted > 0) await SaveAndSendAsync();
+        return fitted;
     }
 
-    /// <summary>How many of <paramref name="deliveries"/>, from the first, fit within the queue's bounds.</summary>
-    private int Room(Delivery[] deliveries)
+    /// <summary>
+    /// Queues <paramref name="deliveries"/> in order, each unless one with its id is waiting already (a caller's retry
+    /// after a crash: it is skipped, and counts as fitted), until one does not fit the queue's bounds. Answers how many
+    /// from the first fitted (waiting already or queued), and those from the first that did not fit on that are not
+    /// waiting already.
+    /// </summary>
+    private (int Fitted, List<Delivery> Overflow) Take(Delivery[] deliveries)
     {
         var items = state.State.Items;
-        var room = Math.Min(Math.Max(0, options.Value.MaxQueueLength - items.Count), deliveries.Length);
+        var waiting = items.Select(item => item.Id).ToHashSet(StringComparer.Ordinal);
         var chars = items.Sum(item => item.Body.Length);
-        for (var i = 0; i < room; i++)
+        var (fitted, overflow) = (0, new List<Delivery>());
+        foreach (var delivery in deliveries)
         {
-            chars += deliveries[i].Body.Length;
-            if (chars > MaxQueueChars) return i;
+            if (waiting.Contains(delivery.Id))
+            {
+                if (overflow.Count == 0) fitted++;
+                continue;
+            }
+
+            if (overflow.Count > 0 || items.Count >= options.Value.MaxQueueLength || chars + delivery.Body.Length > MaxQueueChars)
+            {
+                overflow.Add(delivery);
+                waiting.Add(delivery.Id);
+                continue;
+            }
+
+            items.Add(delivery);
+            waiting.Add(delivery.Id);
+            chars += delivery.Body.Length;
+            fitted++;
         }
 
-        return room;
+        return (fitted, overflow);
     }
 
-    private async Task AddAsync(Delivery[] deliveries, int count)
+    private async Task SaveAndSendAsync()
     {
-        state.State.Items.AddRange(deliveries.Take(count));
         await SaveAsync();
         StartSending();
     }
+
+    /// <summary>What this queue did since its activation, and its depth now.</summary>
+    public Task<QueueStatus> Status() => Task.FromResult(_log.Status(state.State.Items.Count));
+
+    public Task<DeliveryRecord[]> Told(string customerId, int limit) => Task.FromResult(_log.Told(customerId, state.State.Items, limit));
 
     public Task Poke()
     {
@@ -138,6 +168,7 @@ public sealed partial class DeliveryQueueGrain(
             await _headSettled.Task;
         }
 
+        _log.Forget(erased);
         var items = state.State.Items;
         var keepHead = items.Count > 0 && ReferenceEquals(items[0], _inFlight);
         var kept = items.Where((item, index) => (index == 0 && keepHead) || !erased.Contains(item.CustomerId)).ToList();
@@ -179,9 +210,17 @@ public sealed partial class DeliveryQueueGrain(
 
                     var outcome = await SendHeadAsync(destination, head, stopping);
                     if (stopping.IsCancellationRequested) return;
-                    if (outcome is { Delivered: false })
+                    if (outcome is { Delivered: true })
                     {
-                        await DeadLetters.Add([new DeadLetter(head, clock.GetUtcNow(), outcome.Attempts, outcome.Error ?? "failed")]);
+                        var takenAt = clock.GetUtcNow();
+                        _log.Delivered(head, outcome.Attempts, takenAt);
+                        DestinationMetrics.LatencyBucket(Destination, takenAt - head.QueuedAt);
+                    }
+                    else if (outcome is { Delivered: false })
+                    {
+                        var deadAt = clock.GetUtcNow();
+                        await DeadLetters.Add([new DeadLetter(head, deadAt, outcome.Attempts, outcome.Error ?? "failed")]);
+                        _log.DeadLettered(head, outcome.Attempts, outcome.Error ?? "failed", deadAt);
                         DestinationMetrics.DeadLettered(Destination, 1);
                         LogDeadLettered(logger, Destination, head.Id, head.CustomerId, outcome.Attempts, outcome.Error);
                     }
@@ -212,7 +251,7 @@ public sealed partial class DeliveryQueueGrain(
         try
         {
             if (_forgetting) return null;
-            return await sender.SendAsync(destination, head, sending.Token);
+            return await sender.SendAsync(destination, head, sending.Token, error => _log.AttemptFailed(head, error, clock.GetUtcNow()));
         }
         catch (Exception) when (_forgetting && !stopping.IsCancellationRequested)
         {

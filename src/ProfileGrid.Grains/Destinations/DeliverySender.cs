@@ -28,7 +28,8 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Version, ResiliencePipeline Pipeline)> _pipelines = new(StringComparer.Ordinal);
 
-    public async Task<DeliveryOutcome> SendAsync(DestinationDefinition destination, Delivery delivery, CancellationToken cancellationToken)
+    /// <summary>Sends until taken or given up on; <paramref name="attemptFailed"/> hears each failed attempt's error as it happens.</summary>
+    public async Task<DeliveryOutcome> SendAsync(DestinationDefinition destination, Delivery delivery, CancellationToken cancellationToken, Action<string>? attemptFailed = null)
     {
         var pipeline = PipelineOf(destination);
         var attempts = 0;
@@ -47,8 +48,12 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
                     }
                     catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                     {
-                        error = Describe(exception);
+                        // Cancelled here but not by the caller: the attempt's timeout (Polly names it only outside the attempt).
+                        var timedOut = exception is OperationCanceledException && attempt.CancellationToken.IsCancellationRequested;
+                        error = timedOut ? NoAnswer : Describe(exception);
                         DestinationMetrics.Failed(destination.Name);
+                        DestinationMetrics.AttemptError(destination.Name, timedOut ? "timeout" : Kind(exception));
+                        attemptFailed?.Invoke(error);
                         throw;
                     }
                 },
@@ -122,13 +127,25 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
         .AddTimeout(_options.AttemptTimeout)
         .Build();
 
+    private const string NoAnswer = "no answer within the attempt timeout";
+
     private static string Describe(Exception exception) => exception switch
     {
         DeliveryRejectedException rejected => rejected.Message,
-        Polly.Timeout.TimeoutRejectedException => "no answer within the attempt timeout",
+        Polly.Timeout.TimeoutRejectedException => NoAnswer,
         BrokenCircuitException => "the destination's circuit is open after repeated failures",
         HttpRequestException http => $"request failed: {http.Message}",
         _ => $"{exception.GetType().Name}: {exception.Message}",
+    };
+
+    /// <summary>What failed, as a tag of few values (<c>profilegrid.destinations.attempt_errors</c>): the error's text is in the queue's status.</summary>
+    private static string Kind(Exception exception) => exception switch
+    {
+        DeliveryRejectedException rejected => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http_{rejected.Status}"),
+        Polly.Timeout.TimeoutRejectedException => "timeout",
+        BrokenCircuitException => "circuit_open",
+        HttpRequestException => "connection",
+        _ => "other",
     };
 }
 

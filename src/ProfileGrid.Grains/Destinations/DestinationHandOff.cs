@@ -108,13 +108,12 @@ public sealed partial class DestinationHandOff(
     internal async Task ForgetAsync(string[] customers)
     {
         await Task.WhenAll(customers.Select(outbox.PartitionOf).Distinct().Select(partition => grains.GetGrain<IDeliveryOutboxGrain>(partition).CatchUp()));
-        var partitions = options.Value.Partitions;
         var destinations = await catalog.CurrentAsync();
         // The dead letters first as well: a redelivery under way then has put its letters in the queues (the dead
         // letters take one call at a time), where the next step finds them; none is redelivered after it.
         await Task.WhenAll(destinations.Select(destination => grains.GetGrain<IDeadLetterGrain>(destination.Name).Forget(customers)));
         await Task.WhenAll(destinations.SelectMany(destination => customers
-            .GroupBy(customer => JournalPartitions.Of(customer, partitions))
+            .GroupBy(options.Value.PartitionOf)
             .Select(queue => grains.GetGrain<IDeliveryQueueGrain>(IDeliveryQueueGrain.KeyOf(destination.Name, queue.Key)).Forget([.. queue]))));
         // After the queues: a head whose attempts had ended when they were told is a dead letter by now.
         await Task.WhenAll(destinations.Select(destination => grains.GetGrain<IDeadLetterGrain>(destination.Name).Forget(customers)));

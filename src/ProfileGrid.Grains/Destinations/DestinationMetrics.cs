@@ -49,4 +49,19 @@ internal static class DestinationMetrics
     public static void NotOwed(int count) => NotOwedCounter.Add(count);
 
     public static void OutboxLag(TimeSpan lag) => OutboxLagHistogram.Record(Math.Max(0, lag.TotalSeconds));
+
+    private static readonly Counter<long> LatencyBucketCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.latency_buckets", "{delivery}",
+        "Deliveries taken, by latency bucket (tag le: its upper bound in seconds, or inf): percentiles where a histogram's buckets are not exported (Application Insights).");
+
+    private static readonly Counter<long> AttemptErrorCounter = Meter.CreateCounter<long>(
+        "profilegrid.destinations.attempt_errors", "{attempt}", "Failed attempts by what failed (tag error: http_{status}, timeout, circuit_open, connection, other).");
+
+    private static readonly string[] LatencyBucketNames = [.. DeliveryLatencies.Bounds.Select(bound => bound.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)), "inf"];
+
+    /// <summary>A delivery taken <paramref name="latency"/> after it was queued, counted in its bucket (the same as the queues' status uses).</summary>
+    public static void LatencyBucket(string destination, TimeSpan latency) =>
+        LatencyBucketCounter.Add(1, Tag(destination), new("le", LatencyBucketNames[DeliveryLatencies.BucketOf(latency)]));
+
+    public static void AttemptError(string destination, string error) => AttemptErrorCounter.Add(1, Tag(destination), new("error", error));
 }

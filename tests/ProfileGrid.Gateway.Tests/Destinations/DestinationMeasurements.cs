@@ -7,7 +7,7 @@ namespace ProfileGrid.Gateway.Tests.Destinations;
 internal sealed class DestinationMeasurements : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentQueue<(string Instrument, double Value)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)> _measurements = new();
 
     public DestinationMeasurements(string destination)
     {
@@ -24,13 +24,22 @@ internal sealed class DestinationMeasurements : IDisposable
 
     public double[] Values(string instrument) => [.. _measurements.Where(m => m.Instrument == instrument).Select(m => m.Value)];
 
+    /// <summary>Each measurement's <paramref name="tag"/> (besides the destination), as often as it was recorded with it.</summary>
+    public string?[] TagValues(string instrument, string tag) =>
+        [.. _measurements.Where(m => m.Instrument == instrument).SelectMany(m => Enumerable.Repeat(m.Tags.GetValueOrDefault(tag), (int)m.Value))];
+
     public void Dispose() => _listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, string destination)
     {
         foreach (var tag in tags)
         {
-            if (tag.Key == "destination" && (string?)tag.Value == destination) _measurements.Enqueue((instrument.Name, value));
+            if (tag.Key == "destination" && (string?)tag.Value == destination)
+            {
+                var others = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var other in tags) others[other.Key] = other.Value?.ToString();
+                _measurements.Enqueue((instrument.Name, value, others));
+            }
         }
     }
 }

@@ -136,6 +136,7 @@ public sealed class DestinationsApiTests(DestinationsGatewayFixture gateway)
         Assert.Equal(expected, (await client.DeleteAsync($"/v1/destinations/{name}")).StatusCode);
         Assert.Equal(expected, (await client.GetAsync($"/v1/destinations/{name}/dead-letters")).StatusCode);
         Assert.Equal(expected, (await client.PostAsync($"/v1/destinations/{name}/dead-letters/redeliver", null)).StatusCode);
+        Assert.Equal(expected, (await client.GetAsync($"/v1/destinations/{name}/status")).StatusCode);
         await ApiAssert.Problem(await gateway.As(AdminKey).GetAsync($"/v1/destinations/{name}"), HttpStatusCode.NotFound);
     }
 }

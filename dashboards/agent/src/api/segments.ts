@@ -1,3 +1,4 @@
+import { gatewayReader } from './read';
 import type { MembersPage, SegmentDefinition, SegmentInfo } from './types';
 
 /** What the segment view reads over REST: the defined segments, one segment's size and back-fill, its members. */
@@ -10,19 +11,7 @@ export interface SegmentSource {
 
 /** The gateway's `/v1/segments` routes, with the agent's hub token as a Bearer credential (as the lookup does). */
 export function gatewaySegments(token: () => Promise<string>, fetchImpl: typeof fetch = fetch): SegmentSource {
-  const read = async <T>(path: string): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetchImpl(path, { headers: { Authorization: `Bearer ${await token()}` }, cache: 'no-store' });
-    } catch {
-      throw new Error('The gateway cannot be reached.');
-    }
-    if (!response.ok) {
-      const problem = (await response.json().catch(() => null)) as { detail?: string } | null;
-      throw new Error(problem?.detail ?? `The gateway answered ${response.status}.`);
-    }
-    return (await response.json()) as T;
-  };
+  const read = gatewayReader(token, fetchImpl);
   const segment = (name: string): string => `/v1/segments/${encodeURIComponent(name)}`;
   return {
     list: async () => (await read<{ segments: SegmentDefinition[] }>('/v1/segments')).segments,

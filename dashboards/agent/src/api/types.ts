@@ -30,6 +30,10 @@ export type SegmentBackfill = Schemas['BackfillView'];
 export type SegmentInfo = Schemas['SegmentView'];
 export type MembersPage = Schemas['MembersPageView'];
 
+export type DestinationInfo = Schemas['DestinationView'];
+export type DestinationStatus = Schemas['DestinationStatusView'];
+export type CustomerDelivery = Schemas['CustomerDeliveryView'];
+
 /** The counter windows in the order the dashboard shows them; each is a property of {@link CounterWindows}. */
 export const WINDOWS = ['1h', '24h', '7d', '30d', 'total'] as const satisfies readonly (keyof CounterWindows)[];
 export type CounterWindow = (typeof WINDOWS)[number];

@@ -26,6 +26,8 @@ export interface AppState {
   readonly arrivals: ReadonlyMap<string, number>;
   /** This agent's name, as the hub's WhoAmI says; null until it has answered. */
   readonly self: string | null;
+  /** The key's role (`agent`, `admin`), as WhoAmI says; null until it has answered. Admins also see the destinations. */
+  readonly role: string | null;
 }
 
 /** The dashboard's state, fed by the hub and by the agent's actions; views subscribe and re-render. */
@@ -40,7 +42,7 @@ export class Store {
     const customers = new Map(initial.map((id) => [id, watching(id)] as const));
     this.current = {
       connection: 'disconnected', order: [...customers.keys()], customers, selected: initial[0] ?? null,
-      feed: [], unread: new Map(), arrivals: new Map(), self: null,
+      feed: [], unread: new Map(), arrivals: new Map(), self: null, role: null,
     };
   }
 
@@ -145,7 +147,7 @@ export class Store {
   }
 
   identity(me: AgentIdentity): void {
-    if (me.name !== this.current.self) this.update({ self: me.name });
+    if (me.name !== this.current.self || me.role !== this.current.role) this.update({ self: me.name, role: me.role });
   }
 
   private apply(customerId: string, reduce: (customer: CustomerState) => Outcome): void {

@@ -1,4 +1,4 @@
-import type { ActivityEvent, ProfileView, SegmentBackfill, SegmentInfo } from '../api/types';
+import type { ActivityEvent, DestinationStatus, ProfileView, SegmentBackfill, SegmentInfo } from '../api/types';
 
 // Whole views as the gateway sends them, for tests: each names only what it is about.
 
@@ -16,3 +16,9 @@ export const backfill = (state: SegmentBackfill['state'], visited: number): Segm
 
 export const notReconciled: SegmentInfo['reconcile'] =
   { state: 'none', visited: 0, membersChecked: 0, membersRemoved: 0, startedAt: null, finishedAt: null, error: null };
+
+export const destinationStatus = (destination: string, status: Partial<DestinationStatus> = {}): DestinationStatus => ({
+  destination, depth: 0, delivered: 0, failedAttempts: 0, retrying: 0, deadLettered: 0, lastError: null,
+  latency: { count: 0, p50Ms: null, p95Ms: null, p99Ms: null, slowestMs: null },
+  queues: [{ partition: 0, depth: 0, since: '2026-12-07T09:00:00Z' }, { partition: 1, depth: 0, since: '2026-12-07T09:30:00Z' }], ...status,
+});

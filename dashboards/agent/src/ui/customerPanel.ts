@@ -6,11 +6,14 @@ import { formatTime } from './format';
 import { displayName } from './identity';
 import { profileCard } from './profileCard';
 import { renderTimeline, timelineList } from './timeline';
+import { toldList } from './told';
+import type { ToldState } from '../state/toldWatch';
 import { renderViewers, viewersBadge } from './viewersBadge';
 
 export interface CustomerPanel {
   element: HTMLElement;
-  render(state: AppState): void;
+  /** `told`: what the selected customer's destinations were told (null: not read, or not offered). */
+  render(state: AppState, told?: ToldState | null): void;
 }
 
 interface Slots {
@@ -24,17 +27,21 @@ interface Slots {
   counters: HTMLElement;
   timeline: HTMLElement;
   timelineEmpty: HTMLElement;
+  told: ReturnType<typeof toldList> | null;
   drawn: CustomerState | null;
 }
 
-/** The selected customer in full: who they are, their counters and their activity, live. */
-export function customerPanel(onUnwatch: (id: string) => void): CustomerPanel {
+/**
+ * The selected customer in full: who they are, their counters and their activity, live, and (`showTold`) which
+ * destinations were told what about them, recently.
+ */
+export function customerPanel(onUnwatch: (id: string) => void, showTold = false): CustomerPanel {
   const element = h('main', { class: 'customer', id: 'customer', tabindex: '-1' });
   let slots: Slots | null = null;
 
   return {
     element,
-    render(state) {
+    render(state, told = null) {
       const customer = state.selected === null ? undefined : state.customers.get(state.selected);
       if (customer === undefined) {
         if (element.dataset.mode !== 'empty') {
@@ -46,15 +53,16 @@ export function customerPanel(onUnwatch: (id: string) => void): CustomerPanel {
       }
       if (slots === null || slots.id !== customer.id) {
         element.dataset.mode = 'customer';
-        slots = skeleton(customer.id, onUnwatch);
+        slots = skeleton(customer.id, onUnwatch, showTold);
         replaceChildren(element, slots.root);
       }
+      slots.told?.render(told?.customerId === customer.id ? told : null);
       draw(slots, customer, state);
     },
   };
 }
 
-function skeleton(id: string, onUnwatch: (id: string) => void): Slots {
+function skeleton(id: string, onUnwatch: (id: string) => void, showTold: boolean): Slots {
   const s: Slots = {
     id,
     root: h('div', { class: 'customer-inner' }),
@@ -66,6 +74,7 @@ function skeleton(id: string, onUnwatch: (id: string) => void): Slots {
     counters: h('div', { class: 'counters-wrap' }),
     timeline: timelineList(),
     timelineEmpty: h('p', { class: 'empty-note' }, 'No activity yet.'),
+    told: showTold ? toldList() : null,
     drawn: null,
   };
   s.root.append(
@@ -81,6 +90,10 @@ function skeleton(id: string, onUnwatch: (id: string) => void): Slots {
           h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'counters-title' }, 'Behaviour'),
             h('span', { class: 'card-hint' }, 'Events and value per time window')),
           s.counters),
+        s.told === null ? null : h('section', { class: 'card', 'aria-labelledby': 'told-title', 'data-testid': 'told-card' },
+          h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'told-title' }, 'Told'),
+            h('span', { class: 'card-hint' }, 'What destinations were sent about them, newest first')),
+          s.told.element),
         h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
           h('div', { class: 'card-head' }, h('h2', { class: 'card-title', id: 'timeline-title' }, 'Timeline'),
             h('span', { class: 'card-hint' }, 'Newest first')),

@@ -63,3 +63,11 @@ export function initials(name: string): string {
   const parts = name.split(/[\s@._-]+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
 }
+
+/** A latency for reading: `—` when none, `12 ms`, `1.2 s`, `4 min`. */
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${numberFormat.format(Math.round(ms / 100) / 10)} s`;
+  return `${numberFormat.format(Math.round(ms / 6000) / 10)} min`;
+}

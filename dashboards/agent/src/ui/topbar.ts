@@ -7,6 +7,8 @@ export interface TopBar {
   element: HTMLElement;
   setConnection(state: ConnectionState): void;
   setAgent(name: string | null): void;
+  /** Whether the key is an admin's (the destinations view is offered), and whether that view is open. */
+  setAdmin(admin: boolean, open: boolean): void;
 }
 
 const CONNECTION_HINT: Record<ConnectionState, string> = {
@@ -16,7 +18,8 @@ const CONNECTION_HINT: Record<ConnectionState, string> = {
 };
 
 /** Brand, the customer search, the connection indicator and the agent's sign-out. */
-export function topBar(agentHint: string, onWatch: (value: string) => Promise<string | null>, onSignOut: () => void): TopBar {
+export function topBar(agentHint: string, onWatch: (value: string) => Promise<string | null>, onSignOut: () => void,
+  onDestinations: () => void = () => undefined): TopBar {
   const lookup = LOOKUP;
   const input = h('input', {
     id: 'watch-input', class: 'input', type: 'search', placeholder: lookup.placeholder, autocomplete: 'off', spellcheck: 'false',
@@ -46,11 +49,16 @@ export function topBar(agentHint: string, onWatch: (value: string) => Promise<st
     h('span', { class: 'conn-dot', 'aria-hidden': 'true' }), stateText);
 
   const agentName = h('span', { class: 'agent-name', 'data-testid': 'agent-name', title: 'Signed in as' });
+  const destinations = h('button', {
+    type: 'button', class: 'button button--ghost', 'data-testid': 'destinations-open', 'aria-pressed': 'false', hidden: true,
+    title: 'What each destination was sent: delivered, failed, retrying, dead letters, latency', onclick: onDestinations,
+  }, 'Destinations');
 
   const element = h('header', { class: 'topbar' },
     h('div', { class: 'brand' }, logo(24), h('span', { class: 'brand-name' }, 'ProfileGrid'), h('span', { class: 'brand-sub' }, 'Agent desk')),
     form,
     h('div', { class: 'topbar-end' },
+      destinations,
       connection,
       agentName,
       h('span', { class: 'agent-key', title: 'The API key you signed in with' }, agentHint),
@@ -66,6 +74,10 @@ export function topBar(agentHint: string, onWatch: (value: string) => Promise<st
     },
     setAgent(name) {
       if (agentName.textContent !== (name ?? '')) agentName.textContent = name ?? '';
+    },
+    setAdmin(admin, open) {
+      destinations.hidden = !admin;
+      destinations.setAttribute('aria-pressed', String(open));
     },
   };
 }
