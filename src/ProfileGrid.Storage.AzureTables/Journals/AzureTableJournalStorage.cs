@@ -178,7 +178,10 @@ public sealed class AzureTableJournalStorage(
         {
             await foreach (var page in query.AsPages(continuation, pageSize))
             {
-                return new JournalKeyPage(page.Values.Select(KeyOf).Where(key => key.StartsWith(prefix, StringComparison.Ordinal)).ToList(), page.ContinuationToken);
+                // The outbox rows next to the journals are not journals (a back-fill over a table with rows waiting in its
+                // outbox once failed here, reading one as a key that does not unescape).
+                var keys = page.Values.Where(row => !OutboxRows.IsOutboxRow(row.RowKey)).Select(KeyOf);
+                return new JournalKeyPage(keys.Where(key => key.StartsWith(prefix, StringComparison.Ordinal)).ToList(), page.ContinuationToken);
             }
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && TableErrors.IsUnavailable(exception))

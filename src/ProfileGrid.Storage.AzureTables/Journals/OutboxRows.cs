@@ -28,6 +28,9 @@ internal static class OutboxRows
 
     public static string RowKey(OutboxChannel channel, string id) => Prefix(channel) + id;
 
+    /// <summary>Whether a row of a journal table is an outbox row (of any channel): no journal's row key starts with <see cref="TableKey.Separator"/>.</summary>
+    public static bool IsOutboxRow(string rowKey) => rowKey.Length > 0 && rowKey[0] == TableKey.Separator;
+
     public static TableTransactionAction Add(OutboxChannel channel, string partitionKey, string id, IReadOnlyList<ReadOnlyMemory<byte>> records)
     {
         var entity = new TableEntity(partitionKey, RowKey(channel, id)) { [CountProperty] = records.Count };

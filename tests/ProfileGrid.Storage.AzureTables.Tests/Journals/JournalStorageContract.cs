@@ -476,6 +476,21 @@ public abstract class JournalStorageContract
         Assert.Equal([JournalVersion.MaxDeliveriesBytes], (await deliveries.ReadOldestAsync(deliveries.PartitionOf(key), 10)).SelectMany(row => row.Records).Select(record => record.Length));
     }
 
+    [Fact]
+    public async Task Listing_the_keys_passes_over_the_rows_waiting_in_either_outbox()
+    {
+        var keys = Enumerable.Range(0, 5).Select(_ => NewKey()).ToArray();
+        foreach (var key in keys)
+        {
+            await Storage.WriteAsync(key, JournalVersion.None, JournalWrite.Snapshot(Bytes(key)) with { Outbox = Bytes("archive " + key), Deliveries = Bytes("deliveries " + key) });
+        }
+
+        var listed = (await ListAllAsync(pageSize: 2)).SelectMany(page => page).ToList();
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Where(keys.Contains).Order(StringComparer.Ordinal));
+        Assert.Equal(listed.Distinct().Count(), listed.Count);
+    }
+
     private static async Task<List<string>> RecordsAsync(IJournalOutbox outbox)
     {
         var records = new List<string>();
