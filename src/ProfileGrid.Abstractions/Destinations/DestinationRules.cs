@@ -32,6 +32,8 @@ public static class DestinationRules
             return ("url", $"url is required: an absolute https:// URL of at most {MaxUrlLength} characters.");
         if (!string.IsNullOrEmpty(uri.UserInfo)) return ("url", "url must not hold credentials (user:password@): put them in headers.");
         if (!string.IsNullOrEmpty(uri.Fragment)) return ("url", "url must not have a fragment (#...).");
+        if (IPAddress.TryParse(uri.DnsSafeHost, out var literal) && DestinationAddresses.Classify(literal) == AddressKind.Forbidden)
+            return ("url", $"url's host {uri.Host} is not an address a webhook can be at (unspecified, link-local, multicast, reserved or the cloud platform's own).");
         if (uri.Scheme == Uri.UriSchemeHttps) return null;
         if (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)) return null;
         return ("url", uri.Scheme == Uri.UriSchemeHttp

@@ -47,6 +47,13 @@ public sealed class DeliveryOptions : ICheckedOptions
     /// </summary>
     public TimeSpan OutboxPollPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether deliveries may connect to private network addresses (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7),
+    /// for a receiver inside the deployment's own network. Off, a destination that resolves only to such addresses is
+    /// refused at every attempt: an admin's URL cannot reach the silos' neighbours.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     public IEnumerable<string> Problems() => new[]
     {
         CheckedOptions.Within(nameof(Partitions), Partitions, 1, 64),

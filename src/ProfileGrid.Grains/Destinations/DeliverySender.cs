@@ -21,10 +21,40 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
     private static readonly ResiliencePropertyKey<DateTimeOffset> QueuedAt = new("profilegrid.queuedAt");
 
     private readonly DeliveryOptions _options = options.Value;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, options.Value.AllowPrivateNetworks, cancellationToken),
+    })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
+
+    /// <summary>
+    /// Connects to the first of the host's addresses a delivery may go to (<see cref="DestinationAddresses"/>), checked
+    /// after DNS on the address connected; refuses without connecting when there is none.
+    /// </summary>
+    /// <exception cref="DestinationAddressRefusedException">Every address of the host is one no delivery may go to.</exception>
+    public static async ValueTask<Stream> ConnectAsync(System.Net.DnsEndPoint endpoint, bool allowPrivateNetworks, CancellationToken cancellationToken)
+    {
+        var addresses = System.Net.IPAddress.TryParse(endpoint.Host, out var literal)
+            ? [literal]
+            : await System.Net.Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+        var allowed = addresses.Where(address => DestinationAddresses.IsAllowed(address, allowPrivateNetworks)).ToArray();
+        if (allowed.Length == 0) throw new DestinationAddressRefusedException(endpoint.Host, addresses);
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private readonly ConcurrentDictionary<string, (DateTimeOffset Version, ResiliencePipeline Pipeline)> _pipelines = new(StringComparer.Ordinal);
 
@@ -134,6 +164,7 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
         DeliveryRejectedException rejected => rejected.Message,
         Polly.Timeout.TimeoutRejectedException => NoAnswer,
         BrokenCircuitException => "the destination's circuit is open after repeated failures",
+        HttpRequestException { InnerException: DestinationAddressRefusedException refused } => refused.Message,
         HttpRequestException http => $"request failed: {http.Message}",
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
@@ -144,6 +175,7 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
         DeliveryRejectedException rejected => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http_{rejected.Status}"),
         Polly.Timeout.TimeoutRejectedException => "timeout",
         BrokenCircuitException => "circuit_open",
+        HttpRequestException { InnerException: DestinationAddressRefusedException } => "address_refused",
         HttpRequestException => "connection",
         _ => "other",
     };
@@ -151,6 +183,15 @@ public sealed class DeliverySender(IOptions<DeliveryOptions> options, TimeProvid
 
 /// <summary>How a delivery ended: taken, or given up on after <paramref name="Attempts"/> with <paramref name="Error"/>.</summary>
 public sealed record DeliveryOutcome(bool Delivered, int Attempts, string? Error);
+
+/// <summary>Every address of a destination's host is one deliveries may not go to (<see cref="DestinationAddresses"/>).</summary>
+public sealed class DestinationAddressRefusedException(string host, IReadOnlyList<System.Net.IPAddress> addresses) : Exception(
+    addresses.Count == 0
+        ? $"{host} has no address"
+        : $"{host} is at {string.Join(", ", addresses)}, where deliveries may not go ({DestinationAddresses.Classify(addresses[0]).ToString().ToLowerInvariant()} address; a private network needs ProfileGrid:Destinations:AllowPrivateNetworks)")
+{
+    public string Host { get; } = host;
+}
 
 /// <summary>The destination answered, but not with 2xx.</summary>
 public sealed class DeliveryRejectedException(int status) : Exception($"the destination answered HTTP {status}")
