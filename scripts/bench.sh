@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --micro) micro=true ;;
     --history) history="$2"; shift ;;
     --out) docs="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
