@@ -38,9 +38,9 @@ while [ $# -gt 0 ]; do
 done
 case "$storages" in both) storages="memory azurite" ;; memory|azurite) ;; *) echo "--storage: memory, azurite or both" >&2; exit 2 ;; esac
 if [ "$quick" = true ]; then
-  duration="${duration:-6}" jit=6 max_duration=3 ingest_warmup=3 probe_warmup=2
+  duration="${duration:-6}" jit=6 max_duration=3 max_warmup=2 settle=5 ingest_warmup=3 probe_warmup=2
 else
-  duration="${duration:-30}" jit=20 max_duration=10 ingest_warmup=10 probe_warmup=5
+  duration="${duration:-30}" jit=20 max_duration=15 max_warmup=5 settle=15 ingest_warmup=10 probe_warmup=5
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="${results:-.data/bench/destinations-$(date -u +%Y%m%d-%H%M%S)}"
@@ -96,13 +96,18 @@ start_receiver() {
 loadgen() { logged loadgen "$@"; dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }
 tools() { logged tools "$@"; dotnet tests/ProfileGrid.Benchmarks.Tools/bin/Release/net10.0/ProfileGrid.Benchmarks.Tools.dll "$@"; }
 admin() { # admin METHOD PATH [JSON]
+  echo "curl -X $1 $url$2 -H 'X-Api-Key: $admin_key'${3:+ -H 'Content-Type: application/json' -d '$3'}" >>"$results/commands.txt"
   curl -sf -o /dev/null -X "$1" "$url$2" -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' ${3:+-d "$3"} \
     || { echo "$1 $2 failed" >&2; return 1; }
 }
-hook() { curl -sf -o /dev/null -X PUT "$receiver/_control/hooks/$1" -H 'Content-Type: application/json' -d "$2"; }
+hook() {
+  echo "curl -X PUT $receiver/_control/hooks/$1 -H 'Content-Type: application/json' -d '$2'" >>"$results/commands.txt"
+  curl -sf -o /dev/null -X PUT "$receiver/_control/hooks/$1" -H 'Content-Type: application/json' -d "$2"
+}
 destination() { admin PUT "/v1/destinations/$1" "{\"url\":\"$receiver/hooks/$1\",\"secret\":\"$secret\",\"filter\":{\"segments\":[\"$segment\"]}}"; }
 number() { sed -n "s/^  \"$2\": \([0-9.-]*\),*$/\1/p" "$1" | head -n 1; }
 latency() { sed -n "s/^    \"$2\": \([0-9.]*\),*$/\1/p" "$1" | head -n 1 | awk '{ printf "%.1f", $1 }'; }
+ms() { number "$1" "$2" | awk '{ printf "%.1f", $1 + 0 }'; }
 
 failed=""
 for storage in $storages; do
@@ -125,10 +130,12 @@ for storage in $storages; do
     loadgen --url "$url" --key "$producer_key" --concurrency "$concurrency" --duration "$((jit / 2))" --warmup 0 --quiet \
       --batch "$batch" --customers 1000 --customer-prefix "warm-$batch-" --label warm >/dev/null
   done
-  loadgen --url "$url" --key "$producer_key" --concurrency "$concurrency" --duration "$max_duration" --warmup 2 --quiet \
+  loadgen --url "$url" --key "$producer_key" --concurrency "$concurrency" --duration "$max_duration" --warmup "$max_warmup" --quiet \
     --batch 100 --customers 1000 --customer-prefix max- --target-pid "$gateway_pid" --label "$storage-max" --out "$run/max.json" >/dev/null
   half_rate=$(awk -v eps="$(number "$run/max.json" eventsPerSecond)" 'BEGIN { r = eps / 2 / 100; printf "%.1f", (r < 1 ? 1 : r) }')
   echo "   $(number "$run/max.json" eventsPerSecond) events/s; the phases run at $half_rate requests/s of 100 events" >&2
+  # What the closed loop left behind (collections; on Azurite the archivers' backlog) is not the first phase's to measure.
+  sleep "$settle"
 
   for phase in A B C A2; do
     case "$phase" in
@@ -182,6 +189,7 @@ fmt() { # a rate as the other sections write it: 24,382
 }
 
 section="$results/section.md"
+declare -A isolation=()
 {
   echo "## Destinations (issue 28)"
   echo
@@ -189,10 +197,10 @@ section="$results/section.md"
   echo "$(nproc) cores (load average 1, 5, 15 min before: $load_before; after: $load_after)$([ "$quick" = true ] && echo "; **a smoke run (\`--quick\`): phases of $duration s, too short to judge the goals by**")."
   echo "**The machine is shared** with other engineers' builds and tests, so absolute figures are noisy."
   echo
-  echo "Each storage gets a fresh gateway (co-hosted silo, destinations with their default settings: 4 queues each, 10 s per"
-  echo "attempt), a fresh webhook receiver (\`src/ProfileGrid.WebhookReceiver\`, signatures verified) and, on Azurite, a fresh"
+  echo "Each storage gets a fresh gateway (co-hosted silo, its default settings: on Azurite archiving on; destinations with 4"
+  echo "queues each, 10 s per attempt), a fresh webhook receiver (\`src/ProfileGrid.WebhookReceiver\`, signatures verified) and, on Azurite, a fresh"
   echo "Azurite; $jit s of warm-up load, then the maximum ingest rate (batches of 100 over 1,000 customers, closed loop,"
-  echo "$concurrency connections, $max_duration s). Every phase then runs the same load open loop at half that rate (the load"
+  echo "$concurrency connections, $max_duration s after $max_warmup s) and $settle s of rest. Every phase then runs the same load open loop at half that rate (the load"
   echo "generator, a process of its own, $ingest_warmup s of warm-up) while the probe (\`tools destinations\`, a process of its own)"
   echo "posts $rate events a second, each the first \`$event_type\` of a fresh customer, which puts it into the segment"
   echo "\`$segment\` (\`$event_type.total >= 1\`) that destination \"good\" is subscribed to; $probe_warmup s unmeasured, then $duration s."
@@ -219,7 +227,7 @@ section="$results/section.md"
         C) name="C: good + bad-hang" bad="$(grep -o '"receivedAt"' "$run/C-bad-receipts.json" | wc -l) requests, each held $hang s" ;;
         A2) name="A again" bad="–" ;;
       esac
-      echo "| $name | $(fmt "$(number "$ingest" eventsPerSecond)") | $(latency "$ingest" p50) / $(latency "$ingest" p99) | $(number "$delivery" received) / $(number "$delivery" expected) | $(number "$delivery" latencyMsP50) / $(number "$delivery" latencyMsP95) / $(number "$delivery" latencyMsP99) / $(number "$delivery" latencyMsMax) | $(number "$delivery" postLatencyMsP50) / $(number "$delivery" postLatencyMsP99) | $bad |"
+      echo "| $name | $(fmt "$(number "$ingest" eventsPerSecond)") | $(latency "$ingest" p50) / $(latency "$ingest" p99) | $(number "$delivery" received) / $(number "$delivery" expected) | $(ms "$delivery" latencyMsP50) / $(ms "$delivery" latencyMsP95) / $(ms "$delivery" latencyMsP99) / $(ms "$delivery" latencyMsMax) | $(ms "$delivery" postLatencyMsP50) / $(ms "$delivery" postLatencyMsP99) | $bad |"
     done
     echo
     echo "| against A | ingest events/s | ingest 202 p50 | ingest 202 p99 | good: delivery p50 | good: delivery p99 |"
@@ -233,15 +241,20 @@ section="$results/section.md"
         row+=" | $(compare "$a" "$a2" "$x" "$worse" "$([ "$phase" = A2 ] || echo verdict)")"
       done
       echo "$row |"
+      if [ "$phase" != A2 ]; then
+        case "$row" in *"beyond noise"*) isolation[$storage-$phase]="**missed**" ;; *) isolation[$storage-$phase]="**met**" ;; esac
+      fi
     done
   done
   echo
-  echo "| goal (phase A, at half the maximum ingest rate) | measured | |"
+  echo "| goal$([ "$quick" = true ] && echo " (judged on a smoke run: indicative only)") | measured | |"
   echo "|---|---|---|"
   for storage in $storages; do
     delivery="$results/$storage/A-delivery.json"
-    echo "| $storage: delivery p50 ≤ 20 ms | $(number "$delivery" latencyMsP50) ms | $(goal "$(number "$delivery" latencyMsP50)" 20) |"
-    echo "| $storage: delivery p99 ≤ 250 ms | $(number "$delivery" latencyMsP99) ms | $(goal "$(number "$delivery" latencyMsP99)" 250) |"
+    echo "| $storage: delivery p50 ≤ 20 ms at half the maximum ingest rate (phase A) | $(ms "$delivery" latencyMsP50) ms | $(goal "$(number "$delivery" latencyMsP50)" 20) |"
+    echo "| $storage: delivery p99 ≤ 250 ms at half the maximum ingest rate (phase A) | $(ms "$delivery" latencyMsP99) ms | $(goal "$(number "$delivery" latencyMsP99)" 250) |"
+    echo "| $storage: a destination answering 500 costs ingest and \"good\" nothing beyond noise (B / A) | the row B / A above | ${isolation[$storage-B]} |"
+    echo "| $storage: a destination hanging $hang s costs ingest and \"good\" nothing beyond noise (C / A) | the row C / A above | ${isolation[$storage-C]} |"
   done
   echo
   echo "Every delivery expected arrived: $([ -z "$failed" ] && echo yes || echo "**no**: missing or failed in$failed (see the probe's JSON: \`missingCustomers\`)")."
