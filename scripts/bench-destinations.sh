@@ -2,13 +2,13 @@
 # The destinations benchmark of issue 28, on memory storage and then on Azurite: a gateway (co-hosted silo), the
 # webhook receiver (src/ProfileGrid.WebhookReceiver) and the load generator, each a process of its own on a free
 # loopback port. First the maximum ingest rate (batches of 100 over 1,000 customers, closed loop), then the same load
-# open loop at half that rate in four phases: A "good" alone, B "good" and "bad-500" (answers 500 always), C "good" and
-# "bad-hang" (holds each request --hang seconds), and A again (the noise between two equal phases). In each phase a
-# probe (tools destinations) posts one event per fresh customer that puts it into a segment "good" is subscribed to,
-# and joins each 202's time with the receiver's receipt of that customer's segment.entered (wall-clock UTC, both on
-# this machine). A missing delivery fails the run (exit 1). Writes its section into docs/benchmarks.md between the
+# open loop at half that rate in five phases: A "good" alone, B "good" and "bad-500" (answers 500 always), C "good" and
+# "bad-hang" (holds each request --hang seconds), D "good" and "also-ok" (a second healthy one), and A again (the noise
+# between two equal phases). In each phase a probe (tools destinations) posts one event per fresh customer that puts it
+# into a segment "good" is subscribed to, and joins each 202's time with the receiver's receipt of that customer's
+# segment.entered (wall-clock UTC, both on this machine). A missing delivery fails the run (exit 1). Writes its section into docs/benchmarks.md between the
 # markers below (replacing the one an earlier run wrote); the raw JSON stays in .data/bench/destinations-<time>/.
-#   --quick           a smoke run: memory and Azurite, 6 s measured per phase (about 6 minutes)
+#   --quick           a smoke run: memory and Azurite, 6 s measured per phase (about 5 minutes; the full form about 12)
 #   --storage S       memory, azurite or both (default both)
 #   --duration S      seconds measured per phase (default 30; --quick 6)
 #   --rate R          segment entries the probe causes a second (default 50)
@@ -48,7 +48,7 @@ mkdir -p "$results"
 concurrency=16 segment=bench_signalled event_type=bench_signal
 secret="whsec_$(head -c 32 /dev/urandom | base64 -w0)"
 begin_marker='<!-- bench-destinations: written by scripts/bench-destinations.sh -->' end_marker='<!-- bench-destinations: end -->'
-command="./scripts/bench-destinations.sh$([ "$quick" = true ] && echo " --quick") --storage ${storages// /,} --duration $duration --rate $rate --hang $hang"
+command="./scripts/bench-destinations.sh$([ "$quick" = true ] && echo " --quick" || true) --storage ${storages// /,} --duration $duration --rate $rate --hang $hang"
 command="${command/--storage memory,azurite/--storage both}"
 started=$(date -u +"%Y-%m-%d %H:%M UTC") clock=$SECONDS load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests scripts || echo ' with uncommitted changes')"
@@ -137,10 +137,11 @@ for storage in $storages; do
   # What the closed loop left behind (collections; on Azurite the archivers' backlog) is not the first phase's to measure.
   sleep "$settle"
 
-  for phase in A B C A2; do
+  for phase in A B C D A2; do
     case "$phase" in
       B) hook bad-500 '{"failAlways":true,"failStatus":500}'; destination bad-500; sleep 2 ;;
       C) hook bad-hang "{\"hangSeconds\":$hang}"; destination bad-hang; sleep 2 ;;
+      D) hook also-ok '{}'; destination also-ok; sleep 2 ;;
     esac
     echo "== $storage $phase: ingest at $half_rate requests/s, the probe at $rate segment entries/s" >&2
     loadgen --url "$url" --key "$producer_key" --concurrency 64 --rate "$half_rate" --batch 100 --customers 1000 \
@@ -157,6 +158,7 @@ for storage in $storages; do
     case "$phase" in
       B) curl -sf "$receiver/_control/hooks/bad-500/receipts" >"$run/B-bad-receipts.json"; admin DELETE /v1/destinations/bad-500 ;;
       C) curl -sf "$receiver/_control/hooks/bad-hang/receipts" >"$run/C-bad-receipts.json"; admin DELETE /v1/destinations/bad-hang ;;
+      D) curl -sf "$receiver/_control/hooks/also-ok/receipts" >"$run/D-other-receipts.json"; admin DELETE /v1/destinations/also-ok ;;
     esac
     echo "   ingest $(number "$run/$phase-ingest.json" eventsPerSecond) events/s, p99 $(latency "$run/$phase-ingest.json" p99) ms;" \
       "good: $(number "$run/$phase-delivery.json" received)/$(number "$run/$phase-delivery.json" expected) delivered," \
@@ -207,7 +209,8 @@ declare -A isolation=()
   echo "Delivery latency is, per customer, the receiver's arrival time of the \`segment.entered\` whose subject is the"
   echo "customer, minus the probe's time of the 202 that accepted the event (both wall-clock UTC on this machine). Phase B"
   echo "adds destination \"bad-500\" (same segment; the receiver answers 500 to every request), phase C \"bad-hang\" (the"
-  echo "receiver holds each request $hang s), each removed after its phase; \"A again\" repeats A to show the noise. A"
+  echo "receiver holds each request $hang s), phase D \"also-ok\" (a second healthy destination of the same segment: what"
+  echo "any second destination costs, failing or not), each removed after its phase; \"A again\" repeats A to show the noise. A"
   echo "figure is marked beyond noise when it is worse than A's by more than the larger of 10 % and the two A phases'"
   echo "difference (and, for latencies, 1 ms). The bad destination's column counts the requests the receiver got from it:"
   echo "each destination's circuit breaker stops sending to it for 30 s once half of at least 5 attempts within 30 s failed,"
@@ -219,12 +222,13 @@ declare -A isolation=()
     echo
     echo "| phase | ingest events/s | ingest 202 p50 / p99 ms | good: delivered / expected | good: delivery p50 / p95 / p99 / max ms | probe's 202 p50 / p99 ms | the bad destination |"
     echo "|---|---|---|---|---|---|---|"
-    for phase in A B C A2; do
+    for phase in A B C D A2; do
       ingest="$run/$phase-ingest.json" delivery="$run/$phase-delivery.json"
       case "$phase" in
         A) name="A: good alone" bad="–" ;;
         B) name="B: good + bad-500" bad="$(grep -o '"status":500' "$run/B-bad-receipts.json" | wc -l) requests, answered 500" ;;
         C) name="C: good + bad-hang" bad="$(grep -o '"receivedAt"' "$run/C-bad-receipts.json" | wc -l) requests, each held $hang s" ;;
+        D) name="D: good + also-ok" bad="(a healthy one) $(grep -o '"status":200' "$run/D-other-receipts.json" | wc -l) requests, answered 200" ;;
         A2) name="A again" bad="–" ;;
       esac
       echo "| $name | $(fmt "$(number "$ingest" eventsPerSecond)") | $(latency "$ingest" p50) / $(latency "$ingest" p99) | $(number "$delivery" received) / $(number "$delivery" expected) | $(ms "$delivery" latencyMsP50) / $(ms "$delivery" latencyMsP95) / $(ms "$delivery" latencyMsP99) / $(ms "$delivery" latencyMsMax) | $(ms "$delivery" postLatencyMsP50) / $(ms "$delivery" postLatencyMsP99) | $bad |"
@@ -232,7 +236,7 @@ declare -A isolation=()
     echo
     echo "| against A | ingest events/s | ingest 202 p50 | ingest 202 p99 | good: delivery p50 | good: delivery p99 |"
     echo "|---|---|---|---|---|---|"
-    for phase in B C A2; do
+    for phase in B C D A2; do
       row="| $([ "$phase" = A2 ] && echo "A again / A (the noise)" || echo "$phase / A")"
       for figure in "eventsPerSecond ingest number lower" "p50 ingest latency higher" "p99 ingest latency higher" \
                     "latencyMsP50 delivery number higher" "latencyMsP99 delivery number higher"; do
@@ -241,7 +245,7 @@ declare -A isolation=()
         row+=" | $(compare "$a" "$a2" "$x" "$worse" "$([ "$phase" = A2 ] || echo verdict)")"
       done
       echo "$row |"
-      if [ "$phase" != A2 ]; then
+      if [ "$phase" = B ] || [ "$phase" = C ]; then
         case "$row" in *"beyond noise"*) isolation[$storage-$phase]="**missed**" ;; *) isolation[$storage-$phase]="**met**" ;; esac
       fi
     done
