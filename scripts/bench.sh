@@ -4,7 +4,8 @@
 # and its plots (docs/bench-*.png); the raw JSON results stay in .data/bench/<time>/.
 #   (no option)   the full run (about 20 minutes on 2 cores, 10-20 more for the member index: bench-members.sh,
 #                 about 10 for the back-fill over 1,000,000 customers: bench-backfill.sh, and 10-15 for the import of
-#                 10,000,000 events: bench-import.sh, which runs on its own too)
+#                 10,000,000 events: bench-import.sh, which runs on its own too, and about 10 for destinations:
+#                 bench-destinations.sh)
 #   --quick       short durations and a subset (about 4 minutes)
 #   --micro       only the BenchmarkDotNet micro-benchmarks (counters, idempotency, state serialization),
 #                 written to docs/benchmarks-micro.md
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
     --micro) micro=true ;;
     --history) history="$2"; shift ;;
     --out) docs="$2"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -145,7 +146,7 @@ scenario_args() {
 # --- build once ---------------------------------------------------------------------------------------------------
 ensure_npm "$PWD"
 started=$(date -u +"%Y-%m-%d %H:%M UTC") load_before=$(cut -d' ' -f1-3 /proc/loadavg) clock=$SECONDS
-for project in src/ProfileGrid.Gateway src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Noop \
+for project in src/ProfileGrid.Gateway src/ProfileGrid.WebhookReceiver src/ProfileGrid.LoadGenerator tests/ProfileGrid.Benchmarks.Noop \
                tests/ProfileGrid.Benchmarks.Floor tests/ProfileGrid.Benchmarks.Tools tests/ProfileGrid.Benchmarks.Memory src/ProfileGrid.Cli; do
   dotnet build "$project" -c Release -nologo -v quiet
 done
@@ -311,6 +312,12 @@ fi
 ./scripts/bench-replay.sh --no-build --customers "$([ "$mode" = full ] && echo 20000 || echo 5000)" \
   --duration "$([ "$mode" = full ] && echo 30 || echo 10)" --results "$results/replay" --out "$results/section-replay.md"
 
+# --- destinations (issue 28): delivery latency at half the maximum ingest rate and a failing or hanging destination's
+# cost, on memory and Azurite; a script of its own, like the import's. A missing delivery fails the suite, after its report.
+destinations_failed=false
+./scripts/bench-destinations.sh --no-build $([ "$mode" = quick ] && echo --quick) --results "$results/destinations" \
+  --out "$results/section-destinations.md" || destinations_failed=true
+
 # --- the report ---------------------------------------------------------------------------------------------------
 cat >"$results/header.md" <<EOF
 Written by \`./scripts/bench.sh$([ "$mode" = quick ] && echo " --quick")\` (mode \`$mode\`: ${duration} s measured after ${warmup} s of warm-up per run). Do not edit by hand:
@@ -362,3 +369,4 @@ EOF
 tools report --results "$results" --out "$docs/benchmarks.md" --images "$docs"
 
 echo "results in $results; report in $docs/benchmarks.md"
+if [ "$destinations_failed" = true ]; then echo "bench-destinations.sh failed (a delivery missing?): see $results/destinations" >&2; exit 1; fi

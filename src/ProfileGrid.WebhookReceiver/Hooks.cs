@@ -30,6 +30,9 @@ public sealed class Hook
     /// <summary>Never answer (until the caller gives up).</summary>
     public bool Hang { get; set; }
 
+    /// <summary>Hold each request this long before answering as otherwise (zero: answer at once); <see cref="Hang"/> wins.</summary>
+    public TimeSpan HangFor { get; set; }
+
     public void Record(Received received)
     {
         lock (_lock) _received.Add(received);
@@ -39,6 +42,9 @@ public sealed class Hook
     {
         lock (_lock) return [.. _received];
     }
+
+    /// <summary>What arrived in brief, for joining on the customer: each request's CloudEvent type and subject, read from its body.</summary>
+    public Receipt[] Receipts() => [.. Received().Select(Receipt.Of)];
 
     /// <summary>Whether this request is to fail, counting it down.</summary>
     public bool ShouldFail()

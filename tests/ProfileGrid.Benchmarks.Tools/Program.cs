@@ -5,6 +5,7 @@ const string Usage = """
     ProfileGrid.Benchmarks.Tools <command> [--name value ...]
       tables  --connection-string <cs> --mode single|batch [--duration 10] [--warmup 3] [--concurrency 16] [--payload 1536] [--label x] [--out f.json]
       push    --url <gateway> --agent-key <k> --producer-key <k> [--customers 5] [--rate 20] [--duration 10] [--warmup 3] [--customer-prefix push-] [--label x] [--out f.json]
+      destinations --url <gateway> --producer-key <k> --receiver <url> [--hook good] [--event-type bench_signal] [--rate 50] [--duration 10] [--warmup 3] [--wait 60] [--customer-prefix delivery-] [--label x] [--out f.json]   (exit 1 if a delivery is missing)
       exclusion --url <gateway> --admin-key <k> --agent-key <k> --customer-prefix <p> [--customers 1000] [--ids 1] [--rate 50] [--duration 10] [--warmup 3] [--label x] [--out f.json]
       report  --results <dir> --out docs/benchmarks.md --images docs [--title-note text]
       populate --url <gateway> --producer-key <k> [--customers 1000000] [--customer-prefix stored-] [--concurrency 8] [--label x] [--out f.json]
@@ -25,6 +26,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 
 var options = new ToolArgs(args[1..]);
 if (args[0] == "import-file") return new ImportFileGenerator(options).Run();
+if (args[0] == "destinations") return await new DeliveryLatencyProbe(options).RunAsync();
 RunResult? result = args[0] switch
 {
     "tables" => await new RawTablesProbe(options).RunAsync(),
