@@ -33,8 +33,11 @@ public sealed partial class DeliveryOutboxGrain(
     // Why the last read failed (null when it did not): a catch-up reports it.
     private Exception? _lastFailure;
     // The deliveries of rows read but not deleted yet that are in their queues: a read that failed part way (one queue
-    // did not answer) does not queue them again when it takes the same rows next time.
+    // did not answer), or a delete that failed, does not queue them again when it takes the same rows next time.
     private readonly HashSet<(string Destination, string Id)> _queued = [];
+    // Rows whose deliveries are queued and whose delete is on its way (with their deliveries), and the deletes, one at a time.
+    private readonly Dictionary<string, (string Destination, string Id)[]> _deleting = new(StringComparer.Ordinal);
+    private Task _deletes = Task.CompletedTask;
 
     private int Partition => (int)this.GetPrimaryKeyLong();
 
@@ -102,33 +105,76 @@ public sealed partial class DeliveryOutboxGrain(
     {
         while (true)
         {
-            var rows = await outbox.ReadOldestAsync(Partition, RowsPerRead);
-            if (rows.Count == 0) return;
-            await QueueAsync(rows);
-            await outbox.DeleteAsync(Partition, rows);
+            var read = await outbox.ReadOldestAsync(Partition, RowsPerRead);
+            // Rows whose deliveries are queued and whose delete is on its way are passed over: the next read need not
+            // wait for the delete (one storage round trip less between a write and its delivery under load).
+            var rows = read.Where(row => !_deleting.ContainsKey(row.Id)).ToList();
+            if (rows.Count == 0)
+            {
+                if (read.Count < RowsPerRead) return;
+                // The oldest rows are all being deleted: the rows after them come once they are.
+                await _deletes;
+                continue;
+            }
+
+            var keys = await QueueAsync(rows);
             var queuedAt = DateTimeOffset.UtcNow;
-            foreach (var row in rows) DestinationMetrics.OutboxLag(queuedAt - row.WrittenAt);
-            _queued.Clear();
-            if (rows.Count < RowsPerRead) return;
+            foreach (var row in rows)
+            {
+                _deleting[row.Id] = keys[row.Id];
+                DestinationMetrics.OutboxLag(queuedAt - row.WrittenAt);
+            }
+
+            _deletes = DeleteAfterAsync(_deletes, rows);
+            if (read.Count < RowsPerRead) return;
         }
     }
 
-    /// <summary>Queues the rows' deliveries, oldest first, one call per queue, the queues at once.</summary>
-    private async Task QueueAsync(IReadOnlyList<OutboxRow> rows)
+    /// <summary>Deletes rows whose deliveries are queued, after the deletes before (a failed one leaves them to be read and deleted again).</summary>
+    private async Task DeleteAfterAsync(Task previous, List<OutboxRow> rows)
+    {
+        await previous;
+        try
+        {
+            await outbox.DeleteAsync(Partition, rows);
+            // Gone: their deliveries need no guard against being queued twice any more.
+            foreach (var row in rows) _queued.ExceptWith(_deleting[row.Id]);
+        }
+        catch (Exception exception)
+        {
+            // Read again, and passed over there as queued already (_queued keeps them), then deleted again.
+            LogDeleteFailed(logger, exception, Partition, rows.Count);
+        }
+        finally
+        {
+            foreach (var row in rows) _deleting.Remove(row.Id);
+        }
+    }
+
+    /// <summary>Queues the rows' deliveries, oldest first, one call per queue, the queues at once; returns each row's deliveries (by destination and id).</summary>
+    private async Task<Dictionary<string, (string Destination, string Id)[]>> QueueAsync(List<OutboxRow> rows)
     {
         var owed = new List<OwedDelivery>();
-        foreach (var record in rows.SelectMany(row => row.Records))
+        var keys = new Dictionary<string, (string Destination, string Id)[]>(StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            try
+            var ofRow = new List<OwedDelivery>();
+            foreach (var record in row.Records)
             {
-                owed.AddRange(handOff.Read(record));
+                try
+                {
+                    ofRow.AddRange(handOff.Read(record));
+                }
+                catch (CorruptStateException exception)
+                {
+                    // One record that does not read must not hold up every delivery of the partition behind it.
+                    DestinationMetrics.NotOwed(1);
+                    LogUnreadable(logger, exception, Partition);
+                }
             }
-            catch (CorruptStateException exception)
-            {
-                // One record that does not read must not hold up every delivery of the partition behind it.
-                DestinationMetrics.NotOwed(1);
-                LogUnreadable(logger, exception, Partition);
-            }
+
+            owed.AddRange(ofRow);
+            keys[row.Id] = [.. ofRow.Select(delivery => (delivery.Destination, delivery.Delivery.Id))];
         }
 
         var queues = owed
@@ -141,7 +187,11 @@ public sealed partial class DeliveryOutboxGrain(
             })
             .ToList();
         await Task.WhenAll(queues);
+        return keys;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting {Count} rows of partition {Partition} of the deliveries outbox failed; they are read and deleted again (their deliveries are queued once)")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, int partition, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading partition {Partition} of the deliveries outbox failed; its rows are taken again at the next poll")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, int partition);
