@@ -86,13 +86,7 @@ start_receiver() {
   (cd src/ProfileGrid.WebhookReceiver/bin/Release/net10.0 && exec env ASPNETCORE_ENVIRONMENT=Production Receiver__Secret="$secret" \
     Logging__LogLevel__Default=Warning dotnet ProfileGrid.WebhookReceiver.dll --urls "$receiver") >"$log" 2>&1 &
   receiver_pid=$!
-  for _ in $(seq 1 150); do
-    curl -sf -o /dev/null "$receiver/healthz" && return 0
-    kill -0 "$receiver_pid" 2>/dev/null || { echo "the receiver exited; its log:" >&2; tail -n 30 "$log" >&2; return 1; }
-    sleep 0.2
-  done
-  echo "the receiver did not answer /healthz; see $log" >&2
-  return 1
+  wait_healthy receiver "$receiver" "$receiver_pid" "$log" 150
 }
 
 loadgen() { logged loadgen "$@"; dotnet src/ProfileGrid.LoadGenerator/bin/Release/net10.0/ProfileGrid.LoadGenerator.dll "$@"; }

@@ -70,12 +70,19 @@ start_bench_gateway() {
     ProfileGrid__Silo__SiloPort="$(free_port)" ProfileGrid__Silo__GatewayPort="$(free_port)" "$@" \
     dotnet bin/Release/net10.0/ProfileGrid.Gateway.dll --urls "$url") >"$log" 2>&1 &
   gateway_pid=$!
-  for _ in $(seq 1 450); do
-    curl -sf -o /dev/null "$url/healthz" && return 0
-    kill -0 "$gateway_pid" 2>/dev/null || { echo "the gateway exited; its log:" >&2; tail -n 30 "$log" >&2; return 1; }
+  wait_healthy gateway "$url" "$gateway_pid" "$log" 450
+}
+
+# wait_healthy NAME URL PID LOG TRIES: returns once URL/healthz answers (tried every 0.2 s, TRIES times); fails, with the
+# log's tail, when the process PID exits first or it never answers.
+wait_healthy() {
+  local name="$1" base="$2" pid="$3" log="$4" tries="$5"
+  for _ in $(seq 1 "$tries"); do
+    curl -sf -o /dev/null "$base/healthz" && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "the $name exited; its log:" >&2; tail -n 30 "$log" >&2; return 1; }
     sleep 0.2
   done
-  echo "the gateway did not answer /healthz; see $log" >&2
+  echo "the $name did not answer /healthz; see $log" >&2
   return 1
 }
 
